@@ -1,0 +1,8 @@
+"""The project's dashboards, listed explicitly: each entry takes the settings and returns a dashboard."""
+
+from dashboards import database, executive
+
+DASHBOARDS = (
+    executive.build,
+    database.build,
+)

@@ -1,0 +1,99 @@
+"""The bundle: dashboards, rule groups and an Alertmanager config as plain, normalized data.
+
+Every source (the project's Python, ``build/`` at a git revision, foreign JSON/YAML, live servers)
+produces a :class:`Bundle`; every command (build, lint, diff, sync, import) consumes bundles. The data
+inside is plain ``dict``/``list``/``str``/number, already normalized, and must be treated as read-only.
+Two bundles compare equal exactly when nothing a user would care about differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from toolkit.source import SourceLocation
+
+
+@dataclass(frozen=True)
+class DashboardEntry:
+    """One dashboard: its normalized Grafana JSON and where it and its panels were defined."""
+
+    uid: str
+    data: dict[str, Any]
+    source: SourceLocation
+    folder: str = ""
+    panel_sources: Mapping[int, SourceLocation] = field(default_factory=dict, compare=False)
+    lint_ignore: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def panel_source(self, panel_id: int) -> SourceLocation:
+        """Where the panel with ``panel_id`` was defined, else where the dashboard was."""
+        return self.panel_sources.get(panel_id, self.source)
+
+
+@dataclass(frozen=True)
+class RuleEntry:
+    """One alerting or recording rule as it appears in a Prometheus rule file."""
+
+    data: dict[str, Any]
+    source: SourceLocation = field(compare=False)
+    lint_ignore: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def name(self) -> str:
+        """The alert name or the recorded metric name."""
+        return self.data.get("alert") or self.data.get("record") or ""
+
+    @property
+    def is_alert(self) -> bool:
+        """True for an alerting rule, False for a recording rule."""
+        return "alert" in self.data
+
+
+@dataclass(frozen=True)
+class RuleGroupEntry:
+    """A rule group, the rule file it lives in, and its rules in evaluation order.
+
+    ``options`` holds the group's own keys besides name and rules (``interval``, ``limit``,
+    ``query_offset``), already normalized.
+    """
+
+    name: str
+    file: str
+    rules: tuple[RuleEntry, ...]
+    source: SourceLocation = field(compare=False)
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def to_data(self) -> dict[str, Any]:
+        """The group as it appears under ``groups:`` in a rule file."""
+        return {"name": self.name, **self.options, "rules": [rule.data for rule in self.rules]}
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Everything one source holds, normalized; ``origin`` says which source made it."""
+
+    dashboards: tuple[DashboardEntry, ...] = ()
+    rule_groups: tuple[RuleGroupEntry, ...] = ()
+    alertmanager: dict[str, Any] | None = None
+    alertmanager_source: SourceLocation | None = field(default=None, compare=False)
+    origin: str = field(default="", compare=False)
+
+    def dashboard(self, uid: str) -> DashboardEntry | None:
+        """The dashboard with ``uid``, or None."""
+        return next((d for d in self.dashboards if d.uid == uid), None)
+
+    def rule_files(self) -> dict[str, list[RuleGroupEntry]]:
+        """Rule groups by the file they are written to, files in sorted order."""
+        files: dict[str, list[RuleGroupEntry]] = {}
+        for group in sorted(self.rule_groups, key=lambda g: (g.file, g.name)):
+            files.setdefault(group.file, []).append(group)
+        return files
+
+    def alert_rules(self) -> list[tuple[RuleGroupEntry, RuleEntry]]:
+        """Every alerting rule with its group."""
+        return [(g, r) for g in self.rule_groups for r in g.rules if r.is_alert]
+
+    def recording_rules(self) -> list[tuple[RuleGroupEntry, RuleEntry]]:
+        """Every recording rule with its group."""
+        return [(g, r) for g in self.rule_groups for r in g.rules if not r.is_alert]

@@ -1,0 +1,59 @@
+"""The ``toolkit`` command line: a thin click layer over the library.
+
+Commands live in ``toolkit.commands.<name>`` and are imported only when run, so ``toolkit lint`` never
+pays for the imports of ``toolkit sync``. Library errors (ToolkitError) exit 1 with their message;
+misuse of flags exits 2.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import click
+
+from toolkit import __version__
+
+# command name -> (module under toolkit.commands, one-line help shown in `toolkit --help`)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "build": ("build", "Build build/ from dashboards/, alerts/ and toolkit.yaml."),
+}
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module = importlib.import_module(f"toolkit.commands.{COMMANDS[name][0]}")
+        return module.command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--project",
+    "project_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Project root (the folder with toolkit.yaml); default: the nearest one at or above the current folder.",
+)
+@click.version_option(__version__, "-V", "--version", prog_name="toolkit")
+@click.pass_context
+def main(ctx: click.Context, project_dir: Path | None) -> None:
+    """Dashboards, alert rules and routing as reviewed Python, checked before they ship.
+
+    \b
+    Example:
+      toolkit build            # regenerate build/
+      toolkit build --check    # exit 1 if build/ is stale
+    """
+    ctx.obj = {"project_dir": project_dir}

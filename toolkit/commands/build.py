@@ -1,0 +1,47 @@
+"""``toolkit build``: regenerate build/ from the project's Python, or check that it is current."""
+
+from __future__ import annotations
+
+import click
+
+from toolkit.build import render, stale_files, write_build
+from toolkit.commands.common import library_errors, project_root
+from toolkit.project import load_project
+
+
+@click.command("build")
+@click.option(
+    "--check", is_flag=True, help="Write nothing; exit 1 and name the stale files if build/ is out of date."
+)
+@click.pass_context
+def command(ctx: click.Context, check: bool) -> None:
+    """Build build/ from dashboards/, alerts/ and toolkit.yaml.
+
+    Writes build/dashboards/<uid>.json, build/prometheus/<group>.yml and
+    build/alertmanager/alertmanager.yml; removes files no longer produced.
+
+    \b
+    Example:
+      toolkit build
+      toolkit build --check   # in CI: fails when someone forgot `make build`
+    """
+    root = project_root(ctx)
+    with library_errors():
+        files = render(load_project(root).bundle)
+        if check:
+            stale = stale_files(root, files)
+            if stale:
+                listing = "\n".join(f"  {path}" for path in stale)
+                raise click.ClickException(
+                    f"build/ is stale; run `make build` and commit. Stale files:\n{listing}"
+                )
+            click.echo(f"build/ is up to date ({len(files)} files)")
+            return
+        result = write_build(root, files)
+    for path in result.written:
+        click.echo(f"wrote {path}")
+    for path in result.removed:
+        click.echo(f"removed {path}")
+    click.echo(
+        f"{len(result.written)} written, {len(result.removed)} removed, {len(result.unchanged)} unchanged"
+    )

@@ -1,0 +1,30 @@
+"""Prometheus durations: validation and one canonical spelling, via promql-parser."""
+
+from __future__ import annotations
+
+import promql_parser
+
+_ZERO = ("0", "0s", "0ms", "0m", "0h")
+
+
+def canonical_duration(value: str) -> str:
+    """Return ``value`` in Prometheus' canonical spelling (``300s`` becomes ``5m``).
+
+    Raises ValueError naming the value when it is not a Prometheus duration.
+    """
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a Prometheus duration: write a string such as '5m'")
+    if value in _ZERO:
+        return "0s"
+    try:
+        return promql_parser.display_duration(promql_parser.parse_duration(value))
+    except ValueError:
+        raise ValueError(
+            f"{value!r} is not a Prometheus duration: use a number and a unit (ms, s, m, h, d, w, y), e.g. '5m' or '1h30m'"
+        ) from None
+
+
+def duration_seconds(value: str) -> float:
+    """The length of a Prometheus duration in seconds."""
+    canonical = canonical_duration(value)
+    return 0.0 if canonical == "0s" else promql_parser.parse_duration(canonical).total_seconds()

@@ -1,0 +1,347 @@
+"""Grafana dashboard JSON: grafanalib's legacy output made current, and any dashboard made canonical.
+
+grafanalib emits ``schemaVersion`` 12, legacy keys and nulls everywhere. :func:`modernize` turns its output
+into what a current Grafana saves (schemaVersion 41, typed datasource references, stable panel ids, the
+options each panel plugin requires). :func:`normalize_dashboard` makes any dashboard JSON canonical so that
+two dashboards compare equal exactly when nothing a user would care about differs.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from grafanalib._gen import DashboardEncoder
+
+SCHEMA_VERSION = 41
+SOURCE_KEY = "__toolkit_source__"
+
+DASHBOARD_KEYS = frozenset(
+    [
+        "annotations",
+        "description",
+        "editable",
+        "fiscalYearStartMonth",
+        "graphTooltip",
+        "links",
+        "liveNow",
+        "panels",
+        "preload",
+        "refresh",
+        "schemaVersion",
+        "tags",
+        "templating",
+        "time",
+        "timepicker",
+        "timezone",
+        "title",
+        "uid",
+        "weekStart",
+    ]
+)
+PANEL_KEYS = frozenset(
+    [
+        "datasource",
+        "description",
+        "fieldConfig",
+        "gridPos",
+        "id",
+        "interval",
+        "libraryPanel",
+        "links",
+        "maxDataPoints",
+        "maxPerRow",
+        "options",
+        "pluginVersion",
+        "repeat",
+        "repeatDirection",
+        "targets",
+        "timeFrom",
+        "timeShift",
+        "title",
+        "transformations",
+        "transparent",
+        "type",
+        "hideTimeOverride",
+    ]
+)
+ROW_KEYS = frozenset(["collapsed", "datasource", "gridPos", "id", "panels", "repeat", "title", "type"])
+TARGET_KEYS = frozenset(
+    [
+        "datasource",
+        "editorMode",
+        "exemplar",
+        "expr",
+        "format",
+        "hide",
+        "instant",
+        "interval",
+        "intervalFactor",
+        "legendFormat",
+        "range",
+        "refId",
+    ]
+)
+VARIABLE_KEYS = frozenset(
+    [
+        "allValue",
+        "current",
+        "datasource",
+        "definition",
+        "description",
+        "hide",
+        "includeAll",
+        "label",
+        "multi",
+        "name",
+        "options",
+        "query",
+        "refresh",
+        "regex",
+        "skipUrlSync",
+        "sort",
+        "type",
+    ]
+)
+FIELD_DEFAULT_KEYS = frozenset(
+    [
+        "color",
+        "custom",
+        "decimals",
+        "displayName",
+        "links",
+        "mappings",
+        "max",
+        "min",
+        "noValue",
+        "thresholds",
+        "unit",
+    ]
+)
+LINK_KEYS = frozenset(
+    [
+        "asDropdown",
+        "icon",
+        "includeVars",
+        "keepTime",
+        "tags",
+        "targetBlank",
+        "title",
+        "tooltip",
+        "type",
+        "url",
+    ]
+)
+# Grafana's own additions to a saved dashboard: never part of what a user defines.
+SERVER_KEYS = frozenset({"id", "version", "iteration", "gnetId"})
+
+_REDUCE = {"calcs": ["lastNotNull"], "fields": "", "values": False}
+_VIZ_SIZE = {"sizing": "auto", "minVizWidth": 75, "minVizHeight": 75}
+
+# The options each panel plugin requires, as a current Grafana saves them.
+PLUGIN_OPTIONS: dict[str, dict[str, Any]] = {
+    "timeseries": {
+        "legend": {"calcs": [], "displayMode": "list", "placement": "bottom", "showLegend": True},
+        "tooltip": {"mode": "single", "sort": "none", "hideZeros": False},
+    },
+    "stat": {
+        "colorMode": "value",
+        "graphMode": "area",
+        "justifyMode": "auto",
+        "orientation": "auto",
+        "percentChangeColorMode": "standard",
+        "reduceOptions": _REDUCE,
+        "showPercentChange": False,
+        "textMode": "auto",
+        "wideLayout": True,
+    },
+    "gauge": {
+        "orientation": "auto",
+        "reduceOptions": _REDUCE,
+        "showThresholdLabels": False,
+        "showThresholdMarkers": True,
+        **_VIZ_SIZE,
+    },
+    "bargauge": {
+        "displayMode": "gradient",
+        "legend": {"calcs": [], "displayMode": "list", "placement": "bottom", "showLegend": False},
+        "maxVizHeight": 300,
+        "namePlacement": "auto",
+        "orientation": "horizontal",
+        "reduceOptions": _REDUCE,
+        "showUnfilled": True,
+        "valueMode": "color",
+        **_VIZ_SIZE,
+        "minVizHeight": 16,
+        "minVizWidth": 8,
+    },
+    "table": {"cellHeight": "sm", "frameIndex": 0, "showHeader": True},
+}
+# Field config ``custom`` blocks that replace grafanalib's legacy ones.
+PLUGIN_CUSTOM: dict[str, dict[str, Any]] = {
+    "table": {"align": "auto", "inspect": False},
+}
+
+
+def _drop_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_nulls(v) for v in value]
+    return value
+
+
+def grafanalib_json(board: Any) -> dict[str, Any]:
+    """grafanalib's own JSON for ``board``, as plain data (legacy shape, nulls kept)."""
+    return json.loads(json.dumps(board.to_json_data(), cls=DashboardEncoder))
+
+
+def modernize(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[int, str]]:
+    """Turn grafanalib output into current Grafana JSON.
+
+    Returns the dashboard and, for each panel id, the source location the panel helper recorded.
+    """
+    raw = _drop_nulls(raw)
+    sources: dict[int, str] = {}
+    panels = []
+    next_id = 1
+    for panel in raw.get("panels") or []:
+        children = []
+        for child in panel.get("panels") or []:
+            children.append(_modern_panel(child, next_id + 1 + len(children), sources))
+        panels.append(_modern_panel(panel, next_id, sources, children))
+        next_id += 1 + len(children)
+    board = {k: v for k, v in raw.items() if k in DASHBOARD_KEYS and v is not None}
+    board["panels"] = panels
+    board["schemaVersion"] = SCHEMA_VERSION
+    board["annotations"] = {"list": [_BUILTIN_ANNOTATION]}
+    board["templating"] = {"list": [_variable(v) for v in raw["templating"]["list"]]}
+    board["links"] = [_link(link) for link in raw.get("links") or []]
+    board["timepicker"] = {}
+    board["editable"] = True
+    board["fiscalYearStartMonth"] = 0
+    board["liveNow"] = False
+    board["graphTooltip"] = raw.get("graphTooltip") or 0
+    return board, sources
+
+
+_BUILTIN_ANNOTATION = {
+    "builtIn": 1,
+    "datasource": {"type": "grafana", "uid": "-- Grafana --"},
+    "enable": True,
+    "hide": True,
+    "iconColor": "rgba(0, 211, 255, 1)",
+    "name": "Annotations & Alerts",
+    "type": "dashboard",
+}
+
+
+def _modern_panel(
+    raw: dict[str, Any], panel_id: int, sources: dict[int, str], children: list | None = None
+) -> dict[str, Any]:
+    source = raw.get(SOURCE_KEY)
+    if source:
+        sources[panel_id] = source
+    if raw.get("type") == "row":
+        row = {k: v for k, v in raw.items() if k in ROW_KEYS}
+        row.update(id=panel_id, panels=children or [], collapsed=bool(raw.get("collapsed")))
+        row.pop("datasource", None)
+        return row
+    panel = {k: v for k, v in raw.items() if k in PANEL_KEYS and v not in (None, "", [], {})}
+    panel["id"] = panel_id
+    panel["datasource"] = raw.get("datasource") or {"type": "prometheus", "uid": "${datasource}"}
+    panel["targets"] = [_target(t) for t in raw.get("targets") or []]
+    panel["fieldConfig"] = _field_config(raw)
+    panel["options"] = _options(raw)
+    for key in ("hideTimeOverride", "transparent"):
+        if not panel.get(key):
+            panel.pop(key, None)
+    if panel.get("maxDataPoints") == 100:
+        panel.pop("maxDataPoints")
+    return panel
+
+
+def _target(raw: dict[str, Any]) -> dict[str, Any]:
+    target = {k: v for k, v in raw.items() if k in TARGET_KEYS and v not in (None, "")}
+    target.pop("intervalFactor", None)
+    if not target.get("hide"):
+        target.pop("hide", None)
+    instant = bool(raw.get("instant"))
+    target.update(editorMode="code", instant=instant, range=not instant)
+    return target
+
+
+def _field_config(raw: dict[str, Any]) -> dict[str, Any]:
+    source = raw.get("fieldConfig") or {}
+    defaults = copy.deepcopy(source.get("defaults") or {})
+    unit = defaults.get("unit") or raw.get("format") or raw.get("unit")
+    defaults = {k: v for k, v in defaults.items() if k in FIELD_DEFAULT_KEYS}
+    if unit:
+        defaults["unit"] = unit
+    defaults.setdefault("mappings", [])
+    defaults.setdefault("color", {"mode": "thresholds"})
+    steps = (defaults.get("thresholds") or {}).get("steps") or [{"color": "green", "value": None}]
+    steps = [dict(step, value=None) if i == 0 else step for i, step in enumerate(steps)]
+    steps = [{"color": s["color"], "value": s.get("value")} for s in steps]
+    defaults["thresholds"] = {"mode": "absolute", "steps": steps}
+    for key in ("min", "max"):
+        if raw.get(key) is not None and raw.get("type") in ("gauge", "bargauge"):
+            defaults[key] = raw[key]
+    if raw.get("decimals") is not None:
+        defaults["decimals"] = raw["decimals"]
+    custom = defaults.pop("custom", None)
+    kind = raw.get("type", "")
+    if kind in PLUGIN_CUSTOM:
+        defaults["custom"] = copy.deepcopy(PLUGIN_CUSTOM[kind])
+    elif custom and kind == "timeseries":
+        defaults["custom"] = custom
+    return {"defaults": defaults, "overrides": source.get("overrides") or []}
+
+
+def _options(raw: dict[str, Any]) -> dict[str, Any]:
+    kind = raw.get("type", "")
+    options = copy.deepcopy(PLUGIN_OPTIONS.get(kind, {}))
+    given = raw.get("options") or {}
+    for key, value in given.items():
+        if key in options and value is not None:
+            options[key] = {**options[key], **_drop_nulls(value)} if isinstance(value, dict) else value
+    if "legend" in options and kind == "timeseries":
+        options["legend"]["showLegend"] = True
+    return options
+
+
+def _variable(raw: dict[str, Any]) -> dict[str, Any]:
+    variable = {k: v for k, v in raw.items() if k in VARIABLE_KEYS and v is not None}
+    if raw.get("type") == "datasource":
+        uid = (raw.get("current") or {}).get("value") or (raw.get("current") or {}).get("text")
+        variable["current"] = {"text": uid, "value": uid} if uid else {}
+        variable.pop("datasource", None)
+        variable.pop("allValue", None)
+        variable["refresh"] = 1
+        variable["options"] = []
+        return variable
+    variable["definition"] = raw.get("query", "")
+    variable["current"] = {"text": ["All"], "value": ["$__all"]} if raw.get("includeAll") else {}
+    variable["options"] = []
+    return variable
+
+
+def _link(raw: dict[str, Any]) -> dict[str, Any]:
+    link = {k: v for k, v in raw.items() if k in LINK_KEYS}
+    link["url"] = raw.get("url") or raw.get("uri", "")
+    link.setdefault("icon", "external link")
+    link.setdefault("tooltip", "")
+    link.setdefault("tags", [])
+    link.setdefault("asDropdown", False)
+    link.setdefault("targetBlank", False)
+    return link
+
+
+def normalize_dashboard(data: dict[str, Any]) -> dict[str, Any]:
+    """Canonical form of any dashboard JSON: unwrap an API envelope, drop Grafana's own additions.
+
+    Grafana adds ``id``, ``version`` and ``iteration`` when it saves; none is part of the definition.
+    """
+    board = data.get("dashboard", data) if "dashboard" in data and "meta" in data else data
+    return {k: copy.deepcopy(v) for k, v in board.items() if k not in SERVER_KEYS}

@@ -1,0 +1,372 @@
+"""Dashboard helpers over grafanalib: typed panels laid out on Grafana's 24-column grid.
+
+Every helper takes a title, PromQL, a unit and a description; thresholds are optional. Panels and their
+queries use the ``${datasource}`` variable, whose default is the datasource uid from the settings.
+Each panel remembers the Python line that made it, so build errors and lint findings can point there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import attr
+import grafanalib.core as g
+
+from toolkit.errors import DefinitionError
+from toolkit.settings import Settings
+from toolkit.source import SourceLocation, caller_location
+
+GRID_WIDTH = 24
+DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
+SOURCE_KEY = "__toolkit_source__"
+Steps = Sequence[tuple[str, float | None]]
+
+
+@dataclass(frozen=True)
+class Query:
+    """One PromQL query of a panel; ``legend`` is Grafana's legend format, e.g. ``{{job}}``."""
+
+    expr: str
+    legend: str = ""
+    instant: bool = False
+    table: bool = False
+
+
+def thresholds(*steps: tuple[str, float], base: str = "green") -> list[tuple[str, float | None]]:
+    """Threshold steps above a ``base`` colour, e.g. ``thresholds(("orange", 0.8), ("red", 0.9))``."""
+    values = [value for _, value in steps]
+    if values != sorted(values):
+        raise DefinitionError(f"threshold steps must rise: got {values}", caller_location())
+    return [(base, None), *steps]
+
+
+def warn_crit(warning: float, critical: float) -> list[tuple[str, float | None]]:
+    """The usual two-step thresholds where higher is worse: orange from ``warning``, red from ``critical``."""
+    return thresholds(("orange", warning), ("red", critical))
+
+
+def crit_warn_ok(critical: float, warning: float) -> list[tuple[str, float | None]]:
+    """Thresholds where lower is worse: red below ``critical``, orange below ``warning``, else green."""
+    return thresholds(("orange", critical), ("green", warning), base="red")
+
+
+def _targets(queries: str | Query | Sequence[str | Query]) -> list[g.Target]:
+    if isinstance(queries, str | Query):
+        queries = [queries]
+    targets = []
+    for index, query in enumerate(queries):
+        query = Query(query) if isinstance(query, str) else query
+        targets.append(
+            g.Target(
+                expr=query.expr,
+                legendFormat=query.legend,
+                refId=chr(ord("A") + index),
+                instant=query.instant,
+                format="table" if query.table else "time_series",
+                datasource=DATASOURCE,
+            )
+        )
+    return targets
+
+
+def _steps(steps: Steps | None) -> list[g.Threshold]:
+    return [g.Threshold(color, index, float(value or 0)) for index, (color, value) in enumerate(steps or [])]
+
+
+def _common(title: str, description: str, width: int, height: int) -> dict:
+    where = caller_location()
+    if not title:
+        raise DefinitionError("a panel needs a title", where)
+    if not 1 <= width <= GRID_WIDTH or height < 1:
+        raise DefinitionError(f"panel {title!r}: width must be 1..{GRID_WIDTH} and height at least 1", where)
+    return {
+        "title": title,
+        "description": description,
+        "dataSource": DATASOURCE,
+        "gridPos": g.GridPos(h=height, w=width, x=0, y=0),
+        "extraJson": {SOURCE_KEY: str(where)},
+    }
+
+
+def timeseries(
+    title: str,
+    queries: str | Query | Sequence[str | Query],
+    *,
+    unit: str,
+    description: str,
+    thresholds: Steps | None = None,
+    width: int = 12,
+    height: int = 8,
+    stack: bool = False,
+    min: float | None = None,
+    max: float | None = None,
+) -> g.TimeSeries:
+    """A time series panel; thresholds, when given, are drawn as dashed lines."""
+    return g.TimeSeries(
+        **_common(title, description, width, height),
+        targets=_targets(queries),
+        unit=unit,
+        thresholds=_steps(thresholds),
+        thresholdsStyleMode="dashed" if thresholds else "off",
+        stacking={"mode": "normal", "group": "A"} if stack else {"mode": "none", "group": "A"},
+        fillOpacity=20 if stack else 10,
+        valueMin=min,
+        valueMax=max,
+        legendCalcs=["mean", "max", "lastNotNull"],
+        legendDisplayMode="table",
+        tooltipMode="multi",
+    )
+
+
+def stat(
+    title: str,
+    queries: str | Query | Sequence[str | Query],
+    *,
+    unit: str,
+    description: str,
+    thresholds: Steps | None = None,
+    width: int = 6,
+    height: int = 4,
+    graph: bool = True,
+    decimals: int | None = None,
+) -> g.Stat:
+    """A single-value panel with an optional sparkline; the background shows the threshold colour."""
+    return g.Stat(
+        **_common(title, description, width, height),
+        targets=_targets(queries),
+        format=unit,
+        thresholds=_steps(thresholds or [("green", None)]),
+        graphMode="area" if graph else "none",
+        colorMode="background" if thresholds else "value",
+        reduceCalc="lastNotNull",
+        decimals=decimals,
+    )
+
+
+def gauge(
+    title: str,
+    queries: str | Query | Sequence[str | Query],
+    *,
+    unit: str,
+    description: str,
+    thresholds: Steps | None = None,
+    min: float = 0,
+    max: float = 1,
+    width: int = 6,
+    height: int = 6,
+) -> g.GaugePanel:
+    """A gauge from ``min`` to ``max`` with threshold markers."""
+    return g.GaugePanel(
+        **_common(title, description, width, height),
+        targets=_targets(queries),
+        format=unit,
+        min=min,
+        max=max,
+        thresholds=_steps(thresholds or [("green", None)]),
+        calc="lastNotNull",
+    )
+
+
+def bar_gauge(
+    title: str,
+    queries: str | Query | Sequence[str | Query],
+    *,
+    unit: str,
+    description: str,
+    thresholds: Steps | None = None,
+    min: float = 0,
+    max: float | None = None,
+    width: int = 12,
+    height: int = 8,
+) -> g.BarGauge:
+    """Horizontal bars, one per series, e.g. cost by model."""
+    return g.BarGauge(
+        **_common(title, description, width, height),
+        targets=_targets(queries),
+        format=unit,
+        min=min,
+        max=max if max is not None else 100,
+        thresholds=_steps(thresholds or [("green", None)]),
+        calc="lastNotNull",
+        displayMode="gradient",
+        orientation="horizontal",
+    )
+
+
+def table(
+    title: str,
+    queries: str | Query | Sequence[str | Query],
+    *,
+    unit: str,
+    description: str,
+    thresholds: Steps | None = None,
+    width: int = 24,
+    height: int = 8,
+) -> g.Table:
+    """A table of instant values, one row per series (queries default to instant, table format)."""
+    if isinstance(queries, str | Query):
+        queries = [queries]
+    instant = [Query(q, instant=True, table=True) if isinstance(q, str) else q for q in queries]
+    return g.Table(
+        **_common(title, description, width, height),
+        targets=_targets(instant),
+        unit=unit,
+        thresholds=_steps(thresholds or [("green", None)]),
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    """A titled band of panels; a collapsed row keeps its panels inside it."""
+
+    title: str
+    panels: Sequence[g.Panel]
+    collapsed: bool = False
+    source: SourceLocation = field(default=None, compare=False)  # type: ignore[assignment]
+
+
+def row(title: str, *panels: g.Panel, collapsed: bool = False) -> Row:
+    """A row titled ``title`` holding ``panels`` in reading order."""
+    return Row(title, tuple(panels), collapsed, caller_location())
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A query variable over label values, e.g. ``Variable("job", "label_values(up, job)")``."""
+
+    name: str
+    query: str
+    label: str = ""
+    multi: bool = True
+    include_all: bool = True
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link to another dashboard of the project by uid, keeping time range and variables."""
+
+    uid: str
+    title: str
+
+
+@dataclass(frozen=True)
+class DashboardDef:
+    """A dashboard as defined in code: grafanalib's object plus where it lives and where it was made."""
+
+    dashboard: g.Dashboard
+    folder: str
+    source: SourceLocation
+    lint_ignore: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def uid(self) -> str:
+        """The dashboard's uid."""
+        return self.dashboard.uid
+
+
+def _layout(items: Sequence[Row | g.Panel]) -> list[g.Panel]:
+    """Place panels left to right, wrapping at the grid width; each row starts a new band."""
+    placed: list[g.Panel] = []
+    y = 0
+
+    def flow(panels: Sequence[g.Panel], y: int) -> tuple[list[g.Panel], int]:
+        out, x, line_height = [], 0, 0
+        for panel in panels:
+            w, h = panel.gridPos.w, panel.gridPos.h
+            if x + w > GRID_WIDTH:
+                x, y, line_height = 0, y + line_height, 0
+            out.append(_moved(panel, x, y))
+            x, line_height = x + w, max(line_height, h)
+        return out, y + line_height
+
+    loose = [item for item in items if not isinstance(item, Row)]
+    if loose and isinstance(items[0], Row):
+        raise DefinitionError("put panels that belong to no row before the first row", caller_location())
+    panels, y = flow(loose, y)
+    placed.extend(panels)
+    for item in items:
+        if not isinstance(item, Row):
+            continue
+        children, end = flow(item.panels, y + 1)
+        header = g.RowPanel(
+            title=item.title,
+            gridPos=g.GridPos(h=1, w=GRID_WIDTH, x=0, y=y),
+            collapsed=item.collapsed,
+            panels=children if item.collapsed else [],
+            extraJson={SOURCE_KEY: str(item.source)},
+        )
+        placed.append(header)
+        if item.collapsed:
+            y += 1
+        else:
+            placed.extend(children)
+            y = end
+    return placed
+
+
+def _moved(panel: g.Panel, x: int, y: int) -> g.Panel:
+    return attr.evolve(panel, gridPos=g.GridPos(h=panel.gridPos.h, w=panel.gridPos.w, x=x, y=y))
+
+
+def dashboard(
+    settings: Settings,
+    *,
+    uid: str,
+    title: str,
+    description: str,
+    rows: Sequence[Row | g.Panel],
+    tags: Sequence[str] = (),
+    variables: Sequence[Variable] = (),
+    links: Sequence[Link] = (),
+    folder: str | None = None,
+    refresh: str = "1m",
+    time_from: str = "now-6h",
+    lint_ignore: dict[str, str] | None = None,
+) -> DashboardDef:
+    """A dashboard with a ``datasource`` variable first, then ``variables``, and ``rows`` laid out on the grid.
+
+    ``folder`` is a folder uid; it defaults to the settings' folder.
+    """
+    where = caller_location()
+    templates = [
+        g.Template(
+            name="datasource",
+            label="Data source",
+            type="datasource",
+            query="prometheus",
+            default=settings.datasource_uid,
+        )
+    ]
+    templates += [
+        g.Template(
+            name=v.name,
+            label=v.label or v.name.capitalize(),
+            query=v.query,
+            dataSource=DATASOURCE,
+            multi=v.multi,
+            includeAll=v.include_all,
+            refresh=2,
+            sort=1,
+        )
+        for v in variables
+    ]
+    board = g.Dashboard(
+        title=title,
+        uid=uid,
+        description=description,
+        tags=list(tags),
+        panels=_layout(list(rows)),
+        templating=g.Templating(list=templates),
+        links=[
+            g.DashboardLink(
+                title=link.title, uri=f"/d/{link.uid}", type="link", keepTime=True, includeVars=True
+            )
+            for link in links
+        ],
+        refresh=refresh,
+        time=g.Time(time_from, "now"),
+        timezone="browser",
+        graphTooltip=1,
+    )
+    return DashboardDef(board, folder or settings.folder[0], where, dict(lint_ignore or {}))

@@ -1,0 +1,228 @@
+"""The code source: load ``toolkit.yaml``, ``dashboards/`` and ``alerts/`` of a project into a bundle.
+
+Registries are explicit: ``dashboards/__init__.py`` defines ``DASHBOARDS``, a sequence of functions that take
+the settings and return a dashboard; ``alerts/__init__.py`` defines ``RULE_GROUPS``, functions that return
+rule groups, and ``ALERTMANAGER``, a function that returns the Alertmanager configuration.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from toolkit.alertmanager import AlertmanagerConfig
+from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry
+from toolkit.errors import DefinitionError, ProjectError, ToolkitError
+from toolkit.grafana_json import grafanalib_json, modernize
+from toolkit.panels import DashboardDef
+from toolkit.rules import AlertRule, RuleGroup
+from toolkit.settings import SETTINGS_FILE, Settings, load_settings
+from toolkit.source import SourceLocation, set_project_root
+
+PACKAGES = ("dashboards", "alerts")
+
+
+@dataclass(frozen=True)
+class Project:
+    """A loaded project: its settings, typed definitions, and the bundle made from them."""
+
+    root: Path
+    settings: Settings
+    dashboards: tuple[DashboardDef, ...]
+    rule_groups: tuple[RuleGroup, ...]
+    alertmanager: AlertmanagerConfig | None
+    bundle: Bundle
+
+
+def find_root(start: Path) -> Path:
+    """The nearest directory at or above ``start`` that holds ``toolkit.yaml``."""
+    for folder in (start.resolve(), *start.resolve().parents):
+        if (folder / SETTINGS_FILE).is_file():
+            return folder
+    raise ProjectError(
+        f"no {SETTINGS_FILE} in {start} or above: run toolkit inside a project or pass --project DIR"
+    )
+
+
+def load_project(root: Path) -> Project:
+    """Load the project at ``root``; raise a ToolkitError that points at the failing definition."""
+    root = root.resolve()
+    settings = load_settings(root)
+    with _project_imports(root):
+        dashboards_pkg = _import(root, "dashboards")
+        alerts_pkg = _import(root, "alerts")
+        builders = _registry(root, dashboards_pkg, "DASHBOARDS")
+        group_builders = _registry(root, alerts_pkg, "RULE_GROUPS")
+        dashboards = tuple(_call(root, fn, settings, DashboardDef) for fn in builders)
+        groups = tuple(g for fn in group_builders for g in _call_many(root, fn, settings))
+        am_builder = getattr(alerts_pkg, "ALERTMANAGER", None)
+        alertmanager = _call(root, am_builder, settings, AlertmanagerConfig) if am_builder else None
+    _check_unique_dashboards(dashboards)
+    _check_unique_rules(groups)
+    bundle = Bundle(
+        dashboards=tuple(sorted((_dashboard_entry(d) for d in dashboards), key=lambda e: e.uid)),
+        rule_groups=tuple(_group_entry(g, settings) for g in groups),
+        alertmanager=alertmanager.to_data() if alertmanager else None,
+        alertmanager_source=alertmanager.source if alertmanager else None,
+        origin=f"code in {root}",
+    )
+    return Project(root, settings, dashboards, groups, alertmanager, bundle)
+
+
+@contextmanager
+def _project_imports(root: Path) -> Iterator[None]:
+    """Import the project's packages fresh from ``root``, with locations relative to it."""
+    _forget_packages()
+    sys.path.insert(0, str(root))
+    set_project_root(root)
+    try:
+        yield
+    finally:
+        set_project_root(None)
+        sys.path.remove(str(root))
+        _forget_packages()
+
+
+def _forget_packages() -> None:
+    for name in [m for m in sys.modules if m.split(".")[0] in PACKAGES]:
+        del sys.modules[name]
+
+
+def _where_raised(root: Path, error: BaseException) -> SourceLocation | None:
+    """The innermost frame of the traceback that lies inside the project."""
+    found = None
+    for frame in traceback.extract_tb(error.__traceback__):
+        location = SourceLocation(frame.filename, frame.lineno or 0).relative_to(root)
+        if not Path(location.path).is_absolute() and not location.path.startswith(".venv"):
+            found = location
+    return found
+
+
+def _wrap(root: Path, error: Exception, what: str) -> ToolkitError:
+    if isinstance(error, ToolkitError):
+        return error
+    where = _where_raised(root, error)
+    return ProjectError(f"{what} raised {type(error).__name__}: {error}", where)
+
+
+def _import(root: Path, package: str) -> Any:
+    if not (root / package / "__init__.py").is_file():
+        raise ProjectError(
+            f"{package}/__init__.py is missing: create it with its registry", SourceLocation(str(root))
+        )
+    try:
+        return importlib.import_module(package)
+    except Exception as error:
+        module = getattr(error, "name", None) if isinstance(error, ImportError) else None
+        what = f"importing {module or package}"
+        raise _wrap(root, error, what) from error
+
+
+def _registry(root: Path, package: Any, name: str) -> tuple[Callable, ...]:
+    where = SourceLocation(f"{package.__name__}/__init__.py")
+    entries = getattr(package, name, None)
+    if entries is None:
+        raise ProjectError(
+            f"{package.__name__}/__init__.py defines no {name}: list the builder functions", where
+        )
+    if not all(callable(entry) for entry in entries):
+        raise ProjectError(f"{name} must list functions that take the settings", where)
+    return tuple(entries)
+
+
+def _describe(fn: Callable) -> str:
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
+def _call(root: Path, fn: Callable, settings: Settings, kind: type) -> Any:
+    try:
+        result = fn(settings)
+    except Exception as error:
+        raise _wrap(root, error, _describe(fn)) from error
+    if not isinstance(result, kind):
+        where = SourceLocation(fn.__code__.co_filename, fn.__code__.co_firstlineno).relative_to(root)
+        raise ProjectError(f"{_describe(fn)} returned {type(result).__name__}, not a {kind.__name__}", where)
+    return result
+
+
+def _call_many(root: Path, fn: Callable, settings: Settings) -> list[RuleGroup]:
+    try:
+        result = list(fn(settings))
+    except Exception as error:
+        raise _wrap(root, error, _describe(fn)) from error
+    for group in result:
+        if not isinstance(group, RuleGroup):
+            where = SourceLocation(fn.__code__.co_filename, fn.__code__.co_firstlineno).relative_to(root)
+            raise ProjectError(f"{_describe(fn)} returned {type(group).__name__}, not a RuleGroup", where)
+    return result
+
+
+def _check_unique_dashboards(dashboards: tuple[DashboardDef, ...]) -> None:
+    seen: dict[str, DashboardDef] = {}
+    for board in dashboards:
+        first = seen.setdefault(board.uid, board)
+        if first is not board:
+            raise ProjectError(
+                f"duplicate dashboard uid {board.uid!r}: defined at {first.source} and at {board.source}; "
+                "give each dashboard its own uid",
+                board.source,
+            )
+
+
+def _check_unique_rules(groups: tuple[RuleGroup, ...]) -> None:
+    seen: dict[Any, AlertRule] = {}
+    for group in groups:
+        for rule in group.rules:
+            if not isinstance(rule, AlertRule):
+                continue
+            key = (rule.name, rule.severity, rule.team, rule.category, tuple(sorted(rule.labels.items())))
+            first = seen.setdefault(key, rule)
+            if first is not rule:
+                raise ProjectError(
+                    f"duplicate alert {rule.name!r} with the same labels: defined at {first.source} and at "
+                    f"{rule.source}; rename one or give them different labels",
+                    rule.source,
+                )
+
+
+def _location(text: str) -> SourceLocation:
+    path, _, line = text.rpartition(":")
+    return SourceLocation(path, int(line)) if line.isdigit() else SourceLocation(text)
+
+
+def _dashboard_entry(definition: DashboardDef) -> DashboardEntry:
+    try:
+        data, sources = modernize(grafanalib_json(definition.dashboard))
+    except (TypeError, ValueError, KeyError) as error:
+        raise DefinitionError(
+            f"dashboard {definition.uid!r} cannot be built: {error}", definition.source
+        ) from error
+    return DashboardEntry(
+        uid=definition.uid,
+        data=data,
+        source=definition.source,
+        folder=definition.folder,
+        panel_sources=MappingProxyType({pid: _location(text) for pid, text in sources.items()}),
+        lint_ignore=MappingProxyType(dict(definition.lint_ignore)),
+    )
+
+
+def _group_entry(group: RuleGroup, settings: Settings) -> RuleGroupEntry:
+    team = group.team or settings.section("alerting").get("default_team", "")
+    rules = []
+    for rule in group.rules:
+        if isinstance(rule, AlertRule):
+            data = rule.to_data(team, settings.runbook_url(rule.name, group.name))
+        else:
+            data = rule.to_data()
+        rules.append(RuleEntry(data=data, source=rule.source, lint_ignore=rule.lint_ignore))
+    return RuleGroupEntry(
+        name=group.name, file=group.file, rules=tuple(rules), source=group.source, options=group.options()
+    )

@@ -1,0 +1,57 @@
+"""Where a definition came from, so every error and finding can point at it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+_TOOLKIT_DIR = str(Path(__file__).resolve().parent) + os.sep
+_SKIPPED_PREFIXES = (_TOOLKIT_DIR, "<frozen ", "<attrs generated")
+
+
+def _is_library_frame(code) -> bool:
+    """True for toolkit's own frames and the ``__init__`` that dataclasses generate."""
+    return code.co_filename.startswith(_SKIPPED_PREFIXES) or (
+        code.co_filename == "<string>" and code.co_name == "__init__"
+    )
+
+
+@dataclass(frozen=True, order=True)
+class SourceLocation:
+    """A file and 1-based line; ``path`` is relative to the project root when it lies inside it."""
+
+    path: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def relative_to(self, root: Path) -> SourceLocation:
+        """The same location with ``path`` made relative to ``root`` where possible."""
+        try:
+            rel = Path(self.path).resolve().relative_to(root.resolve())
+        except ValueError:
+            return self
+        return SourceLocation(rel.as_posix(), self.line)
+
+
+_project_root: Path | None = None
+
+
+def set_project_root(root: Path | None) -> None:
+    """Make locations captured from now on relative to ``root`` (None: keep absolute paths)."""
+    global _project_root
+    _project_root = root
+
+
+def caller_location() -> SourceLocation:
+    """The first frame on the stack outside the toolkit package: the user's definition."""
+    frame = sys._getframe(1)
+    while frame is not None and _is_library_frame(frame.f_code):
+        frame = frame.f_back
+    if frame is None:
+        return SourceLocation("<unknown>")
+    location = SourceLocation(frame.f_code.co_filename, frame.f_lineno)
+    return location.relative_to(_project_root) if _project_root else location
