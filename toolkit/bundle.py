@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from toolkit.metrics import Metric
 from toolkit.source import SourceLocation
 
 
@@ -71,13 +72,17 @@ class RuleGroupEntry:
 
 @dataclass(frozen=True)
 class Bundle:
-    """Everything one source holds, normalized; ``origin`` says which source made it."""
+    """Everything one source holds, normalized; ``origin`` says which source made it.
+
+    ``metrics`` is the project's metric catalogue; only the code source has one.
+    """
 
     dashboards: tuple[DashboardEntry, ...] = ()
     rule_groups: tuple[RuleGroupEntry, ...] = ()
     alertmanager: dict[str, Any] | None = None
     alertmanager_source: SourceLocation | None = field(default=None, compare=False)
     origin: str = field(default="", compare=False)
+    metrics: tuple[Metric, ...] = field(default=(), compare=False)
 
     def dashboard(self, uid: str) -> DashboardEntry | None:
         """The dashboard with ``uid``, or None."""

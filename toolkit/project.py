@@ -2,7 +2,8 @@
 
 Registries are explicit: ``dashboards/__init__.py`` defines ``DASHBOARDS``, a sequence of functions that take
 the settings and return a dashboard; ``alerts/__init__.py`` defines ``RULE_GROUPS``, functions that return
-rule groups, and ``ALERTMANAGER``, a function that returns the Alertmanager configuration.
+rule groups, ``ALERTMANAGER``, a function that returns the Alertmanager configuration, and optionally
+``METRICS``, the metric catalogue (a sequence of ``toolkit.metrics.Metric``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry
 from toolkit.errors import DefinitionError, ProjectError, ToolkitError
 from toolkit.grafana_json import grafanalib_json, modernize
 from toolkit.panels import DashboardDef
+from toolkit.rule_data import normalize_rule
 from toolkit.rules import AlertRule, RuleGroup
 from toolkit.settings import SETTINGS_FILE, Settings, load_settings
 from toolkit.source import SourceLocation, set_project_root
@@ -64,6 +66,7 @@ def load_project(root: Path) -> Project:
         groups = tuple(g for fn in group_builders for g in _call_many(root, fn, settings))
         am_builder = getattr(alerts_pkg, "ALERTMANAGER", None)
         alertmanager = _call(root, am_builder, settings, AlertmanagerConfig) if am_builder else None
+        metrics = tuple(getattr(alerts_pkg, "METRICS", ()))
     _check_unique_dashboards(dashboards)
     _check_unique_rules(groups)
     bundle = Bundle(
@@ -72,6 +75,7 @@ def load_project(root: Path) -> Project:
         alertmanager=alertmanager.to_data() if alertmanager else None,
         alertmanager_source=alertmanager.source if alertmanager else None,
         origin=f"code in {root}",
+        metrics=metrics,
     )
     return Project(root, settings, dashboards, groups, alertmanager, bundle)
 
@@ -222,7 +226,7 @@ def _group_entry(group: RuleGroup, settings: Settings) -> RuleGroupEntry:
             data = rule.to_data(team, settings.runbook_url(rule.name, group.name))
         else:
             data = rule.to_data()
-        rules.append(RuleEntry(data=data, source=rule.source, lint_ignore=rule.lint_ignore))
+        rules.append(RuleEntry(data=normalize_rule(data), source=rule.source, lint_ignore=rule.lint_ignore))
     return RuleGroupEntry(
         name=group.name, file=group.file, rules=tuple(rules), source=group.source, options=group.options()
     )

@@ -1,0 +1,220 @@
+"""The file source: Prometheus rule files, Grafana dashboard JSON and alertmanager.yml into bundles.
+
+Used for files we did not generate (``toolkit lint PATH``, ``toolkit import``) and for ``build/`` itself
+(at a git revision, for ``toolkit diff``). Every problem is a :class:`SourceError` with file and line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry
+from toolkit.errors import ToolkitError
+from toolkit.grafana_json import normalize_dashboard
+from toolkit.rule_data import normalize_group_options, normalize_rule
+from toolkit.source import SourceLocation
+from toolkit.yaml_lines import line_of, load_with_lines
+
+RULE_SUFFIXES = (".yml", ".yaml")
+DASHBOARD_SUFFIXES = (".json",)
+
+
+class SourceError(ToolkitError):
+    """A file cannot be read as a rule file, dashboard or Alertmanager config."""
+
+
+def _yaml(text: str, path: str) -> tuple[Any, dict]:
+    try:
+        return load_with_lines(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error)
+        raise SourceError(
+            f"invalid YAML: {problem}", SourceLocation(path, mark.line + 1 if mark else 0)
+        ) from None
+
+
+def parse_rule_file(text: str, path: str) -> list[RuleGroupEntry]:
+    """The rule groups of a Prometheus rule file, or of a Kubernetes ``PrometheusRule`` manifest."""
+    data, lines = _yaml(text, path)
+    prefix: tuple = ()
+    if isinstance(data, dict) and data.get("kind") == "PrometheusRule":
+        data, prefix = data.get("spec") or {}, ("spec",)
+    if not isinstance(data, dict) or "groups" not in data:
+        raise SourceError("not a rule file: expected a top-level 'groups:' list", SourceLocation(path, 1))
+    groups = data["groups"] or []
+    if not isinstance(groups, list):
+        raise SourceError(
+            "'groups' must be a list", SourceLocation(path, line_of(lines, (*prefix, "groups")))
+        )
+    file = Path(path).name
+    return [_group(group, (*prefix, "groups", i), lines, path, file) for i, group in enumerate(groups)]
+
+
+def _group(group: Any, at: tuple, lines: dict, path: str, file: str) -> RuleGroupEntry:
+    where = SourceLocation(path, line_of(lines, at))
+    if not isinstance(group, dict):
+        raise SourceError("a rule group must be a mapping with 'name' and 'rules'", where)
+    name = group.get("name")
+    if not isinstance(name, str) or not name:
+        raise SourceError("rule group has no name: add 'name:'", where)
+    rules = group.get("rules") or []
+    if not isinstance(rules, list):
+        raise SourceError(f"rule group {name}: 'rules' must be a list", where)
+    entries = []
+    for index, rule in enumerate(rules):
+        rule_where = SourceLocation(path, line_of(lines, (*at, "rules", index)))
+        if not isinstance(rule, dict) or ("alert" in rule) == ("record" in rule):
+            raise SourceError(
+                f"rule group {name}: a rule needs exactly one of 'alert' or 'record'", rule_where
+            )
+        if not isinstance(rule.get("expr"), str | int | float) or isinstance(rule.get("expr"), bool):
+            raise SourceError(
+                f"rule {rule.get('alert') or rule.get('record')}: 'expr' is missing", rule_where
+            )
+        try:
+            data = normalize_rule(rule)
+        except ValueError as error:
+            raise SourceError(
+                f"rule {rule.get('alert') or rule.get('record')}: {error}", rule_where
+            ) from None
+        entries.append(RuleEntry(data=data, source=rule_where))
+    try:
+        options = normalize_group_options(group)
+    except ValueError as error:
+        raise SourceError(f"rule group {name}: {error}", where) from None
+    return RuleGroupEntry(name=name, file=file, rules=tuple(entries), source=where, options=options)
+
+
+def parse_dashboard(text: str, path: str) -> DashboardEntry:
+    """A dashboard from Grafana JSON: bare, or the API envelope ``{dashboard, meta}``."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise SourceError(
+            f"invalid JSON: {error.msg} (column {error.colno})", SourceLocation(path, error.lineno)
+        ) from None
+    if not isinstance(data, dict):
+        raise SourceError("not a dashboard: expected a JSON object", SourceLocation(path, 1))
+    folder = (data.get("meta") or {}).get("folderUid", "") if "meta" in data else ""
+    board = normalize_dashboard(data)
+    if "panels" not in board and "rows" not in board:
+        raise SourceError("not a dashboard: no 'panels'", SourceLocation(path, 1))
+    return DashboardEntry(
+        uid=str(board.get("uid") or ""),
+        data=board,
+        source=SourceLocation(path, 1),
+        folder=folder,
+        panel_sources=_panel_lines(text, board, path),
+    )
+
+
+def _panel_lines(text: str, board: dict, path: str) -> dict[int, SourceLocation]:
+    """The line of each panel's ``"id": N`` in the text (the first such line after the previous panel)."""
+    found: dict[int, SourceLocation] = {}
+    offset = 0
+    for panel in _all_panels(board.get("panels") or []):
+        panel_id = panel.get("id")
+        if not isinstance(panel_id, int):
+            continue
+        match = re.compile(rf'"id"\s*:\s*{panel_id}\b').search(text, offset)
+        if match:
+            offset = match.end()
+            found[panel_id] = SourceLocation(path, text.count("\n", 0, match.start()) + 1)
+    return found
+
+
+def _all_panels(panels: list) -> Iterable[dict]:
+    for panel in panels:
+        if isinstance(panel, dict):
+            yield panel
+            yield from _all_panels(panel.get("panels") or [])
+
+
+def parse_alertmanager(text: str, path: str) -> dict[str, Any]:
+    """An Alertmanager configuration as data."""
+    data, _ = _yaml(text, path)
+    if not isinstance(data, dict) or "route" not in data:
+        raise SourceError("not an Alertmanager config: no 'route'", SourceLocation(path, 1))
+    return data
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise SourceError("not UTF-8 text: save the file as UTF-8", SourceLocation(str(path))) from None
+    except OSError as error:
+        raise SourceError(f"cannot read: {error.strerror}", SourceLocation(str(path))) from None
+
+
+@dataclass
+class FileBundle:
+    """What reading files gave: the bundle, and the files that could not be read (as errors)."""
+
+    bundle: Bundle
+    errors: list[SourceError] = field(default_factory=list)
+
+
+def _is_alertmanager_file(path: Path, text: str) -> bool:
+    return path.name.startswith("alertmanager") or re.search(r"^route:", text, re.M) is not None
+
+
+def load_paths(paths: Iterable[Path], origin: str = "") -> FileBundle:
+    """Read rule files, dashboards and an Alertmanager config from files and directories.
+
+    Unreadable files do not stop the others: each becomes an error in the result. A directory with no
+    rule file or dashboard in it is an error too.
+    """
+    dashboards: list[DashboardEntry] = []
+    groups: list[RuleGroupEntry] = []
+    alertmanager: dict | None = None
+    am_source: SourceLocation | None = None
+    errors: list[SourceError] = []
+    for path in _expand(paths, errors):
+        try:
+            text = _read(path)
+            if path.suffix in DASHBOARD_SUFFIXES:
+                dashboards.append(parse_dashboard(text, str(path)))
+            elif _is_alertmanager_file(path, text) and "groups:" not in text:
+                alertmanager, am_source = parse_alertmanager(text, str(path)), SourceLocation(str(path), 1)
+            else:
+                groups.extend(parse_rule_file(text, str(path)))
+        except SourceError as error:
+            errors.append(error)
+    bundle = Bundle(
+        dashboards=tuple(sorted(dashboards, key=lambda d: (d.uid, d.source.path))),
+        rule_groups=tuple(groups),
+        alertmanager=alertmanager,
+        alertmanager_source=am_source,
+        origin=origin or ", ".join(str(p) for p in paths),
+    )
+    return FileBundle(bundle, errors)
+
+
+def _expand(paths: Iterable[Path], errors: list[SourceError]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix in RULE_SUFFIXES + DASHBOARD_SUFFIXES
+            )
+            if not found:
+                errors.append(
+                    SourceError(
+                        "no rule files (.yml, .yaml) or dashboards (.json) here", SourceLocation(str(path))
+                    )
+                )
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            errors.append(SourceError("no such file or directory", SourceLocation(str(path))))
+    return files
