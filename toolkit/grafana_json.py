@@ -274,7 +274,9 @@ def _target(raw: dict[str, Any]) -> dict[str, Any]:
 
 def _field_config(raw: dict[str, Any]) -> dict[str, Any]:
     source = raw.get("fieldConfig") or {}
-    defaults = copy.deepcopy(source.get("defaults") or {})
+    # Before schemaVersion 23 (and in grafanalib's gauges) unit, min and max sat in options.fieldOptions.
+    legacy = ((raw.get("options") or {}).get("fieldOptions") or {}).get("defaults") or {}
+    defaults = copy.deepcopy({**legacy, **(source.get("defaults") or {})})
     unit = defaults.get("unit") or raw.get("format") or raw.get("unit")
     defaults = {k: v for k, v in defaults.items() if k in FIELD_DEFAULT_KEYS}
     if unit:
@@ -285,9 +287,6 @@ def _field_config(raw: dict[str, Any]) -> dict[str, Any]:
     steps = [dict(step, value=None) if i == 0 else step for i, step in enumerate(steps)]
     steps = [{"color": s["color"], "value": s.get("value")} for s in steps]
     defaults["thresholds"] = {"mode": "absolute", "steps": steps}
-    for key in ("min", "max"):
-        if raw.get(key) is not None and raw.get("type") in ("gauge", "bargauge"):
-            defaults[key] = raw[key]
     if raw.get("decimals") is not None:
         defaults["decimals"] = raw["decimals"]
     custom = defaults.pop("custom", None)

@@ -144,6 +144,18 @@ def stat(
     )
 
 
+def _reduced(kind: type, common: dict, queries, unit: str, thresholds: Steps | None, **options) -> g.Panel:
+    """A panel that reduces each series to its last value (gauge, bar gauge)."""
+    return kind(
+        **common,
+        targets=_targets(queries),
+        format=unit,
+        thresholds=_steps(thresholds or [("green", None)]),
+        calc="lastNotNull",
+        **options,
+    )
+
+
 def gauge(
     title: str,
     queries: str | Query | Sequence[str | Query],
@@ -157,15 +169,8 @@ def gauge(
     height: int = 6,
 ) -> g.GaugePanel:
     """A gauge from ``min`` to ``max`` with threshold markers."""
-    return g.GaugePanel(
-        **_common(title, description, width, height),
-        targets=_targets(queries),
-        format=unit,
-        min=min,
-        max=max,
-        thresholds=_steps(thresholds or [("green", None)]),
-        calc="lastNotNull",
-    )
+    common = _common(title, description, width, height)
+    return _reduced(g.GaugePanel, common, queries, unit, thresholds, min=min, max=max)
 
 
 def bar_gauge(
@@ -180,18 +185,10 @@ def bar_gauge(
     width: int = 12,
     height: int = 8,
 ) -> g.BarGauge:
-    """Horizontal bars, one per series, e.g. cost by model."""
-    return g.BarGauge(
-        **_common(title, description, width, height),
-        targets=_targets(queries),
-        format=unit,
-        min=min,
-        max=max if max is not None else 100,
-        thresholds=_steps(thresholds or [("green", None)]),
-        calc="lastNotNull",
-        displayMode="gradient",
-        orientation="horizontal",
-    )
+    """Horizontal bars, one per series, e.g. cost by model; ``max`` None scales to the data."""
+    common = _common(title, description, width, height)
+    options = {"displayMode": "gradient", "orientation": "horizontal"}
+    return _reduced(g.BarGauge, common, queries, unit, thresholds, min=min, max=max, **options)
 
 
 def table(
