@@ -183,7 +183,9 @@ def test_built_dashboards_pass_grafanas_schema_and_raw_grafanalib_does_not() -> 
     checker = _schema_checker()
     project = load_project(REPO)
     assert project.dashboards, "the project has dashboards"
-    for definition, entry in zip(sorted(project.dashboards, key=lambda d: d.uid), project.bundle.dashboards, strict=True):
+    for definition, entry in zip(
+        sorted(project.dashboards, key=lambda d: d.uid), project.bundle.dashboards, strict=True
+    ):
         assert checker.check_dashboard(entry.data) == [], entry.uid
         raw = grafanalib_json(definition.dashboard)
         assert checker.check_dashboard(raw), f"raw grafanalib output of {entry.uid} unexpectedly valid"
