@@ -71,10 +71,26 @@ class RuleGroupEntry:
 
 
 @dataclass(frozen=True)
+class RuleTestEntry:
+    """One promtool test case (``tests:`` entry) proving ``subject``: an alert, or an expression's name."""
+
+    subject: str
+    data: dict[str, Any]
+    source: SourceLocation = field(compare=False)
+    is_alert: bool = True
+
+    @property
+    def file(self) -> str:
+        """The test file it is written to under ``prometheus/tests/``: one per subject."""
+        return self.subject.replace(":", "_") + ".yml"
+
+
+@dataclass(frozen=True)
 class Bundle:
     """Everything one source holds, normalized; ``origin`` says which source made it.
 
-    ``metrics`` is the project's metric catalogue; only the code source has one.
+    ``metrics`` is the project's metric catalogue and ``rule_tests`` its alert and expression tests;
+    only the code source has them.
     """
 
     dashboards: tuple[DashboardEntry, ...] = ()
@@ -83,6 +99,7 @@ class Bundle:
     alertmanager_source: SourceLocation | None = field(default=None, compare=False)
     origin: str = field(default="", compare=False)
     metrics: tuple[Metric, ...] = field(default=(), compare=False)
+    rule_tests: tuple[RuleTestEntry, ...] = field(default=(), compare=False)
 
     def dashboard(self, uid: str) -> DashboardEntry | None:
         """The dashboard with ``uid``, or None."""

@@ -3,7 +3,8 @@
 Registries are explicit: ``dashboards/__init__.py`` defines ``DASHBOARDS``, a sequence of functions that take
 the settings and return a dashboard; ``alerts/__init__.py`` defines ``RULE_GROUPS``, functions that return
 rule groups, ``ALERTMANAGER``, a function that returns the Alertmanager configuration, and optionally
-``METRICS``, the metric catalogue (a sequence of ``toolkit.metrics.Metric``).
+``ALERT_TESTS``, functions that return alert and expression tests, and ``METRICS``, the metric catalogue
+(a sequence of ``toolkit.metrics.Metric``).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from toolkit.alert_tests import ExprTest, RuleTest
 from toolkit.alertmanager import AlertmanagerConfig
-from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry
+from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry, RuleTestEntry
 from toolkit.errors import DefinitionError, ProjectError, ToolkitError
 from toolkit.grafana_json import grafanalib_json, modernize
 from toolkit.panels import DashboardDef
@@ -67,15 +69,22 @@ def load_project(root: Path) -> Project:
         am_builder = getattr(alerts_pkg, "ALERTMANAGER", None)
         alertmanager = _call(root, am_builder, settings, AlertmanagerConfig) if am_builder else None
         metrics = tuple(getattr(alerts_pkg, "METRICS", ()))
+        tests = [
+            t
+            for fn in getattr(alerts_pkg, "ALERT_TESTS", ())
+            for t in _call_many(root, fn, settings, RuleTest)
+        ]
     _check_unique_dashboards(dashboards)
     _check_unique_rules(groups)
+    rule_groups = tuple(_group_entry(g, settings) for g in groups)
     bundle = Bundle(
         dashboards=tuple(sorted((_dashboard_entry(d) for d in dashboards), key=lambda e: e.uid)),
-        rule_groups=tuple(_group_entry(g, settings) for g in groups),
+        rule_groups=rule_groups,
         alertmanager=alertmanager.to_data() if alertmanager else None,
         alertmanager_source=alertmanager.source if alertmanager else None,
         origin=f"code in {root}",
         metrics=metrics,
+        rule_tests=_test_entries(tests, rule_groups),
     )
     return Project(root, settings, dashboards, groups, alertmanager, bundle)
 
@@ -156,15 +165,16 @@ def _call(root: Path, fn: Callable, settings: Settings, kind: type) -> Any:
     return result
 
 
-def _call_many(root: Path, fn: Callable, settings: Settings) -> list[RuleGroup]:
+def _call_many(root: Path, fn: Callable, settings: Settings, kind: Any = RuleGroup) -> list[Any]:
     try:
         result = list(fn(settings))
     except Exception as error:
         raise _wrap(root, error, _describe(fn)) from error
-    for group in result:
-        if not isinstance(group, RuleGroup):
+    for item in result:
+        if not isinstance(item, kind):
             where = SourceLocation(fn.__code__.co_filename, fn.__code__.co_firstlineno).relative_to(root)
-            raise ProjectError(f"{_describe(fn)} returned {type(group).__name__}, not a RuleGroup", where)
+            expected = " or ".join(k.__name__ for k in getattr(kind, "__args__", (kind,)))
+            raise ProjectError(f"{_describe(fn)} returned {type(item).__name__}, not a {expected}", where)
     return result
 
 
@@ -230,3 +240,23 @@ def _group_entry(group: RuleGroup, settings: Settings) -> RuleGroupEntry:
     return RuleGroupEntry(
         name=group.name, file=group.file, rules=tuple(rules), source=group.source, options=group.options()
     )
+
+
+def _test_entries(tests: list[RuleTest], groups: tuple[RuleGroupEntry, ...]) -> tuple[RuleTestEntry, ...]:
+    """Promtool test cases, each alert test given the labels its rule adds; unknown alerts fail."""
+    alert_labels = {
+        rule.name: rule.data.get("labels", {}) for group in groups for rule in group.rules if rule.is_alert
+    }
+    entries = []
+    for test in tests:
+        if isinstance(test, ExprTest):
+            entries.append(RuleTestEntry(test.name, test.to_promtool(), test.source, is_alert=False))
+            continue
+        if test.alert not in alert_labels:
+            known = ", ".join(sorted(alert_labels)) or "none"
+            raise DefinitionError(
+                f"test of unknown alert {test.alert!r}: define it or fix the name (alerts: {known})",
+                test.source,
+            )
+        entries.append(RuleTestEntry(test.alert, test.to_promtool(alert_labels[test.alert]), test.source))
+    return tuple(entries)

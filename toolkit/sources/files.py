@@ -163,6 +163,13 @@ class FileBundle:
     errors: list[SourceError] = field(default_factory=list)
 
 
+def is_promtool_test(text: str) -> bool:
+    """True for a promtool unit-test file (``rule_files:`` and ``tests:``), which holds no rules."""
+    return (
+        re.search(r"^rule_files:", text, re.M) is not None and re.search(r"^tests:", text, re.M) is not None
+    )
+
+
 def _is_alertmanager_file(path: Path, text: str) -> bool:
     return path.name.startswith("alertmanager") or re.search(r"^route:", text, re.M) is not None
 
@@ -183,6 +190,8 @@ def load_paths(paths: Iterable[Path], origin: str = "") -> FileBundle:
             text = _read(path)
             if path.suffix in DASHBOARD_SUFFIXES:
                 dashboards.append(parse_dashboard(text, str(path)))
+            elif is_promtool_test(text):
+                continue
             elif _is_alertmanager_file(path, text) and "groups:" not in text:
                 alertmanager, am_source = parse_alertmanager(text, str(path)), SourceLocation(str(path), 1)
             else:
