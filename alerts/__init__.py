@@ -7,3 +7,7 @@ RULE_GROUPS = (
     database.groups,
 )
 ALERTMANAGER = routing.config
+ALERT_TESTS = (
+    system.tests,
+    database.tests,
+)

@@ -23,6 +23,16 @@ from toolkit.source import SourceLocation, caller_location
 SERIES_VALUES = re.compile(r"^(\s*(_|stale|-?[0-9.e+]+([+-][0-9.e+]+)?(x[0-9]+)?|_x[0-9]+)\s*)+$")
 
 
+def counter(per_second: float, minutes: int = 60, start: float = 0) -> str:
+    """promtool values of a counter growing ``per_second`` for ``minutes`` at a 1m interval."""
+    return f"{start:g}+{per_second * 60:g}x{minutes}"
+
+
+def gauge(value: float, minutes: int = 60) -> str:
+    """promtool values of a gauge holding ``value`` for ``minutes`` at a 1m interval."""
+    return f"{value:g}x{minutes}"
+
+
 def _times(where: SourceLocation, what: str, value: str | Sequence[str] | None) -> tuple[str, ...]:
     values = (value,) if isinstance(value, str) else tuple(value or ())
     try:

@@ -1,0 +1,130 @@
+"""Run the project's alert and expression tests with ``promtool test rules``, one subject at a time.
+
+The rules and test files are rendered from the bundle into a temporary folder, exactly as the build
+writes them, so the tests always prove the code as it is now, whether or not ``build/`` is current.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.build import TESTS_DIR, render
+from toolkit.bundle import Bundle, RuleTestEntry
+from toolkit.promtools import find_tool, run_tool
+from toolkit.source import SourceLocation
+
+EVAL_TIME = re.compile(r"\btime: ([0-9a-z.]+)")
+
+
+@dataclass(frozen=True)
+class SubjectResult:
+    """The outcome of every test case of one alert (or expression): ``output`` is promtool's report."""
+
+    subject: str
+    is_alert: bool
+    cases: int
+    passed: bool
+    output: str
+    sources: tuple[SourceLocation, ...]
+
+    @property
+    def failed_times(self) -> tuple[str, ...]:
+        """The evaluation times promtool reported as failing, in report order, without repeats."""
+        return tuple(dict.fromkeys(EVAL_TIME.findall(self.output)))
+
+    def summary(self) -> str:
+        """One line: what failed, at which evaluation times, and where its tests are defined."""
+        kind = "alert" if self.is_alert else "expression"
+        if self.passed:
+            return f"ok    {kind} {self.subject} ({self.cases} case{'s' if self.cases != 1 else ''})"
+        times = ", ".join(self.failed_times) or "unknown time"
+        where = ", ".join(str(s) for s in self.sources)
+        return f"FAIL  {kind} {self.subject} at eval time {times} (tests at {where})"
+
+
+@dataclass(frozen=True)
+class TestReport:
+    """Every subject's result, in name order."""
+
+    results: tuple[SubjectResult, ...]
+
+    @property
+    def failed(self) -> tuple[SubjectResult, ...]:
+        """The subjects with at least one failing case."""
+        return tuple(r for r in self.results if not r.passed)
+
+    def to_junit(self) -> bytes:
+        """JUnit XML: one test case per subject, promtool's report as the failure text."""
+        suite = ET.Element(
+            "testsuite",
+            name="toolkit test",
+            tests=str(len(self.results)),
+            failures=str(len(self.failed)),
+        )
+        for result in self.results:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname="alerts" if result.is_alert else "expressions",
+                name=result.subject,
+                file=str(result.sources[0].path) if result.sources else "",
+                line=str(result.sources[0].line) if result.sources else "",
+            )
+            if not result.passed:
+                failure = ET.SubElement(case, "failure", message=result.summary())
+                failure.text = result.output
+        ET.indent(suite)
+        return ET.tostring(suite, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def run_rule_tests(
+    bundle: Bundle,
+    subjects: Sequence[str] = (),
+    on_result: Callable[[SubjectResult], None] | None = None,
+) -> TestReport:
+    """Run the bundle's tests (only those of ``subjects`` when given); promtool runs in parallel.
+
+    ``on_result`` is called with each result as it is known, in subject order.
+
+    Raises ToolMissingError, saying how to install promtool, when it is not on PATH.
+    """
+    find_tool("promtool")
+    by_file: dict[str, list[RuleTestEntry]] = {}
+    for entry in bundle.rule_tests:
+        if not subjects or entry.subject in subjects:
+            by_file.setdefault(entry.file, []).append(entry)
+    with tempfile.TemporaryDirectory(prefix="toolkit-test-") as tmp:
+        root = Path(tmp)
+        for path, content in render(bundle).items():
+            if path.startswith("prometheus/"):
+                (root / path).parent.mkdir(parents=True, exist_ok=True)
+                (root / path).write_bytes(content)
+        tests_dir = root / TESTS_DIR
+
+        def run(item: tuple[str, list[RuleTestEntry]]) -> SubjectResult:
+            name, entries = item
+            done = run_tool("promtool", ["test", "rules", name], cwd=tests_dir)
+            result = SubjectResult(
+                subject=entries[0].subject,
+                is_alert=entries[0].is_alert,
+                cases=len(entries),
+                passed=done.returncode == 0,
+                output=(done.stdout + done.stderr).strip(),
+                sources=tuple(dict.fromkeys(e.source for e in entries)),
+            )
+            return result
+
+        results = []
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            for result in pool.map(run, sorted(by_file.items())):
+                results.append(result)
+                if on_result:
+                    on_result(result)
+    return TestReport(tuple(results))
