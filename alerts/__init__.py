@@ -1,13 +1,23 @@
-"""The project's alert and recording rules and its routing policy, listed explicitly."""
+"""The project's alert and recording rules, their tests and the routing policy, listed explicitly."""
 
-from alerts import database, routing, system
+from alerts import agent, application, cost, database, routing, security, system, worker
 
 RULE_GROUPS = (
     system.groups,
     database.groups,
+    application.groups,
+    cost.groups,
+    agent.groups,
+    security.groups,
+    worker.groups,
 )
-ALERTMANAGER = routing.config
 ALERT_TESTS = (
     system.tests,
     database.tests,
+    application.tests,
+    cost.tests,
+    agent.tests,
+    security.tests,
+    worker.tests,
 )
+ALERTMANAGER = routing.config

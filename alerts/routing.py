@@ -15,7 +15,10 @@ from toolkit.settings import Settings
 
 def config(settings: Settings) -> AlertmanagerConfig:
     """critical pages (PagerDuty and the critical channel); cost, security, warning and info go to
-    their Slack channels; everything else to the default channel."""
+    their Slack channels; everything else to the default channel.
+
+    A critical alert silences warning and info alerts of the same name and job; ServiceDown silences
+    every other alert of its job; an exceeded quota silences the warning that it was almost exceeded."""
     alerting = settings.section("alerting")
     slack = alerting["slack"]
     channels = slack["channels"]
@@ -54,6 +57,16 @@ def config(settings: Settings) -> AlertmanagerConfig:
                 source_matchers=['severity="critical"'],
                 target_matchers=['severity=~"warning|info"'],
                 equal=["alertname", "job"],
+            ),
+            InhibitRule(
+                source_matchers=['alertname="ServiceDown"'],
+                target_matchers=['alertname!="ServiceDown"'],
+                equal=["job"],
+            ),
+            InhibitRule(
+                source_matchers=['alertname="QuotaExceeded"'],
+                target_matchers=['alertname="QuotaAlmostExceeded"'],
+                equal=["provider", "period"],
             ),
         ],
     )

@@ -56,3 +56,12 @@ def check_alertmanager_config(path: Path) -> None:
     result = run_tool("amtool", ["check-config", str(path)])
     if result.returncode != 0:
         raise ToolFailedError("amtool check-config failed", result.stdout + result.stderr)
+
+
+def route_receivers(config: Path, labels: dict[str, str]) -> list[str]:
+    """The receivers ``amtool config routes test`` resolves for an alert with ``labels``."""
+    pairs = [f"{name}={value}" for name, value in sorted(labels.items())]
+    result = run_tool("amtool", ["config", "routes", "test", f"--config.file={config}", *pairs])
+    if result.returncode != 0:
+        raise ToolFailedError("amtool config routes test failed", result.stdout + result.stderr)
+    return result.stdout.strip().split(",")

@@ -1,0 +1,89 @@
+"""The typed rule model rejects bad definitions with exact, located messages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from toolkit.alert_tests import AlertTest
+from toolkit.errors import DefinitionError
+from toolkit.rules import AlertRule, RecordingRule, RuleGroup, Severity
+
+
+def alert(**changes) -> AlertRule:
+    fields = dict(
+        name="ServiceDown",
+        expr="up == 0",
+        for_="1m",
+        severity=Severity.CRITICAL,
+        summary="A target is down.",
+        description="{{ $labels.job }} is down.",
+    )
+    return AlertRule(**{**fields, **changes})
+
+
+def error_of(make) -> str:
+    with pytest.raises(DefinitionError) as caught:
+        make()
+    return str(caught.value)
+
+
+def test_an_invalid_alert_name_is_refused_at_the_defining_line() -> None:
+    message = error_of(lambda: alert(name="service_down"))
+    assert message.endswith(
+        "alert name 'service_down' is not CamelCase: name it <Component><Symptom> with letters and digits, e.g. 'PostgresDown'"
+    )
+    assert re.match(r"\S*tests/test_rules\.py:\d+: alert name", message)
+
+
+def test_a_bad_duration_names_the_key_and_the_fix() -> None:
+    assert error_of(lambda: alert(for_="5 minutes")).endswith(
+        "alert ServiceDown: for '5 minutes' is not a Prometheus duration: "
+        "use a number and a unit (ms, s, m, h, d, w, y), e.g. '5m' or '1h30m'"
+    )
+
+
+def test_an_unknown_severity_lists_the_allowed_ones() -> None:
+    assert error_of(lambda: alert(severity="page")).endswith(
+        "alert ServiceDown: unknown severity 'page': use one of critical, warning, info"
+    )
+
+
+def test_summary_and_description_are_required() -> None:
+    assert error_of(lambda: alert(summary=" ")).endswith(
+        "alert ServiceDown: summary is required: give a static one-sentence summary"
+    )
+
+
+def test_invalid_promql_is_refused() -> None:
+    assert "alert ServiceDown: expr is not valid PromQL" in error_of(lambda: alert(expr="up ==="))
+
+
+def test_a_recording_rule_name_must_be_level_metric_operations() -> None:
+    assert error_of(lambda: RecordingRule("http_requests_rate5m", "rate(http_requests_total[5m])")).endswith(
+        "recording rule name 'http_requests_rate5m' is not level:metric:operations: e.g. 'job:http_requests:rate5m'"
+    )
+    assert RecordingRule(":llm_cost_usd:increase1h", "sum(increase(llm_cost_usd_total[1h]))").name
+
+
+def test_durations_are_canonical_and_objects_frozen() -> None:
+    rule = alert(for_="300s")
+    assert rule.for_ == "5m"
+    with pytest.raises(AttributeError):
+        rule.name = "Other"  # type: ignore[misc]
+
+
+def test_an_empty_group_is_refused() -> None:
+    assert error_of(lambda: RuleGroup("empty", [])).endswith(
+        "rule group empty: has no rules: add at least one AlertRule or RecordingRule"
+    )
+
+
+def test_an_alert_test_needs_promtool_notation_and_an_expectation() -> None:
+    assert "are not promtool notation" in error_of(
+        lambda: AlertTest("ServiceDown", {"up": "one two"}, fires_at="1m")
+    )
+    assert error_of(lambda: AlertTest("ServiceDown", {"up": "0x5"})).endswith(
+        "test of alert ServiceDown: say when it must fire (fires_at) or stay quiet (quiet_at)"
+    )
