@@ -1,6 +1,6 @@
 """The project's alert and recording rules, their tests and the routing policy, listed explicitly."""
 
-from alerts import agent, application, cost, database, routing, security, system, worker
+from alerts import agent, application, cost, database, routing, security, slo, system, worker
 
 RULE_GROUPS = (
     system.groups,
@@ -10,6 +10,7 @@ RULE_GROUPS = (
     agent.groups,
     security.groups,
     worker.groups,
+    slo.groups,
 )
 ALERT_TESTS = (
     system.tests,
@@ -19,5 +20,6 @@ ALERT_TESTS = (
     agent.tests,
     security.tests,
     worker.tests,
+    slo.tests,
 )
 ALERTMANAGER = routing.config

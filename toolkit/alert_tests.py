@@ -65,6 +65,8 @@ class AlertTest:
 
     ``labels`` are the labels the firing alert carries from the series (its own labels, such as severity
     and team, are added); ``annotations``, when given, must match the expanded annotations exactly.
+    Where several rules share the alert's name, ``labels`` must say which (e.g. ``{"severity": "critical"}``);
+    a firing case then checks that rule only, while a quiet case checks that no rule of the name fires.
     """
 
     alert: str | AlertRule
@@ -94,12 +96,13 @@ class AlertTest:
         expected = {**rule_labels, **self.labels}
         alert_tests = [{"eval_time": t, "alertname": self.alert, "exp_alerts": []} for t in self.quiet_at]
         expr_tests = []
+        own = ", ".join(f'{k}="{v}"' for k, v in sorted({"alertname": self.alert, **rule_labels}.items()))
         for time in self.fires_at:
             firing = {"alertname": self.alert, "alertstate": "firing", **expected}
             labels = ", ".join(f'{k}="{v}"' for k, v in sorted(firing.items()))
             expr_tests.append(
                 {
-                    "expr": f'ALERTS{{alertname="{self.alert}", alertstate="firing"}}',
+                    "expr": f'ALERTS{{{own}, alertstate="firing"}}',
                     "eval_time": time,
                     "exp_samples": [{"labels": f"ALERTS{{{labels}}}", "value": 1}],
                 }

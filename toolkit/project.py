@@ -19,7 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from toolkit.alert_tests import ExprTest, RuleTest
+from toolkit.alert_tests import AlertTest, ExprTest, RuleTest
 from toolkit.alertmanager import AlertmanagerConfig
 from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry, RuleTestEntry
 from toolkit.errors import DefinitionError, ProjectError, ToolkitError
@@ -244,19 +244,43 @@ def _group_entry(group: RuleGroup, settings: Settings) -> RuleGroupEntry:
 
 def _test_entries(tests: list[RuleTest], groups: tuple[RuleGroupEntry, ...]) -> tuple[RuleTestEntry, ...]:
     """Promtool test cases, each alert test given the labels its rule adds; unknown alerts fail."""
-    alert_labels = {
-        rule.name: rule.data.get("labels", {}) for group in groups for rule in group.rules if rule.is_alert
-    }
+    rule_labels: dict[str, list[dict[str, str]]] = {}
+    for group in groups:
+        for rule in group.rules:
+            if rule.is_alert:
+                rule_labels.setdefault(rule.name, []).append(rule.data.get("labels", {}))
     entries = []
     for test in tests:
         if isinstance(test, ExprTest):
             entries.append(RuleTestEntry(test.name, test.to_promtool(), test.source, is_alert=False))
             continue
-        if test.alert not in alert_labels:
-            known = ", ".join(sorted(alert_labels)) or "none"
-            raise DefinitionError(
-                f"test of unknown alert {test.alert!r}: define it or fix the name (alerts: {known})",
-                test.source,
-            )
-        entries.append(RuleTestEntry(test.alert, test.to_promtool(alert_labels[test.alert]), test.source))
+        labels = _rule_labels_for(test, rule_labels)
+        entries.append(RuleTestEntry(test.alert, test.to_promtool(labels), test.source))
     return tuple(entries)
+
+
+def _rule_labels_for(test: AlertTest, rule_labels: dict[str, list[dict[str, str]]]) -> dict[str, str]:
+    """The labels of the one rule ``test`` is about: by name, then by the test's labels.
+
+    A quiet-only test needs none: it proves that no rule of the name fires.
+    """
+    if test.alert not in rule_labels:
+        known = ", ".join(sorted(rule_labels)) or "none"
+        raise DefinitionError(
+            f"test of unknown alert {test.alert!r}: define it or fix the name (alerts: {known})", test.source
+        )
+    candidates = [
+        labels
+        for labels in rule_labels[test.alert]
+        if all(labels.get(k, v) == v for k, v in test.labels.items())
+    ]
+    if len(candidates) != 1 and not test.fires_at and test.annotations is None:
+        return {}
+    if len(candidates) != 1:
+        severities = ", ".join(sorted(labels.get("severity", "?") for labels in rule_labels[test.alert]))
+        raise DefinitionError(
+            f"test of alert {test.alert!r}: {len(rule_labels[test.alert])} rules have this name "
+            f"(severities {severities}); say which with labels, e.g. labels={{'severity': 'critical'}}",
+            test.source,
+        )
+    return candidates[0]
