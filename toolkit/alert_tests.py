@@ -23,6 +23,12 @@ from toolkit.source import SourceLocation, caller_location
 SERIES_VALUES = re.compile(r"^(\s*(_|stale|-?[0-9.e+]+([+-][0-9.e+]+)?(x[0-9]+)?|_x[0-9]+)\s*)+$")
 
 
+def check_selector(text: str) -> None:
+    """Raise ValueError unless ``text`` is a plain series selector such as ``up{job="api"}``."""
+    if not isinstance(promql_parser.parse(text), promql_parser.VectorSelector):
+        raise ValueError("give a metric name and label matchers only, e.g. 'up{job=\"api\"}'")
+
+
 def counter(per_second: float, minutes: int = 60, start: float = 0) -> str:
     """promtool values of a counter growing ``per_second`` for ``minutes`` at a 1m interval."""
     return f"{start:g}+{per_second * 60:g}x{minutes}"
@@ -46,7 +52,7 @@ def _series(where: SourceLocation, what: str, series: Mapping[str, str]) -> dict
         raise DefinitionError(f"{what}: give at least one input series", where)
     for selector, values in series.items():
         try:
-            promql_parser.parse(selector)
+            check_selector(selector)
         except ValueError as error:
             raise DefinitionError(
                 f"{what}: series {selector!r} is not a series selector: {error}", where

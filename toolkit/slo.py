@@ -18,8 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-import promql_parser
-
+from toolkit.alert_tests import check_selector
 from toolkit.durations import canonical_duration, duration_seconds
 from toolkit.errors import DefinitionError, SettingsError
 from toolkit.rules import AlertRule, RecordingRule, RuleGroup, Severity
@@ -106,7 +105,7 @@ def _check_sli(where: SourceLocation, what: str, sli: Ratio | Latency) -> None:
         raise DefinitionError(f"{what}: sli must be Ratio(errors=..., total=...) or Latency(...)", where)
     for selector in sli.selectors():
         try:
-            promql_parser.parse(selector)
+            check_selector(selector)
         except ValueError as error:
             raise DefinitionError(f"{what}: {selector!r} is not a series selector: {error}", where) from None
     if isinstance(sli, Latency) and not sli.le > 0:
