@@ -48,5 +48,19 @@ lint: $(BIN)/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench
 
+# The monitoring/ stack (needs Docker): `make env` once, then `make up`; Grafana on 127.0.0.1:3000.
+COMPOSE := docker compose -f monitoring/docker-compose.yml --env-file .env
+
+env:
+	@$(PYTHON) monitoring/make_env.py .env.example .env || true
+
+up: build
+	@test -f .env || { echo "no .env: run 'make env' first" >&2; exit 2; }
+	$(COMPOSE) up -d
+	@echo "Grafana: http://127.0.0.1:$$(grep ^GRAFANA_PORT= .env | cut -d= -f2) (admin / GRAFANA_ADMIN_PASSWORD in .env)"
+
+down:
+	$(COMPOSE) down
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
