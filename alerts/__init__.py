@@ -1,6 +1,6 @@
 """The project's alert and recording rules, their tests and the routing policy, listed explicitly."""
 
-from alerts import agent, application, cost, database, routing, security, slo, system, worker
+from alerts import agent, application, cost, database, metrics, routing, security, slo, system, worker
 
 RULE_GROUPS = (
     system.groups,
@@ -23,3 +23,4 @@ ALERT_TESTS = (
     slo.tests,
 )
 ALERTMANAGER = routing.config
+METRICS = metrics.METRICS
