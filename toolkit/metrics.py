@@ -79,7 +79,8 @@ def render_markdown(metrics: Sequence[Metric]) -> str:
     for metric in sorted(metrics, key=lambda m: (m.exporter, m.name)):
         labels = ", ".join(f"`{label}`" for label in metric.labels)
         by = metric.exporter or "the platform"
+        text = metric.help.replace("|", "\\|")
         lines.append(
-            f"| `{metric.name}` | {metric.type.value} | {labels} | {metric.unit} | {by} | {metric.help.replace("|", chr(92) + "|")} |"
+            f"| `{metric.name}` | {metric.type.value} | {labels} | {metric.unit} | {by} | {text} |"
         )
     return "\n".join(lines) + "\n"
