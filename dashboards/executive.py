@@ -34,7 +34,16 @@ def build(settings: Settings) -> DashboardDef:
         title="Executive overview",
         description="Platform health, users, LLM cost and agent quality at a glance.",
         tags=["overview"],
-        links=[Link("database", "Database")],
+        links=[
+            Link("cost", "LLM cost"),
+            Link("agent", "Agents"),
+            Link("worker", "Workers and scheduler"),
+            Link("api", "API"),
+            Link("database", "Databases"),
+            Link("system", "System"),
+            Link("users", "Users"),
+            Link("slo", "Service level objectives"),
+        ],
         rows=[
             row(
                 "Platform health",

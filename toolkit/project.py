@@ -22,6 +22,7 @@ from typing import Any
 from toolkit.alert_tests import AlertTest, ExprTest, RuleTest
 from toolkit.alertmanager import AlertmanagerConfig
 from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry, RuleTestEntry
+from toolkit.dashboard_rules import dashboard_problems
 from toolkit.errors import DefinitionError, ProjectError, ToolkitError
 from toolkit.grafana_json import grafanalib_json, modernize
 from toolkit.panels import DashboardDef
@@ -218,12 +219,18 @@ def _dashboard_entry(definition: DashboardDef) -> DashboardEntry:
         raise DefinitionError(
             f"dashboard {definition.uid!r} cannot be built: {error}", definition.source
         ) from error
+    panel_sources = {pid: _location(text) for pid, text in sources.items()}
+    for problem in dashboard_problems(data):
+        raise DefinitionError(
+            f"dashboard {definition.uid!r}, panel {problem.title!r} {problem.message}",
+            panel_sources.get(problem.panel_id, definition.source),
+        )
     return DashboardEntry(
         uid=definition.uid,
         data=data,
         source=definition.source,
         folder=definition.folder,
-        panel_sources=MappingProxyType({pid: _location(text) for pid, text in sources.items()}),
+        panel_sources=MappingProxyType(panel_sources),
         lint_ignore=MappingProxyType(dict(definition.lint_ignore)),
     )
 

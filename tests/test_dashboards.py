@@ -1,0 +1,85 @@
+"""The dashboard catalogue: eight dashboards plus slo, each with units, descriptions, $__rate_interval,
+a datasource variable, typed datasource refs and links; the build refuses panels that break the rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.sample_project import REPO, make_project
+from toolkit.dashboard_rules import dashboard_problems
+from toolkit.errors import DefinitionError
+from toolkit.project import load_project
+
+BUILT = sorted((REPO / "build" / "dashboards").glob("*.json"))
+DASHBOARDS = {"executive", "cost", "agent", "worker", "database", "api", "system", "users", "slo"}
+
+
+def panels(board: dict) -> list[dict]:
+    found = []
+    for panel in board["panels"]:
+        found.append(panel)
+        found += panel.get("panels", [])
+    return [p for p in found if p["type"] != "row"]
+
+
+def test_every_designed_dashboard_is_built_with_its_module_name_as_uid() -> None:
+    assert {path.stem for path in BUILT} == DASHBOARDS
+    for path in BUILT:
+        assert json.loads(path.read_text())["uid"] == path.stem
+        assert (REPO / "dashboards" / f"{path.stem}.py").exists()
+
+
+@pytest.mark.parametrize("path", BUILT, ids=[p.stem for p in BUILT])
+def test_a_built_dashboard_keeps_the_house_rules(path: Path) -> None:
+    board = json.loads(path.read_text())
+    assert dashboard_problems(board) == []
+    variables = board["templating"]["list"]
+    assert variables[0]["name"] == "datasource" and variables[0]["type"] == "datasource"
+    for panel in panels(board):
+        assert panel["datasource"] == {"type": "prometheus", "uid": "${datasource}"}, panel["title"]
+        assert panel["targets"], panel["title"]
+        for target in panel["targets"]:
+            assert target["datasource"] == {"type": "prometheus", "uid": "${datasource}"}
+    assert any(p["type"] == "row" for p in board["panels"]), "group panels in rows"
+
+
+def test_the_executive_dashboard_links_to_every_other_and_they_link_back() -> None:
+    boards = {path.stem: json.loads(path.read_text()) for path in BUILT}
+    linked = {link["url"].removeprefix("/d/") for link in boards["executive"]["links"]}
+    assert linked == DASHBOARDS - {"executive"}
+    for uid in DASHBOARDS - {"executive"}:
+        assert "/d/executive" in {link["url"] for link in boards[uid]["links"]}, uid
+
+
+def test_thresholds_come_from_the_settings() -> None:
+    cost = json.loads((REPO / "build/dashboards/cost.json").read_text())
+    daily = next(p for p in panels(cost) if p["title"] == "Spent today (24h)")
+    steps = [s["value"] for s in daily["fieldConfig"]["defaults"]["thresholds"]["steps"]]
+    assert steps == [None, 160, 200]
+    assert any("predict_linear" in t["expr"] for p in panels(cost) for t in p["targets"])
+
+
+BAD_PANELS = {
+    "no unit": ('unit="reqps"', 'unit=""', "has no unit: pass unit="),
+    "no description": ('description="Requests per second."', 'description=" "', "has no description"),
+    "fixed rate window": ("[$__rate_interval]", "[5m]", "uses rate(...[5m]): write [$__rate_interval]"),
+}
+
+
+@pytest.mark.parametrize(("old", "new", "message"), BAD_PANELS.values(), ids=list(BAD_PANELS))
+def test_the_build_refuses_a_panel_that_breaks_a_rule(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    root = make_project(tmp_path)
+    module = root / "dashboards" / "overview.py"
+    source = module.read_text()
+    assert old in source
+    module.write_text(source.replace(old, new, 1))
+    with pytest.raises(DefinitionError) as caught:
+        load_project(root)
+    text = str(caught.value)
+    assert text.startswith("dashboards/overview.py:")
+    assert "dashboard 'overview', panel 'Requests' " in text and message in text
