@@ -80,7 +80,5 @@ def render_markdown(metrics: Sequence[Metric]) -> str:
         labels = ", ".join(f"`{label}`" for label in metric.labels)
         by = metric.exporter or "the platform"
         text = metric.help.replace("|", "\\|")
-        lines.append(
-            f"| `{metric.name}` | {metric.type.value} | {labels} | {metric.unit} | {by} | {text} |"
-        )
+        lines.append(f"| `{metric.name}` | {metric.type.value} | {labels} | {metric.unit} | {by} | {text} |")
     return "\n".join(lines) + "\n"
