@@ -44,6 +44,7 @@ check: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check toolkit dashboards alerts tests bench
 	$(BIN)/ruff format --check toolkit dashboards alerts tests bench
+	$(TOOLKIT) lint
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench

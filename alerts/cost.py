@@ -9,6 +9,9 @@ from toolkit.settings import Settings
 SPEND_1H = ":llm_cost_usd:increase1h"
 SPEND_1D = ":llm_cost_usd:increase1d"
 COST = "cost"
+SMOOTHED = {
+    "alerts/for": "spend over an hour, a day or 30 days is already smoothed; a for would only delay it"
+}
 
 
 def groups(settings: Settings) -> list[RuleGroup]:
@@ -31,6 +34,7 @@ def groups(settings: Settings) -> list[RuleGroup]:
                     expr=f"{SPEND_1D} > {budget('daily_usd'):g}",
                     severity=Severity.WARNING,
                     category=COST,
+                    lint_ignore=SMOOTHED,
                     summary="LLM spend over the last 24 hours is above the daily budget.",
                     description=f"The last 24 hours cost {{{{ $value | humanize }}}} USD; the budget is {budget('daily_usd'):g} USD.",
                 ),
@@ -39,6 +43,7 @@ def groups(settings: Settings) -> list[RuleGroup]:
                     expr=f"{SPEND_1H} > {budget('hourly_usd'):g}",
                     severity=Severity.WARNING,
                     category=COST,
+                    lint_ignore=SMOOTHED,
                     summary="LLM spend over the last hour is above the hourly budget.",
                     description=f"The last hour cost {{{{ $value | humanize }}}} USD; the budget is {budget('hourly_usd'):g} USD.",
                 ),
@@ -47,6 +52,7 @@ def groups(settings: Settings) -> list[RuleGroup]:
                     expr=f"sum(increase(llm_cost_usd_total[1h])) > {spike:g} * sum(increase(llm_cost_usd_total[1h] offset 1d))",
                     severity=Severity.WARNING,
                     category=COST,
+                    lint_ignore=SMOOTHED,
                     summary="LLM spend is rising fast.",
                     description=f"The last hour cost {{{{ $value | humanize }}}} USD, over {spike:g}x the same hour yesterday.",
                 ),
@@ -55,6 +61,7 @@ def groups(settings: Settings) -> list[RuleGroup]:
                     expr=f"sum(increase(llm_cost_usd_total[30d])) > {budget('monthly_usd'):g}",
                     severity=Severity.CRITICAL,
                     category=COST,
+                    lint_ignore=SMOOTHED,
                     summary="LLM spend over the last 30 days is above the monthly budget.",
                     description=f"The last 30 days cost {{{{ $value | humanize }}}} USD; the budget is {budget('monthly_usd'):g} USD.",
                 ),

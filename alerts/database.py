@@ -33,7 +33,7 @@ def groups(settings: Settings) -> list[RuleGroup]:
                     for_="5m",
                     severity=Severity.WARNING,
                     summary="Postgres has many open connections.",
-                    description="{{ $labels.instance }} has {{ $value }} connections.",
+                    description="{{ $labels.instance }} has {{ $value | humanize }} connections.",
                 ),
                 AlertRule(
                     name="PostgresSlowQueries",

@@ -40,6 +40,7 @@ def groups(settings: Settings) -> list[RuleGroup]:
                     f"> {limit('worker_heartbeat_max_age_seconds'):g}",
                     severity=Severity.CRITICAL,
                     summary="A worker has stopped sending heartbeats.",
+                    lint_ignore={"alerts/for": "the heartbeat age threshold is the wait"},
                     description="Worker {{ $labels.worker }} last sent a heartbeat {{ $value | humanizeDuration }} ago.",
                 ),
                 AlertRule(
@@ -48,7 +49,7 @@ def groups(settings: Settings) -> list[RuleGroup]:
                     for_="10m",
                     severity=Severity.WARNING,
                     summary="Jobs are piling up in a queue.",
-                    description="Queue {{ $labels.queue }} holds {{ $value }} jobs.",
+                    description="Queue {{ $labels.queue }} holds {{ $value | humanize }} jobs.",
                 ),
                 AlertRule(
                     name="HighJobFailureRate",

@@ -235,11 +235,13 @@ def _meta_rules(slo: SLO) -> list[RecordingRule]:
         RecordingRule(
             "slo:current_burn_rate:ratio",
             f"slo:sli_error:ratio_rate5m{{{match}}} / {on} {budget}",
+            labels=labels,
             source=where,
         ),
         RecordingRule(
             "slo:period_burn_rate:ratio",
             f"slo:sli_error:ratio_rate{slo.window}{{{match}}} / {on} {budget}",
+            labels=labels,
             source=where,
         ),
         RecordingRule(
@@ -280,6 +282,9 @@ def _alerts(slo: SLO, policy: Sequence[BurnWindow]) -> list[AlertRule]:
                 summary=f"The {slo.service} {slo.name} SLO is burning its error budget too fast.",
                 description=f"{slo.objective:g}% over {slo.window}: the error budget burns at over {speeds}; "
                 "the error ratio is {{ $value | humanizePercentage }}.",
+                lint_ignore={
+                    "alerts/for": "the burn-rate windows smooth the signal; the short window ends the alert soon after recovery"
+                },
                 source=slo.source,
             )
         )

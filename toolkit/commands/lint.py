@@ -1,0 +1,97 @@
+"""``toolkit lint``: check the project's definitions, or foreign rule files and dashboards."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from toolkit.commands.common import library_errors, project_root
+from toolkit.lint.engine import lint_bundle, settings_options, source_findings, source_line
+from toolkit.lint.findings import Level
+from toolkit.lint.registry import CHECKS
+from toolkit.lint.report import FORMATS, summary
+
+LEVELS = [str(level) for level in Level]
+
+
+@click.command("lint")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(sorted(FORMATS)),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(LEVELS),
+    default="bug",
+    show_default=True,
+    help="Exit 1 when a finding is at this level or above.",
+)
+@click.option("--check", "only", multiple=True, metavar="NAME", help="Run only this check (repeatable).")
+@click.option(
+    "--show-suppressed",
+    is_flag=True,
+    help="Also report findings that lint_ignore suppresses, with the reason.",
+)
+@click.option("--list-checks", is_flag=True, help="List every check with its level and exit.")
+@click.pass_context
+def command(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    output: str,
+    fail_on: str,
+    only: tuple[str, ...],
+    show_suppressed: bool,
+    list_checks: bool,
+) -> None:
+    """Lint PromQL, rules and dashboards without a server.
+
+    With no PATHS, lint the project's own definitions (dashboards after
+    normalization, rules, settings). With PATHS, lint foreign Prometheus rule
+    files and Grafana dashboard JSON (files or directories).
+
+    \b
+    Example:
+      toolkit lint
+      toolkit lint rules/ dashboards/overview.json --format github
+      toolkit lint --fail-on warning
+    """
+    if list_checks:
+        for registered in CHECKS.values():
+            click.echo(f"{registered.name:22} {registered.level!s:8} {registered.doc}")
+        return
+    unknown = sorted(set(only) - set(CHECKS))
+    if unknown:
+        raise click.UsageError(f"unknown check(s): {', '.join(unknown)}; see toolkit lint --list-checks")
+    root: Path | None = None
+    with library_errors():
+        if paths:
+            from toolkit.sources.files import load_paths
+
+            loaded = load_paths(paths)
+            findings = source_findings(loaded.errors)
+            findings += lint_bundle(loaded.bundle, is_project=False, only=only)
+        else:
+            from toolkit.project import load_project
+
+            root = project_root(ctx)
+            project = load_project(root)
+            findings = lint_bundle(
+                project.bundle, is_project=True, only=only, **settings_options(project.settings)
+            )
+    shown = [f for f in findings if show_suppressed or not f.suppressed]
+
+    def line_of(finding) -> str:
+        return source_line(finding.location, root)
+
+    if shown:
+        click.echo(FORMATS[output](shown, line_of))
+    if output == "text":
+        click.echo(summary(shown), err=bool(shown))
+    if any(f.level >= Level.parse(fail_on) for f in shown):
+        ctx.exit(1)

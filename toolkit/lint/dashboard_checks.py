@@ -1,0 +1,213 @@
+"""Checks of Grafana dashboards: uid, units, descriptions, datasources, targets, variables, grid, links."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from toolkit.dashboard_rules import RATE_WINDOW
+from toolkit.lint.context import LintContext
+from toolkit.lint.findings import Finding, Level
+from toolkit.lint.promql import parse
+from toolkit.lint.registry import check
+
+UID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+GRID = 24
+DATASOURCE_VARIABLE = re.compile(r"^\$\{?datasource\}?$|^\$\{?ds\w*\}?$")
+NO_TARGETS = {"text", "news", "dashlist", "row", "alertlist", "annolist", "welcome"}
+LABEL_VALUES = re.compile(r"^\s*label_values\((.*),\s*\w+\s*\)\s*$|^\s*query_result\((.*)\)\s*$", re.S)
+
+
+@check(
+    "dashboard/uid",
+    "A dashboard without a uid, or one Grafana will not accept (1-40 letters, digits, - or _).",
+    Level.BUG,
+    '"uid": "my dashboard/v2"',
+)
+def uid(ctx: LintContext) -> Iterator[Finding]:
+    for board in ctx.bundle.dashboards:
+        if not UID.match(board.uid):
+            yield ctx.panel_finding(
+                "dashboard/uid",
+                board,
+                None,
+                f"uid {board.uid!r}: give a stable uid of 1-40 letters, digits, - or _",
+            )
+
+
+@check("panel/units", "A panel without a unit.", Level.WARNING, '"fieldConfig": {"defaults": {}}')
+def units(ctx: LintContext) -> Iterator[Finding]:
+    for board, panel in ctx.panels():
+        if panel.get("type") not in NO_TARGETS and not (
+            panel.get("fieldConfig", {}).get("defaults", {}).get("unit")
+        ):
+            yield ctx.panel_finding(
+                "panel/units", board, panel, "no unit: set one (e.g. short, percentunit, s, bytes, reqps)"
+            )
+
+
+@check("panel/description", "A panel without a description.", Level.INFO, '"description": ""')
+def description(ctx: LintContext) -> Iterator[Finding]:
+    for board, panel in ctx.panels():
+        if panel.get("type") not in NO_TARGETS and not str(panel.get("description") or "").strip():
+            yield ctx.panel_finding(
+                "panel/description", board, panel, "no description: say what it shows and how to read it"
+            )
+
+
+def _datasource_ok(value: object) -> bool:
+    if isinstance(value, dict):
+        uid = str(value.get("uid") or "")
+        return bool(value.get("type")) and bool(uid)
+    return isinstance(value, str) and bool(DATASOURCE_VARIABLE.match(value))
+
+
+@check(
+    "panel/datasource",
+    "A panel or query whose datasource is neither a typed {type, uid} reference nor the ${datasource} variable.",
+    Level.WARNING,
+    '"datasource": "Prometheus"',
+)
+def datasource(ctx: LintContext) -> Iterator[Finding]:
+    for board, panel in ctx.panels():
+        if panel.get("type") in NO_TARGETS:
+            continue
+        refs = [
+            panel.get("datasource"),
+            *(
+                t.get("datasource")
+                for t in panel.get("targets") or []
+                if isinstance(t, dict) and "datasource" in t
+            ),
+        ]
+        if not all(_datasource_ok(ref) for ref in refs):
+            yield ctx.panel_finding(
+                "panel/datasource",
+                board,
+                panel,
+                'datasource is not {"type": ..., "uid": ...} or ${datasource}: name data sources by uid or variable, never by display name',
+            )
+
+
+@check("panel/targets", "A panel that queries nothing.", Level.WARNING, '"targets": []')
+def targets(ctx: LintContext) -> Iterator[Finding]:
+    for board, panel in ctx.panels():
+        if panel.get("type") not in NO_TARGETS and not panel.get("targets"):
+            yield ctx.panel_finding(
+                "panel/targets", board, panel, "no queries: add a target or remove the panel"
+            )
+
+
+@check(
+    "target/rate-interval",
+    "rate()/irate() in a dashboard query with a window other than $__rate_interval.",
+    Level.WARNING,
+    "rate(http_requests_total[5m])",
+)
+def rate_interval(ctx: LintContext) -> Iterator[Finding]:
+    for board, panel in ctx.panels():
+        for target in panel.get("targets") or []:
+            expr = target.get("expr", "") if isinstance(target, dict) else ""
+            for function, _, window in RATE_WINDOW.findall(expr if isinstance(expr, str) else ""):
+                if window.strip() != "$__rate_interval":
+                    yield ctx.panel_finding(
+                        "target/rate-interval",
+                        board,
+                        panel,
+                        f"{function}(...[{window}]): use [$__rate_interval], which follows the zoom and the scrape interval",
+                    )
+
+
+@check(
+    "template/datasource",
+    "A dashboard without a datasource variable, so it cannot be pointed at another Prometheus.",
+    Level.WARNING,
+    '"templating": {"list": []}',
+)
+def template_datasource(ctx: LintContext) -> Iterator[Finding]:
+    for board in ctx.bundle.dashboards:
+        variables = board.data.get("templating", {}).get("list") or []
+        if not any(isinstance(v, dict) and v.get("type") == "datasource" for v in variables):
+            yield ctx.panel_finding(
+                "template/datasource",
+                board,
+                None,
+                "no datasource variable: add one of type datasource (query: prometheus)",
+            )
+
+
+@check(
+    "template/promql",
+    "A query variable whose label_values()/query_result() query is not valid PromQL.",
+    Level.BUG,
+    '"query": "label_values(up{job=, instance)"',
+)
+def template_promql(ctx: LintContext) -> Iterator[Finding]:
+    for board in ctx.bundle.dashboards:
+        for variable in board.data.get("templating", {}).get("list") or []:
+            if not isinstance(variable, dict) or variable.get("type") != "query":
+                continue
+            query = variable.get("query")
+            query = query.get("query", "") if isinstance(query, dict) else str(query or "")
+            match = LABEL_VALUES.match(query)
+            selector = (match.group(1) or match.group(2)) if match else None
+            if selector and parse(selector, grafana=True).ast is None:
+                yield ctx.panel_finding(
+                    "template/promql",
+                    board,
+                    None,
+                    f"variable {variable.get('name')}: {parse(selector, grafana=True).error} in {query}",
+                )
+
+
+@check(
+    "dashboard/grid",
+    "Panels that overlap or do not fit the 24-column grid.",
+    Level.BUG,
+    '"gridPos": {"x": 20, "w": 8}',
+)
+def grid(ctx: LintContext) -> Iterator[Finding]:
+    for board in ctx.bundle.dashboards:
+        taken: dict[tuple[int, int], str] = {}
+        for panel in board.data.get("panels") or []:
+            pos = panel.get("gridPos") if isinstance(panel, dict) else None
+            if not isinstance(pos, dict):
+                continue
+            x, y, w, h = (int(pos.get(k, 0) or 0) for k in ("x", "y", "w", "h"))
+            title = panel.get("title", "")
+            if x < 0 or w < 1 or x + w > GRID:
+                yield ctx.panel_finding(
+                    "dashboard/grid", board, panel, f"x={x}, w={w} does not fit the {GRID}-column grid"
+                )
+                continue
+            clash = next(
+                (taken[(cx, cy)] for cy in range(y, y + h) for cx in range(x, x + w) if (cx, cy) in taken),
+                None,
+            )
+            if clash is not None:
+                yield ctx.panel_finding("dashboard/grid", board, panel, f"overlaps panel {clash!r}")
+            for cy in range(y, y + h):
+                for cx in range(x, x + w):
+                    taken[(cx, cy)] = title
+
+
+@check(
+    "dashboard/links",
+    "A dashboard link to a uid that no dashboard here has.",
+    Level.WARNING,
+    '"links": [{"url": "/d/missing"}]',
+    project_only=True,
+)
+def links(ctx: LintContext) -> Iterator[Finding]:
+    uids = {board.uid for board in ctx.bundle.dashboards}
+    for board in ctx.bundle.dashboards:
+        for link in board.data.get("links") or []:
+            url = str(link.get("url") or "") if isinstance(link, dict) else ""
+            target = url.removeprefix("/d/").split("/")[0].split("?")[0] if url.startswith("/d/") else None
+            if target and target not in uids:
+                yield ctx.panel_finding(
+                    "dashboard/links",
+                    board,
+                    None,
+                    f"link {link.get('title', url)!r} points at /d/{target}, which is not a dashboard here",
+                )

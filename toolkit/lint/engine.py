@@ -1,0 +1,74 @@
+"""Run the registered checks over a bundle and keep what is not disabled."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
+
+from toolkit.bundle import Bundle
+from toolkit.durations import duration_seconds
+from toolkit.lint import dashboard_checks, promql_checks, rule_checks  # noqa: F401  (they register checks)
+from toolkit.lint.context import DEFAULT_SCRAPE_SECONDS, LintContext
+from toolkit.lint.findings import Finding, Level
+from toolkit.lint.registry import CHECKS
+from toolkit.settings import Settings
+from toolkit.source import SourceLocation
+
+
+def lint_bundle(
+    bundle: Bundle,
+    *,
+    is_project: bool,
+    scrape_interval: str | None = None,
+    disabled: Mapping[str, str] | None = None,
+    only: Iterable[str] = (),
+) -> list[Finding]:
+    """Every finding of every enabled check, sorted by place; findings a rule or dashboard suppresses are kept
+    with their reason in ``Finding.suppressed``, for the caller to show or drop."""
+    ctx = LintContext(
+        bundle,
+        scrape_seconds=duration_seconds(scrape_interval) if scrape_interval else DEFAULT_SCRAPE_SECONDS,
+        is_project=is_project,
+    )
+    wanted = set(only) or set(CHECKS)
+    findings: list[Finding] = []
+    for name, registered in CHECKS.items():
+        if name not in wanted or name in (disabled or {}) or (registered.project_only and not is_project):
+            continue
+        findings.extend(registered.run(ctx))
+    return sorted(set(findings))
+
+
+def settings_options(settings: Settings) -> dict:
+    """The lint options ``toolkit.yaml`` sets: scrape interval and checks disabled with a reason."""
+    return {
+        "scrape_interval": settings.scrape_interval,
+        "disabled": settings.section("lint").get("disabled", {}),
+    }
+
+
+def source_findings(errors: Iterable[Exception]) -> list[Finding]:
+    """Files that could not be read, one fatal ``source/read`` finding each."""
+    findings = []
+    for error in errors:
+        where = getattr(error, "location", None) or SourceLocation("")
+        findings.append(Finding(where, "source/read", Level.FATAL, getattr(error, "message", str(error))))
+    return findings
+
+
+def source_line(location: SourceLocation, root: Path | None = None) -> str:
+    """The text of the line a finding points at ('' when unknown)."""
+    if not location.line:
+        return ""
+    path = Path(location.path)
+    lines = _lines(str(root / path if root is not None and not path.is_absolute() else path))
+    return lines[location.line - 1] if location.line <= len(lines) else ""
+
+
+@lru_cache(maxsize=256)
+def _lines(path: str) -> tuple[str, ...]:
+    try:
+        return tuple(Path(path).read_text(encoding="utf-8").splitlines())
+    except (OSError, UnicodeDecodeError):
+        return ()

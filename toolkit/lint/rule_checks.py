@@ -1,0 +1,306 @@
+"""Checks of alerting and recording rules: for, comparisons, templates, annotations, labels, names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import promql_parser as pp
+
+from toolkit.durations import duration_seconds
+from toolkit.lint.context import LintContext
+from toolkit.lint.findings import Finding, Level
+from toolkit.lint.promql import COMPARISONS
+from toolkit.lint.registry import check
+from toolkit.rules import ALERT_NAME, RECORD_NAME
+
+TEMPLATE = re.compile(r"\{\{(.*?)\}\}", re.S)
+TEMPLATE_FUNCTIONS = {
+    "humanize",
+    "humanize1024",
+    "humanizeDuration",
+    "humanizePercentage",
+    "humanizeTimestamp",
+    "printf",
+    "title",
+    "toUpper",
+    "toLower",
+    "reReplaceAll",
+    "match",
+    "query",
+    "first",
+    "value",
+    "label",
+    "args",
+    "safeHtml",
+    "stripPort",
+    "stripDomain",
+    "graphLink",
+    "tableLink",
+    "pathPrefix",
+    "externalURL",
+    "sortByLabel",
+    "toTime",
+    "parseDuration",
+    "urlquery",
+    "js",
+    "html",
+    "len",
+    "index",
+    "and",
+    "or",
+    "not",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "if",
+    "else",
+    "end",
+    "range",
+    "with",
+    "define",
+    "template",
+    "block",
+    "print",
+    "println",
+    "slice",
+    "call",
+    "break",
+    "continue",
+}
+GROUP_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+ABSENT = {"absent", "absent_over_time"}
+
+
+def _has_comparison(ast: pp.Expr) -> bool:
+    found = False
+
+    def visit(node: pp.Expr) -> bool | None:
+        nonlocal found
+        if (
+            isinstance(node, pp.BinaryExpr)
+            and str(node.op) in COMPARISONS
+            and not (node.modifier and node.modifier.return_bool)
+        ):
+            found = True
+            return False
+        if isinstance(node, pp.Call) and node.func.name in ABSENT:
+            found = True
+            return False
+        if isinstance(node, pp.BinaryExpr) and str(node.op) == "unless":
+            found = True
+            return False
+        return None
+
+    pp.walk(ast, visit)
+    return found
+
+
+@check(
+    "alerts/for",
+    "An alert without `for` fires on one bad evaluation; absent() needs a `for` of at least 2m or 4 scrapes.",
+    Level.WARNING,
+    "- alert: HighErrorRate\n  expr: job:errors:ratio > 0.05   # no for:",
+)
+def alert_for(ctx: LintContext) -> Iterator[Finding]:
+    for rule, parsed in ctx.rule_exprs():
+        if not rule.is_alert:
+            continue
+        for_seconds = duration_seconds(rule.data["for"]) if rule.data.get("for") else 0.0
+        uses_absent = any(n.expr.func.name in ABSENT for n in parsed.of_type(pp.Call))
+        if uses_absent and for_seconds < max(120.0, 4 * ctx.scrape_seconds):
+            yield ctx.rule_finding(
+                "alerts/for",
+                rule,
+                "absent() fires on one missed scrape: give the alert for: 2m or more",
+                Level.BUG,
+            )
+        elif not for_seconds and _has_comparison(parsed.ast):
+            yield ctx.rule_finding(
+                "alerts/for",
+                rule,
+                "no for: one evaluation over the threshold fires it; add for: (e.g. 5m) or lint_ignore with the reason",
+            )
+
+
+@check(
+    "alerts/comparison",
+    "An alert expression with no comparison fires for every series it returns.",
+    Level.BUG,
+    "- alert: Errors\n  expr: rate(errors_total[5m])",
+)
+def comparison(ctx: LintContext) -> Iterator[Finding]:
+    for rule, parsed in ctx.rule_exprs():
+        if rule.is_alert and not _has_comparison(parsed.ast):
+            yield ctx.rule_finding(
+                "alerts/comparison",
+                rule,
+                "the expression has no comparison, so it fires whenever it returns anything: add a threshold such as > 0.05",
+            )
+
+
+def _template_problems(text: str) -> Iterator[str]:
+    if text.count("{{") != text.count("}}"):
+        yield "unbalanced {{ }}"
+        return
+    for body in TEMPLATE.findall(text):
+        for word in re.findall(r"(?:^|[|(\s])([A-Za-z_]\w*)", body.strip()):
+            if word not in TEMPLATE_FUNCTIONS and not word[0].isupper():
+                yield f"unknown template function {word!r}"
+
+
+@check(
+    "alerts/template",
+    "A label or annotation template that does not parse, or $value shown raw in a description.",
+    Level.BUG,
+    "description: '{{ $labels.job has {{ $value }} errors'",
+)
+def template(ctx: LintContext) -> Iterator[Finding]:
+    for _, rule in ctx.rules():
+        if not rule.is_alert:
+            continue
+        texts = {
+            **{f"label {k}": v for k, v in rule.data.get("labels", {}).items()},
+            **{f"annotation {k}": v for k, v in rule.data.get("annotations", {}).items()},
+        }
+        for where, text in texts.items():
+            for problem in _template_problems(text):
+                yield ctx.rule_finding("alerts/template", rule, f"{where}: {problem}")
+        description = rule.data.get("annotations", {}).get("description", "")
+        if re.search(r"\{\{\s*\$value\s*\}\}", description):
+            yield ctx.rule_finding(
+                "alerts/template",
+                rule,
+                "description shows $value raw: use {{ $value | humanize }} (or humanizePercentage, humanizeDuration)",
+                Level.INFO,
+            )
+
+
+@check(
+    "alerts/annotation",
+    "An alert without a summary, description or runbook_url annotation.",
+    Level.WARNING,
+    "- alert: Down\n  annotations: {summary: Down}",
+)
+def annotation(ctx: LintContext) -> Iterator[Finding]:
+    for _, rule in ctx.rules():
+        if rule.is_alert:
+            annotations = rule.data.get("annotations", {})
+            missing = [key for key in ("summary", "description", "runbook_url") if not annotations.get(key)]
+            if missing:
+                yield ctx.rule_finding(
+                    "alerts/annotation", rule, f"missing annotation(s): {', '.join(missing)}"
+                )
+
+
+@check(
+    "rule/label",
+    "An alert without severity or team, or with a severity outside the allowed set.",
+    Level.BUG,
+    "labels: {severity: page}",
+)
+def label(ctx: LintContext) -> Iterator[Finding]:
+    allowed = ", ".join(ctx.severities)
+    for _, rule in ctx.rules():
+        if not rule.is_alert:
+            continue
+        labels = rule.data.get("labels", {})
+        severity = labels.get("severity")
+        if severity is None:
+            yield ctx.rule_finding("rule/label", rule, f"no severity label: set one of {allowed}")
+        elif severity not in ctx.severities:
+            yield ctx.rule_finding("rule/label", rule, f"severity {severity!r} is not one of {allowed}")
+        if "team" not in labels:
+            yield ctx.rule_finding(
+                "rule/label", rule, "no team label: routing needs to know who owns it", Level.WARNING
+            )
+
+
+@check(
+    "rule/name",
+    "Naming conventions: CamelCase alerts, level:metric:operations recording rules, lower-case group names.",
+    Level.WARNING,
+    "- record: http_requests_rate5m",
+)
+def name(ctx: LintContext) -> Iterator[Finding]:
+    for group in ctx.bundle.rule_groups:
+        if not GROUP_NAME.match(group.name):
+            yield Finding(
+                group.source,
+                "rule/name",
+                Level.INFO,
+                f"group name {group.name!r}: use lower-case words with dashes, e.g. api-alerts",
+                group.name,
+            )
+        for rule in group.rules:
+            if rule.is_alert and not ALERT_NAME.match(rule.name):
+                yield ctx.rule_finding(
+                    "rule/name", rule, f"alert {rule.name!r} is not CamelCase, e.g. PostgresDown"
+                )
+            if not rule.is_alert and not RECORD_NAME.match(rule.name):
+                yield ctx.rule_finding(
+                    "rule/name",
+                    rule,
+                    f"recording rule {rule.name!r} is not level:metric:operations, e.g. job:http_requests:rate5m",
+                )
+
+
+@check(
+    "rule/duplicate",
+    "The same alert (name and labels) or recording rule (name, labels and expression) defined twice.",
+    Level.BUG,
+    "two rules `alert: Down` with the same labels",
+)
+def duplicate(ctx: LintContext) -> Iterator[Finding]:
+    seen = {}
+    for _, rule in ctx.rules():
+        labels = tuple(sorted(rule.data.get("labels", {}).items()))
+        key = (rule.is_alert, rule.name, labels, None if rule.is_alert else rule.data["expr"])
+        if key in seen:
+            yield ctx.rule_finding(
+                "rule/duplicate",
+                rule,
+                f"{rule.name} with the same labels is already defined at {seen[key].source}",
+            )
+        else:
+            seen[key] = rule
+
+
+@check(
+    "rule/dependency",
+    "A recording rule's name (level:metric:ops) is queried but no rule records it.",
+    Level.BUG,
+    "expr: job:http_errors:rate5m > 1   # never recorded",
+)
+def dependency(ctx: LintContext) -> Iterator[Finding]:
+    recorded = ctx.recorded()
+    for rule, parsed in ctx.rule_exprs():
+        for node in parsed.of_type(pp.VectorSelector):
+            used = node.expr.name or ""
+            if ":" in used and used not in recorded:
+                yield ctx.rule_finding(
+                    "rule/dependency",
+                    rule,
+                    f"{used} is not recorded by any rule here: define the recording rule or fix the name",
+                )
+
+
+@check(
+    "alerts/untested",
+    "An alert with no AlertTest: nothing proves it fires.",
+    Level.WARNING,
+    "an AlertRule without an AlertTest in ALERT_TESTS",
+    project_only=True,
+)
+def untested(ctx: LintContext) -> Iterator[Finding]:
+    tested = {entry.subject for entry in ctx.bundle.rule_tests if entry.is_alert}
+    for _, rule in ctx.rules():
+        if rule.is_alert and rule.name not in tested:
+            yield ctx.rule_finding(
+                "alerts/untested",
+                rule,
+                f"{rule.name} has no test: add an AlertTest that makes it fire and one that keeps it quiet",
+            )
