@@ -1,0 +1,372 @@
+"""toolkit lint: every check fires on a seeded mistake and stays quiet on the fix; reports and exits."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from tests.sample_project import REPO, make_project
+from toolkit.cli import main
+from toolkit.lint.engine import lint_bundle
+from toolkit.lint.findings import Level
+from toolkit.lint.registry import CHECKS
+from toolkit.project import load_project
+from toolkit.sources.files import load_paths
+
+GOOD_ALERT = {
+    "alert": "HighErrorRate",
+    "expr": 'sum by (job) (rate(http_requests_total{status=~"5.."}[5m])) / sum by (job) (rate(http_requests_total[5m])) > 0.05',
+    "for": "5m",
+    "labels": {"severity": "critical", "team": "platform"},
+    "annotations": {
+        "summary": "Errors.",
+        "description": "{{ $labels.job }} fails {{ $value | humanizePercentage }}.",
+        "runbook_url": "https://runbooks/x",
+    },
+}
+
+
+def alert(**changes) -> dict:
+    rule = json.loads(json.dumps(GOOD_ALERT))
+    for key, value in changes.items():
+        if value is None:
+            rule.pop(key, None)
+        else:
+            rule[key] = value
+    return rule
+
+
+def rules_file(*rules: dict, name: str = "api-alerts") -> str:
+    return yaml.safe_dump({"groups": [{"name": name, "rules": list(rules)}]}, sort_keys=False)
+
+
+def panel(**changes) -> dict:
+    base = {
+        "id": 1,
+        "type": "timeseries",
+        "title": "Requests",
+        "description": "Requests per second.",
+        "gridPos": {"x": 0, "y": 0, "w": 12, "h": 8},
+        "datasource": {"type": "prometheus", "uid": "${datasource}"},
+        "fieldConfig": {"defaults": {"unit": "reqps"}, "overrides": []},
+        "targets": [{"refId": "A", "expr": "sum(rate(http_requests_total[$__rate_interval]))"}],
+    }
+    base.update(changes)
+    return base
+
+
+def dashboard_file(*panels: dict, **changes) -> str:
+    board = {
+        "uid": "api",
+        "title": "API",
+        "schemaVersion": 41,
+        "panels": list(panels) or [panel()],
+        "templating": {"list": [{"name": "datasource", "type": "datasource", "query": "prometheus"}]},
+    }
+    board.update(changes)
+    return json.dumps(board, indent=2)
+
+
+# check -> (file name, content that triggers it, content that does not)
+CASES = {
+    "promql/syntax": ("r.yml", rules_file(alert(expr="sum(rate(x_total[5m]) > 1")), rules_file(alert())),
+    "promql/rate": (
+        "r.yml",
+        rules_file(alert(expr="sum(rate(sum(x_total)[5m:])) > 1")),
+        rules_file(alert(expr="sum(rate(x_total[5m])) > 1")),
+    ),
+    "promql/counter": ("r.yml", rules_file(alert(expr="http_requests_total > 100")), rules_file(alert())),
+    "promql/histogram": (
+        "r.yml",
+        rules_file(alert(expr="histogram_quantile(0.9, sum by (job) (rate(x_bucket[5m]))) > 1")),
+        rules_file(alert(expr="histogram_quantile(0.9, sum by (job, le) (rate(x_bucket[5m]))) > 1")),
+    ),
+    "promql/aggregate": (
+        "r.yml",
+        rules_file(alert(expr="sum(rate(errors_total[5m])) > 1")),
+        rules_file(alert(expr="sum by (job) (rate(errors_total[5m])) > 1")),
+    ),
+    "promql/fragile": (
+        "r.yml",
+        rules_file(alert(expr="topk(3, sum by (job) (rate(x_total[5m]))) > 1")),
+        rules_file(alert(expr="sum by (job) (rate(x_total[5m])) > 1")),
+    ),
+    "promql/regexp": (
+        "r.yml",
+        rules_file(alert(expr='sum by (job) (rate(x_total{job=~"^api$"}[5m])) > 1')),
+        rules_file(alert(expr='sum by (job) (rate(x_total{job=~"api|web"}[5m])) > 1')),
+    ),
+    "alerts/for": ("r.yml", rules_file(alert(**{"for": None})), rules_file(alert())),
+    "alerts/comparison": (
+        "r.yml",
+        rules_file(alert(expr="sum by (job) (rate(x_total[5m]))")),
+        rules_file(alert()),
+    ),
+    "alerts/template": (
+        "r.yml",
+        rules_file(alert(annotations={**GOOD_ALERT["annotations"], "description": "{{ $labels.job fails"})),
+        rules_file(alert()),
+    ),
+    "alerts/annotation": (
+        "r.yml",
+        rules_file(alert(annotations={"summary": "Errors."})),
+        rules_file(alert()),
+    ),
+    "rule/label": ("r.yml", rules_file(alert(labels={"severity": "page", "team": "x"})), rules_file(alert())),
+    "rule/name": ("r.yml", rules_file(alert(alert="high_error_rate")), rules_file(alert())),
+    "rule/duplicate": ("r.yml", rules_file(alert(), alert()), rules_file(alert())),
+    "rule/dependency": (
+        "r.yml",
+        rules_file(alert(expr="job:errors:ratio_rate5m > 0.05")),
+        rules_file(
+            {"record": "job:errors:ratio_rate5m", "expr": "sum by (job) (rate(e_total[5m]))"},
+            alert(expr="job:errors:ratio_rate5m > 0.05"),
+        ),
+    ),
+    "dashboard/uid": ("d.json", dashboard_file(uid="has spaces/and slashes"), dashboard_file()),
+    "panel/units": ("d.json", dashboard_file(panel(fieldConfig={"defaults": {}})), dashboard_file()),
+    "panel/description": ("d.json", dashboard_file(panel(description="")), dashboard_file()),
+    "panel/datasource": ("d.json", dashboard_file(panel(datasource="Prometheus")), dashboard_file()),
+    "panel/targets": ("d.json", dashboard_file(panel(targets=[])), dashboard_file()),
+    "target/rate-interval": (
+        "d.json",
+        dashboard_file(panel(targets=[{"refId": "A", "expr": "sum(rate(http_requests_total[5m]))"}])),
+        dashboard_file(),
+    ),
+    "template/datasource": ("d.json", dashboard_file(templating={"list": []}), dashboard_file()),
+    "template/promql": (
+        "d.json",
+        dashboard_file(
+            templating={
+                "list": [
+                    {"name": "datasource", "type": "datasource"},
+                    {"name": "job", "type": "query", "query": "label_values(up{job=, job)"},
+                ]
+            }
+        ),
+        dashboard_file(
+            templating={
+                "list": [
+                    {"name": "datasource", "type": "datasource"},
+                    {"name": "job", "type": "query", "query": "label_values(up, job)"},
+                ]
+            }
+        ),
+    ),
+    "dashboard/grid": (
+        "d.json",
+        dashboard_file(panel(), panel(id=2, title="Other", gridPos={"x": 6, "y": 0, "w": 12, "h": 8})),
+        dashboard_file(panel(), panel(id=2, title="Other", gridPos={"x": 12, "y": 0, "w": 12, "h": 8})),
+    ),
+}
+PROJECT_ONLY = {"alerts/untested", "metrics/catalogue", "dashboard/links"}
+
+
+def findings_for(tmp_path: Path, name: str, content: str, check: str):
+    path = tmp_path / name
+    path.write_text(content)
+    loaded = load_paths([path])
+    assert loaded.errors == []
+    return [f for f in lint_bundle(loaded.bundle, is_project=False) if f.check == check]
+
+
+def test_every_registered_check_has_a_case() -> None:
+    assert set(CASES) | PROJECT_ONLY == set(CHECKS)
+
+
+@pytest.mark.parametrize("check", sorted(CASES))
+def test_a_check_fires_on_its_mistake_and_is_quiet_on_the_fix(tmp_path: Path, check: str) -> None:
+    name, bad, good = CASES[check]
+    fired = findings_for(tmp_path, name, bad, check)
+    assert fired, f"{check} did not fire"
+    assert all(f.location.path.endswith(name) and f.location.line >= 1 for f in fired)
+    assert findings_for(tmp_path, name, good, check) == []
+
+
+def test_grafana_variables_and_macros_do_not_break_parsing(tmp_path: Path) -> None:
+    expr = 'sum by (job) (rate(http_requests_total{job=~"$job", instance=~"${instance:regex}"}[$__rate_interval])) / $__range_s'
+    content = dashboard_file(panel(targets=[{"refId": "A", "expr": expr}]))
+    assert findings_for(tmp_path, "d.json", content, "promql/syntax") == []
+    assert findings_for(tmp_path, "d.json", content, "promql/regexp") == []
+
+
+def project_findings(root: Path):
+    project = load_project(root)
+    return lint_bundle(project.bundle, is_project=True, scrape_interval=project.settings.scrape_interval)
+
+
+def test_project_only_checks_fire_on_the_project(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    (root / "alerts" / "__init__.py").write_text(
+        "from alerts import basic\n\nRULE_GROUPS = (basic.groups,)\nMETRICS = ()\n"
+    )
+    checks = {f.check for f in project_findings(root)}
+    assert "alerts/untested" in checks
+    links = root / "dashboards" / "overview.py"
+    links.write_text(
+        links.read_text()
+        .replace("rows=[", 'links=[Link("nowhere", "Nowhere")],\n        rows=[')
+        .replace("import dashboard,", "import Link, dashboard,")
+    )
+    assert "dashboard/links" in {f.check for f in project_findings(root)}
+
+
+def test_metrics_outside_the_catalogue_are_reported_for_the_project(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    (root / "alerts" / "metrics.py").write_text(
+        "from toolkit.metrics import Metric\n\nMETRICS = (Metric('up', 'gauge', 'Scrape ok.'),)\n"
+    )
+    (root / "alerts" / "__init__.py").write_text(
+        "from alerts import basic, metrics\n\nRULE_GROUPS = (basic.groups,)\nMETRICS = metrics.METRICS\n"
+    )
+    found = [f for f in project_findings(root) if f.check == "metrics/catalogue"]
+    assert [f.message.split()[0] for f in found] == ["http_requests_total"]
+    assert found[0].location.path == "dashboards/overview.py"
+
+
+def test_the_projects_own_definitions_have_no_finding() -> None:
+    findings = [f for f in project_findings(REPO) if not f.suppressed]
+    assert findings == []
+
+
+def test_suppressions_need_and_show_a_reason() -> None:
+    suppressed = [f for f in project_findings(REPO) if f.suppressed]
+    assert suppressed and all(f.check == "alerts/for" for f in suppressed)
+
+
+def test_the_same_mistake_is_found_at_its_line_in_yaml_and_in_python(tmp_path: Path) -> None:
+    yaml_rules = tmp_path / "rules.yml"
+    yaml_rules.write_text(
+        textwrap.dedent(
+            """\
+            groups:
+              - name: test-alerts
+                rules:
+                  - alert: ServiceDown
+                    expr: up == 0
+                    for: 1m
+                    labels: {severity: critical, team: platform}
+                    annotations: {summary: Down., description: "{{ $labels.job }} down", runbook_url: x}
+                  - alert: Errors
+                    expr: errors_total > 5
+                    for: 5m
+                    labels: {severity: critical, team: platform}
+                    annotations: {summary: E., description: "{{ $labels.job }} errs", runbook_url: x}
+            """
+        )
+    )
+    foreign = [
+        f
+        for f in lint_bundle(load_paths([yaml_rules]).bundle, is_project=False)
+        if f.check == "promql/counter"
+    ]
+    assert [(f.location.line, f.subject) for f in foreign] == [(9, "Errors")]
+    (tmp_path / "p").mkdir()
+    root = make_project(tmp_path / "p")
+    basic = root / "alerts" / "basic.py"
+    text = basic.read_text().replace(
+        "                )\n            ],\n        )\n    ]",
+        "                ),\n"
+        '                AlertRule(name="Errors", expr="errors_total > 5", for_="5m", severity=Severity.CRITICAL,\n'
+        '                          summary="E.", description="{{ $labels.job }} errs"),\n            ],\n        )\n    ]',
+    )
+    basic.write_text(text)
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if 'name="Errors"' in t)
+    python = [f for f in project_findings(root) if f.check == "promql/counter"]
+    assert [(str(f.location), f.subject) for f in python] == [(f"alerts/basic.py:{line}", "Errors")]
+
+
+def run(*args: str, cwd: Path = REPO):
+    return CliRunner().invoke(main, ["--project", str(cwd), *args])
+
+
+def test_cli_reports_path_line_level_message_check_and_source(tmp_path: Path) -> None:
+    path = tmp_path / "r.yml"
+    path.write_text(rules_file(alert(expr="http_requests_total > 100")))
+    result = run("lint", str(path))
+    assert result.exit_code == 1
+    assert f"{path}:4: bug: http_requests_total is a counter" in result.output
+    assert "(promql/counter)\n    - alert: HighErrorRate" in result.output
+
+
+def test_fail_on_and_formats(tmp_path: Path) -> None:
+    path = tmp_path / "r.yml"
+    path.write_text(rules_file(alert(**{"for": None})))
+    assert run("lint", str(path)).exit_code == 0
+    assert run("lint", "--fail-on", "warning", str(path)).exit_code == 1
+    listed = json.loads(run("lint", "--format", "json", str(path)).output)
+    assert listed[0]["check"] == "alerts/for" and listed[0]["line"] == 4
+    assert run("lint", "--format", "github", str(path)).output.startswith(
+        f"::warning file={path},line=4,title=alerts/for::"
+    )
+
+
+BROKEN = {
+    "invalid.yml": ("groups: [\n", "invalid YAML"),
+    "noname.yml": ("groups:\n  - rules: []\n", "rule group has no name"),
+    "latin1.yml": (b"groups:\n  - name: caf\xe9\n", "not UTF-8"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_broken_inputs_give_one_finding_with_the_path(tmp_path: Path, name: str) -> None:
+    content, message = BROKEN[name]
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    result = run("lint", str(path))
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if ": fatal: " in line]
+    assert len(lines) == 1 and lines[0].startswith(str(path)) and message in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_a_directory_without_rule_files_is_one_finding(tmp_path: Path) -> None:
+    result = run("lint", str(tmp_path))
+    assert result.exit_code == 1
+    assert f"{tmp_path}: fatal: no rule files" in result.output
+
+
+def test_a_corpus_of_valid_real_world_files_lints_without_syntax_findings(tmp_path: Path) -> None:
+    complete = "        labels: {severity: warning, team: t}\n        annotations: {summary: s, description: d, runbook_url: u}\n"
+    long_expr = " + ".join(f'sum(rate(m{i}_total{{job="a"}}[5m]))' for i in range(200)) + " > 1"
+    files = {
+        "anchors.yml": "x: &labels {severity: warning, team: t}\ngroups:\n  - name: a\n    rules:\n      - alert: A\n        expr: up == 0\n        for: 5m\n        labels: *labels\n        annotations: {summary: s, description: d, runbook_url: u}\n",
+        "null-rules.yml": "groups:\n  - name: empty\n    rules: null\n",
+        "empty.yml": "groups: []\n",
+        "comments.yml": "# header\ngroups: # the groups\n  - name: c # name\n    rules:\n      - record: job:x:rate5m # rec\n        expr: sum by (job) (rate(x_total[5m]))\n",
+        "unicode.yml": "groups:\n  - name: ünï\n    rules:\n      - alert: UnicodeText\n        expr: up{job='dienst-ü'} == 0\n        for: 5m\n        labels: {severity: warning, team: t}\n        annotations: {summary: 'Dienst nicht erreichbar ✗', description: '{{ $labels.job }} ✗', runbook_url: u}\n",
+        "long.yml": "groups:\n  - name: long\n    rules:\n      - alert: Long\n        expr: "
+        + long_expr
+        + "\n        for: 5m\n"
+        + complete,
+    }
+    for name, content in files.items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    result = run("lint", str(tmp_path))
+    assert "promql/syntax" not in result.output and "fatal" not in result.output
+    assert result.exit_code == 0, result.output
+
+
+def test_lint_does_not_import_grafana_client() -> None:
+    code = "import sys; from toolkit.cli import main; sys.argv=['toolkit','lint','--list-checks']\ntry: main()\nexcept SystemExit: pass\nprint('grafana_client' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    ).stdout
+    assert out.strip().endswith("False")
+
+
+def test_every_check_is_documented() -> None:
+    docs = (REPO / "docs" / "lint.md").read_text()
+    for name, registered in CHECKS.items():
+        assert f"`{name}`" in docs and registered.doc in docs, name
+
+
+def test_level_order() -> None:
+    assert Level.INFO < Level.WARNING < Level.BUG < Level.FATAL
