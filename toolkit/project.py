@@ -28,7 +28,7 @@ from toolkit.grafana_json import grafanalib_json, modernize
 from toolkit.panels import DashboardDef
 from toolkit.rule_data import normalize_rule
 from toolkit.rules import AlertRule, RuleGroup
-from toolkit.settings import SETTINGS_FILE, Settings, load_settings
+from toolkit.settings import Settings, load_settings
 from toolkit.source import SourceLocation, set_project_root
 
 PACKAGES = ("dashboards", "alerts")
@@ -44,16 +44,6 @@ class Project:
     rule_groups: tuple[RuleGroup, ...]
     alertmanager: AlertmanagerConfig | None
     bundle: Bundle
-
-
-def find_root(start: Path) -> Path:
-    """The nearest directory at or above ``start`` that holds ``toolkit.yaml``."""
-    for folder in (start.resolve(), *start.resolve().parents):
-        if (folder / SETTINGS_FILE).is_file():
-            return folder
-    raise ProjectError(
-        f"no {SETTINGS_FILE} in {start} or above: run toolkit inside a project or pass --project DIR"
-    )
 
 
 def load_project(root: Path) -> Project:

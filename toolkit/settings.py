@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from toolkit.errors import SettingsError
+from toolkit.errors import ProjectError, SettingsError
 from toolkit.source import SourceLocation
 from toolkit.yaml_lines import line_of, load_with_lines
 
@@ -130,3 +130,13 @@ def _describe(error: jsonschema.ValidationError) -> str:
     if "enum" in schema:
         allowed = "; allowed values: " + ", ".join(map(str, schema["enum"]))
     return f"{key}: {error.message}{allowed}"
+
+
+def find_root(start: Path) -> Path:
+    """The nearest directory at or above ``start`` that holds ``toolkit.yaml``."""
+    for folder in (start.resolve(), *start.resolve().parents):
+        if (folder / SETTINGS_FILE).is_file():
+            return folder
+    raise ProjectError(
+        f"no {SETTINGS_FILE} in {start} or above: run toolkit inside a project or pass --project DIR"
+    )

@@ -7,6 +7,7 @@ from typing import Any
 import yaml
 
 Path_ = tuple[str | int, ...]
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_with_lines(text: str) -> tuple[Any, dict[Path_, int]]:
@@ -14,7 +15,7 @@ def load_with_lines(text: str) -> tuple[Any, dict[Path_, int]]:
 
     Raises ``yaml.YAMLError`` for invalid YAML, as ``yaml.safe_load`` does.
     """
-    loader = yaml.SafeLoader(text)
+    loader = LOADER(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

@@ -9,11 +9,12 @@ from pathlib import Path
 import click
 
 from toolkit.errors import ToolkitError
-from toolkit.project import find_root
 
 
 def project_root(ctx: click.Context) -> Path:
     """The project root from ``--project`` or the current folder upwards."""
+    from toolkit.settings import find_root  # here, so commands on plain files skip jsonschema
+
     given = (ctx.find_root().obj or {}).get("project_dir")
     with library_errors():
         return find_root(given or Path.cwd())

@@ -1,0 +1,71 @@
+"""``toolkit lint`` against ``promtool check rules`` on the same generated rule files, as whole processes.
+
+100 files of 12 rules (1,200 rules: alerts with templates, recording rules, histograms). Both commands run
+three times; the best wall time of each is compared. Target: lint within 1.5x of promtool.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+FILES, RULES_PER_FILE = 100, 12
+RUNS = 3
+
+
+def _rule_file(n: int) -> str:
+    rules = []
+    for r in range(RULES_PER_FILE // 2):
+        rules.append(
+            f"""      - record: job:http_requests_{n}_{r}:rate5m
+        expr: sum by (job) (rate(http_requests_total{{shard="{n}", route=~"/v1/.*"}}[5m]))
+      - alert: HighErrorRate{n}x{r}
+        expr: |
+          sum by (job) (rate(http_requests_total{{shard="{n}", status=~"5.."}}[5m]))
+            / job:http_requests_{n}_{r}:rate5m > 0.05
+          and histogram_quantile(0.95, sum by (job, le) (rate(http_request_duration_seconds_bucket[5m]))) > 2
+        for: 5m
+        labels: {{severity: critical, team: platform}}
+        annotations:
+          summary: Errors are high.
+          description: "{{{{ $labels.job }}}} fails {{{{ $value | humanizePercentage }}}} of requests."
+          runbook_url: https://runbooks.example/HighErrorRate
+"""
+        )
+    return f"groups:\n  - name: shard-{n}\n    rules:\n" + "".join(rules)
+
+
+def _best(command: list[str]) -> float:
+    times = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        times.append(time.perf_counter() - started)
+        if done.returncode not in (0, 1):
+            raise RuntimeError(f"{command[0]} failed: {done.stderr[-500:]}")
+    return min(times)
+
+
+def main() -> None:
+    """Print lint's and promtool's wall time on the same files, and the ratio against the 1.5x target."""
+    promtool = shutil.which("promtool")
+    toolkit = str(Path(sys.executable).with_name("toolkit"))
+    with tempfile.TemporaryDirectory(prefix="bench-lint-") as tmp:
+        folder = Path(tmp)
+        for n in range(FILES):
+            (folder / f"rules-{n:03}.yml").write_text(_rule_file(n))
+        files = sorted(str(p) for p in folder.glob("*.yml"))
+        lint = _best([toolkit, "lint", tmp])
+        if promtool is None:
+            print(f"   toolkit lint: {lint:.2f} s   (promtool not installed: no comparison)")
+            return
+        check = _best([promtool, "check", "rules", *files])
+    rules = FILES * RULES_PER_FILE
+    print(
+        f"   {rules} rules in {FILES} files:  toolkit lint {lint:.2f} s   promtool check rules {check:.2f} s   "
+        f"ratio {lint / check:.2f}x   (target: <= 1.5x)"
+    )
