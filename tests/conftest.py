@@ -1,1 +1,3 @@
 """Shared pytest fixtures: each line imports the fixtures of one test-support module."""
+
+pytest_plugins = ["tests.servers.fixtures"]

@@ -13,7 +13,9 @@ import yaml
 from click.testing import CliRunner
 
 from tests.sample_project import REPO, make_project
+from tests.servers.processes import get_json, wait_until
 from toolkit.cli import main
+from toolkit.lint.docs import checks_table
 from toolkit.lint.engine import lint_bundle
 from toolkit.lint.findings import Level
 from toolkit.lint.registry import CHECKS
@@ -167,6 +169,7 @@ CASES = {
     ),
 }
 PROJECT_ONLY = {"alerts/untested", "metrics/catalogue", "dashboard/links"}
+LIVE_ONLY = {"promql/series"}
 
 
 def findings_for(tmp_path: Path, name: str, content: str, check: str):
@@ -178,7 +181,7 @@ def findings_for(tmp_path: Path, name: str, content: str, check: str):
 
 
 def test_every_registered_check_has_a_case() -> None:
-    assert set(CASES) | PROJECT_ONLY == set(CHECKS)
+    assert set(CASES) | PROJECT_ONLY | LIVE_ONLY == set(CHECKS)
 
 
 @pytest.mark.parametrize("check", sorted(CASES))
@@ -363,10 +366,42 @@ def test_lint_does_not_import_grafana_client() -> None:
 
 
 def test_every_check_is_documented() -> None:
-    docs = (REPO / "docs" / "lint.md").read_text()
-    for name, registered in CHECKS.items():
-        assert f"`{name}`" in docs and registered.doc in docs, name
+    assert checks_table() in (REPO / "docs" / "lint.md").read_text(), "run python -m toolkit.lint.docs"
 
 
 def test_level_order() -> None:
     assert Level.INFO < Level.WARNING < Level.BUG < Level.FATAL
+
+
+@pytest.mark.servers
+def test_live_checks_against_a_real_prometheus(tmp_path: Path, prometheus_factory, metrics_exporter) -> None:
+    metrics_exporter.text = (
+        '# TYPE queue_depth gauge\nqueue_depth{queue="default"} 3\n'
+        '# TYPE jobs_processed_total counter\njobs_processed_total{queue="default",status="completed"} 10\n'
+    )
+    server = prometheus_factory(scrape_targets=[metrics_exporter.address])
+    wait_until(
+        lambda: "queue_depth" in get_json(f"{server.url}/api/v1/label/__name__/values")["data"],
+        what="a scrape",
+    )
+    wait_until(lambda: get_json(f"{server.url}/api/v1/metadata")["data"].get("queue_depth"), what="metadata")
+    path = tmp_path / "r.yml"
+    path.write_text(
+        rules_file(
+            alert(alert="Deep", expr='sum by (job) (queue_depth{queue="default"}) > 100'),
+            alert(alert="Typo", expr='sum by (job) (queue_depht{queue="default"}) > 100'),
+            alert(alert="BadLabel", expr='sum by (job) (queue_depth{quuee="default"}) > 100'),
+            alert(alert="RateOfGauge", expr="sum by (job) (rate(queue_depth[5m])) > 1"),
+            alert(alert="Processed", expr="sum by (job) (rate(jobs_processed_total[5m])) > 1"),
+        )
+    )
+    found = {
+        (f.subject, f.check)
+        for f in lint_bundle(load_paths([path]).bundle, is_project=False, prometheus=server.url)
+    }
+    assert ("Typo", "promql/series") in found
+    assert ("BadLabel", "promql/series") in found
+    assert ("RateOfGauge", "promql/rate") in found
+    assert not any(s in ("Deep", "Processed") and c in ("promql/series", "promql/rate") for s, c in found)
+    offline = {f.check for f in lint_bundle(load_paths([path]).bundle, is_project=False)}
+    assert "promql/series" not in offline and "promql/rate" not in offline

@@ -34,6 +34,9 @@ LEVELS = [str(level) for level in Level]
 )
 @click.option("--check", "only", multiple=True, metavar="NAME", help="Run only this check (repeatable).")
 @click.option(
+    "--prometheus", metavar="URL", help="Also check metrics, labels and types against this Prometheus."
+)
+@click.option(
     "--show-suppressed",
     is_flag=True,
     help="Also report findings that lint_ignore suppresses, with the reason.",
@@ -46,6 +49,7 @@ def command(
     output: str,
     fail_on: str,
     only: tuple[str, ...],
+    prometheus: str | None,
     show_suppressed: bool,
     list_checks: bool,
 ) -> None:
@@ -60,6 +64,7 @@ def command(
       toolkit lint
       toolkit lint rules/ dashboards/overview.json --format github
       toolkit lint --fail-on warning
+      toolkit lint --prometheus http://127.0.0.1:9090   # also check names, labels and types live
     """
     if list_checks:
         for registered in CHECKS.values():
@@ -75,7 +80,7 @@ def command(
 
             loaded = load_paths(paths)
             findings = source_findings(loaded.errors)
-            findings += lint_bundle(loaded.bundle, is_project=False, only=only)
+            findings += lint_bundle(loaded.bundle, is_project=False, only=only, prometheus=prometheus)
         else:
             from toolkit.project import load_project
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry
 from toolkit.lint.findings import Finding, Level
+from toolkit.lint.live import LivePrometheus
 from toolkit.lint.promql import Parsed, parse
 from toolkit.lint.registry import CHECKS
 from toolkit.metrics import Metric, series_index
@@ -47,6 +48,7 @@ class LintContext:
     is_project: bool = False
     severities: tuple[str, ...] = ("critical", "warning", "info")
     catalogue: dict[str, Metric] = field(default_factory=dict)
+    live: LivePrometheus | None = None
 
     def __post_init__(self) -> None:
         self.catalogue = series_index(self.bundle.metrics)

@@ -11,6 +11,7 @@ from toolkit.durations import duration_seconds
 from toolkit.lint import dashboard_checks, promql_checks, rule_checks  # noqa: F401  (they register checks)
 from toolkit.lint.context import DEFAULT_SCRAPE_SECONDS, LintContext
 from toolkit.lint.findings import Finding, Level
+from toolkit.lint.live import LivePrometheus
 from toolkit.lint.registry import CHECKS
 from toolkit.settings import Settings
 from toolkit.source import SourceLocation
@@ -23,13 +24,18 @@ def lint_bundle(
     scrape_interval: str | None = None,
     disabled: Mapping[str, str] | None = None,
     only: Iterable[str] = (),
+    prometheus: str | None = None,
 ) -> list[Finding]:
     """Every finding of every enabled check, sorted by place; findings a rule or dashboard suppresses are kept
-    with their reason in ``Finding.suppressed``, for the caller to show or drop."""
+    with their reason in ``Finding.suppressed``, for the caller to show or drop.
+
+    With ``prometheus`` (a URL), the live checks also ask that server; without it they are skipped.
+    """
     ctx = LintContext(
         bundle,
         scrape_seconds=duration_seconds(scrape_interval) if scrape_interval else DEFAULT_SCRAPE_SECONDS,
         is_project=is_project,
+        live=LivePrometheus(prometheus).load() if prometheus else None,
     )
     wanted = set(only) or set(CHECKS)
     findings: list[Finding] = []

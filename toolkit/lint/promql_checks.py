@@ -91,11 +91,18 @@ def rate(ctx: LintContext) -> Iterator[Finding]:
                 continue
             name = selector_name(arg)
             metric = ctx.catalogue.get(name)
+            live_type = ctx.live.type_of(name) if ctx.live else ""
             if metric is not None and metric.type is MetricType.GAUGE:
                 yield expression.finding(
                     ctx,
                     "promql/rate",
                     f"{call.func.name}() of {name}, a gauge in the metric catalogue: use deriv() or delta() for gauges",
+                )
+            elif live_type and live_type not in ("counter", "histogram", "summary", "unknown"):
+                yield expression.finding(
+                    ctx,
+                    "promql/rate",
+                    f"{call.func.name}() of {name}, a {live_type} on {ctx.live.url}: use deriv() or delta() for gauges",
                 )
             seconds = arg.range.total_seconds()
             if expression.rule is not None and seconds < minimum:
@@ -254,3 +261,37 @@ def catalogue(ctx: LintContext) -> Iterator[Finding]:
                     "metrics/catalogue",
                     f"{used} is not in the metric catalogue (alerts/metrics.py): add it or fix the name",
                 )
+
+
+@check(
+    "promql/series",
+    "With --prometheus URL: a metric or label the queries read does not exist on that server.",
+    Level.WARNING,
+    'expr: up{jbo="api"} == 0   # checked against a live Prometheus',
+)
+def series(ctx: LintContext) -> Iterator[Finding]:
+    if ctx.live is None:
+        return
+    produced = ctx.recorded() | {"ALERTS", "ALERTS_FOR_STATE"}
+    for expression in ctx.expressions():
+        for node in expression.parsed.of_type(pp.VectorSelector):
+            name = node.expr.name
+            if not name or name in produced:
+                continue
+            if name not in ctx.live.names:
+                yield expression.finding(ctx, "promql/series", f"{name} does not exist on {ctx.live.url}")
+                continue
+            known = ctx.live.labels(name)
+            for matcher in node.expr.matchers.matchers:
+                value = matcher.value
+                if (
+                    matcher.name != "__name__"
+                    and matcher.name not in known
+                    and GRAFANA_VARIABLE not in value
+                    and value
+                ):
+                    yield expression.finding(
+                        ctx,
+                        "promql/series",
+                        f"{name} has no label {matcher.name!r} on {ctx.live.url} (it has: {', '.join(sorted(known))})",
+                    )

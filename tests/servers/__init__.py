@@ -1,0 +1,1 @@
+"""Real Prometheus and Alertmanager processes on free loopback ports, and a tiny metrics exporter."""

@@ -1,0 +1,35 @@
+"""pytest fixtures over the real servers; registered in tests/conftest.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.servers.exporter import MetricsExporter
+from tests.servers.processes import Server, start_prometheus
+
+
+@pytest.fixture
+def metrics_exporter() -> Iterator[MetricsExporter]:
+    """A loopback exporter whose ``text`` the test sets."""
+    exporter = MetricsExporter()
+    yield exporter
+    exporter.close()
+
+
+@pytest.fixture
+def prometheus_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    """Start real Prometheus servers (see ``start_prometheus``); every one is stopped at the end."""
+    started: list[Server] = []
+
+    def start(**options) -> Server:
+        folder: Path = tmp_path_factory.mktemp("prometheus")
+        server = start_prometheus(folder, **options)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()

@@ -1,0 +1,109 @@
+"""Start real Prometheus and Alertmanager binaries on free loopback ports in temporary folders; always stop them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(condition, timeout: float = 30, interval: float = 0.1, what: str = "condition"):
+    """Poll ``condition`` until it returns a truthy value; return it, or fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = condition()
+        except (OSError, urllib.error.URLError, ValueError):
+            value = None
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(interval)
+
+
+def get_json(url: str) -> dict:
+    """GET ``url`` and decode its JSON body."""
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return json.loads(response.read())
+
+
+@dataclass
+class Server:
+    """A running server process: its URL, working folder and process."""
+
+    url: str
+    folder: Path
+    process: subprocess.Popen
+
+    def stop(self) -> None:
+        """Terminate the process and wait for it (kill after 10 s)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_prometheus(
+    folder: Path,
+    scrape_targets: list[str] = (),
+    rule_files_dir: Path | None = None,
+    scrape_interval: str = "1s",
+    alertmanager: str | None = None,
+) -> Server:
+    """Prometheus with ``--web.enable-lifecycle``, scraping ``scrape_targets`` (job ``test``) and
+    loading ``rule_files_dir/*.yml``."""
+    binary = shutil.which("prometheus")
+    if binary is None:
+        raise RuntimeError("prometheus is not installed: run make setup")
+    port = free_port()
+    rules = rule_files_dir or folder / "rules"
+    rules.mkdir(parents=True, exist_ok=True)
+    config = {
+        "global": {"scrape_interval": scrape_interval, "evaluation_interval": scrape_interval},
+        "rule_files": [str(rules / "*.yml")],
+        "scrape_configs": [{"job_name": "test", "static_configs": [{"targets": list(scrape_targets)}]}],
+    }
+    if alertmanager:
+        config["alerting"] = {"alertmanagers": [{"static_configs": [{"targets": [alertmanager]}]}]}
+    (folder / "prometheus.yml").write_text(yaml.safe_dump(config))
+    log = (folder / "prometheus.log").open("w")
+    process = subprocess.Popen(
+        [
+            binary,
+            f"--config.file={folder / 'prometheus.yml'}",
+            f"--storage.tsdb.path={folder / 'data'}",
+            f"--web.listen-address=127.0.0.1:{port}",
+            "--web.enable-lifecycle",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    server = Server(f"http://127.0.0.1:{port}", folder, process)
+    try:
+        wait_until(
+            lambda: urllib.request.urlopen(f"{server.url}/-/ready", timeout=2).status == 200,
+            what="Prometheus to be ready",
+        )
+    except Exception:
+        server.stop()
+        raise
+    return server

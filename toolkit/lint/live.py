@@ -1,0 +1,62 @@
+"""What a live Prometheus knows: its metric names, their types and label names (``--prometheus URL``)."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+
+from toolkit.errors import ToolkitError
+
+
+class LiveError(ToolkitError):
+    """The Prometheus given with --prometheus cannot be queried."""
+
+
+@dataclass
+class LivePrometheus:
+    """A Prometheus to check queries against; answers are fetched once and kept."""
+
+    url: str
+    timeout: float = 10
+    names: set[str] = field(default_factory=set)
+    types: dict[str, str] = field(default_factory=dict)
+    _labels: dict[str, set[str]] = field(default_factory=dict)
+
+    def _get(self, path: str, **params: str) -> object:
+        query = f"?{urllib.parse.urlencode(params)}" if params else ""
+        try:
+            with urllib.request.urlopen(
+                f"{self.url.rstrip('/')}{path}{query}", timeout=self.timeout
+            ) as response:
+                body = json.loads(response.read())
+        except (urllib.error.URLError, OSError, ValueError) as error:
+            raise LiveError(f"cannot query Prometheus at {self.url}{path}: {error}") from None
+        if body.get("status") != "success":
+            raise LiveError(f"Prometheus at {self.url} answered {path} with: {body.get('error', body)}")
+        return body["data"]
+
+    def load(self) -> LivePrometheus:
+        """Fetch the metric names and their metadata."""
+        self.names = set(self._get("/api/v1/label/__name__/values"))
+        metadata = self._get("/api/v1/metadata")
+        self.types = {name: entries[0].get("type", "") for name, entries in metadata.items() if entries}
+        return self
+
+    def labels(self, metric: str) -> set[str]:
+        """The label names the server has for ``metric``."""
+        if metric not in self._labels:
+            self._labels[metric] = set(self._get("/api/v1/labels", **{"match[]": metric}))
+        return self._labels[metric]
+
+    def type_of(self, series: str) -> str:
+        """The metadata type of a series (a histogram's ``_bucket`` resolves to its base), '' when unknown."""
+        if series in self.types:
+            return self.types[series]
+        for suffix in ("_bucket", "_count", "_sum", "_total"):
+            base = series.removesuffix(suffix)
+            if base != series and base in self.types:
+                return self.types[base]
+        return ""
