@@ -17,7 +17,9 @@ from toolkit import __version__
 # command name -> (module under toolkit.commands, one-line help shown in `toolkit --help`)
 COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("build", "Build build/ from dashboards/, alerts/ and toolkit.yaml."),
+    "diff": ("diff", "Show what changed in build/ between git revisions, by meaning."),
     "lint": ("lint", "Lint PromQL, rules and dashboards: the project's, or foreign files."),
+    "render": ("render", "Draw a dashboard's grid layout as SVG."),
     "test": ("test", "Run the alert and expression tests with promtool."),
 }
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

@@ -1,0 +1,328 @@
+"""toolkit diff between two commits of a temporary git repository: exact reports per kind of change."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from tests.sample_project import REPO
+from toolkit.cli import main
+from toolkit.layout_svg import COLUMN, GRID, MARGIN, ROW_UNIT, render_svg
+
+
+def _panel(pid: int, title: str, x: int, y: int, expr: str, unit: str = "reqps") -> dict:
+    return {
+        "id": pid,
+        "type": "timeseries",
+        "title": title,
+        "description": f"{title}.",
+        "gridPos": {"x": x, "y": y, "w": 12, "h": 8},
+        "fieldConfig": {
+            "defaults": {
+                "unit": unit,
+                "thresholds": {
+                    "mode": "absolute",
+                    "steps": [{"color": "green", "value": None}, {"color": "red", "value": 10}],
+                },
+            },
+            "overrides": [],
+        },
+        "targets": [{"refId": "A", "expr": expr}],
+    }
+
+
+BASE_DASHBOARD = {
+    "uid": "api",
+    "title": "API",
+    "panels": [
+        {
+            "id": 1,
+            "type": "row",
+            "title": "Traffic",
+            "gridPos": {"x": 0, "y": 0, "w": 24, "h": 1},
+            "panels": [],
+        },
+        _panel(2, "Requests", 0, 1, "sum(rate(http_requests_total[$__rate_interval]))"),
+        _panel(3, "Errors", 12, 1, 'sum(rate(http_requests_total{status=~"5.."}[$__rate_interval])) > 0'),
+    ],
+    "templating": {
+        "list": [
+            {"name": "datasource", "type": "datasource", "query": "prometheus"},
+            {"name": "job", "type": "query", "query": "label_values(up, job)"},
+        ]
+    },
+    "links": [{"title": "Executive", "url": "/d/executive", "type": "link"}],
+}
+BASE_RULES = {
+    "groups": [
+        {
+            "name": "app-alerts",
+            "rules": [
+                {
+                    "record": "job:errors:ratio",
+                    "expr": "sum by (job) (rate(errors_total[5m])) / sum by (job) (rate(requests_total[5m]))",
+                },
+                {
+                    "alert": "HighErrorRate",
+                    "expr": "job:errors:ratio > 0.05",
+                    "for": "5m",
+                    "labels": {"severity": "warning", "team": "platform"},
+                    "annotations": {"summary": "Errors.", "description": "{{ $labels.job }} fails."},
+                },
+            ],
+        }
+    ]
+}
+BASE_ALERTMANAGER = {
+    "route": {"receiver": "default", "routes": [{"receiver": "pager", "matchers": ['severity="critical"']}]},
+    "receivers": [{"name": "default"}, {"name": "pager"}],
+}
+
+
+def write_build(root: Path, dashboards: dict, rules: dict, alertmanager: dict) -> None:
+    build = root / "build"
+    shutil.rmtree(build, ignore_errors=True)
+    (build / "dashboards").mkdir(parents=True)
+    (build / "prometheus").mkdir()
+    (build / "alertmanager").mkdir()
+    for uid, board in dashboards.items():
+        (build / "dashboards" / f"{uid}.json").write_text(json.dumps(board, indent=2))
+    (build / "prometheus" / "app.yml").write_text(yaml.safe_dump(rules, sort_keys=False))
+    (build / "alertmanager" / "alertmanager.yml").write_text(yaml.safe_dump(alertmanager))
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@e", *args], cwd=root, check=True, capture_output=True
+    )
+
+
+def diff_after(tmp_path: Path, change: Callable[[dict, dict, dict], None], *args: str):
+    """Commit the base build, apply ``change`` to copies, commit again, and run toolkit diff HEAD~1 -> HEAD."""
+    shutil.copy(REPO / "toolkit.yaml", tmp_path / "toolkit.yaml")
+    git(tmp_path, "init", "-q", "-b", "main")
+    write_build(tmp_path, {"api": BASE_DASHBOARD}, BASE_RULES, BASE_ALERTMANAGER)
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "base")
+    dashboards, rules, alertmanager = (
+        {"api": copy.deepcopy(BASE_DASHBOARD)},
+        copy.deepcopy(BASE_RULES),
+        copy.deepcopy(BASE_ALERTMANAGER),
+    )
+    change(dashboards, rules, alertmanager)
+    write_build(tmp_path, dashboards, rules, alertmanager)
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "change")
+    return CliRunner().invoke(
+        main, ["--project", str(tmp_path), "diff", "--base", "HEAD~1", "--head", "HEAD", *args]
+    )
+
+
+def alert(rules: dict) -> dict:
+    return rules["groups"][0]["rules"][1]
+
+
+def reorder_and_renumber(d, r, a) -> None:
+    board = d["api"]
+    board["panels"] = [dict(reversed(list(p.items()))) for p in reversed(board["panels"])]
+    for n, panel in enumerate(board["panels"]):
+        panel["id"] = 100 + n
+    board["panels"][0]["targets"][0]["expr"] = (
+        'sum(  rate(http_requests_total{status=~"5.."}[$__rate_interval])  )>0'
+    )
+    alert(r)["expr"] = "job:errors:ratio   >   0.05"
+    r["groups"][0]["rules"][1] = dict(reversed(list(alert(r).items())))
+
+
+CASES = {
+    "threshold": (
+        lambda d, r, a: alert(r).update(expr="job:errors:ratio > 0.03"),
+        "rule group app-alerts\n  ~ alert HighErrorRate: threshold moved from 0.05 to 0.03",
+    ),
+    "for and severity": (
+        lambda d, r, a: alert(r).update(
+            {"for": "10m", "labels": {"severity": "critical", "team": "platform"}}
+        ),
+        "rule group app-alerts\n  ~ alert HighErrorRate: for 5m -> 10m\n  ~ alert HighErrorRate: label severity warning -> critical",
+    ),
+    "alert expression": (
+        lambda d, r, a: alert(r).update(expr="job:errors:ratio > 0.05 and on (job) up == 1"),
+        "rule group app-alerts\n  ~ alert HighErrorRate: expression changed\n      - job:errors:ratio > 0.05\n"
+        "      + job:errors:ratio > 0.05 and on (job) up == 1",
+    ),
+    "alert added and removed": (
+        lambda d, r, a: r["groups"][0]["rules"].__setitem__(1, {**alert(r), "alert": "ErrorsHigh"}),
+        "rule group app-alerts\n  + alert ErrorsHigh\n      + job:errors:ratio > 0.05\n  - alert HighErrorRate",
+    ),
+    "annotation": (
+        lambda d, r, a: alert(r)["annotations"].update(description="{{ $labels.job }} fails a lot."),
+        "rule group app-alerts\n  ~ alert HighErrorRate: annotation description {{ $labels.job }} fails. -> {{ $labels.job }} fails a lot.",
+    ),
+    "recording rule": (
+        lambda d, r, a: r["groups"][0]["rules"][0].update(
+            expr="sum by (job) (rate(errors_total[10m])) / sum by (job) (rate(requests_total[10m]))"
+        ),
+        "rule group app-alerts\n  ~ record job:errors:ratio: expression changed\n"
+        "      - sum by (job) (rate(errors_total[5m])) / sum by (job) (rate(requests_total[5m]))\n"
+        "      + sum by (job) (rate(errors_total[10m])) / sum by (job) (rate(requests_total[10m]))",
+    ),
+    "panel moved": (
+        lambda d, r, a: d["api"]["panels"][2]["gridPos"].update(x=0, y=9),
+        'dashboard api\n  ~ panel "Errors": moved from x=12,y=1 (12x8) to x=0,y=9 (12x8)',
+    ),
+    "panel added and removed": (
+        lambda d, r, a: d["api"]["panels"].__setitem__(
+            2,
+            _panel(
+                3,
+                "Latency",
+                12,
+                1,
+                "histogram_quantile(0.95, sum by (le) (rate(x_bucket[$__rate_interval])))",
+                "s",
+            ),
+        ),
+        'dashboard api\n  + panel "Latency" (timeseries) at x=12,y=1 (12x8)\n  - panel "Errors"',
+    ),
+    "unit and thresholds": (
+        lambda d, r, a: d["api"]["panels"][1]["fieldConfig"]["defaults"].update(
+            unit="ops",
+            thresholds={"steps": [{"color": "green", "value": None}, {"color": "red", "value": 20}]},
+        ),
+        'dashboard api\n  ~ panel "Requests": unit reqps -> ops\n  ~ panel "Requests": thresholds green@base, red@10 -> green@base, red@20',
+    ),
+    "query": (
+        lambda d, r, a: d["api"]["panels"][1]["targets"][0].update(
+            expr="sum by (job) (rate(http_requests_total[$__rate_interval]))"
+        ),
+        'dashboard api\n  ~ panel "Requests": query A changed\n      - sum(rate(http_requests_total[$__rate_interval]))\n'
+        "      + sum by (job) (rate(http_requests_total[$__rate_interval]))",
+    ),
+    "variables and links": (
+        lambda d, r, a: (
+            d["api"]["templating"]["list"][1].update(query='label_values(up{env="prod"}, job)'),
+            d["api"]["links"].append({"title": "Cost", "url": "/d/cost"}),
+        ),
+        'dashboard api\n  ~ variable $job: query label_values(up, job) -> query label_values(up{env="prod"}, job)\n  + link "Cost" -> /d/cost',
+    ),
+    "dashboard renamed, added, removed": (
+        lambda d, r, a: (
+            d["api"].update(title="API service"),
+            d.update(cost={**copy.deepcopy(BASE_DASHBOARD), "uid": "cost", "title": "Cost"}),
+        ),
+        'dashboard api\n  ~ renamed from "API" to "API service"\ndashboard cost\n  + dashboard "Cost" with 2 panels',
+    ),
+    "routes and receivers": (
+        lambda d, r, a: (
+            a["route"]["routes"].append({"receiver": "finance", "matchers": ['category="cost"']}),
+            a["receivers"].append({"name": "finance"}),
+        ),
+        'alertmanager\n  + receiver finance\n  ~ routes changed\n      + category="cost" -> finance',
+    ),
+}
+
+
+def test_reordering_renumbering_and_whitespace_are_no_difference(tmp_path: Path) -> None:
+    result = diff_after(tmp_path, reorder_and_renumber)
+    assert (result.exit_code, result.output) == (0, "no differences\n")
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_kind_of_change_is_reported_exactly(tmp_path: Path, case: str) -> None:
+    change, expected = CASES[case]
+    result = diff_after(tmp_path, change)
+    assert result.exit_code == 1, result.output
+    assert result.output == expected + "\n"
+
+
+GOLDEN = """### toolkit diff
+
+| | added | removed | changed |
+| --- | ---: | ---: | ---: |
+| dashboard api | 0 | 0 | 1 |
+| rule group app-alerts | 0 | 0 | 1 |
+
+<details><summary><b>dashboard api</b> (1 change)</summary>
+
+Layout: [before](PREVIEWS/api.before.svg) · [after](PREVIEWS/api.after.svg)
+
+- `~` panel "Errors": moved from x=12,y=1 (12x8) to x=0,y=9 (12x8)
+
+</details>
+
+<details><summary><b>rule group app-alerts</b> (1 change)</summary>
+
+- `~` alert HighErrorRate: threshold moved from 0.05 to 0.03
+
+</details>
+"""
+
+
+def test_markdown_report_matches_the_golden_text_and_writes_previews(tmp_path: Path) -> None:
+    previews = tmp_path / "previews"
+
+    def change(d, r, a) -> None:
+        d["api"]["panels"][2]["gridPos"].update(x=0, y=9)
+        alert(r).update(expr="job:errors:ratio > 0.03")
+
+    result = diff_after(tmp_path, change, "--format", "markdown", "--previews", str(previews))
+    assert result.exit_code == 1
+    assert result.output == GOLDEN.replace("PREVIEWS", previews.as_posix())
+    after = ET.parse(previews / "api.after.svg").getroot()
+    marked = [g for g in after.iter("{http://www.w3.org/2000/svg}g") if g.get("data-title") == "Errors"]
+    assert marked[0].find("{http://www.w3.org/2000/svg}rect").get("stroke") == "#ff9830"
+
+
+def test_json_format_and_bad_revision(tmp_path: Path) -> None:
+    result = diff_after(
+        tmp_path, lambda d, r, a: alert(r).update(expr="job:errors:ratio > 0.03"), "--format", "json"
+    )
+    assert json.loads(result.output) == [
+        {
+            "section": "rule group app-alerts",
+            "kind": "~",
+            "text": "alert HighErrorRate: threshold moved from 0.05 to 0.03",
+            "detail": [],
+        }
+    ]
+    bad = CliRunner().invoke(main, ["--project", str(tmp_path), "diff", "--base", "no-such-rev"])
+    assert bad.exit_code == 2 and "no-such-rev" in bad.output
+
+
+def test_the_svg_draws_each_panel_at_its_grid_position() -> None:
+    board = json.loads((REPO / "build" / "dashboards" / "api.json").read_text())
+    root = ET.fromstring(render_svg(board))
+    ns = "{http://www.w3.org/2000/svg}"
+    drawn = {
+        g.get("data-title"): g.find(f"{ns}rect") for g in root.iter(f"{ns}g") if g.get("class") == "panel"
+    }
+    panels = [p for p in board["panels"] if p["type"] != "row"]
+    assert len(drawn) == len({p["title"] for p in panels})
+    for panel in panels:
+        pos, rect = panel["gridPos"], drawn[panel["title"]]
+        if sum(1 for p in panels if p["title"] == panel["title"]) > 1:
+            continue
+        assert float(rect.get("x")) == MARGIN + pos["x"] * COLUMN + 2
+        assert float(rect.get("y")) == MARGIN + 30 + pos["y"] * ROW_UNIT + 2
+        assert float(rect.get("width")) == pos["w"] * COLUMN - 4
+        assert float(rect.get("height")) == pos["h"] * ROW_UNIT - 4
+    assert int(root.get("width")) == GRID * COLUMN + 2 * MARGIN
+
+
+def test_render_command_writes_every_dashboard(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["--project", str(REPO), "render", "--all", str(tmp_path)])
+    assert result.exit_code == 0
+    assert {p.stem for p in tmp_path.glob("*.svg")} == {
+        p.stem for p in (REPO / "build" / "dashboards").glob("*.json")
+    }
+    for path in tmp_path.glob("*.svg"):
+        ET.parse(path)

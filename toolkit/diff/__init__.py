@@ -1,0 +1,1 @@
+"""Semantic differences between two bundles: what a change means for dashboards, rules and routing."""

@@ -1,0 +1,69 @@
+"""The git source: ``build/`` as it was at a revision, read with the file source."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+
+from toolkit.build import BUILD_DIR
+from toolkit.bundle import Bundle
+from toolkit.errors import ToolkitError
+from toolkit.sources.files import FileBundle, load_paths
+
+WORKING_TREE = "WORKTREE"
+
+
+class GitError(ToolkitError):
+    """A revision cannot be read."""
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in ``root``; its output, or GitError with git's message."""
+    done = subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
+    if done.returncode != 0:
+        raise GitError(f"git {' '.join(args)}: {done.stderr.decode(errors='replace').strip()}")
+    return done.stdout.decode()
+
+
+def default_base(root: Path) -> str:
+    """The merge-base of HEAD with the main branch (main, master, or their origin copies), else HEAD."""
+    for branch in ("origin/main", "main", "origin/master", "master"):
+        try:
+            return git(root, "merge-base", "HEAD", branch).strip()
+        except GitError:
+            continue
+    return "HEAD"
+
+
+def load_build(root: Path, revision: str) -> FileBundle:
+    """``build/`` at ``revision`` (``WORKTREE`` for the files on disk) as a bundle."""
+    if revision == WORKING_TREE:
+        return _load(root / BUILD_DIR, f"{BUILD_DIR}/ in the working tree")
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", revision, BUILD_DIR], cwd=root, capture_output=True, check=False
+    )
+    if archive.returncode != 0:
+        message = archive.stderr.decode(errors="replace").strip()
+        if "did not match any files" in message or "pathspec" in message:
+            return FileBundle(_empty(revision))
+        raise GitError(f"cannot read {BUILD_DIR}/ at {revision}: {message}")
+    with (
+        tempfile.TemporaryDirectory(prefix="toolkit-diff-") as tmp,
+        tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar,
+    ):
+        tar.extractall(tmp, filter="data")
+        return _load(Path(tmp) / BUILD_DIR, f"{BUILD_DIR}/ at {revision}")
+
+
+def _empty(revision: str) -> Bundle:
+    return Bundle(origin=f"{BUILD_DIR}/ at {revision} (absent)")
+
+
+def _load(folder: Path, origin: str) -> FileBundle:
+    if not folder.is_dir():
+        return FileBundle(_empty(origin))
+    paths = [p for p in (folder / "dashboards", folder / "prometheus", folder / "alertmanager") if p.is_dir()]
+    return load_paths(paths, origin=origin)
