@@ -15,6 +15,7 @@ import yaml
 from click.testing import CliRunner
 
 from tests.sample_project import REPO
+from tests.servers.processes import get_json, wait_until
 from toolkit.cli import main
 from toolkit.layout_svg import COLUMN, GRID, MARGIN, ROW_UNIT, render_svg
 
@@ -326,3 +327,59 @@ def test_render_command_writes_every_dashboard(tmp_path: Path) -> None:
     }
     for path in tmp_path.glob("*.svg"):
         ET.parse(path)
+
+
+@pytest.mark.servers
+def test_live_drift_against_the_grafana_double_and_a_real_prometheus(
+    tmp_path: Path, grafana_double, prometheus_factory
+) -> None:
+    from grafana_client import GrafanaApi
+
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copytree(REPO / "build", root / "build")
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    for path in (REPO / "build" / "prometheus").glob("*.yml"):
+        text = path.read_text()
+        if path.name == "application-alerts.yml":
+            assert "> 0.05" in text
+            text = text.replace("> 0.05", "> 0.07")
+        (rules / path.name).write_text(text)
+    server = prometheus_factory(rule_files_dir=rules)
+    wait_until(
+        lambda: len(get_json(f"{server.url}/api/v1/rules")["data"]["groups"]) >= 10, what="rules to load"
+    )
+
+    api = GrafanaApi.from_url(grafana_double.url, credential=grafana_double.token)
+    api.folder.create_folder("Platform", uid="platform")
+    for uid in ("api", "users"):
+        board = json.loads((REPO / "build" / "dashboards" / f"{uid}.json").read_text())
+        if uid == "api":
+            moved = next(p for p in board["panels"] if p["title"] == "Requests per second")
+            moved["gridPos"] = {**moved["gridPos"], "y": moved["gridPos"]["y"] + 40}
+        api.dashboard.update_dashboard(
+            {"dashboard": board, "folderUid": "platform", "overwrite": True, "message": "seed"}
+        )
+
+    settings = (REPO / "toolkit.yaml").read_text().split("\ncontexts:")[0]
+    (root / "toolkit.yaml").write_text(
+        settings
+        + f"\ncontexts:\n  test:\n    grafana: {{url: '{grafana_double.url}'}}\n    prometheus: {{url: '{server.url}'}}\n"
+    )
+    result = CliRunner().invoke(
+        main,
+        ["--project", str(root), "diff", "--live", "--context", "test"],
+        env={"GRAFANA_TOKEN": grafana_double.token},
+    )
+    assert result.exit_code == 1, result.output
+    out = result.output
+    assert (
+        'dashboard api\n  ~ panel "Requests per second": moved from x=0,y=41 (6x4) to x=0,y=1 (6x4)\n' in out
+    )
+    assert "dashboard users" not in out
+    assert (
+        "rule group application-alerts\n  ~ alert HighErrorRate: threshold moved from 0.07 to 0.05\n" in out
+    )
+    assert out.count("rule group ") == 1, "every other group matches what Prometheus serves"
+    assert grafana_double.token not in out

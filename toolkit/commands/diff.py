@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
+from toolkit.bundle import Bundle
 from toolkit.commands.common import library_errors, project_root
 from toolkit.diff.compare import compare
 from toolkit.diff.model import Change
@@ -36,6 +38,23 @@ def write_previews(folder: Path, changes: list[Change], old, new) -> dict[str, t
     return links
 
 
+def live_sides(root: Path, context_name: str | None, built: Bundle) -> tuple[Bundle, Bundle]:
+    """The servers' bundle and ``built`` cut to what the context covers (a server it does not name is skipped)."""
+    from toolkit.contexts import resolve_context
+    from toolkit.settings import load_settings
+    from toolkit.sources.live import load_live
+
+    context = resolve_context(load_settings(root), context_name)
+    served = load_live(context, uids=[b.uid for b in built.dashboards])
+    covered = replace(
+        built,
+        dashboards=built.dashboards if context.grafana_url else (),
+        rule_groups=built.rule_groups if context.prometheus_url else (),
+        alertmanager=built.alertmanager if context.alertmanager_url else None,
+    )
+    return served, covered
+
+
 @click.command("diff")
 @click.option("--base", metavar="REV", help="Old side: a git revision (default: the merge-base with main).")
 @click.option(
@@ -46,6 +65,17 @@ def write_previews(folder: Path, changes: list[Change], old, new) -> dict[str, t
     help="New side: a git revision, or WORKTREE for the files on disk.",
 )
 @click.option(
+    "--live",
+    is_flag=True,
+    help="Old side: what Grafana, Prometheus and Alertmanager serve now (see --context).",
+)
+@click.option(
+    "--context",
+    "context_name",
+    metavar="NAME",
+    help="With --live: the context in toolkit.yaml (env GRAFANA_URL etc. override it).",
+)
+@click.option(
     "--format", "output", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True
 )
 @click.option(
@@ -54,7 +84,15 @@ def write_previews(folder: Path, changes: list[Change], old, new) -> dict[str, t
     help="With markdown: write before/after layout SVGs of changed dashboards here and link them.",
 )
 @click.pass_context
-def command(ctx: click.Context, base: str | None, head: str, output: str, previews: Path | None) -> None:
+def command(
+    ctx: click.Context,
+    base: str | None,
+    head: str,
+    live: bool,
+    context_name: str | None,
+    output: str,
+    previews: Path | None,
+) -> None:
     """Show what changed in build/, by meaning: dashboards, panels, queries, alerts, routes.
 
     Exit 0 when there is no difference, 1 when there is one, 2 on error.
@@ -64,22 +102,31 @@ def command(ctx: click.Context, base: str | None, head: str, output: str, previe
       toolkit diff                         # merge-base with main -> working tree
       toolkit diff --base HEAD~1 --head HEAD
       toolkit diff --format markdown --previews previews/ > comment.md
+      toolkit diff --live --context prod  # what differs from the servers
     """
     root = project_root(ctx)
+    if live and base:
+        raise click.UsageError("--live compares with the servers: drop --base")
     try:
         with library_errors():
-            old = load_build(root, base or default_base(root))
-            new = load_build(root, head)
+            new_files = load_build(root, head)
+            old_files = None if live else load_build(root, base or default_base(root))
     except click.ClickException as error:
         raise click.UsageError(error.message) from None
-    problems = old.errors + new.errors
+    problems = new_files.errors + (old_files.errors if old_files else [])
     if problems:
         raise click.UsageError("; ".join(str(p) for p in problems))
-    changes = compare(old.bundle, new.bundle)
+    new_bundle = new_files.bundle
+    if live:
+        with library_errors():
+            old_bundle, new_bundle = live_sides(root, context_name, new_bundle)
+    else:
+        old_bundle = old_files.bundle
+    changes = compare(old_bundle, new_bundle)
     if output == "json":
         click.echo(as_json(changes))
     elif output == "markdown":
-        links = write_previews(previews, changes, old.bundle, new.bundle) if previews else None
+        links = write_previews(previews, changes, old_bundle, new_bundle) if previews else None
         click.echo(markdown(changes, links), nl=False)
     else:
         click.echo(text(changes, click.style), color=None)

@@ -98,7 +98,7 @@ def _board_changes(old: DashboardEntry, new: DashboardEntry) -> Iterator[Change]
     section = f"dashboard {new.uid}"
     if old.data.get("title") != new.data.get("title"):
         yield Change(section, CHANGED, f'renamed from "{old.data.get("title")}" to "{new.data.get("title")}"')
-    if old.folder != new.folder:
+    if old.folder and new.folder and old.folder != new.folder:
         yield Change(section, CHANGED, f"folder {show(old.folder)} -> {show(new.folder)}")
     old_panels, new_panels = panels_by_title(old.data), panels_by_title(new.data)
     for title in new_panels:

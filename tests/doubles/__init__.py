@@ -1,0 +1,1 @@
+"""HTTP doubles of servers that cannot run on these machines (Grafana)."""

@@ -1,0 +1,119 @@
+"""The Grafana double answers as Grafana's HTTP API documents; with GRAFANA_URL set these run against a
+real Grafana instead (make up; make test-live)."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+import uuid
+
+import pytest
+from grafana_client import GrafanaApi
+from grafana_client.client import GrafanaClientError, GrafanaServerError, GrafanaUnauthorizedError
+
+
+@pytest.fixture
+def api(grafana) -> GrafanaApi:
+    return GrafanaApi.from_url(grafana.url, credential=grafana.token)
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def board(uid: str, title: str = "Test", **extra) -> dict:
+    return {"uid": uid, "title": title, "panels": [], "schemaVersion": 41, **extra}
+
+
+def test_health_needs_no_auth(grafana) -> None:
+    with urllib.request.urlopen(f"{grafana.url}/api/health", timeout=5) as response:
+        assert json.loads(response.read())["database"] == "ok"
+
+
+def test_a_wrong_token_is_401(grafana) -> None:
+    with pytest.raises(GrafanaUnauthorizedError):
+        GrafanaApi.from_url(grafana.url, credential="wrong").search.search_dashboards()
+
+
+def test_save_get_versions_and_delete(api) -> None:
+    uid = unique("t")
+    first = api.dashboard.update_dashboard({"dashboard": board(uid), "message": "first"})
+    assert first["status"] == "success" and first["version"] == 1
+    got = api.dashboard.get_dashboard(uid)
+    assert got["dashboard"]["version"] == 1 and got["dashboard"]["id"] == first["id"]
+    second = api.dashboard.update_dashboard(
+        {"dashboard": {**got["dashboard"], "title": "Two"}, "message": "second"}
+    )
+    assert second["version"] == 2
+    versions = api.dashboard_versions.get_dashboard_versions_by_uid(uid)
+    versions = versions["versions"] if isinstance(versions, dict) else versions
+    assert [v["message"] for v in versions[:2]] == ["second", "first"]
+    api.dashboard.delete_dashboard(uid)
+    with pytest.raises(GrafanaClientError) as missing:
+        api.dashboard.get_dashboard(uid)
+    assert missing.value.status_code == 404
+
+
+def test_a_stale_version_is_412_version_mismatch(api) -> None:
+    uid = unique("race")
+    api.dashboard.update_dashboard({"dashboard": board(uid)})
+    stale = api.dashboard.get_dashboard(uid)["dashboard"]
+    api.dashboard.update_dashboard({"dashboard": {**stale, "title": "Winner"}})
+    with pytest.raises(GrafanaClientError) as lost:
+        api.dashboard.update_dashboard({"dashboard": {**stale, "title": "Loser"}})
+    assert lost.value.status_code == 412 and "version-mismatch" in str(lost.value.response)
+    assert (
+        api.dashboard.update_dashboard({"dashboard": {**stale, "title": "Forced"}, "overwrite": True})[
+            "status"
+        ]
+        == "success"
+    )
+
+
+@pytest.mark.parametrize(
+    ("dashboard", "folder"),
+    [
+        (board("ok-uid", title=""), None),
+        (board("x" * 41), None),
+        (board("bad uid/with slash"), None),
+        (board("ok-uid-2"), "no-such-folder"),
+    ],
+    ids=["empty title", "uid over 40", "illegal uid", "missing folder"],
+)
+def test_bad_saves_are_400(api, dashboard: dict, folder: str | None) -> None:
+    payload = {"dashboard": dashboard, **({"folderUid": folder} if folder else {})}
+    with pytest.raises(GrafanaClientError) as refused:
+        api.dashboard.update_dashboard(payload)
+    assert refused.value.status_code == 400
+
+
+def test_folders_and_search(api) -> None:
+    folder = unique("f")
+    api.folder.create_folder("Folder", uid=folder)
+    with pytest.raises(GrafanaClientError) as exists:
+        api.folder.create_folder("Folder again", uid=folder)
+    assert exists.value.status_code in (409, 412)
+    tag = unique("tag")
+    uids = [unique("s") for _ in range(3)]
+    for n, uid in enumerate(uids):
+        api.dashboard.update_dashboard(
+            {"dashboard": board(uid, f"Search {n}", tags=[tag]), "folderUid": folder}
+        )
+    found = api.search.search_dashboards(tag=tag, type_="dash-db")
+    assert sorted(h["uid"] for h in found) == sorted(uids)
+    assert all(h["folderUid"] == folder for h in found)
+    pages = [api.search.search_dashboards(tag=tag, type_="dash-db", limit=2, page=p) for p in (1, 2)]
+    assert [len(p) for p in pages] == [2, 1]
+    assert api.search.search_dashboards(dashboard_uids=uids[0])[0]["uid"] == uids[0]
+
+
+def test_injected_faults_and_write_counter(grafana_double) -> None:
+    api = GrafanaApi.from_url(grafana_double.url, credential=grafana_double.token)
+    grafana_double.fail_next(1, 503)
+    with pytest.raises(GrafanaServerError):
+        api.search.search_dashboards()
+    before = grafana_double.writes
+    api.dashboard.update_dashboard({"dashboard": board("w")})
+    assert grafana_double.writes == before + 1
+    api.search.search_dashboards()
+    assert grafana_double.writes == before + 1
