@@ -222,6 +222,7 @@ CASES = {
         ),
         'dashboard api\n  ~ renamed from "API" to "API service"\ndashboard cost\n  + dashboard "Cost" with 2 panels',
     ),
+    "dashboard removed": (lambda d, r, a: d.pop("api"), 'dashboard api\n  - dashboard "API"'),
     "routes and receivers": (
         lambda d, r, a: (
             a["route"]["routes"].append({"receiver": "finance", "matchers": ['category="cost"']}),
@@ -330,8 +331,8 @@ def test_render_command_writes_every_dashboard(tmp_path: Path) -> None:
 
 
 @pytest.mark.servers
-def test_live_drift_against_the_grafana_double_and_a_real_prometheus(
-    tmp_path: Path, grafana_double, prometheus_factory
+def test_live_drift_against_the_grafana_double_and_real_servers(
+    tmp_path: Path, grafana_double, prometheus_factory, alertmanager_factory
 ) -> None:
     from grafana_client import GrafanaApi
 
@@ -351,6 +352,10 @@ def test_live_drift_against_the_grafana_double_and_a_real_prometheus(
         lambda: len(get_json(f"{server.url}/api/v1/rules")["data"]["groups"]) >= 10, what="rules to load"
     )
 
+    served = (REPO / "build" / "alertmanager" / "alertmanager.yml").read_text()
+    assert "repeat_interval: 1d" in served
+    alertmanager = alertmanager_factory(served.replace("repeat_interval: 1d", "repeat_interval: 12h"))
+
     api = GrafanaApi.from_url(grafana_double.url, credential=grafana_double.token)
     api.folder.create_folder("Platform", uid="platform")
     for uid in ("api", "users"):
@@ -366,6 +371,7 @@ def test_live_drift_against_the_grafana_double_and_a_real_prometheus(
     (root / "toolkit.yaml").write_text(
         settings
         + f"\ncontexts:\n  test:\n    grafana: {{url: '{grafana_double.url}'}}\n    prometheus: {{url: '{server.url}'}}\n"
+        f"    alertmanager: {{url: '{alertmanager.url}'}}\n"
     )
     result = CliRunner().invoke(
         main,
@@ -382,4 +388,9 @@ def test_live_drift_against_the_grafana_double_and_a_real_prometheus(
         "rule group application-alerts\n  ~ alert HighErrorRate: threshold moved from 0.07 to 0.05\n" in out
     )
     assert out.count("rule group ") == 1, "every other group matches what Prometheus serves"
+    assert (
+        "alertmanager\n  ~ routes changed\n" in out
+        and "repeat_interval=12h" in out
+        and "repeat_interval=1d" in out
+    )
     assert grafana_double.token not in out

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.servers.exporter import MetricsExporter
-from tests.servers.processes import Server, start_prometheus
+from tests.servers.processes import Server, start_alertmanager, start_prometheus
 
 
 @pytest.fixture
@@ -27,6 +27,21 @@ def prometheus_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     def start(**options) -> Server:
         folder: Path = tmp_path_factory.mktemp("prometheus")
         server = start_prometheus(folder, **options)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def alertmanager_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    """Start real Alertmanager servers with a config text; every one is stopped at the end."""
+    started: list[Server] = []
+
+    def start(config: str) -> Server:
+        server = start_alertmanager(tmp_path_factory.mktemp("alertmanager"), config)
         started.append(server)
         return server
 

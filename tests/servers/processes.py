@@ -107,3 +107,34 @@ def start_prometheus(
         server.stop()
         raise
     return server
+
+
+def start_alertmanager(folder: Path, config: str) -> Server:
+    """Alertmanager with ``config`` (YAML text), clustering off, on a free loopback port."""
+    binary = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
+    if binary is None:
+        raise RuntimeError("alertmanager is not installed: run make setup")
+    port = free_port()
+    (folder / "alertmanager.yml").write_text(config)
+    log = (folder / "alertmanager.log").open("w")
+    process = subprocess.Popen(
+        [
+            binary,
+            f"--config.file={folder / 'alertmanager.yml'}",
+            f"--storage.path={folder / 'data'}",
+            f"--web.listen-address=127.0.0.1:{port}",
+            "--cluster.listen-address=",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    server = Server(f"http://127.0.0.1:{port}", folder, process)
+    try:
+        wait_until(
+            lambda: urllib.request.urlopen(f"{server.url}/-/ready", timeout=2).status == 200,
+            what="Alertmanager to be ready",
+        )
+    except Exception:
+        server.stop()
+        raise
+    return server

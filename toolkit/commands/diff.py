@@ -42,10 +42,12 @@ def live_sides(root: Path, context_name: str | None, built: Bundle) -> tuple[Bun
     """The servers' bundle and ``built`` cut to what the context covers (a server it does not name is skipped)."""
     from toolkit.contexts import resolve_context
     from toolkit.settings import load_settings
-    from toolkit.sources.live import load_live
+    from toolkit.sources.live import load_live, trim_to
 
     context = resolve_context(load_settings(root), context_name)
     served = load_live(context, uids=[b.uid for b in built.dashboards])
+    if served.alertmanager and built.alertmanager:
+        served = replace(served, alertmanager=trim_to(served.alertmanager, built.alertmanager))
     covered = replace(
         built,
         dashboards=built.dashboards if context.grafana_url else (),

@@ -130,3 +130,14 @@ def load_live(context: Context, uids: Iterable[str] = ()) -> Bundle:
         alertmanager=live_alertmanager(context) if context.alertmanager_url else None,
         origin=f"live ({context.name})",
     )
+
+
+def trim_to(served: Any, wanted: Any) -> Any:
+    """``served`` cut to the keys ``wanted`` sets, recursively: the defaults a server fills in when it
+    re-serializes a config (Alertmanager's ``/api/v2/status`` does) are not drift. A key only the
+    server has is not reported."""
+    if isinstance(served, dict) and isinstance(wanted, dict):
+        return {k: trim_to(v, wanted[k]) for k, v in served.items() if k in wanted}
+    if isinstance(served, list) and isinstance(wanted, list) and len(served) == len(wanted):
+        return [trim_to(a, b) for a, b in zip(served, wanted, strict=True)]
+    return served
