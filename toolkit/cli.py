@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "diff": ("diff", "Show what changed in build/ between git revisions, by meaning."),
     "lint": ("lint", "Lint PromQL, rules and dashboards: the project's, or foreign files."),
     "render": ("render", "Draw a dashboard's grid layout as SVG."),
+    "sync": ("sync", "Publish dashboards, rules and routing to Grafana, Prometheus and Alertmanager."),
     "test": ("test", "Run the alert and expression tests with promtool."),
 }
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

@@ -2,7 +2,8 @@
 
 A context names a Grafana (url, org), a Prometheus and an Alertmanager. ``GRAFANA_URL``,
 ``GRAFANA_TOKEN`` (or ``GRAFANA_USER``/``GRAFANA_PASSWORD``), ``PROMETHEUS_URL`` and
-``ALERTMANAGER_URL`` override it. Secrets come only from the environment and are never printed:
+``ALERTMANAGER_URL`` override it (and ``PROMETHEUS_RULES_DIR``, ``ALERTMANAGER_CONFIG_FILE``: where
+``toolkit sync`` writes the files those servers load). Secrets come only from the environment and are never printed:
 :func:`redact` removes them from any text shown to the user.
 """
 
@@ -26,7 +27,9 @@ class Context:
     grafana_org: int | None = None
     grafana_auth: str | tuple[str, str] | None = field(default=None, repr=False)
     prometheus_url: str = ""
+    prometheus_rules_dir: str = ""
     alertmanager_url: str = ""
+    alertmanager_config_file: str = ""
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -69,7 +72,9 @@ def resolve_context(
         grafana_org=grafana.get("org"),
         grafana_auth=auth,
         prometheus_url=env.get("PROMETHEUS_URL") or prometheus.get("url", ""),
+        prometheus_rules_dir=env.get("PROMETHEUS_RULES_DIR") or prometheus.get("rules_dir", ""),
         alertmanager_url=env.get("ALERTMANAGER_URL") or alertmanager.get("url", ""),
+        alertmanager_config_file=env.get("ALERTMANAGER_CONFIG_FILE") or alertmanager.get("config_file", ""),
     )
 
 

@@ -1,0 +1,1 @@
+"""``toolkit sync``: publish a bundle to Grafana, Prometheus and Alertmanager, safely and idempotently."""
