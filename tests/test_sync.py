@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from grafana_client import GrafanaApi
 
 from tests.sample_project import REPO
-from tests.servers.processes import get_json
+from tests.servers.processes import get_json, wait_until
 from toolkit.bundle import Bundle, RuleEntry, RuleGroupEntry
 from toolkit.cli import main
 from toolkit.contexts import Context
@@ -262,3 +262,53 @@ def test_alertmanager_config_is_validated_written_and_reloaded(alertmanager_fact
     assert config.read_text() == built
     running = yaml.safe_load(get_json(f"{server.url}/api/v2/status")["config"]["original"])
     assert running["route"]["repeat_interval"] == "4h"
+
+
+@pytest.mark.servers
+def test_end_to_end_an_alert_fires_and_is_routed_to_its_receiver(
+    prometheus_factory, alertmanager_factory, metrics_exporter, webhook_receiver, tmp_path: Path
+) -> None:
+    routing = {
+        "route": {
+            "receiver": "default",
+            "group_by": ["alertname"],
+            "group_wait": "1s",
+            "group_interval": "1s",
+            "routes": [{"receiver": "finance", "matchers": ['category="cost"']}],
+        },
+        "receivers": [
+            {"name": "default", "webhook_configs": [{"url": f"{webhook_receiver.url}/default"}]},
+            {"name": "finance", "webhook_configs": [{"url": f"{webhook_receiver.url}/finance"}]},
+        ],
+    }
+    alertmanager = alertmanager_factory("route: {receiver: x}\nreceivers: [{name: x}]\n")
+    rules = tmp_path / "rules"
+    cost = 'llm_cost_usd_total{provider="openai",model="gpt-4o",agent="support",service="api"}'
+    metrics_exporter.text = f"# TYPE llm_cost_usd_total counter\n{cost} 0\n"
+    prometheus = prometheus_factory(
+        rule_files_dir=rules,
+        scrape_targets=[metrics_exporter.address],
+        alertmanager=alertmanager.url.removeprefix("http://"),
+    )
+    context = Context(
+        name="e2e",
+        prometheus_url=prometheus.url,
+        prometheus_rules_dir=str(rules),
+        alertmanager_url=alertmanager.url,
+        alertmanager_config_file=str(alertmanager.folder / "alertmanager.yml"),
+    )
+    bundle = dataclasses.replace(BUNDLE, dashboards=(), alertmanager=routing)
+    report = run_sync(bundle, context, options(only=("prometheus", "alertmanager")))
+    assert report.ok, report.failures
+    wait_until(
+        lambda: get_json(f"{prometheus.url}/api/v1/query?query=llm_cost_usd_total")["data"]["result"],
+        what="a scrape",
+    )
+    metrics_exporter.text = f"# TYPE llm_cost_usd_total counter\n{cost} 1000\n"
+    notified = wait_until(
+        lambda: webhook_receiver.alerts("/finance"), timeout=60, what="the cost alert at the finance receiver"
+    )
+    names = {alert["labels"]["alertname"] for alert in notified}
+    assert "DailyCostHigh" in names
+    assert all(alert["labels"]["category"] == "cost" for alert in notified)
+    assert not webhook_receiver.alerts("/default")

@@ -37,3 +37,10 @@ def grafana(request: pytest.FixtureRequest) -> Iterator[GrafanaTarget]:
     double = GrafanaDouble()
     yield GrafanaTarget(double.url, double.token, double)
     double.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses ``grafana`` as ``live``: `make test-live` runs them against GRAFANA_URL."""
+    for item in items:
+        if "grafana" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.live)

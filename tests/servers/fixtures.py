@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers.exporter import MetricsExporter
+from tests.servers.exporter import MetricsExporter, WebhookReceiver
 from tests.servers.processes import Server, start_alertmanager, start_prometheus
 
 
@@ -17,6 +17,14 @@ def metrics_exporter() -> Iterator[MetricsExporter]:
     exporter = MetricsExporter()
     yield exporter
     exporter.close()
+
+
+@pytest.fixture
+def webhook_receiver() -> Iterator[WebhookReceiver]:
+    """A loopback server that records Alertmanager's webhook notifications."""
+    receiver = WebhookReceiver()
+    yield receiver
+    receiver.close()
 
 
 @pytest.fixture
