@@ -9,6 +9,7 @@ from toolkit.panels import (
     Variable,
     crit_warn_ok,
     dashboard,
+    percentiles,
     row,
     timeseries,
     warn_crit,
@@ -56,10 +57,7 @@ def build(settings: Settings) -> DashboardDef:
                 ),
                 timeseries(
                     "Latency percentiles",
-                    [
-                        Query(f"histogram_quantile({q}, {buckets})", f"p{round(q * 100)} {{{{agent}}}}")
-                        for q in (0.5, 0.95, 0.99)
-                    ],
+                    percentiles(buckets, legend="{{agent}}"),
                     unit="s",
                     description="Execution time percentiles per agent; the p95 alert threshold is dashed.",
                     thresholds=warn_crit(p95 * 0.8, p95),

@@ -8,6 +8,7 @@ from toolkit.panels import (
     Query,
     Variable,
     dashboard,
+    percentiles,
     row,
     stat,
     table,
@@ -76,10 +77,7 @@ def build(settings: Settings) -> DashboardDef:
                 ),
                 timeseries(
                     "Latency percentiles",
-                    [
-                        Query(f"histogram_quantile({q}, {buckets})", f"p{round(q * 100)}")
-                        for q in (0.5, 0.9, 0.95, 0.99)
-                    ],
+                    percentiles(buckets, (0.5, 0.9, 0.95, 0.99)),
                     unit="s",
                     description="Request latency percentiles; the p95 alert threshold is dashed.",
                     thresholds=warn_crit(p95 / 2, p95),

@@ -9,6 +9,7 @@ from toolkit.panels import (
     Variable,
     bar_gauge,
     dashboard,
+    percentiles,
     row,
     stat,
     timeseries,
@@ -68,7 +69,7 @@ def build(settings: Settings) -> DashboardDef:
                 ),
                 timeseries(
                     "Session duration",
-                    [Query(f"histogram_quantile({q}, {sessions})", f"p{round(q * 100)}") for q in (0.5, 0.9)],
+                    percentiles(sessions, (0.5, 0.9)),
                     unit="s",
                     description="Length of finished sessions, median and 90th percentile.",
                 ),

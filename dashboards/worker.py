@@ -8,6 +8,7 @@ from toolkit.panels import (
     Query,
     Variable,
     dashboard,
+    percentiles,
     row,
     table,
     timeseries,
@@ -70,10 +71,7 @@ def build(settings: Settings) -> DashboardDef:
                 ),
                 timeseries(
                     "Job duration percentiles",
-                    [
-                        Query(f"histogram_quantile({q}, {durations})", f"p{round(q * 100)} {{{{queue}}}}")
-                        for q in (0.5, 0.95, 0.99)
-                    ],
+                    percentiles(durations, legend="{{queue}}"),
                     unit="s",
                     description="How long jobs run, per queue.",
                 ),

@@ -33,6 +33,17 @@ class Query:
     table: bool = False
 
 
+def percentiles(
+    buckets: str, quantiles: Sequence[float] = (0.5, 0.95, 0.99), legend: str = ""
+) -> list[Query]:
+    """One ``histogram_quantile`` query per quantile over ``buckets`` (rate of ``_bucket`` summed by le),
+    legends ``p50``, ``p95``... followed by ``legend`` (e.g. ``{{job}}``)."""
+    return [
+        Query(f"histogram_quantile({q:g}, {buckets})", f"p{round(q * 100)} {legend}".strip())
+        for q in quantiles
+    ]
+
+
 def thresholds(*steps: tuple[str, float], base: str = "green") -> list[tuple[str, float | None]]:
     """Threshold steps above a ``base`` colour, e.g. ``thresholds(("orange", 0.8), ("red", 0.9))``."""
     values = [value for _, value in steps]

@@ -62,6 +62,25 @@ class Server:
                 self.process.wait()
 
 
+def _launch(name: str, binaries: tuple[str, ...], folder: Path, args: list[str], port: int) -> Server:
+    """Start the first of ``binaries`` found with ``args``, log to ``folder/<name>.log``, wait for /-/ready."""
+    binary = next((found for b in binaries if (found := shutil.which(b))), None)
+    if binary is None:
+        raise RuntimeError(f"{name} is not installed: run make setup")
+    log = (folder / f"{name}.log").open("w")
+    process = subprocess.Popen([binary, *args], stdout=log, stderr=subprocess.STDOUT)
+    server = Server(f"http://127.0.0.1:{port}", folder, process)
+    try:
+        wait_until(
+            lambda: urllib.request.urlopen(f"{server.url}/-/ready", timeout=2).status == 200,
+            what=f"{name} to be ready",
+        )
+    except Exception:
+        server.stop()
+        raise
+    return server
+
+
 def start_prometheus(
     folder: Path,
     scrape_targets: list[str] = (),
@@ -71,9 +90,6 @@ def start_prometheus(
 ) -> Server:
     """Prometheus with ``--web.enable-lifecycle``, scraping ``scrape_targets`` (job ``test``) and
     loading ``rule_files_dir/*.yml``."""
-    binary = shutil.which("prometheus")
-    if binary is None:
-        raise RuntimeError("prometheus is not installed: run make setup")
     port = free_port()
     rules = rule_files_dir or folder / "rules"
     rules.mkdir(parents=True, exist_ok=True)
@@ -85,56 +101,23 @@ def start_prometheus(
     if alertmanager:
         config["alerting"] = {"alertmanagers": [{"static_configs": [{"targets": [alertmanager]}]}]}
     (folder / "prometheus.yml").write_text(yaml.safe_dump(config))
-    log = (folder / "prometheus.log").open("w")
-    process = subprocess.Popen(
-        [
-            binary,
-            f"--config.file={folder / 'prometheus.yml'}",
-            f"--storage.tsdb.path={folder / 'data'}",
-            f"--web.listen-address=127.0.0.1:{port}",
-            "--web.enable-lifecycle",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    server = Server(f"http://127.0.0.1:{port}", folder, process)
-    try:
-        wait_until(
-            lambda: urllib.request.urlopen(f"{server.url}/-/ready", timeout=2).status == 200,
-            what="Prometheus to be ready",
-        )
-    except Exception:
-        server.stop()
-        raise
-    return server
+    args = [
+        f"--config.file={folder / 'prometheus.yml'}",
+        f"--storage.tsdb.path={folder / 'data'}",
+        f"--web.listen-address=127.0.0.1:{port}",
+        "--web.enable-lifecycle",
+    ]
+    return _launch("prometheus", ("prometheus",), folder, args, port)
 
 
 def start_alertmanager(folder: Path, config: str) -> Server:
     """Alertmanager with ``config`` (YAML text), clustering off, on a free loopback port."""
-    binary = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
-    if binary is None:
-        raise RuntimeError("alertmanager is not installed: run make setup")
     port = free_port()
     (folder / "alertmanager.yml").write_text(config)
-    log = (folder / "alertmanager.log").open("w")
-    process = subprocess.Popen(
-        [
-            binary,
-            f"--config.file={folder / 'alertmanager.yml'}",
-            f"--storage.path={folder / 'data'}",
-            f"--web.listen-address=127.0.0.1:{port}",
-            "--cluster.listen-address=",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    server = Server(f"http://127.0.0.1:{port}", folder, process)
-    try:
-        wait_until(
-            lambda: urllib.request.urlopen(f"{server.url}/-/ready", timeout=2).status == 200,
-            what="Alertmanager to be ready",
-        )
-    except Exception:
-        server.stop()
-        raise
-    return server
+    args = [
+        f"--config.file={folder / 'alertmanager.yml'}",
+        f"--storage.path={folder / 'data'}",
+        f"--web.listen-address=127.0.0.1:{port}",
+        "--cluster.listen-address=",
+    ]
+    return _launch("alertmanager", ("prometheus-alertmanager", "alertmanager"), folder, args, port)
