@@ -312,3 +312,24 @@ def test_end_to_end_an_alert_fires_and_is_routed_to_its_receiver(
     assert "DailyCostHigh" in names
     assert all(alert["labels"]["category"] == "cost" for alert in notified)
     assert not webhook_receiver.alerts("/default")
+
+
+def test_ruler_mode_writes_by_namespace_skips_unchanged_and_prunes(ruler_double) -> None:
+    context = Context(name="mimir", ruler_url=ruler_double.url, ruler_tenant="team-a")
+    report = run_sync(BUNDLE, context, options(only=("ruler",)))
+    assert report.ok, report.failures
+    stored = ruler_double.rules["team-a"]
+    assert set(stored) == {g.file.removesuffix(".yml") for g in BUNDLE.rule_groups}
+    assert stored["system-alerts"]["system-alerts"]["rules"][0]["alert"] == "HighCPUUsage"
+    writes = ruler_double.writes
+    again = run_sync(BUNDLE, context, options(only=("ruler",)))
+    assert again.files["ruler"].written == () and ruler_double.writes == writes
+    fewer = dataclasses.replace(
+        BUNDLE, rule_groups=tuple(g for g in BUNDLE.rule_groups if g.name != "slo-meta-api-errors")
+    )
+    stored["elsewhere"] = {"foreign": {"name": "foreign", "rules": []}}
+    pruned = run_sync(fewer, context, options(only=("ruler",), prune=True))
+    assert pruned.files["ruler"].removed == ("slo-api-errors/slo-meta-api-errors",)
+    assert "foreign" in stored["elsewhere"]
+    ruler_double.fail_next(2, 503)
+    assert run_sync(BUNDLE, context, options(only=("ruler",))).ok

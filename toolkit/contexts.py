@@ -3,7 +3,8 @@
 A context names a Grafana (url, org), a Prometheus and an Alertmanager. ``GRAFANA_URL``,
 ``GRAFANA_TOKEN`` (or ``GRAFANA_USER``/``GRAFANA_PASSWORD``), ``PROMETHEUS_URL`` and
 ``ALERTMANAGER_URL`` override it (and ``PROMETHEUS_RULES_DIR``, ``ALERTMANAGER_CONFIG_FILE``: where
-``toolkit sync`` writes the files those servers load). Secrets come only from the environment and are never printed:
+``toolkit sync`` writes the files those servers load; ``RULER_URL``, ``RULER_TENANT`` for a Mimir,
+Cortex or Loki ruler). Secrets come only from the environment and are never printed:
 :func:`redact` removes them from any text shown to the user.
 """
 
@@ -30,6 +31,9 @@ class Context:
     prometheus_rules_dir: str = ""
     alertmanager_url: str = ""
     alertmanager_config_file: str = ""
+    ruler_url: str = ""
+    ruler_prefix: str = "/prometheus"
+    ruler_tenant: str = ""
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -60,8 +64,8 @@ def resolve_context(
             SourceLocation(str(settings.path)),
         )
     chosen = contexts.get(name, {}) if name else {}
-    grafana, prometheus, alertmanager = (
-        chosen.get(k) or {} for k in ("grafana", "prometheus", "alertmanager")
+    grafana, prometheus, alertmanager, ruler = (
+        chosen.get(k) or {} for k in ("grafana", "prometheus", "alertmanager", "ruler")
     )
     token = env.get("GRAFANA_TOKEN")
     user, password = env.get("GRAFANA_USER"), env.get("GRAFANA_PASSWORD")
@@ -75,6 +79,9 @@ def resolve_context(
         prometheus_rules_dir=env.get("PROMETHEUS_RULES_DIR") or prometheus.get("rules_dir", ""),
         alertmanager_url=env.get("ALERTMANAGER_URL") or alertmanager.get("url", ""),
         alertmanager_config_file=env.get("ALERTMANAGER_CONFIG_FILE") or alertmanager.get("config_file", ""),
+        ruler_url=env.get("RULER_URL") or ruler.get("url", ""),
+        ruler_prefix=ruler.get("prefix", "/prometheus"),
+        ruler_tenant=env.get("RULER_TENANT") or ruler.get("tenant", ""),
     )
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 
 from tests.doubles.grafana import GrafanaDouble
+from tests.doubles.ruler import RulerDouble
 
 
 @dataclass
@@ -24,6 +25,14 @@ class GrafanaTarget:
 def grafana_double() -> Iterator[GrafanaDouble]:
     """A fresh Grafana double on loopback."""
     double = GrafanaDouble()
+    yield double
+    double.close()
+
+
+@pytest.fixture
+def ruler_double() -> Iterator[RulerDouble]:
+    """A fresh Mimir ruler API double on loopback."""
+    double = RulerDouble()
     yield double
     double.close()
 

@@ -12,8 +12,9 @@ from toolkit.contexts import Context
 from toolkit.sync.files import FilesResult, sync_alertmanager, sync_prometheus_rules
 from toolkit.sync.grafana import CONFLICT, GrafanaPlan, Outcome, apply_grafana, connect, plan_grafana
 from toolkit.sync.http import SyncError, Transport, session
+from toolkit.sync.ruler import RulerResult, sync_ruler
 
-TARGETS = ("grafana", "prometheus", "alertmanager")
+TARGETS = ("grafana", "prometheus", "ruler", "alertmanager")
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class SyncReport:
 
     plan: GrafanaPlan | None = None
     outcomes: list[Outcome] = field(default_factory=list)
-    files: dict[str, FilesResult] = field(default_factory=dict)
+    files: dict[str, FilesResult | RulerResult] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
 
@@ -119,6 +120,7 @@ def run_sync(
     named = {
         "grafana": context.grafana_url,
         "prometheus": context.prometheus_url,
+        "ruler": context.ruler_url,
         "alertmanager": context.alertmanager_url,
     }
     for target in options.only or TARGETS:
@@ -133,6 +135,10 @@ def run_sync(
                 _grafana(bundle, context, options, report, progress)
             elif target == "prometheus":
                 _prometheus(bundle, context, options, report)
+            elif target == "ruler":
+                report.files["ruler"] = sync_ruler(
+                    session(options.transport), context, bundle, prune=options.prune, dry_run=options.dry_run
+                )
             else:
                 _alertmanager(bundle, context, options, report)
         except SyncError as error:
