@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from toolkit.bundle import Bundle
 from toolkit.durations import duration_seconds
@@ -13,8 +14,10 @@ from toolkit.lint.context import DEFAULT_SCRAPE_SECONDS, LintContext
 from toolkit.lint.findings import Finding, Level
 from toolkit.lint.live import LivePrometheus
 from toolkit.lint.registry import CHECKS
-from toolkit.settings import Settings
 from toolkit.source import SourceLocation
+
+if TYPE_CHECKING:
+    from toolkit.settings import Settings
 
 
 def lint_bundle(

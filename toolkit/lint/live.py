@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 
 from toolkit.errors import ToolkitError
@@ -26,6 +23,10 @@ class LivePrometheus:
     _labels: dict[str, set[str]] = field(default_factory=dict)
 
     def _get(self, path: str, **params: str) -> object:
+        import urllib.error  # here: plain lint never pays for urllib.request
+        import urllib.parse
+        import urllib.request
+
         query = f"?{urllib.parse.urlencode(params)}" if params else ""
         try:
             with urllib.request.urlopen(
