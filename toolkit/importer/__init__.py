@@ -1,0 +1,1 @@
+"""``toolkit import``: existing rule files (and, later, dashboards) into the project's Python."""
