@@ -405,3 +405,10 @@ def test_live_checks_against_a_real_prometheus(tmp_path: Path, prometheus_factor
     assert not any(s in ("Deep", "Processed") and c in ("promql/series", "promql/rate") for s, c in found)
     offline = {f.check for f in lint_bundle(load_paths([path]).bundle, is_project=False)}
     assert "promql/series" not in offline and "promql/rate" not in offline
+
+
+def test_syntax_findings_give_the_column_where_they_can(tmp_path: Path) -> None:
+    found = findings_for(
+        tmp_path, "r.yml", rules_file(alert(expr='sum(rate(x_total{job="a"}[5m]) > 1')), "promql/syntax"
+    )
+    assert "unclosed left parenthesis at column 4 in: sum(rate(" in found[0].message

@@ -181,3 +181,32 @@ def _binary_labels(expr: pp.BinaryExpr) -> tuple[frozenset[str] | None, frozense
         return (lhs[0] - matching if lhs[0] is not None else None), lhs[1] | matching
     many = lhs if str(modifier.card).endswith("ManyToOne") else rhs
     return many
+
+
+def error_column(text: str, message: str) -> int | None:
+    """Where in ``text`` (1-based) a parse error is, when the message lets us find it: an unclosed or
+    unexpected bracket, or the character or token the message quotes."""
+    stack: list[tuple[str, int]] = []
+    closing = {")": "(", "]": "[", "}": "{"}
+    quote = ""
+    for index, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote and text[index - 1] != "\\" else quote
+        elif char in "\"'`":
+            quote = char
+        elif char in "([{":
+            stack.append((char, index))
+        elif char in closing:
+            if not stack or stack[-1][0] != closing[char]:
+                return index + 1
+            stack.pop()
+    if stack and "unclosed" in message:
+        return stack[-1][1] + 1
+    quoted = re.search(r"(?::\s*|')([^'\s]+)'?$", message)
+    if quoted and quoted.group(1) in text:
+        return (
+            text.rindex(quoted.group(1)) + 1
+            if "inside braces" in message
+            else text.index(quoted.group(1)) + 1
+        )
+    return None

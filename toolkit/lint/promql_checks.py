@@ -14,6 +14,7 @@ from toolkit.lint.promql import (
     COUNTER_SUFFIXES,
     GRAFANA_VARIABLE,
     RATE_FUNCTIONS,
+    error_column,
     output_labels,
     parse,
     selector_name,
@@ -36,6 +37,12 @@ REGEX_META = re.compile(r"[.*+?()\[\]{}|\\^$]")
 TEMPLATE_LABEL = re.compile(r"\$labels\.(\w+)|\.Labels\.(\w+)")
 
 
+def _syntax_message(text: str, error: str) -> str:
+    column = error_column(text, error)
+    where = f" at column {column}" if column else ""
+    return f"{error}{where} in: {text}"
+
+
 @check(
     "promql/syntax",
     "The expression does not parse as PromQL.",
@@ -46,14 +53,16 @@ def syntax(ctx: LintContext) -> Iterator[Finding]:
     for _, rule in ctx.rules():
         parsed = parse(rule.data["expr"])
         if parsed.ast is None:
-            yield ctx.rule_finding("promql/syntax", rule, f"{parsed.error} in: {parsed.text}")
+            yield ctx.rule_finding("promql/syntax", rule, _syntax_message(parsed.text, parsed.error))
     for board, panel in ctx.panels():
         for target in panel.get("targets") or []:
             expr = target.get("expr") if isinstance(target, dict) else None
             if isinstance(expr, str) and expr.strip():
                 parsed = parse(expr, grafana=True)
                 if parsed.ast is None:
-                    yield ctx.panel_finding("promql/syntax", board, panel, f"{parsed.error} in: {expr}")
+                    yield ctx.panel_finding(
+                        "promql/syntax", board, panel, _syntax_message(expr, parsed.error)
+                    )
 
 
 def _is_counter(ctx: LintContext, name: str) -> bool | None:
