@@ -1,7 +1,9 @@
 """House rules every built dashboard keeps: each panel has a unit and a description, and every
 ``rate``/``irate`` window is ``$__rate_interval``, so panels stay right at any zoom and scrape interval.
 
-The build refuses a dashboard that breaks them, naming the panel's Python line.
+The build refuses a dashboard that breaks them, naming the panel's Python line, unless the dashboard
+sets ``lint_ignore`` for the rule's check (``panel/units``, ``panel/description``, ``target/rate-interval``)
+with a reason.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class PanelProblem:
 
     panel_id: int
     title: str
+    check: str
     message: str
 
 
@@ -38,14 +41,17 @@ def dashboard_problems(board: dict[str, Any]) -> list[PanelProblem]:
             continue
         found = []
         if not (panel.get("fieldConfig", {}).get("defaults", {}).get("unit") or "").strip():
-            found.append("has no unit: pass unit=, e.g. 'short', 'percentunit', 's' or 'bytes'")
+            found.append(
+                ("panel/units", "has no unit: pass unit=, e.g. 'short', 'percentunit', 's' or 'bytes'")
+            )
         if not (panel.get("description") or "").strip():
-            found.append("has no description: say what it shows and how to read it")
+            found.append(("panel/description", "has no description: say what it shows and how to read it"))
         for target in panel.get("targets", []):
             for function, _, window in RATE_WINDOW.findall(target.get("expr", "")):
                 if window.strip() != RATE_INTERVAL:
-                    found.append(
-                        f"uses {function}(...[{window}]): write [{RATE_INTERVAL}] so the window follows the zoom"
-                    )
-        problems += [PanelProblem(panel.get("id", 0), panel.get("title", ""), text) for text in found]
+                    message = f"uses {function}(...[{window}]): write [{RATE_INTERVAL}] so the window follows the zoom"
+                    found.append(("target/rate-interval", message))
+        problems += [
+            PanelProblem(panel.get("id", 0), panel.get("title", ""), check, text) for check, text in found
+        ]
     return problems

@@ -16,6 +16,7 @@ from grafanalib._gen import DashboardEncoder
 
 SCHEMA_VERSION = 41
 SOURCE_KEY = "__toolkit_source__"
+RAW_KEY = "__toolkit_raw__"
 
 DASHBOARD_KEYS = frozenset(
     [
@@ -243,6 +244,8 @@ def _modern_panel(
     source = raw.get(SOURCE_KEY)
     if source:
         sources[panel_id] = source
+    if RAW_KEY in raw:
+        return {**json.loads(raw[RAW_KEY]), "id": panel_id}
     if raw.get("type") == "row":
         row = {k: v for k, v in raw.items() if k in ROW_KEYS}
         row.update(id=panel_id, panels=children or [], collapsed=bool(raw.get("collapsed")))
@@ -311,6 +314,8 @@ def _options(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def _variable(raw: dict[str, Any]) -> dict[str, Any]:
+    if RAW_KEY in raw:
+        return json.loads(raw[RAW_KEY])
     variable = {k: v for k, v in raw.items() if k in VARIABLE_KEYS and v is not None}
     if raw.get("type") == "datasource":
         uid = (raw.get("current") or {}).get("value") or (raw.get("current") or {}).get("text")

@@ -7,6 +7,7 @@ Each panel remembers the Python line that made it, so build errors and lint find
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -14,12 +15,12 @@ import attr
 import grafanalib.core as g
 
 from toolkit.errors import DefinitionError
+from toolkit.grafana_json import RAW_KEY, SOURCE_KEY
 from toolkit.settings import Settings
 from toolkit.source import SourceLocation, caller_location
 
 GRID_WIDTH = 24
 DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
-SOURCE_KEY = "__toolkit_source__"
 Steps = Sequence[tuple[str, float | None]]
 
 
@@ -232,11 +233,56 @@ class Row:
     panels: Sequence[g.Panel]
     collapsed: bool = False
     source: SourceLocation = field(default=None, compare=False)  # type: ignore[assignment]
+    y: int | None = None
 
 
-def row(title: str, *panels: g.Panel, collapsed: bool = False) -> Row:
-    """A row titled ``title`` holding ``panels`` in reading order."""
-    return Row(title, tuple(panels), collapsed, caller_location())
+def row(title: str, *panels: g.Panel, collapsed: bool = False, y: int | None = None) -> Row:
+    """A row titled ``title`` holding ``panels`` in reading order; ``y`` pins it in a fixed layout."""
+    return Row(title, tuple(panels), collapsed, caller_location(), y)
+
+
+def at(panel: g.Panel, x: int, y: int) -> g.Panel:
+    """``panel`` pinned at column ``x``, line ``y``, for dashboards built with ``layout="fixed"``."""
+    return _moved(panel, x, y)
+
+
+@attr.s
+class RawPanel:
+    """A panel kept exactly as Grafana JSON: the escape hatch for what the helpers do not model."""
+
+    data: dict = attr.ib()
+    gridPos: g.GridPos = attr.ib()  # noqa: N815  (grafanalib's name)
+    source: str = attr.ib(default="")
+
+    def to_json_data(self) -> dict:
+        """The JSON, sealed in a string so the build's normalization passes it through untouched."""
+        data = {**self.data, "gridPos": self.gridPos.to_json_data()}
+        return {
+            "type": data.get("type", ""),
+            RAW_KEY: json.dumps(data, sort_keys=True),
+            SOURCE_KEY: self.source,
+        }
+
+
+def raw_panel(data: dict) -> RawPanel:
+    """A panel given as Grafana JSON (its ``gridPos`` pins it in a fixed layout)."""
+    pos = data.get("gridPos") or {}
+    grid = g.GridPos(
+        h=int(pos.get("h", 8)), w=int(pos.get("w", 12)), x=int(pos.get("x", 0)), y=int(pos.get("y", 0))
+    )
+    body = {k: v for k, v in data.items() if k not in ("gridPos", "id")}
+    return RawPanel(body, grid, str(caller_location()))
+
+
+@attr.s
+class RawVariable:
+    """A template variable kept exactly as Grafana JSON (custom, interval, constant, textbox...)."""
+
+    data: dict = attr.ib()
+
+    def to_json_data(self) -> dict:
+        """The JSON, sealed like a raw panel's."""
+        return {"name": self.data.get("name", ""), RAW_KEY: json.dumps(self.data, sort_keys=True)}
 
 
 @dataclass(frozen=True)
@@ -271,6 +317,26 @@ class DashboardDef:
     def uid(self) -> str:
         """The dashboard's uid."""
         return self.dashboard.uid
+
+
+def _fixed(items: Sequence[Row | g.Panel]) -> list[g.Panel]:
+    """Keep every panel where it was pinned (``at``, ``raw_panel``, ``row(y=...)``)."""
+    placed: list[g.Panel] = []
+    for item in items:
+        if not isinstance(item, Row):
+            placed.append(item)
+            continue
+        header = g.RowPanel(
+            title=item.title,
+            gridPos=g.GridPos(h=1, w=GRID_WIDTH, x=0, y=item.y or 0),
+            collapsed=item.collapsed,
+            panels=list(item.panels) if item.collapsed else [],
+            extraJson={SOURCE_KEY: str(item.source)},
+        )
+        placed.append(header)
+        if not item.collapsed:
+            placed.extend(item.panels)
+    return placed
 
 
 def _layout(items: Sequence[Row | g.Panel]) -> list[g.Panel]:
@@ -325,16 +391,18 @@ def dashboard(
     description: str,
     rows: Sequence[Row | g.Panel],
     tags: Sequence[str] = (),
-    variables: Sequence[Variable] = (),
+    variables: Sequence[Variable | RawVariable] = (),
     links: Sequence[Link] = (),
     folder: str | None = None,
     refresh: str = "1m",
     time_from: str = "now-6h",
     lint_ignore: dict[str, str] | None = None,
+    layout: str = "flow",
 ) -> DashboardDef:
     """A dashboard with a ``datasource`` variable first, then ``variables``, and ``rows`` laid out on the grid.
 
-    ``folder`` is a folder uid; it defaults to the settings' folder.
+    ``folder`` is a folder uid; it defaults to the settings' folder. ``layout="fixed"`` keeps each
+    panel where ``at``/``raw_panel`` pinned it instead of flowing them (imported dashboards use it).
     """
     where = caller_location()
     templates = [
@@ -358,13 +426,15 @@ def dashboard(
             sort=1,
         )
         for v in variables
+        if isinstance(v, Variable)
     ]
+    templates += [v for v in variables if isinstance(v, RawVariable)]
     board = g.Dashboard(
         title=title,
         uid=uid,
         description=description,
         tags=list(tags),
-        panels=_layout(list(rows)),
+        panels=_fixed(list(rows)) if layout == "fixed" else _layout(list(rows)),
         templating=g.Templating(list=templates),
         links=[
             g.DashboardLink(

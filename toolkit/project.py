@@ -211,6 +211,8 @@ def _dashboard_entry(definition: DashboardDef) -> DashboardEntry:
         ) from error
     panel_sources = {pid: _location(text) for pid, text in sources.items()}
     for problem in dashboard_problems(data):
+        if problem.check in definition.lint_ignore:
+            continue
         raise DefinitionError(
             f"dashboard {definition.uid!r}, panel {problem.title!r} {problem.message}",
             panel_sources.get(problem.panel_id, definition.source),
