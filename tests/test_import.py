@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,333 @@ def test_a_name_that_collides_is_refused(tmp_path: Path) -> None:
     assert again.exit_code == 0, again.output
     assert yaml.safe_load((tmp_path / "basic.yml").read_text())["kind"] == "PrometheusRule"
     assert registry != (root / "alerts" / "__init__.py").read_text()
+
+
+# --- dashboards -------------------------------------------------------------------------------------
+
+REPO_BUILD = Path(__file__).resolve().parent.parent / "build" / "dashboards"
+
+
+def run_import(root: Path, *args: str, env: dict | None = None):
+    return CliRunner().invoke(main, ["--project", str(root), "import", *args], env=env)
+
+
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "project").mkdir()
+    return make_project(tmp_path / "project")
+
+
+def built(root: Path, uid: str) -> dict:
+    board = next(b for b in load_project(root).bundle.dashboards if b.uid == uid)
+    return board.data
+
+
+def view(board: dict) -> list:
+    """What the round trip must keep: panels (title, type, layout, queries, unit, thresholds) and variables."""
+    panels = []
+    for panel in board["panels"]:
+        for p in [panel, *panel.get("panels", [])]:
+            defaults = (p.get("fieldConfig") or {}).get("defaults") or {}
+            steps = ((defaults.get("thresholds") or {}).get("steps")) or [{"color": "green", "value": None}]
+            panels.append(
+                (
+                    p.get("title"),
+                    p.get("type"),
+                    p.get("gridPos"),
+                    [(t.get("expr"), t.get("legendFormat", "")) for t in p.get("targets") or []],
+                    defaults.get("unit", ""),
+                    [(s.get("color"), s.get("value")) for s in steps],
+                    p.get("repeat"),
+                    (p.get("libraryPanel") or {}).get("uid"),
+                    len((p.get("fieldConfig") or {}).get("overrides") or []),
+                )
+            )
+    variables = [
+        (v["name"], v["type"], v.get("query"))
+        for v in (board.get("templating") or {}).get("list") or []
+        if v.get("type") != "datasource"
+    ]
+    return [sorted(panels, key=lambda p: (p[2]["y"], p[2]["x"], p[0])), variables]
+
+
+@pytest.mark.parametrize("uid", sorted(p.stem for p in REPO_BUILD.glob("*.json")))
+def test_importing_a_built_dashboard_rebuilds_it_byte_for_byte(tmp_path: Path, uid: str) -> None:
+    root = project(tmp_path)
+    original = json.loads((REPO_BUILD / f"{uid}.json").read_text())
+    source = tmp_path / f"{uid}.json"
+    source.write_text(json.dumps({**original, "uid": f"{uid}_copy"}))
+    result = run_import(root, "dashboard", str(source))
+    assert result.exit_code == 0, result.output
+    assert built(root, f"{uid}_copy") == {**original, "uid": f"{uid}_copy"}
+
+
+MODERN = {
+    "uid": "modern",
+    "title": "Modern",
+    "schemaVersion": 39,
+    "panels": [
+        {
+            "id": 1,
+            "type": "row",
+            "title": "Overview",
+            "gridPos": {"x": 0, "y": 0, "w": 24, "h": 1},
+            "collapsed": False,
+            "panels": [],
+        },
+        {
+            "id": 2,
+            "type": "timeseries",
+            "title": "Requests",
+            "gridPos": {"x": 0, "y": 1, "w": 12, "h": 8},
+            "datasource": {"type": "prometheus", "uid": "${DS_PROM}"},
+            "fieldConfig": {
+                "defaults": {
+                    "unit": "reqps",
+                    "thresholds": {
+                        "mode": "absolute",
+                        "steps": [{"color": "green", "value": None}, {"color": "red", "value": 100}],
+                    },
+                },
+                "overrides": [],
+            },
+            "targets": [
+                {
+                    "refId": "A",
+                    "expr": "sum by (job) (rate(http_requests_total[$__rate_interval]))",
+                    "legendFormat": "{{job}}",
+                }
+            ],
+        },
+        {
+            "id": 3,
+            "type": "stat",
+            "title": "Status",
+            "gridPos": {"x": 12, "y": 1, "w": 6, "h": 4},
+            "fieldConfig": {
+                "defaults": {
+                    "unit": "none",
+                    "mappings": [{"type": "value", "options": {"1": {"text": "UP"}}}],
+                },
+                "overrides": [],
+            },
+            "targets": [{"refId": "A", "expr": "up"}],
+        },
+        {
+            "id": 4,
+            "type": "timeseries",
+            "title": "Per job",
+            "repeat": "job",
+            "gridPos": {"x": 18, "y": 1, "w": 6, "h": 8},
+            "fieldConfig": {
+                "defaults": {"unit": "s"},
+                "overrides": [
+                    {
+                        "matcher": {"id": "byName", "options": "p99"},
+                        "properties": [{"id": "color", "value": {"mode": "fixed", "fixedColor": "red"}}],
+                    }
+                ],
+            },
+            "targets": [
+                {
+                    "refId": "A",
+                    "expr": 'histogram_quantile(0.99, sum by (le) (rate(x_bucket{job="$job"}[$__rate_interval])))',
+                    "legendFormat": "p99",
+                }
+            ],
+        },
+        {
+            "id": 5,
+            "type": "row",
+            "title": "Details",
+            "gridPos": {"x": 0, "y": 9, "w": 24, "h": 1},
+            "collapsed": True,
+            "panels": [
+                {
+                    "id": 6,
+                    "type": "text",
+                    "title": "Notes",
+                    "gridPos": {"x": 0, "y": 10, "w": 24, "h": 3},
+                    "options": {"content": "Read me", "mode": "markdown"},
+                },
+                {
+                    "id": 7,
+                    "libraryPanel": {"uid": "lib-1", "name": "Shared"},
+                    "title": "Shared",
+                    "gridPos": {"x": 0, "y": 13, "w": 12, "h": 8},
+                },
+            ],
+        },
+    ],
+    "templating": {
+        "list": [
+            {"name": "DS_PROM", "type": "datasource", "query": "prometheus"},
+            {
+                "name": "job",
+                "type": "query",
+                "query": "label_values(up, job)",
+                "multi": True,
+                "includeAll": True,
+                "datasource": {"type": "prometheus", "uid": "${DS_PROM}"},
+            },
+            {"name": "window", "type": "custom", "query": "5m,1h", "options": []},
+        ]
+    },
+    "links": [{"title": "Home", "url": "/d/home", "type": "link"}],
+}
+
+
+def share_export(board: dict) -> dict:
+    text = json.dumps(board).replace("${DS_PROM}", "${DS_PROMETHEUS}")
+    return {
+        "__inputs": [{"name": "DS_PROMETHEUS", "type": "datasource", "pluginId": "prometheus"}],
+        "__requires": [],
+        **json.loads(text),
+    }
+
+
+@pytest.mark.parametrize(
+    ("form", "wrap"),
+    [
+        ("bare", lambda b: b),
+        ("envelope", lambda b: {"dashboard": b, "meta": {"folderUid": "x"}}),
+        ("shared", share_export),
+    ],
+)
+def test_modern_dashboards_round_trip_in_every_export_form(tmp_path: Path, form: str, wrap) -> None:
+    root = project(tmp_path)
+    source = tmp_path / "modern.json"
+    source.write_text(json.dumps(wrap(MODERN)))
+    result = run_import(root, "dashboard", str(source))
+    assert result.exit_code == 0, result.output
+    assert view(built(root, "modern")) == view(MODERN)
+    for carried in (
+        "'Status' (stat) carried raw: value mappings",
+        "'Per job' (timeseries) carried raw: field overrides",
+        "variable $window (custom) carried raw",
+    ):
+        assert carried in result.output
+    assert "link 'Home'" not in result.output
+    module = (root / "dashboards" / "modern.py").read_text()
+    assert "timeseries(" in module and "raw_panel(" in module and len(module.splitlines()) < 200
+
+
+OLD = {
+    "uid": "old",
+    "title": "Old",
+    "schemaVersion": 14,
+    "rows": [
+        {
+            "title": "Traffic",
+            "height": "250px",
+            "panels": [
+                {
+                    "id": 1,
+                    "type": "graph",
+                    "title": "Requests",
+                    "span": 6,
+                    "yaxes": [{"format": "reqps"}, {"format": "short"}],
+                    "targets": [{"expr": "sum(rate(http_requests_total[5m]))", "legendFormat": "all"}],
+                },
+                {
+                    "id": 2,
+                    "type": "singlestat",
+                    "title": "Errors",
+                    "span": 6,
+                    "format": "percentunit",
+                    "thresholds": "0.01,0.05",
+                    "colors": ["green", "orange", "red"],
+                    "targets": [{"expr": "sum(rate(errors_total[5m])) / sum(rate(http_requests_total[5m]))"}],
+                },
+            ],
+        },
+        {
+            "title": "Saturation",
+            "height": 300,
+            "collapse": True,
+            "panels": [
+                {
+                    "id": 3,
+                    "type": "singlestat",
+                    "title": "CPU",
+                    "span": 12,
+                    "format": "percent",
+                    "gauge": {"show": True},
+                    "targets": [{"expr": "avg(rate(node_cpu_seconds_total[5m]))"}],
+                },
+            ],
+        },
+    ],
+}
+
+
+def test_old_rows_graphs_and_singlestats_are_migrated_and_round_trip(tmp_path: Path) -> None:
+    from toolkit.importer.dashboards import migrate
+
+    root = project(tmp_path)
+    source = tmp_path / "old.json"
+    source.write_text(json.dumps(OLD))
+    result = run_import(root, "dashboard", str(source))
+    assert result.exit_code == 0, result.output
+    board = built(root, "old")
+    assert view(board) == view(migrate(OLD))
+    kinds = {
+        p["title"]: (p["type"], p["gridPos"])
+        for top in board["panels"]
+        for p in [top, *top.get("panels", [])]
+    }
+    assert kinds["Requests"] == ("timeseries", {"x": 0, "y": 1, "w": 12, "h": 9})
+    assert kinds["Errors"] == ("stat", {"x": 12, "y": 1, "w": 12, "h": 9})
+    assert kinds["CPU"] == ("gauge", {"x": 0, "y": 11, "w": 24, "h": 10})
+    errors = next(p for p in board["panels"] if p["title"] == "Errors")
+    assert [s["value"] for s in errors["fieldConfig"]["defaults"]["thresholds"]["steps"]] == [
+        None,
+        0.01,
+        0.05,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("{not json", "invalid JSON"), ('{"title": "x"}', "not a dashboard"), ("[1, 2]", "not a dashboard")],
+)
+def test_bad_dashboard_input_writes_nothing(tmp_path: Path, content: str, message: str) -> None:
+    root = project(tmp_path)
+    source = tmp_path / "bad.json"
+    source.write_text(content)
+    result = run_import(root, "dashboard", str(source))
+    assert result.exit_code == 1 and message in result.output
+    assert sorted(p.name for p in (root / "dashboards").glob("*.py")) == ["__init__.py", "overview.py"]
+
+
+def test_a_colliding_dashboard_name_is_refused(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    source = tmp_path / "overview.json"
+    source.write_text(json.dumps({**MODERN, "uid": "overview"}))
+    result = run_import(root, "dashboard", str(source))
+    assert result.exit_code == 1 and "dashboards/overview.py exists: choose another --name" in result.output
+
+
+def test_import_from_grafana(tmp_path: Path, grafana_double) -> None:
+    from grafana_client import GrafanaApi
+
+    api = GrafanaApi.from_url(grafana_double.url, credential=grafana_double.token)
+    api.dashboard.update_dashboard({"dashboard": {**MODERN, "uid": "live"}})
+    root = project(tmp_path)
+    env = {"GRAFANA_URL": grafana_double.url, "GRAFANA_TOKEN": grafana_double.token}
+    result = run_import(root, "dashboard", "--from-grafana", "live", "--name", "from_live", env=env)
+    assert result.exit_code == 0, result.output
+    assert view(built(root, "live")) == view(MODERN)
+
+
+def test_an_imported_dashboard_lints_as_clean_as_its_input(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    source = tmp_path / "modern.json"
+    source.write_text(json.dumps(MODERN))
+    assert run_import(root, "dashboard", str(source)).exit_code == 0
+    before = {f.check for f in lint_bundle(load_paths([source]).bundle, is_project=False)}
+    imported = [b for b in load_project(root).bundle.dashboards if b.uid == "modern"]
+    after = {
+        f.check
+        for f in lint_bundle(type(load_project(root).bundle)(dashboards=tuple(imported)), is_project=False)
+    }
+    assert after <= before

@@ -274,6 +274,11 @@ def raw_panel(data: dict) -> RawPanel:
     return RawPanel(body, grid, str(caller_location()))
 
 
+def raw_variable(data: dict) -> RawVariable:
+    """A template variable given as Grafana JSON."""
+    return RawVariable(dict(data))
+
+
 @attr.s
 class RawVariable:
     """A template variable kept exactly as Grafana JSON (custom, interval, constant, textbox...)."""
