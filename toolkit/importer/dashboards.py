@@ -19,7 +19,7 @@ from typing import Any
 
 from toolkit.importer.rules import ImportedModule
 from toolkit.source import SourceLocation
-from toolkit.sources.files import SourceError
+from toolkit.sources.files import SourceError, load_json
 
 HELPERS = {
     "timeseries": "timeseries",
@@ -51,12 +51,7 @@ ROW_HEIGHT_PX = 30
 
 def read_dashboard(text: str, path: str) -> dict[str, Any]:
     """The dashboard in ``text``, unwrapped from the API envelope and export-for-sharing inputs."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise SourceError(
-            f"invalid JSON: {error.msg} (column {error.colno})", SourceLocation(path, error.lineno)
-        ) from None
+    data = load_json(text, path)
     if isinstance(data, dict) and "dashboard" in data and isinstance(data["dashboard"], dict):
         data = data["dashboard"]
     if not isinstance(data, dict) or not ("panels" in data or "rows" in data):

@@ -93,14 +93,19 @@ def _group(group: Any, at: tuple, lines: dict, path: str, file: str) -> RuleGrou
     return RuleGroupEntry(name=name, file=file, rules=tuple(entries), source=where, options=options)
 
 
-def parse_dashboard(text: str, path: str) -> DashboardEntry:
-    """A dashboard from Grafana JSON: bare, or the API envelope ``{dashboard, meta}``."""
+def load_json(text: str, path: str) -> Any:
+    """``text`` as JSON; SourceError with the line and column when it is not."""
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise SourceError(
             f"invalid JSON: {error.msg} (column {error.colno})", SourceLocation(path, error.lineno)
         ) from None
+
+
+def parse_dashboard(text: str, path: str) -> DashboardEntry:
+    """A dashboard from Grafana JSON: bare, or the API envelope ``{dashboard, meta}``."""
+    data = load_json(text, path)
     if not isinstance(data, dict):
         raise SourceError("not a dashboard: expected a JSON object", SourceLocation(path, 1))
     folder = (data.get("meta") or {}).get("folderUid", "") if "meta" in data else ""
