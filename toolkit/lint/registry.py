@@ -30,12 +30,13 @@ CHECKS: dict[str, Check] = {}
 
 
 def check(name: str, doc: str, level: Level, example: str, project_only: bool = False):
-    """Register the decorated function as the check ``name``."""
+    """Register the decorated function as the check ``name``; ``doc`` becomes its docstring."""
 
     def register(function: CheckFunction) -> CheckFunction:
         if name in CHECKS:
             raise ValueError(f"check {name} is registered twice")
         CHECKS[name] = Check(name, doc, level, example, function, project_only)
+        function.__doc__ = doc
         return function
 
     return register
