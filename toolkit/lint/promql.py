@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 import promql_parser as pp
 
@@ -47,8 +48,7 @@ def substitute_variables(expr: str) -> str:
     return "".join(out) + expr[last:]
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):
     """A node of the syntax tree and its ancestors, nearest last."""
 
     expr: pp.Expr
@@ -76,23 +76,43 @@ class Parsed:
         """Every node in depth-first order, with its parents."""
         return _nodes(self.ast) if self.ast is not None else []
 
+    @cached_property
+    def _by_type(self) -> dict[type, list[Node]]:
+        index: dict[type, list[Node]] = {}
+        for node in self.nodes:
+            index.setdefault(type(node.expr), []).append(node)
+        return index
+
     def of_type(self, kind: type) -> list[Node]:
         """The nodes of one syntax type, e.g. ``promql_parser.VectorSelector``."""
-        return [n for n in self.nodes if isinstance(n.expr, kind)]
+        return self._by_type.get(kind, [])
+
+
+def children(expr: pp.Expr) -> tuple[pp.Expr, ...]:
+    """The direct subexpressions of ``expr``, in the order ``promql_parser.walk`` visits them."""
+    kind = type(expr)
+    if kind is pp.BinaryExpr:
+        return expr.lhs, expr.rhs
+    if kind is pp.Call:
+        return tuple(expr.args)
+    if kind is pp.AggregateExpr:
+        return (expr.expr,) if expr.param is None else (expr.param, expr.expr)
+    if kind is pp.ParenExpr or kind is pp.UnaryExpr or kind is pp.SubqueryExpr:
+        return (expr.expr,)
+    if kind is pp.MatrixSelector:
+        return (expr.vector_selector,)
+    return ()
 
 
 def _nodes(ast: pp.Expr) -> list[Node]:
+    # Our own walk: promql_parser.walk calls back into Python for every node, over ten times slower.
     found: list[Node] = []
-    stack: list[pp.Expr] = []
-
-    def enter(node: pp.Expr) -> None:
-        found.append(Node(node, tuple(stack)))
-        stack.append(node)
-
-    def leave(_: pp.Expr) -> None:
-        stack.pop()
-
-    pp.walk(ast, enter, leave)
+    pending: list[tuple[pp.Expr, tuple[pp.Expr, ...]]] = [(ast, ())]
+    while pending:
+        expr, parents = pending.pop()
+        found.append(Node(expr, parents))
+        inner = (*parents, expr)
+        pending.extend((child, inner) for child in reversed(children(expr)))
     return found
 
 

@@ -10,7 +10,7 @@ import promql_parser as pp
 from toolkit.durations import duration_seconds
 from toolkit.lint.context import LintContext
 from toolkit.lint.findings import Finding, Level
-from toolkit.lint.promql import COMPARISONS
+from toolkit.lint.promql import COMPARISONS, Parsed
 from toolkit.lint.registry import check
 from toolkit.rules import ALERT_NAME, RECORD_NAME
 
@@ -75,28 +75,15 @@ GROUP_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 ABSENT = {"absent", "absent_over_time"}
 
 
-def _has_comparison(ast: pp.Expr) -> bool:
-    found = False
+def _is_condition(node: pp.Expr) -> bool:
+    if isinstance(node, pp.BinaryExpr):
+        op = str(node.op)
+        return (op in COMPARISONS and not (node.modifier and node.modifier.return_bool)) or op == "unless"
+    return isinstance(node, pp.Call) and node.func.name in ABSENT
 
-    def visit(node: pp.Expr) -> bool | None:
-        nonlocal found
-        if (
-            isinstance(node, pp.BinaryExpr)
-            and str(node.op) in COMPARISONS
-            and not (node.modifier and node.modifier.return_bool)
-        ):
-            found = True
-            return False
-        if isinstance(node, pp.Call) and node.func.name in ABSENT:
-            found = True
-            return False
-        if isinstance(node, pp.BinaryExpr) and str(node.op) == "unless":
-            found = True
-            return False
-        return None
 
-    pp.walk(ast, visit)
-    return found
+def _has_comparison(parsed: Parsed) -> bool:
+    return any(_is_condition(node.expr) for node in parsed.nodes)
 
 
 @check(
@@ -118,7 +105,7 @@ def alert_for(ctx: LintContext) -> Iterator[Finding]:
                 "absent() fires on one missed scrape: give the alert for: 2m or more",
                 Level.BUG,
             )
-        elif not for_seconds and _has_comparison(parsed.ast):
+        elif not for_seconds and _has_comparison(parsed):
             yield ctx.rule_finding(
                 "alerts/for",
                 rule,
@@ -134,7 +121,7 @@ def alert_for(ctx: LintContext) -> Iterator[Finding]:
 )
 def comparison(ctx: LintContext) -> Iterator[Finding]:
     for rule, parsed in ctx.rule_exprs():
-        if rule.is_alert and not _has_comparison(parsed.ast):
+        if rule.is_alert and not _has_comparison(parsed):
             yield ctx.rule_finding(
                 "alerts/comparison",
                 rule,
