@@ -41,6 +41,12 @@ LEVELS = [str(level) for level in Level]
     is_flag=True,
     help="Also report findings that lint_ignore suppresses, with the reason.",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Worker processes for large inputs (default: one per CPU; 1: lint in this process only).",
+)
 @click.option("--list-checks", is_flag=True, help="List every check with its level and exit.")
 @click.pass_context
 def command(
@@ -51,6 +57,7 @@ def command(
     only: tuple[str, ...],
     prometheus: str | None,
     show_suppressed: bool,
+    jobs: int | None,
     list_checks: bool,
 ) -> None:
     """Lint PromQL, rules and dashboards without a server.
@@ -80,14 +87,16 @@ def command(
 
             loaded = load_paths(paths)
             findings = source_findings(loaded.errors)
-            findings += lint_bundle(loaded.bundle, is_project=False, only=only, prometheus=prometheus)
+            findings += lint_bundle(
+                loaded.bundle, is_project=False, only=only, prometheus=prometheus, jobs=jobs
+            )
         else:
             from toolkit.project import load_project
 
             root = project_root(ctx)
             project = load_project(root)
             findings = lint_bundle(
-                project.bundle, is_project=True, only=only, **settings_options(project.settings)
+                project.bundle, is_project=True, only=only, jobs=jobs, **settings_options(project.settings)
             )
     shown = [f for f in findings if show_suppressed or not f.suppressed]
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry
 from toolkit.lint.findings import Finding, Level
@@ -15,6 +15,7 @@ from toolkit.metrics import Metric, series_index
 from toolkit.source import SourceLocation
 
 DEFAULT_SCRAPE_SECONDS = 60.0
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,11 @@ class Expression:
 
 @dataclass
 class LintContext:
-    """A bundle under lint. ``is_project`` is True for the project's own definitions (catalogue checks apply)."""
+    """A bundle under lint. ``is_project`` is True for the project's own definitions (catalogue checks apply).
+
+    ``recorded`` (the names recording rules produce) and ``uids`` (the dashboards' uids) are facts about the
+    whole bundle; a shard keeps them while it holds only part of the rules and dashboards.
+    """
 
     bundle: Bundle
     scrape_seconds: float = DEFAULT_SCRAPE_SECONDS
@@ -49,9 +54,26 @@ class LintContext:
     severities: tuple[str, ...] = ("critical", "warning", "info")
     catalogue: dict[str, Metric] = field(default_factory=dict)
     live: LivePrometheus | None = None
+    recorded: frozenset[str] = field(default_factory=frozenset)
+    uids: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
         self.catalogue = series_index(self.bundle.metrics)
+        self.recorded = self.recorded or frozenset(
+            rule.name for group in self.bundle.rule_groups for rule in group.rules if not rule.is_alert
+        )
+        self.uids = self.uids or frozenset(board.uid for board in self.bundle.dashboards)
+
+    def shards(self, parts: int) -> list[LintContext]:
+        """This context split into up to ``parts`` contexts of about equal work (whole rule groups and
+        dashboards), each knowing the whole bundle's facts."""
+        groups = _split(self.bundle.rule_groups, parts, lambda group: len(group.rules))
+        boards = _split(self.bundle.dashboards, parts, lambda board: len(board.data.get("panels") or ()) + 1)
+        return [
+            replace(self, bundle=replace(self.bundle, rule_groups=g, dashboards=d))
+            for g, d in zip(groups, boards, strict=True)
+            if g or d
+        ]
 
     def rules(self) -> Iterator[tuple[RuleGroupEntry, RuleEntry]]:
         """Every rule with its group."""
@@ -90,10 +112,6 @@ class LintContext:
         for board, panel, parsed in self.panel_exprs():
             yield Expression(parsed, board=board, panel=panel)
 
-    def recorded(self) -> set[str]:
-        """The names the bundle's recording rules produce."""
-        return {rule.name for _, rule in self.rules() if not rule.is_alert}
-
     def rule_finding(self, check: str, rule: RuleEntry, message: str, level: Level | None = None) -> Finding:
         """A finding about ``rule``, at its source line."""
         reason = rule.lint_ignore.get(check, "")
@@ -112,6 +130,17 @@ class LintContext:
         title = f"{board.uid}: {panel.get('title', '')}" if panel else board.uid
         reason = board.lint_ignore.get(check, "")
         return Finding(where, check, level or CHECKS[check].level, message, title, reason)
+
+
+def _split(items: tuple[T, ...], parts: int, weight: Callable[[T], int]) -> list[tuple[T, ...]]:
+    """``items`` cut into ``parts`` runs (some maybe empty) of about equal total weight, in order."""
+    total = sum(weight(item) for item in items) or 1
+    runs: list[list[T]] = [[] for _ in range(parts)]
+    done = 0
+    for item in items:
+        runs[min(parts - 1, done * parts // total)].append(item)
+        done += weight(item)
+    return [tuple(run) for run in runs]
 
 
 def _all_panels(panels: list) -> Iterator[dict[str, Any]]:

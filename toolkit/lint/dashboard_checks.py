@@ -199,12 +199,11 @@ def grid(ctx: LintContext) -> Iterator[Finding]:
     project_only=True,
 )
 def links(ctx: LintContext) -> Iterator[Finding]:
-    uids = {board.uid for board in ctx.bundle.dashboards}
     for board in ctx.bundle.dashboards:
         for link in board.data.get("links") or []:
             url = str(link.get("url") or "") if isinstance(link, dict) else ""
             target = url.removeprefix("/d/").split("/")[0].split("?")[0] if url.startswith("/d/") else None
-            if target and target not in uids:
+            if target and target not in ctx.uids:
                 yield ctx.panel_finding(
                     "dashboard/links",
                     board,

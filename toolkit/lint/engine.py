@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,11 +13,15 @@ from toolkit.lint import dashboard_checks, promql_checks, rule_checks  # noqa: F
 from toolkit.lint.context import DEFAULT_SCRAPE_SECONDS, LintContext
 from toolkit.lint.findings import Finding, Level
 from toolkit.lint.live import LivePrometheus
-from toolkit.lint.registry import CHECKS
+from toolkit.lint.parallel import fan_out, usable_cpus
+from toolkit.lint.registry import CHECKS, Check
 from toolkit.source import SourceLocation
 
 if TYPE_CHECKING:
     from toolkit.settings import Settings
+
+
+PARALLEL_FROM = 300  # rules and panels: below this, forking workers costs more than it saves
 
 
 def lint_bundle(
@@ -28,11 +32,14 @@ def lint_bundle(
     disabled: Mapping[str, str] | None = None,
     only: Iterable[str] = (),
     prometheus: str | None = None,
+    jobs: int | None = None,
 ) -> list[Finding]:
     """Every finding of every enabled check, sorted by place; findings a rule or dashboard suppresses are kept
     with their reason in ``Finding.suppressed``, for the caller to show or drop.
 
     With ``prometheus`` (a URL), the live checks also ask that server; without it they are skipped.
+    A large bundle is split across ``jobs`` worker processes (default: one per usable CPU); the findings
+    are the same for any number of jobs.
     """
     ctx = LintContext(
         bundle,
@@ -41,12 +48,22 @@ def lint_bundle(
         live=LivePrometheus(prometheus).load() if prometheus else None,
     )
     wanted = set(only) or set(CHECKS)
-    findings: list[Finding] = []
-    for name, registered in CHECKS.items():
-        if name not in wanted or name in (disabled or {}) or (registered.project_only and not is_project):
-            continue
-        findings.extend(registered.run(ctx))
+    enabled = [
+        registered
+        for name, registered in CHECKS.items()
+        if name in wanted and name not in (disabled or {}) and (is_project or not registered.project_only)
+    ]
+    size = sum(len(group.rules) for group in bundle.rule_groups) + len(bundle.dashboards)
+    shards = ctx.shards(jobs or usable_cpus()) if size >= PARALLEL_FROM or jobs else [ctx]
+    per_shard = [c for c in enabled if not c.whole_bundle]
+    findings = [f for c in enabled if c.whole_bundle for f in c.run(ctx)]
+    for part in fan_out([partial(_run, per_shard, shard) for shard in shards]):
+        findings.extend(part)
     return sorted(set(findings))
+
+
+def _run(checks: Iterable[Check], ctx: LintContext) -> list[Finding]:
+    return [finding for registered in checks for finding in registered.run(ctx)]
 
 
 def settings_options(settings: Settings) -> dict:

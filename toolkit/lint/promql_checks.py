@@ -260,7 +260,7 @@ def regexp(ctx: LintContext) -> Iterator[Finding]:
 def catalogue(ctx: LintContext) -> Iterator[Finding]:
     if not ctx.catalogue:
         return
-    known = set(ctx.catalogue) | ctx.recorded()
+    known = set(ctx.catalogue) | ctx.recorded
     for expression in ctx.expressions():
         for node in expression.parsed.of_type(pp.VectorSelector):
             used = node.expr.name
@@ -281,7 +281,7 @@ def catalogue(ctx: LintContext) -> Iterator[Finding]:
 def series(ctx: LintContext) -> Iterator[Finding]:
     if ctx.live is None:
         return
-    produced = ctx.recorded() | {"ALERTS", "ALERTS_FOR_STATE"}
+    produced = ctx.recorded | {"ALERTS", "ALERTS_FOR_STATE"}
     for expression in ctx.expressions():
         for node in expression.parsed.of_type(pp.VectorSelector):
             name = node.expr.name

@@ -16,7 +16,10 @@ CheckFunction = Callable[["LintContext"], Iterator[Finding]]
 
 @dataclass(frozen=True)
 class Check:
-    """A registered check; ``example`` is a snippet that triggers it (shown in docs/lint.md)."""
+    """A registered check; ``example`` is a snippet that triggers it (shown in docs/lint.md).
+
+    A ``whole_bundle`` check compares objects with each other, so it cannot run on a shard of the bundle.
+    """
 
     name: str
     doc: str
@@ -24,18 +27,21 @@ class Check:
     example: str
     run: CheckFunction
     project_only: bool = False
+    whole_bundle: bool = False
 
 
 CHECKS: dict[str, Check] = {}
 
 
-def check(name: str, doc: str, level: Level, example: str, project_only: bool = False):
+def check(
+    name: str, doc: str, level: Level, example: str, project_only: bool = False, whole_bundle: bool = False
+):
     """Register the decorated function as the check ``name``; ``doc`` becomes its docstring."""
 
     def register(function: CheckFunction) -> CheckFunction:
         if name in CHECKS:
             raise ValueError(f"check {name} is registered twice")
-        CHECKS[name] = Check(name, doc, level, example, function, project_only)
+        CHECKS[name] = Check(name, doc, level, example, function, project_only, whole_bundle)
         function.__doc__ = doc
         return function
 

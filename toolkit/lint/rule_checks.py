@@ -240,6 +240,7 @@ def name(ctx: LintContext) -> Iterator[Finding]:
     "The same alert (name and labels) or recording rule (name, labels and expression) defined twice.",
     Level.BUG,
     "two rules `alert: Down` with the same labels",
+    whole_bundle=True,
 )
 def duplicate(ctx: LintContext) -> Iterator[Finding]:
     seen = {}
@@ -263,11 +264,10 @@ def duplicate(ctx: LintContext) -> Iterator[Finding]:
     "expr: job:http_errors:rate5m > 1   # never recorded",
 )
 def dependency(ctx: LintContext) -> Iterator[Finding]:
-    recorded = ctx.recorded()
     for rule, parsed in ctx.rule_exprs():
         for node in parsed.of_type(pp.VectorSelector):
             used = node.expr.name or ""
-            if ":" in used and used not in recorded:
+            if ":" in used and used not in ctx.recorded:
                 yield ctx.rule_finding(
                     "rule/dependency",
                     rule,
