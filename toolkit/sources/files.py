@@ -17,7 +17,6 @@ import yaml
 
 from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry
 from toolkit.errors import ToolkitError
-from toolkit.grafana_json import normalize_dashboard
 from toolkit.rule_data import normalize_group_options, normalize_rule
 from toolkit.source import SourceLocation
 from toolkit.yaml_lines import line_of, load_with_lines
@@ -105,6 +104,8 @@ def load_json(text: str, path: str) -> Any:
 
 def parse_dashboard(text: str, path: str) -> DashboardEntry:
     """A dashboard from Grafana JSON: bare, or the API envelope ``{dashboard, meta}``."""
+    from toolkit.grafana_json import normalize_dashboard  # here: reading rule files never imports grafanalib
+
     data = load_json(text, path)
     if not isinstance(data, dict):
         raise SourceError("not a dashboard: expected a JSON object", SourceLocation(path, 1))
