@@ -55,11 +55,12 @@ def lint_bundle(
     ]
     size = sum(len(group.rules) for group in bundle.rule_groups) + len(bundle.dashboards)
     shards = ctx.shards(jobs or usable_cpus()) if size >= PARALLEL_FROM or jobs else [ctx]
-    per_shard = [c for c in enabled if not c.whole_bundle]
-    findings = [f for c in enabled if c.whole_bundle for f in c.run(ctx)]
-    for part in fan_out([partial(_run, per_shard, shard) for shard in shards]):
-        findings.extend(part)
-    return sorted(set(findings))
+    tasks = [
+        partial(_run, [c for c in enabled if c.whole_bundle], ctx),
+        *(partial(_run, [c for c in enabled if not c.whole_bundle], shard) for shard in shards),
+    ]
+    parts = fan_out(tasks) if len(shards) > 1 else [task() for task in tasks]
+    return sorted({finding for part in parts for finding in part})
 
 
 def _run(checks: Iterable[Check], ctx: LintContext) -> list[Finding]:

@@ -7,70 +7,16 @@ from collections.abc import Iterator
 
 import promql_parser as pp
 
+from toolkit.bundle import RuleEntry
 from toolkit.durations import duration_seconds
 from toolkit.lint.context import LintContext
 from toolkit.lint.findings import Finding, Level
 from toolkit.lint.promql import COMPARISONS, Parsed
 from toolkit.lint.registry import check
+from toolkit.lint.templates import judge
 from toolkit.rules import ALERT_NAME, RECORD_NAME
 
-TEMPLATE = re.compile(r"\{\{(.*?)\}\}", re.S)
-TEMPLATE_FUNCTIONS = {
-    "humanize",
-    "humanize1024",
-    "humanizeDuration",
-    "humanizePercentage",
-    "humanizeTimestamp",
-    "printf",
-    "title",
-    "toUpper",
-    "toLower",
-    "reReplaceAll",
-    "match",
-    "query",
-    "first",
-    "value",
-    "label",
-    "args",
-    "safeHtml",
-    "stripPort",
-    "stripDomain",
-    "graphLink",
-    "tableLink",
-    "pathPrefix",
-    "externalURL",
-    "sortByLabel",
-    "toTime",
-    "parseDuration",
-    "urlquery",
-    "js",
-    "html",
-    "len",
-    "index",
-    "and",
-    "or",
-    "not",
-    "eq",
-    "ne",
-    "lt",
-    "le",
-    "gt",
-    "ge",
-    "if",
-    "else",
-    "end",
-    "range",
-    "with",
-    "define",
-    "template",
-    "block",
-    "print",
-    "println",
-    "slice",
-    "call",
-    "break",
-    "continue",
-}
+RAW_VALUE = re.compile(r"\{\{\s*\$value\s*\}\}")
 GROUP_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 ABSENT = {"absent", "absent_over_time"}
 
@@ -129,35 +75,29 @@ def comparison(ctx: LintContext) -> Iterator[Finding]:
             )
 
 
-def _template_problems(text: str) -> Iterator[str]:
-    if text.count("{{") != text.count("}}"):
-        yield "unbalanced {{ }}"
-        return
-    for body in TEMPLATE.findall(text):
-        for word in re.findall(r"(?:^|[|(\s])([A-Za-z_]\w*)", body.strip()):
-            if word not in TEMPLATE_FUNCTIONS and not word[0].isupper():
-                yield f"unknown template function {word!r}"
-
-
 @check(
     "alerts/template",
-    "A label or annotation template that does not parse, or $value shown raw in a description.",
+    "A label or annotation template that does not parse (promtool judges where installed), or $value shown raw in a description.",
     Level.BUG,
     "description: '{{ $labels.job has {{ $value }} errors'",
+    whole_bundle=True,
 )
 def template(ctx: LintContext) -> Iterator[Finding]:
+    uses: dict[str, list[tuple[RuleEntry, str]]] = {}
     for _, rule in ctx.rules():
-        if not rule.is_alert:
-            continue
-        texts = {
-            **{f"label {k}": v for k, v in rule.data.get("labels", {}).items()},
-            **{f"annotation {k}": v for k, v in rule.data.get("annotations", {}).items()},
-        }
-        for where, text in texts.items():
-            for problem in _template_problems(text):
+        if rule.is_alert:
+            for kind in ("labels", "annotations"):
+                for key, text in rule.data.get(kind, {}).items():
+                    if "{{" in text:
+                        uses.setdefault(text, []).append((rule, f"{kind[:-1]} {key}"))
+    judged = judge(list(uses))
+    for text in sorted(uses):
+        for problem in judged[text]:
+            for rule, where in uses[text]:
                 yield ctx.rule_finding("alerts/template", rule, f"{where}: {problem}")
+    for _, rule in ctx.rules():
         description = rule.data.get("annotations", {}).get("description", "")
-        if re.search(r"\{\{\s*\$value\s*\}\}", description):
+        if rule.is_alert and RAW_VALUE.search(description):
             yield ctx.rule_finding(
                 "alerts/template",
                 rule,
