@@ -27,6 +27,24 @@ def load_with_lines(text: str) -> tuple[Any, dict[Path_, int]]:
     return data, lines
 
 
+def load_all_with_lines(text: str) -> list[tuple[Any, dict[Path_, int]]]:
+    """Every document of a YAML stream (``---`` between them), each as :func:`load_with_lines` gives it.
+
+    Raises ``yaml.YAMLError`` for invalid YAML.
+    """
+    loader = LOADER(text)
+    documents = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            lines: dict[Path_, int] = {}
+            _record(node, (), lines)
+            documents.append((loader.construct_document(node), lines))
+    finally:
+        loader.dispose()
+    return documents
+
+
 def _record(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):

@@ -17,7 +17,7 @@ from toolkit.lint.templates import judge
 from toolkit.rules import ALERT_NAME, RECORD_NAME
 
 RAW_VALUE = re.compile(r"\{\{\s*\$value\s*\}\}")
-GROUP_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+GROUP_NAME = re.compile(r"[^\W_][\w.-]*")  # any script, but lower case: checked apart
 ABSENT = {"absent", "absent_over_time"}
 
 
@@ -154,7 +154,7 @@ def label(ctx: LintContext) -> Iterator[Finding]:
 )
 def name(ctx: LintContext) -> Iterator[Finding]:
     for group in ctx.bundle.rule_groups:
-        if not GROUP_NAME.match(group.name):
+        if not GROUP_NAME.fullmatch(group.name) or group.name != group.name.lower():
             yield Finding(
                 group.source,
                 "rule/name",

@@ -17,9 +17,9 @@ import yaml
 
 from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry
 from toolkit.errors import ToolkitError
-from toolkit.rule_data import normalize_group_options, normalize_rule
+from toolkit.rule_data import GROUP_OPTION_KEYS, RULE_KEYS, normalize_group_options, normalize_rule
 from toolkit.source import SourceLocation
-from toolkit.yaml_lines import line_of, load_with_lines
+from toolkit.yaml_lines import line_of, load_all_with_lines, load_with_lines
 
 RULE_SUFFIXES = (".yml", ".yaml")
 DASHBOARD_SUFFIXES = (".json",)
@@ -29,32 +29,73 @@ class SourceError(ToolkitError):
     """A file cannot be read as a rule file, dashboard or Alertmanager config."""
 
 
+GROUP_KEYS = frozenset(("name", "rules", "labels", *GROUP_OPTION_KEYS))
+RULER_GROUP_KEYS = frozenset(  # Mimir/Cortex and Thanos rulers read these too
+    ("source_tenants", "evaluation_delay", "align_evaluation_time_on_interval", "partial_response_strategy")
+)
+
+
+def _yaml_error(error: yaml.YAMLError, path: str) -> SourceError:
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error)
+    return SourceError(f"invalid YAML: {problem}", SourceLocation(path, mark.line + 1 if mark else 0))
+
+
 def _yaml(text: str, path: str) -> tuple[Any, dict]:
     try:
         return load_with_lines(text)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or str(error)
-        raise SourceError(
-            f"invalid YAML: {problem}", SourceLocation(path, mark.line + 1 if mark else 0)
-        ) from None
+        raise _yaml_error(error, path) from None
 
 
 def parse_rule_file(text: str, path: str) -> list[RuleGroupEntry]:
-    """The rule groups of a Prometheus rule file, or of a Kubernetes ``PrometheusRule`` manifest."""
-    data, lines = _yaml(text, path)
-    prefix: tuple = ()
-    if isinstance(data, dict) and data.get("kind") == "PrometheusRule":
-        data, prefix = data.get("spec") or {}, ("spec",)
-    if not isinstance(data, dict) or "groups" not in data:
-        raise SourceError("not a rule file: expected a top-level 'groups:' list", SourceLocation(path, 1))
-    groups = data["groups"] or []
-    if not isinstance(groups, list):
-        raise SourceError(
-            "'groups' must be a list", SourceLocation(path, line_of(lines, (*prefix, "groups")))
-        )
+    """The rule groups of a Prometheus rule file, or of Kubernetes ``PrometheusRule`` manifests (one or
+    more documents; documents of other kinds are skipped).
+
+    Like Prometheus, refuses keys it does not know, naming the key's line and the likely one meant.
+    """
+    try:
+        documents = load_all_with_lines(text)
+    except yaml.YAMLError as error:
+        raise _yaml_error(error, path) from None
     file = Path(path).name
-    return [_group(group, (*prefix, "groups", i), lines, path, file) for i, group in enumerate(groups)]
+    groups: list[RuleGroupEntry] = []
+    found = False
+    for data, lines in documents:
+        prefix: tuple = ()
+        if isinstance(data, dict) and "kind" in data:
+            if data["kind"] != "PrometheusRule":
+                continue
+            data, prefix = data.get("spec") or {}, ("spec",)
+        if not isinstance(data, dict) or "groups" not in data:
+            continue
+        found = True
+        _refuse_unknown_keys(data, {"groups"}, prefix, lines, path, "at the top of a rule file")
+        listed = data["groups"] or []
+        if not isinstance(listed, list):
+            raise SourceError(
+                "'groups' must be a list", SourceLocation(path, line_of(lines, (*prefix, "groups")))
+            )
+        groups += [_group(group, (*prefix, "groups", i), lines, path, file) for i, group in enumerate(listed)]
+    if not found:
+        raise SourceError("not a rule file: expected a top-level 'groups:' list", SourceLocation(path, 1))
+    return groups
+
+
+def _refuse_unknown_keys(
+    data: dict, known: set | frozenset, at: tuple, lines: dict, path: str, where: str
+) -> None:
+    unknown = [key for key in data if key not in known]
+    if unknown:
+        import difflib  # here: only a file with a mistake pays for it
+
+        key = str(unknown[0])
+        close = difflib.get_close_matches(key, sorted(known), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(sorted(known))}"
+        raise SourceError(
+            f"unknown key '{key}' {where}, so Prometheus refuses the file: {hint}",
+            SourceLocation(path, line_of(lines, (*at, unknown[0]))),
+        )
 
 
 def _group(group: Any, at: tuple, lines: dict, path: str, file: str) -> RuleGroupEntry:
@@ -64,32 +105,46 @@ def _group(group: Any, at: tuple, lines: dict, path: str, file: str) -> RuleGrou
     name = group.get("name")
     if not isinstance(name, str) or not name:
         raise SourceError("rule group has no name: add 'name:'", where)
+    _refuse_unknown_keys(group, GROUP_KEYS | RULER_GROUP_KEYS, at, lines, path, f"in rule group {name}")
     rules = group.get("rules") or []
     if not isinstance(rules, list):
         raise SourceError(f"rule group {name}: 'rules' must be a list", where)
     entries = []
     for index, rule in enumerate(rules):
-        rule_where = SourceLocation(path, line_of(lines, (*at, "rules", index)))
+        rule_at = (*at, "rules", index)
+        rule_where = SourceLocation(path, line_of(lines, rule_at))
         if not isinstance(rule, dict) or ("alert" in rule) == ("record" in rule):
             raise SourceError(
                 f"rule group {name}: a rule needs exactly one of 'alert' or 'record'", rule_where
             )
-        if not isinstance(rule.get("expr"), str | int | float) or isinstance(rule.get("expr"), bool):
-            raise SourceError(
-                f"rule {rule.get('alert') or rule.get('record')}: 'expr' is missing", rule_where
-            )
+        title = f"rule {rule.get('alert') or rule.get('record')}"
+        _refuse_unknown_keys(rule, set(RULE_KEYS), rule_at, lines, path, f"in {title}")
+        _check_expr(rule.get("expr"), title, SourceLocation(path, line_of(lines, (*rule_at, "expr"))))
         try:
             data = normalize_rule(rule)
         except ValueError as error:
-            raise SourceError(
-                f"rule {rule.get('alert') or rule.get('record')}: {error}", rule_where
-            ) from None
+            raise SourceError(f"{title}: {error}", rule_where) from None
         entries.append(RuleEntry(data=data, source=rule_where))
     try:
         options = normalize_group_options(group)
     except ValueError as error:
         raise SourceError(f"rule group {name}: {error}", where) from None
     return RuleGroupEntry(name=name, file=file, rules=tuple(entries), source=where, options=options)
+
+
+def _check_expr(expr: Any, title: str, where: SourceLocation) -> None:
+    if expr is None or expr == "":
+        raise SourceError(f"{title}: 'expr' is missing", where)
+    if isinstance(expr, bool) or not isinstance(expr, str | int | float):
+        raise SourceError(
+            f"{title}: 'expr' must be a PromQL query, not {type(expr).__name__} {expr!r}", where
+        )
+    if not isinstance(expr, str):
+        raise SourceError(
+            f"{title}: 'expr' is the number {expr}, not a PromQL query: write the query, "
+            f"or quote a constant (expr: '{expr}')",
+            where,
+        )
 
 
 def load_json(text: str, path: str) -> Any:
