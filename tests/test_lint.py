@@ -311,12 +311,27 @@ def test_fail_on_and_formats(tmp_path: Path) -> None:
     )
 
 
-def test_lint_does_not_import_grafana_client() -> None:
-    code = "import sys; from toolkit.cli import main; sys.argv=['toolkit','lint','--list-checks']\ntry: main()\nexcept SystemExit: pass\nprint('grafana_client' in sys.modules)"
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
-    ).stdout
-    assert out.strip().endswith("False")
+def imported_modules(*args: str, cwd: Path = REPO) -> set[str]:
+    """The modules ``toolkit ARGS`` imports, from ``python -X importtime`` in a fresh process."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "toolkit", *args], capture_output=True, text=True, cwd=cwd
+    )
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    return {
+        line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")
+    }
+
+
+def test_lint_imports_only_what_it_needs(tmp_path: Path) -> None:
+    path = tmp_path / "r.yml"
+    path.write_text(rules_file(alert()))
+    on_files = imported_modules("lint", str(path))
+    on_project = imported_modules("lint")
+    assert "toolkit.lint.engine" in on_files and "toolkit.lint.engine" in on_project
+    for heavy in ("grafana_client", "niquests", "requests", "urllib.request"):
+        assert heavy not in on_files | on_project, heavy
+    for unneeded in ("grafanalib", "jsonschema", "subprocess", "toolkit.project"):
+        assert unneeded not in on_files, unneeded
 
 
 def test_every_check_is_documented() -> None:

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -143,6 +140,10 @@ def _check_action(action: str, blocks: list[tuple[str, set[str]]]) -> None:
 def promtool_judge(templates: Sequence[str]) -> dict[str, list[str]] | None:
     """What ``promtool check rules`` says about each template (None without promtool, or when its answer
     cannot be read)."""
+    import shutil  # here: linting plain templates never starts a process
+    import subprocess
+    import tempfile
+
     promtool = shutil.which("promtool")
     if promtool is None:
         return None
