@@ -132,6 +132,15 @@ CASES = {
             alert(expr="job:errors:ratio_rate5m > 0.05"),
         ),
     ),
+    "lint/ignore": (
+        "r.yml",
+        rules_file(alert()).replace(
+            "HighErrorRate\n", "HighErrorRate # toolkit lint ignore promql/rgexp: r\n"
+        ),
+        rules_file(alert()).replace(
+            "HighErrorRate\n", "HighErrorRate # toolkit lint ignore promql/regexp: r\n"
+        ),
+    ),
     "dashboard/uid": ("d.json", dashboard_file(uid="has spaces/and slashes"), dashboard_file()),
     "panel/units": ("d.json", dashboard_file(panel(fieldConfig={"defaults": {}})), dashboard_file()),
     "panel/description": ("d.json", dashboard_file(panel(description="")), dashboard_file()),

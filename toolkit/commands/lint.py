@@ -94,7 +94,7 @@ def command(
       toolkit lint --prometheus http://127.0.0.1:9090   # also check names, labels and types live
     """
     if list_checks:
-        for registered in CHECKS.values():
+        for registered in sorted(CHECKS.values(), key=lambda c: c.name):
             click.echo(f"{registered.name:22} {registered.level!s:8} {registered.doc}")
         return
     unknown = sorted(set(only) - set(CHECKS))
@@ -116,7 +116,11 @@ def command(
             root = project_root(ctx)
             project = load_project(root)
             findings = lint_bundle(
-                project.bundle, is_project=True, only=only, jobs=jobs, **settings_options(project.settings)
+                project.bundle,
+                is_project=True,
+                only=only,
+                jobs=jobs,
+                **settings_options(project.settings, root),
             )
     shown = [f for f in findings if show_suppressed or not f.suppressed]
 

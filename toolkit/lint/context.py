@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
@@ -45,7 +45,8 @@ class LintContext:
     """A bundle under lint. ``is_project`` is True for the project's own definitions (catalogue checks apply).
 
     ``recorded`` (the names recording rules produce) and ``uids`` (the dashboards' uids) are facts about the
-    whole bundle; a shard keeps them while it holds only part of the rules and dashboards.
+    whole bundle; a shard keeps them while it holds only part of the rules and dashboards. ``disabled`` holds
+    the checks the settings turn off, with their reasons, and ``disabled_at`` where each is named.
     """
 
     bundle: Bundle
@@ -56,6 +57,8 @@ class LintContext:
     live: LivePrometheus | None = None
     recorded: frozenset[str] = field(default_factory=frozenset)
     uids: frozenset[str] = field(default_factory=frozenset)
+    disabled: Mapping[str, str] = field(default_factory=dict)
+    disabled_at: Mapping[str, SourceLocation] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.catalogue = series_index(self.bundle.metrics)

@@ -17,7 +17,7 @@ def checks_table() -> str:
         "| check | level | what it finds | example that triggers it |",
         "| --- | --- | --- | --- |",
     ]
-    for registered in CHECKS.values():
+    for registered in sorted(CHECKS.values(), key=lambda c: c.name):
         example = registered.example.replace("|", "\\|").replace("\n", " ⏎ ")
         scope = " Project only." if registered.project_only else ""
         rows.append(f"| `{registered.name}` | {registered.level} | {registered.doc}{scope} | `{example}` |")

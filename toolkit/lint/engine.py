@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING
 
 from toolkit.bundle import Bundle
 from toolkit.durations import duration_seconds
-from toolkit.lint import dashboard_checks, promql_checks, rule_checks  # noqa: F401  (they register checks)
+from toolkit.lint import (  # noqa: F401  (they register checks)
+    config_checks,
+    dashboard_checks,
+    promql_checks,
+    rule_checks,
+)
 from toolkit.lint.context import DEFAULT_SCRAPE_SECONDS, LintContext
 from toolkit.lint.findings import Finding, Level
 from toolkit.lint.live import LivePrometheus
@@ -30,6 +35,7 @@ def lint_bundle(
     is_project: bool,
     scrape_interval: str | None = None,
     disabled: Mapping[str, str] | None = None,
+    disabled_at: Mapping[str, SourceLocation] | None = None,
     only: Iterable[str] = (),
     prometheus: str | None = None,
     jobs: int | None = None,
@@ -46,6 +52,8 @@ def lint_bundle(
         scrape_seconds=duration_seconds(scrape_interval) if scrape_interval else DEFAULT_SCRAPE_SECONDS,
         is_project=is_project,
         live=LivePrometheus(prometheus).load() if prometheus else None,
+        disabled=disabled or {},
+        disabled_at=disabled_at or {},
     )
     wanted = set(only) or set(CHECKS)
     enabled = [
@@ -67,12 +75,22 @@ def _run(checks: Iterable[Check], ctx: LintContext) -> list[Finding]:
     return [finding for registered in checks for finding in registered.run(ctx)]
 
 
-def settings_options(settings: Settings) -> dict:
-    """The lint options ``toolkit.yaml`` sets: scrape interval and checks disabled with a reason."""
+def settings_options(settings: Settings, root: Path) -> dict:
+    """The lint options ``toolkit.yaml`` sets: scrape interval, checks disabled with a reason, and the line
+    that names each."""
+    disabled = settings.section("lint").get("disabled", {})
+    path = SourceLocation(str(settings.path)).relative_to(root).path
+    lines = _lines(str(settings.path))
     return {
         "scrape_interval": settings.scrape_interval,
-        "disabled": settings.section("lint").get("disabled", {}),
+        "disabled": disabled,
+        "disabled_at": {name: SourceLocation(path, _line_naming(lines, name)) for name in disabled},
     }
+
+
+def _line_naming(lines: tuple[str, ...], key: str) -> int:
+    quoted = (key, f'"{key}"', f"'{key}'")
+    return next((n for n, text in enumerate(lines, 1) if text.strip().startswith(quoted)), 0)
 
 
 def source_findings(errors: Iterable[Exception]) -> list[Finding]:

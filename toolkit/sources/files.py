@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,25 @@ RULER_GROUP_KEYS = frozenset(  # Mimir/Cortex and Thanos rulers read these too
 )
 
 
+IGNORE_COMMENT = re.compile(r"#\s*toolkit\s+lint\s+ignore\s+([\w/-]+)\s*(?::\s*(.*?))?\s*$")
+
+
+def comment_ignores(lines: Sequence[str], line: int) -> dict[str, str]:
+    """The checks ``# toolkit lint ignore CHECK: reason`` comments turn off for the rule at ``line``
+    (1-based): on the comment lines right above it, or at the end of that line. A missing reason is ''."""
+    found: dict[str, str] = {}
+    if not 1 <= line <= len(lines):
+        return found
+    above = line - 1
+    while above >= 1 and lines[above - 1].lstrip().startswith("#"):
+        above -= 1
+    for text in lines[above:line]:
+        match = IGNORE_COMMENT.search(text)
+        if match:
+            found[match.group(1)] = match.group(2) or ""
+    return found
+
+
 def _yaml_error(error: yaml.YAMLError, path: str) -> SourceError:
     mark = getattr(error, "problem_mark", None)
     problem = getattr(error, "problem", None) or str(error)
@@ -59,6 +78,7 @@ def parse_rule_file(text: str, path: str) -> list[RuleGroupEntry]:
     except yaml.YAMLError as error:
         raise _yaml_error(error, path) from None
     file = Path(path).name
+    text_lines = text.splitlines()
     groups: list[RuleGroupEntry] = []
     found = False
     for data, lines in documents:
@@ -76,7 +96,10 @@ def parse_rule_file(text: str, path: str) -> list[RuleGroupEntry]:
             raise SourceError(
                 "'groups' must be a list", SourceLocation(path, line_of(lines, (*prefix, "groups")))
             )
-        groups += [_group(group, (*prefix, "groups", i), lines, path, file) for i, group in enumerate(listed)]
+        groups += [
+            _group(group, (*prefix, "groups", i), lines, path, file, text_lines)
+            for i, group in enumerate(listed)
+        ]
     if not found:
         raise SourceError("not a rule file: expected a top-level 'groups:' list", SourceLocation(path, 1))
     return groups
@@ -98,7 +121,7 @@ def _refuse_unknown_keys(
         )
 
 
-def _group(group: Any, at: tuple, lines: dict, path: str, file: str) -> RuleGroupEntry:
+def _group(group: Any, at: tuple, lines: dict, path: str, file: str, text_lines: list[str]) -> RuleGroupEntry:
     where = SourceLocation(path, line_of(lines, at))
     if not isinstance(group, dict):
         raise SourceError("a rule group must be a mapping with 'name' and 'rules'", where)
@@ -124,7 +147,8 @@ def _group(group: Any, at: tuple, lines: dict, path: str, file: str) -> RuleGrou
             data = normalize_rule(rule)
         except ValueError as error:
             raise SourceError(f"{title}: {error}", rule_where) from None
-        entries.append(RuleEntry(data=data, source=rule_where))
+        ignores = comment_ignores(text_lines, rule_where.line)
+        entries.append(RuleEntry(data=data, source=rule_where, lint_ignore=ignores))
     try:
         options = normalize_group_options(group)
     except ValueError as error:

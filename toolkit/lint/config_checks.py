@@ -1,0 +1,42 @@
+"""Checks of lint's own configuration: every disable names a real check and says why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from toolkit.lint.context import LintContext
+from toolkit.lint.findings import Finding, Level
+from toolkit.lint.registry import CHECKS, check
+from toolkit.source import SourceLocation
+
+
+def _problems(ignored: Mapping[str, str]) -> Iterator[str]:
+    for name, reason in sorted(ignored.items()):
+        if name not in CHECKS:
+            import difflib  # here: only a misspelt name pays for it
+
+            close = difflib.get_close_matches(name, list(CHECKS), n=1)
+            hint = f"did you mean {close[0]}?" if close else "see toolkit lint --list-checks"
+            yield f"{name} is not a check, so this turns nothing off: {hint}"
+        elif not reason.strip():
+            yield f"turning {name} off needs a reason: say why it does not apply"
+
+
+@check(
+    "lint/ignore",
+    "A check turned off (lint.disabled, lint_ignore or a `# toolkit lint ignore` comment) that is no check, or without a reason.",
+    Level.WARNING,
+    "lint_ignore={'promql/rgexp': 'anchored on purpose'}",
+    whole_bundle=True,
+)
+def ignore(ctx: LintContext) -> Iterator[Finding]:
+    for name, reason in ctx.disabled.items():
+        for problem in _problems({name: reason}):
+            where = ctx.disabled_at.get(name, SourceLocation("toolkit.yaml"))
+            yield Finding(where, "lint/ignore", Level.WARNING, f"lint.disabled: {problem}")
+    for _, rule in ctx.rules():
+        for problem in _problems(rule.lint_ignore):
+            yield ctx.rule_finding("lint/ignore", rule, problem)
+    for board in ctx.bundle.dashboards:
+        for problem in _problems(board.lint_ignore):
+            yield ctx.panel_finding("lint/ignore", board, None, problem)
