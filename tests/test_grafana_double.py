@@ -7,6 +7,7 @@ import json
 import urllib.request
 import uuid
 
+import niquests
 import pytest
 from grafana_client import GrafanaApi
 from grafana_client.client import GrafanaClientError, GrafanaServerError, GrafanaUnauthorizedError
@@ -17,8 +18,10 @@ def api(grafana) -> GrafanaApi:
     return GrafanaApi.from_url(grafana.url, credential=grafana.token)
 
 
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+@pytest.fixture
+def unique(grafana):
+    """Names ending with the test's suffix, so a real Grafana is cleaned up after the test."""
+    return lambda prefix: f"{prefix}-{uuid.uuid4().hex[:6]}{grafana.suffix}"
 
 
 def board(uid: str, title: str = "Test", **extra) -> dict:
@@ -35,7 +38,7 @@ def test_a_wrong_token_is_401(grafana) -> None:
         GrafanaApi.from_url(grafana.url, credential="wrong").search.search_dashboards()
 
 
-def test_save_get_versions_and_delete(api) -> None:
+def test_save_get_versions_and_delete(api, unique) -> None:
     uid = unique("t")
     first = api.dashboard.update_dashboard({"dashboard": board(uid), "message": "first"})
     assert first["status"] == "success" and first["version"] == 1
@@ -54,20 +57,25 @@ def test_save_get_versions_and_delete(api) -> None:
     assert missing.value.status_code == 404
 
 
-def test_a_stale_version_is_412_version_mismatch(api) -> None:
+def test_a_stale_or_missing_version_is_412_version_mismatch(api, unique) -> None:
     uid = unique("race")
     api.dashboard.update_dashboard({"dashboard": board(uid)})
     stale = api.dashboard.get_dashboard(uid)["dashboard"]
     api.dashboard.update_dashboard({"dashboard": {**stale, "title": "Winner"}})
-    with pytest.raises(GrafanaClientError) as lost:
-        api.dashboard.update_dashboard({"dashboard": {**stale, "title": "Loser"}})
-    assert lost.value.status_code == 412 and "version-mismatch" in str(lost.value.response)
-    assert (
-        api.dashboard.update_dashboard({"dashboard": {**stale, "title": "Forced"}, "overwrite": True})[
-            "status"
-        ]
-        == "success"
-    )
+    for loser in ({**stale, "title": "Loser"}, {"uid": uid, "title": "No version", "panels": []}):
+        with pytest.raises(GrafanaClientError) as lost:
+            api.dashboard.update_dashboard({"dashboard": loser})
+        assert lost.value.status_code == 412 and lost.value.response["status"] == "version-mismatch"
+    forced = api.dashboard.update_dashboard({"dashboard": {**stale, "title": "Forced"}, "overwrite": True})
+    assert forced["status"] == "success"
+
+
+def test_the_same_title_in_a_folder_is_412_name_exists(api, unique) -> None:
+    title = unique("Same title")
+    api.dashboard.update_dashboard({"dashboard": board(unique("a"), title)})
+    with pytest.raises(GrafanaClientError) as taken:
+        api.dashboard.update_dashboard({"dashboard": board(unique("b"), title)})
+    assert taken.value.status_code == 412 and taken.value.response["status"] == "name-exists"
 
 
 @pytest.mark.parametrize(
@@ -87,7 +95,7 @@ def test_bad_saves_are_400(api, dashboard: dict, folder: str | None) -> None:
     assert refused.value.status_code == 400
 
 
-def test_folders_and_search(api) -> None:
+def test_folders_and_search(api, unique) -> None:
     folder = unique("f")
     api.folder.create_folder("Folder", uid=folder)
     with pytest.raises(GrafanaClientError) as exists:
@@ -117,3 +125,25 @@ def test_injected_faults_and_write_counter(grafana_double) -> None:
     assert grafana_double.writes == before + 1
     api.search.search_dashboards()
     assert grafana_double.writes == before + 1
+
+
+def test_provisioned_dashboards_refuse_saves_and_deletes(grafana_double) -> None:
+    api = GrafanaApi.from_url(grafana_double.url, credential=grafana_double.token)
+    grafana_double.provision(board("prov"))
+    assert api.dashboard.get_dashboard("prov")["meta"]["provisioned"] is True
+    live = api.dashboard.get_dashboard("prov")["dashboard"]
+    for attempt in (
+        lambda: api.dashboard.update_dashboard({"dashboard": live}),
+        lambda: api.dashboard.delete_dashboard("prov"),
+    ):
+        with pytest.raises(GrafanaClientError) as refused:
+            attempt()
+        assert refused.value.status_code == 400
+
+
+def test_a_lost_answer_still_saves(grafana_double) -> None:
+    api = GrafanaApi.from_url(grafana_double.url, credential=grafana_double.token)
+    grafana_double.lose_next(1, "/api/dashboards/db")
+    with pytest.raises(niquests.exceptions.ConnectionError):  # closed without an answer
+        api.dashboard.update_dashboard({"dashboard": board("lost")})
+    assert grafana_double.dashboards["lost"]["dashboard"]["version"] == 1

@@ -1,10 +1,18 @@
-"""pytest fixtures of the doubles; with GRAFANA_URL set, ``grafana`` is that real Grafana instead."""
+"""pytest fixtures of the doubles; with GRAFANA_URL set, ``grafana`` is that real Grafana instead.
+
+Tests written against ``grafana`` run on both: they name every dashboard, folder and sync project with
+the target's ``suffix`` (unique per test), so they neither collide with each other nor with what a real
+Grafana holds, and what they made is deleted afterwards.
+"""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +27,20 @@ class GrafanaTarget:
     url: str
     token: str
     double: GrafanaDouble | None
+    suffix: str
+
+
+def _clean_up(target: GrafanaTarget) -> None:
+    """Delete the dashboards and folders a test made on a real Grafana (their uids end with the suffix)."""
+    from grafana_client import GrafanaApi
+
+    api = GrafanaApi.from_url(target.url, credential=target.token)
+    for hit in api.search.search_dashboards(type_="dash-db", limit=5000):
+        if hit["uid"].endswith(target.suffix):
+            api.dashboard.delete_dashboard(hit["uid"])
+    for folder in api.folder.get_all_folders():
+        if folder["uid"].endswith(target.suffix):
+            api.folder.delete_folder(folder["uid"])
 
 
 @pytest.fixture
@@ -38,14 +60,31 @@ def ruler_double() -> Iterator[RulerDouble]:
 
 
 @pytest.fixture
-def grafana(request: pytest.FixtureRequest) -> Iterator[GrafanaTarget]:
+def grafana() -> Iterator[GrafanaTarget]:
     """The real Grafana at GRAFANA_URL (token GRAFANA_TOKEN) when set, else a double."""
+    suffix = f"-t{uuid.uuid4().hex[:8]}"
     if os.environ.get("GRAFANA_URL"):
-        yield GrafanaTarget(os.environ["GRAFANA_URL"], os.environ.get("GRAFANA_TOKEN", ""), None)
+        target = GrafanaTarget(os.environ["GRAFANA_URL"], os.environ.get("GRAFANA_TOKEN", ""), None, suffix)
+        yield target
+        _clean_up(target)
         return
     double = GrafanaDouble()
-    yield GrafanaTarget(double.url, double.token, double)
+    yield GrafanaTarget(double.url, double.token, double, suffix)
     double.close()
+
+
+@pytest.fixture
+def tls_files(tmp_path: Path) -> tuple[str, str]:
+    """A self-signed certificate for 127.0.0.1 and its key (paths), made with openssl."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        + ["-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1"]
+        + ["-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True,
+        capture_output=True,
+    )
+    return str(cert), str(key)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,6 +1,7 @@
-"""A Grafana HTTP API double on loopback, for sync and live-diff tests.
+"""A Grafana HTTP API double on loopback, for sync, live-diff and import tests.
 
-It follows Grafana's documented HTTP API (grafana.com/docs/grafana/latest/developers/http_api/):
+It follows Grafana's documented HTTP API (grafana.com/docs/grafana/latest/developers/http_api/) and, where
+the documentation is silent, Grafana's dashboard service (pkg/services/dashboards):
 
 - ``GET /api/health`` (other/#health-api): ``{"database": "ok", "version": ...}``, no auth needed.
 - Authentication (auth/): ``Authorization: Bearer <token>`` or basic auth; anything else is
@@ -12,79 +13,52 @@ It follows Grafana's documented HTTP API (grafana.com/docs/grafana/latest/develo
   /api/folders`` (``409`` when the uid exists).
 - ``POST /api/dashboards/db`` (dashboard/#create--update-dashboard): 400 for an empty title, a uid over
   40 characters or with characters other than letters, digits, ``-`` and ``_``, and a folderUid that
-  does not exist; without ``overwrite``, saving over an existing uid needs the stored ``version``
-  (missing or stale: ``412 {"status": "version-mismatch"}``). Saves assign an id, increment
-  ``version`` and record a version entry with ``message``.
-- ``GET /api/dashboards/uid/:uid`` returns ``{dashboard, meta}``; ``DELETE`` removes it (404 when missing).
+  does not exist. Without ``overwrite``, saving over an existing uid needs the stored ``version``
+  (missing or stale: ``412 {"status": "version-mismatch"}``, as the dashboard service compares the
+  posted version, 0 when absent), and another dashboard with the same title in the same folder is
+  ``412 {"status": "name-exists"}``. A provisioned dashboard cannot be saved or deleted (400). Saves
+  assign an id, increment ``version`` and record a version entry with ``message``.
+- ``GET /api/dashboards/uid/:uid`` returns ``{dashboard, meta}`` (meta: folderUid, folderTitle, version,
+  updatedBy, provisioned); ``DELETE`` removes it (404 when missing).
 - ``GET /api/dashboards/uid/:uid/versions`` (dashboard_versions/): newest first, each with version,
   created, createdBy and message.
 
-Test controls: ``latency`` (seconds per request), ``fail_next(n, status)`` (answer the next n requests
-with ``status``, e.g. 503 with ``Retry-After``), ``drop_next(n)`` (close the connection without an
-answer), ``writes`` (count of state-changing requests) and ``edit_in_ui(uid, change)`` (a save by a
-person, as the UI does).
+Test controls, besides the faults of :class:`~tests.doubles.server.FaultyServer`: ``edit_in_ui(uid,
+title)`` (a save by a person, as the UI does: no message) and ``provision(board, folder)`` (a dashboard
+Grafana loaded from provisioning files).
 """
 
 from __future__ import annotations
 
 import base64
 import copy
-import json
 import re
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlparse
+
+from tests.doubles.server import FaultyServer, Request
 
 UID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+NOT_FOUND = {"message": "Dashboard not found", "status": "not-found"}
 
 
-class GrafanaDouble:
+class GrafanaDouble(FaultyServer):
     """The double's state and server; ``url`` is where it listens."""
 
-    def __init__(self, token: str = "test-token", user: tuple[str, str] = ("admin", "admin-secret")) -> None:
+    exempt_paths = frozenset({"/api/health"})
+
+    def __init__(
+        self,
+        token: str = "test-token",
+        user: tuple[str, str] = ("admin", "admin-secret"),
+        tls: tuple[str, str] | None = None,
+    ) -> None:
         self.token, self.user = token, user
         self.dashboards: dict[str, dict[str, Any]] = {}
         self.folders: dict[str, dict[str, Any]] = {}
         self.versions: dict[str, list[dict[str, Any]]] = {}
-        self.latency = 0.0
-        self.writes = 0
-        self.requests = 0
-        self._fail: list[int] = []
-        self._drop = 0
         self._next_id = 1
-        self._lock = threading.Lock()
-        double = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def _handle(self) -> None:
-                double._serve(self)
-
-            do_GET = do_POST = do_DELETE = do_PUT = _handle  # noqa: N815  (http.server's naming)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        """Stop the server."""
-        self.server.shutdown()
-        self.server.server_close()
-
-    def fail_next(self, count: int, status: int = 503) -> None:
-        """Answer the next ``count`` API requests with ``status``."""
-        self._fail += [status] * count
-
-    def drop_next(self, count: int) -> None:
-        """Close the connection of the next ``count`` API requests without answering."""
-        self._drop += count
+        super().__init__(tls)
 
     def edit_in_ui(self, uid: str, title: str, user: str = "alice") -> None:
         """Save the dashboard as a person would in the UI: new title, a version by ``user``, no message."""
@@ -93,6 +67,12 @@ class GrafanaDouble:
             board = copy.deepcopy(stored["dashboard"])
             board["title"] = title
             self._store(board, stored["folderUid"], user, "")
+
+    def provision(self, board: dict[str, Any], folder: str = "") -> None:
+        """Load ``board`` as Grafana does from a provisioning file (API saves of it are then refused)."""
+        with self._lock:
+            self._store(board, folder, "provisioning", "")
+            self.dashboards[board["uid"]]["provisioned"] = True
 
     def _store(self, board: dict[str, Any], folder: str, user: str, message: str) -> dict[str, Any]:
         uid = board["uid"]
@@ -121,33 +101,18 @@ class GrafanaDouble:
 
     # --- HTTP -----------------------------------------------------------------------------------
 
-    def _serve(self, handler: BaseHTTPRequestHandler) -> None:
-        length = int(handler.headers.get("Content-Length") or 0)
-        body = handler.rfile.read(length) if length else b""
-        url = urlparse(handler.path)
-        if self.latency:
-            time.sleep(self.latency)
-        with self._lock:
-            self.requests += 1
-            if url.path != "/api/health" and self._drop:
-                self._drop -= 1
-                handler.close_connection = True
-                handler.connection.close()
-                return
-            if url.path != "/api/health" and self._fail:
-                status = self._fail.pop(0)
-                return self._reply(handler, status, {"message": "injected failure"}, {"Retry-After": "0"})
-            if url.path != "/api/health" and not self._authorized(handler):
-                return self._reply(handler, 401, {"message": "Unauthorized"})
-            try:
-                payload = json.loads(body) if body else None
-            except ValueError:
-                return self._reply(handler, 400, {"message": "bad request data"})
-            status, answer = self._route(handler.command, url.path, parse_qs(url.query), payload, handler)
-        self._reply(handler, status, answer)
+    def handle(self, request: Request) -> tuple[int, Any, dict[str, str]]:
+        if request.path != "/api/health" and not self._authorized(request):
+            return 401, {"message": "Unauthorized"}, {}
+        try:
+            payload = request.json()
+        except ValueError:
+            return 400, {"message": "bad request data"}, {}
+        status, answer = self._route(request, payload)
+        return status, answer, {}
 
-    def _authorized(self, handler: BaseHTTPRequestHandler) -> bool:
-        header = handler.headers.get("Authorization", "")
+    def _authorized(self, request: Request) -> bool:
+        header = request.headers.get("Authorization", "")
         if header == f"Bearer {self.token}":
             return True
         if header.startswith("Basic "):
@@ -155,28 +120,16 @@ class GrafanaDouble:
             return (user, password) == self.user
         return False
 
-    @staticmethod
-    def _reply(
-        handler: BaseHTTPRequestHandler, status: int, answer: Any, headers: dict | None = None
-    ) -> None:
-        data = json.dumps(answer).encode()
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(data)))
-        for key, value in (headers or {}).items():
-            handler.send_header(key, value)
-        handler.end_headers()
-        handler.wfile.write(data)
-
-    def _user(self, handler: BaseHTTPRequestHandler) -> str:
-        header = handler.headers.get("Authorization", "")
+    def _user(self, request: Request) -> str:
+        header = request.headers.get("Authorization", "")
         return "api-token" if header.startswith("Bearer ") else self.user[0]
 
-    def _route(self, method: str, path: str, query: dict, payload: Any, handler) -> tuple[int, Any]:
+    def _route(self, request: Request, payload: Any) -> tuple[int, Any]:
+        method, path = request.method, request.path
         if path == "/api/health":
             return 200, {"database": "ok", "version": "11.2.0", "commit": "double"}
         if path == "/api/search" and method == "GET":
-            return 200, self._search(query)
+            return 200, self._search(request.query)
         if path == "/api/folders":
             if method == "GET":
                 return 200, [
@@ -188,36 +141,42 @@ class GrafanaDouble:
             folder = self.folders.get(match.group(1))
             return (200, folder) if folder else (404, {"message": "folder not found", "status": "not-found"})
         if path == "/api/dashboards/db" and method == "POST":
-            return self._save(payload or {}, self._user(handler))
+            return self._save(payload or {}, self._user(request))
         match = re.fullmatch(r"/api/dashboards/uid/([^/]+)(/versions)?", path)
         if match:
-            uid, versions = match.group(1), match.group(2)
-            if uid not in self.dashboards:
-                return 404, {"message": "Dashboard not found", "status": "not-found"}
-            if versions and method == "GET":
-                return 200, {"continueToken": "", "versions": self.versions.get(uid, [])}
-            if method == "GET":
-                stored = self.dashboards[uid]
-                folder = self.folders.get(stored["folderUid"], {})
-                meta = {
-                    "type": "db",
-                    "slug": uid,
-                    "folderUid": stored["folderUid"],
-                    "folderTitle": folder.get("title", "General"),
-                    "version": stored["dashboard"]["version"],
-                    "updatedBy": stored["updatedBy"],
-                }
-                return 200, {"dashboard": stored["dashboard"], "meta": meta}
-            if method == "DELETE":
-                self.writes += 1
-                stored = self.dashboards.pop(uid)
-                title = stored["dashboard"].get("title")
-                return 200, {
-                    "title": title,
-                    "message": f"Dashboard {title} deleted",
-                    "id": stored["dashboard"]["id"],
-                }
+            return self._dashboard(method, match.group(1), bool(match.group(2)))
         return 404, {"message": "Not found"}
+
+    def _dashboard(self, method: str, uid: str, versions: bool) -> tuple[int, Any]:
+        stored = self.dashboards.get(uid)
+        if stored is None:
+            return 404, NOT_FOUND
+        if versions and method == "GET":
+            return 200, {"continueToken": "", "versions": self.versions.get(uid, [])}
+        if method == "GET":
+            folder = self.folders.get(stored["folderUid"], {})
+            meta = {
+                "type": "db",
+                "slug": uid,
+                "folderUid": stored["folderUid"],
+                "folderTitle": folder.get("title", "General"),
+                "version": stored["dashboard"]["version"],
+                "updatedBy": stored["updatedBy"],
+                "provisioned": stored.get("provisioned", False),
+            }
+            return 200, {"dashboard": stored["dashboard"], "meta": meta}
+        if method == "DELETE":
+            if stored.get("provisioned"):
+                return 400, {"message": "Dashboard cannot be deleted because it was provisioned"}
+            self.writes += 1
+            del self.dashboards[uid]
+            title = stored["dashboard"].get("title")
+            return 200, {
+                "title": title,
+                "message": f"Dashboard {title} deleted",
+                "id": stored["dashboard"]["id"],
+            }
+        return 405, {"message": "Method not allowed"}
 
     def _search(self, query: dict) -> list[dict[str, Any]]:
         kind = (query.get("type") or [""])[0]
@@ -236,17 +195,18 @@ class GrafanaDouble:
         if kind in ("", "dash-db"):
             for uid, stored in sorted(self.dashboards.items()):
                 board = stored["dashboard"]
-                hit = {
-                    "id": board["id"],
-                    "uid": uid,
-                    "title": board.get("title", ""),
-                    "type": "dash-db",
-                    "url": f"/d/{uid}",
-                    "tags": board.get("tags", []),
-                    "folderUid": stored["folderUid"],
-                    "folderTitle": self.folders.get(stored["folderUid"], {}).get("title", "General"),
-                }
-                hits.append(hit)
+                hits.append(
+                    {
+                        "id": board["id"],
+                        "uid": uid,
+                        "title": board.get("title", ""),
+                        "type": "dash-db",
+                        "url": f"/d/{uid}",
+                        "tags": board.get("tags", []),
+                        "folderUid": stored["folderUid"],
+                        "folderTitle": self.folders.get(stored["folderUid"], {}).get("title", "General"),
+                    }
+                )
         tags = query.get("tag", [])
         hits = [h for h in hits if all(t in h.get("tags", []) for t in tags)]
         for key, field in (("folderUIDs", "folderUid"), ("dashboardUIDs", "uid")):
@@ -277,10 +237,10 @@ class GrafanaDouble:
         self.folders[uid] = folder
         return 200, folder
 
-    def _save(self, payload: dict[str, Any], user: str) -> tuple[int, Any]:
+    def _refusal(self, payload: dict[str, Any]) -> tuple[int, Any] | None:
+        """Why Grafana would refuse this save, or None."""
         board = payload.get("dashboard") or {}
-        uid = board.get("uid") or ""
-        folder = payload.get("folderUid") or ""
+        uid, folder = board.get("uid") or "", payload.get("folderUid") or ""
         if not str(board.get("title") or "").strip():
             return 400, {"message": "Dashboard title cannot be empty", "status": "empty-name"}
         if len(uid) > 40:
@@ -290,20 +250,34 @@ class GrafanaDouble:
         if folder and folder not in self.folders:
             return 400, {"message": "folder not found", "status": "not-found"}
         stored = self.dashboards.get(uid)
-        if stored and not payload.get("overwrite"):
-            posted = board.get("version")
-            if posted is None or board.get("id") is None and posted is None:
-                return 412, {
-                    "message": "A dashboard with the same uid already exists",
-                    "status": "name-exists",
-                }
-            if posted != stored["dashboard"]["version"]:
-                return 412, {
-                    "message": "The dashboard has been changed by someone else",
-                    "status": "version-mismatch",
-                }
+        if stored and stored.get("provisioned"):
+            return 400, {"message": "Cannot save provisioned dashboard"}
+        if payload.get("overwrite"):
+            return None
+        if stored and (board.get("version") or 0) != stored["dashboard"]["version"]:
+            return 412, {
+                "message": "The dashboard has been changed by someone else",
+                "status": "version-mismatch",
+            }
+        same_name = any(
+            other != uid and s["folderUid"] == folder and s["dashboard"].get("title") == board["title"]
+            for other, s in self.dashboards.items()
+        )
+        if same_name:
+            return 412, {
+                "message": "A dashboard with the same name in the folder already exists",
+                "status": "name-exists",
+            }
+        return None
+
+    def _save(self, payload: dict[str, Any], user: str) -> tuple[int, Any]:
+        refused = self._refusal(payload)
+        if refused:
+            return refused
+        board = payload["dashboard"]
         self.writes += 1
-        saved = self._store(board, folder, user, str(payload.get("message") or ""))
+        saved = self._store(board, payload.get("folderUid") or "", user, str(payload.get("message") or ""))
+        uid = board["uid"]
         return 200, {
             "id": saved["id"],
             "uid": uid,

@@ -87,9 +87,10 @@ def start_prometheus(
     rule_files_dir: Path | None = None,
     scrape_interval: str = "1s",
     alertmanager: str | None = None,
+    lifecycle: bool = True,
 ) -> Server:
-    """Prometheus with ``--web.enable-lifecycle``, scraping ``scrape_targets`` (job ``test``) and
-    loading ``rule_files_dir/*.yml``."""
+    """Prometheus with ``--web.enable-lifecycle`` (unless ``lifecycle`` is False), scraping
+    ``scrape_targets`` (job ``test``) and loading ``rule_files_dir/*.yml``."""
     port = free_port()
     rules = rule_files_dir or folder / "rules"
     rules.mkdir(parents=True, exist_ok=True)
@@ -105,7 +106,7 @@ def start_prometheus(
         f"--config.file={folder / 'prometheus.yml'}",
         f"--storage.tsdb.path={folder / 'data'}",
         f"--web.listen-address=127.0.0.1:{port}",
-        "--web.enable-lifecycle",
+        *(["--web.enable-lifecycle"] if lifecycle else []),
     ]
     return _launch("prometheus", ("prometheus",), folder, args, port)
 

@@ -115,16 +115,12 @@ def dashboard(
 
 
 def _from_grafana(root: Path, uid: str, context_name: str | None) -> dict:
-    from grafana_client.client import GrafanaException
-
+    from toolkit.clients import connect
+    from toolkit.clients.transport import Transport
     from toolkit.contexts import resolve_context
     from toolkit.importer.dashboards import read_dashboard
     from toolkit.settings import load_settings
-    from toolkit.sync.http import Transport, describe, grafana_client
 
     context = resolve_context(load_settings(root), context_name)
-    try:
-        answer = grafana_client(context, Transport()).dashboard.get_dashboard(uid)
-    except GrafanaException as error:
-        raise ToolkitError(f"Grafana at {context.grafana_url}: {describe(error, context)}") from None
+    answer = connect.grafana(context, Transport()).dashboard(uid)
     return read_dashboard(json.dumps(answer), f"{context.grafana_url}/d/{uid}")

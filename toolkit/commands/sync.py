@@ -1,18 +1,21 @@
-"""``toolkit sync``: publish the project to Grafana, Prometheus and Alertmanager."""
+"""``toolkit sync``: publish the project to Grafana, Prometheus (or a ruler) and Alertmanager."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import click
 
+from toolkit.clients.errors import redact
+from toolkit.clients.transport import InsecureTransportWarning, Transport
 from toolkit.commands.common import library_errors, project_root
-from toolkit.contexts import redact
-from toolkit.sync.grafana import CONFLICT, summarize
-from toolkit.sync.http import Transport
+from toolkit.sync.grafana import CONFLICT, CREATE, UNCHANGED
 from toolkit.sync.run import TARGETS, SyncOptions, SyncReport, run_sync
+
+PROGRESS_FROM = 10  # writes; fewer finish before a bar would help
 
 
 def _revision(root: Path) -> str:
@@ -22,22 +25,52 @@ def _revision(root: Path) -> str:
     return done.stdout.strip() or "unversioned"
 
 
-def _summary(report: SyncReport, dry_run: bool) -> list[str]:
-    rows = [f"{'target':<14}{'result'}"]
+def _plan_lines(report: SyncReport) -> list[str]:
+    lines = []
     if report.plan is not None:
-        counts = summarize(report.plan.actions)
-        planned = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "nothing"
-        failed = [o for o in report.outcomes if not o.ok]
-        applied = "" if dry_run else f"; {len(report.outcomes) - len(failed)} written, {len(failed)} failed"
-        rows.append(f"{'grafana':<14}{planned}{applied}")
-    for target, result in report.files.items():
-        verb = "to write" if dry_run else "written"
-        rows.append(
-            f"{target:<14}{len(result.written)} {verb}, {len(result.removed)} removed, {len(result.unchanged)} unchanged"
-        )
-    rows += [f"{target:<14}skipped: {why}" for target, why in report.skipped.items()]
-    rows += [f"{target:<14}FAILED" for target in report.failures]
-    return rows
+        for action in report.plan.actions:
+            if action.action == UNCHANGED:
+                continue
+            word = "refused" if action.action == CONFLICT else action.action
+            lines.append(f"  {word:<9}{action.uid}  {action.reason}".rstrip())
+            if action.action != CREATE:
+                lines += [f"             {line}" for line in action.detail]
+    for target, result in report.results.items():
+        lines += [f"  {'write':<9}{target} {name}" for name in result.written]
+        lines += [f"  {'remove':<9}{target} {name}" for name in result.removed]
+    return lines
+
+
+def _table(report: SyncReport) -> list[str]:
+    dry = report.dry_run
+    head = ("to write", "to remove") if dry else ("written", "removed")
+    lines = [f"{'target':<14}" + "".join(f"{h:>11}" for h in (*head, "unchanged", "refused", "failed"))]
+    for target, counts in report.counts().items():
+        lines.append(f"{target:<14}" + "".join(f"{n:>11}" for n in counts))
+    for target in TARGETS:
+        if target in report.skipped:
+            lines.append(f"{target:<14}skipped: {report.skipped[target]}")
+        elif target in report.failures and target not in report.counts():
+            lines.append(f"{target:<14}failed: see the error below")
+    return lines
+
+
+class _Progress:
+    """A progress bar on stderr, made once the number of writes is known, and only on a terminal."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None and total >= PROGRESS_FROM and sys.stderr.isatty():
+            self.bar = click.progressbar(length=total, label="Grafana", file=sys.stderr)
+        if self.bar is not None:
+            self.bar.update(done - self.bar.pos)
+
+    def finish(self) -> None:
+        """End the bar's line."""
+        if self.bar is not None:
+            self.bar.render_finish()
 
 
 @click.command("sync")
@@ -45,13 +78,13 @@ def _summary(report: SyncReport, dry_run: bool) -> list[str]:
     "--context",
     "context_name",
     metavar="NAME",
-    help="Target context from toolkit.yaml (env GRAFANA_URL etc. override it).",
+    help="Target context from toolkit.yaml (GRAFANA_URL etc. override it).",
 )
 @click.option("--dry-run", is_flag=True, help="Show the plan; change nothing.")
 @click.option(
     "--prune",
     is_flag=True,
-    help="Delete what toolkit published before and the code no longer has (only ours).",
+    help="Also delete what toolkit published before and the code no longer has (only ours).",
 )
 @click.option(
     "--force", is_flag=True, help="Overwrite dashboards edited outside the toolkit, or not managed by it."
@@ -65,7 +98,7 @@ def _summary(report: SyncReport, dry_run: bool) -> list[str]:
     type=click.Path(exists=True, dir_okay=False),
     help="CA bundle to verify the servers' TLS certificates.",
 )
-@click.option("--insecure", is_flag=True, help="Do not verify TLS certificates (prints a warning).")
+@click.option("--insecure", is_flag=True, help="Do not verify TLS certificates (warns).")
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -80,11 +113,13 @@ def command(
 ) -> None:
     """Publish dashboards, rule files and the Alertmanager config.
 
-    Dashboards are compared semantically; unchanged ones are not written. A
-    dashboard edited outside the toolkit since its last sync is refused (see
-    --force). Rule files and the Alertmanager config are checked with promtool
-    and amtool, written atomically, reloaded, verified, and restored on failure.
-    Exit 0 when everything is applied, 1 on any failure, 2 for usage errors.
+    Dashboards are compared by meaning with what Grafana serves; unchanged ones
+    are not written. A dashboard edited outside the toolkit since its last sync
+    is refused, with the difference, unless --force. Rule files and the
+    Alertmanager config are checked with promtool and amtool, written
+    atomically, reloaded, verified, and restored if that fails. Exit 0 when
+    everything is applied, 1 on any failure (listing what was and was not
+    applied), 2 for usage errors.
 
     \b
     Example:
@@ -95,43 +130,51 @@ def command(
     from toolkit.contexts import resolve_context
     from toolkit.project import load_project
 
+    if ca_cert and insecure:
+        raise click.UsageError("--ca-cert and --insecure contradict each other: give one")
     root = project_root(ctx)
     with library_errors():
         project = load_project(root)
         context = resolve_context(project.settings, context_name)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", InsecureTransportWarning)
+        transport = Transport(ca_cert=ca_cert, insecure=insecure, workers=workers)
+    for warning in caught:
+        click.echo(f"warning: {warning.message}", err=True)
+    folder_uid, folder_title = project.settings.folder
     options = SyncOptions(
+        project=project.settings.platform,
         dry_run=dry_run,
         prune=prune,
         force=force,
         only=only,
         revision=_revision(root),
-        transport=Transport(ca_cert=ca_cert, insecure=insecure, workers=workers),
+        transport=transport,
+        folder_titles={folder_uid: folder_title},
     )
-    bar = None
-    if sys.stderr.isatty() and not dry_run and len(project.bundle.dashboards) > 10:
-        bar = click.progressbar(length=len(project.bundle.dashboards), label="dashboards", file=sys.stderr)
-    with library_errors():
-        report = run_sync(
-            project.bundle, context, options, progress=(lambda _: bar.update(1)) if bar else None
-        )
-    if bar:
-        bar.render_finish()
-    show = lambda text: click.echo(redact(text, context.secrets))  # noqa: E731
-    if report.plan is not None:
-        for action in report.plan.actions:
-            if action.action != "unchanged":
-                show(f"{action.action:<10}{action.uid}  {action.reason}".rstrip())
-                for line in action.detail if action.action == CONFLICT or dry_run else ():
-                    show(f"            {line}")
-    for outcome in report.outcomes:
-        if not outcome.ok:
-            show(f"failed    {outcome.action.uid}: {outcome.message}")
-    for line in _summary(report, dry_run):
+    progress = _Progress()
+    report = run_sync(project.bundle, context, options, progress)
+    progress.finish()
+
+    def show(text: str) -> None:
+        click.echo(redact(text, context.secrets))
+
+    plan = _plan_lines(report)
+    if plan:
+        show("plan (dry run, nothing changed):" if dry_run else "changes:")
+        for line in plan:
+            show(line)
+    for line in _table(report):
         show(line)
+    if report.ok:
+        return
     for target, message in report.failures.items():
         show(f"error: {target}: {message}")
-    if not report.ok:
-        not_applied = [o.action.uid for o in report.outcomes if not o.ok]
-        if not_applied:
-            show(f"not applied: {', '.join(not_applied)}")
-        ctx.exit(1)
+    show("not applied:")
+    for line in report.not_applied():
+        show(f"  {line}")
+    applied = report.applied()
+    show("applied:" if applied else "applied: nothing")
+    for line in applied:
+        show(f"  {line}")
+    ctx.exit(1)

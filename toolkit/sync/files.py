@@ -1,39 +1,42 @@
 """Rule files to Prometheus and the config to Alertmanager: validate, write atomically, reload, verify,
-and restore the previous files when the reload fails."""
+and restore the previous files when the reload or the verification fails.
+
+Files equal to the wanted ones are not written; when none changes, the server is still checked, and
+reloaded only if it does not serve them yet (say, after ``toolkit build`` wrote them for a server that
+reads ``build/`` directly).
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
-import niquests
 import yaml
 
 from toolkit.build import MARKER
-from toolkit.contexts import Context, redact
+from toolkit.clients.alertmanager import Alertmanager
+from toolkit.clients.errors import ClientError
+from toolkit.clients.http import HttpClient
+from toolkit.clients.prometheus import Prometheus
 from toolkit.promtools import ToolFailedError, check_alertmanager_config, check_rules
 from toolkit.sources.live import trim_to
-from toolkit.sync.http import SyncError
-
-
-@dataclass(frozen=True)
-class FilesResult:
-    """What a file target sync wrote and removed (names relative to its folder)."""
-
-    written: tuple[str, ...]
-    removed: tuple[str, ...]
-    unchanged: tuple[str, ...]
+from toolkit.sync.results import SyncError, TargetResult
 
 
 def _atomic_write(path: Path, content: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "wb") as out:
-        out.write(content)
-    os.replace(temporary, path)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def _ours(path: Path) -> bool:
@@ -43,42 +46,34 @@ def _ours(path: Path) -> bool:
         return False
 
 
-def _reload(http: niquests.Session, url: str, what: str, context: Context) -> None:
-    try:
-        answer = http.post(f"{url.rstrip('/')}/-/reload", timeout=30)
-    except niquests.exceptions.RequestException as error:
-        raise SyncError(redact(f"{what} reload failed: {error}", context.secrets)) from None
-    if answer.status_code == 403 and "lifecycle" in (answer.text or "").lower():
-        raise SyncError(
-            f"{what} refused the reload (Lifecycle API is not enabled): start it with --web.enable-lifecycle"
-        )
-    if answer.status_code != 200:
-        raise SyncError(f"{what} reload failed ({answer.status_code}): {(answer.text or '').strip()}")
-
-
-def _swap(
-    folder: Path, wanted: Mapping[str, bytes], prune: bool
-) -> tuple[dict[str, bytes | None], FilesResult]:
-    """Write ``wanted`` into ``folder``; return the previous contents (None: absent) to restore."""
-    previous: dict[str, bytes | None] = {}
+def plan_files(folder: Path, wanted: Mapping[str, bytes], prune: bool) -> TargetResult:
+    """Which of ``wanted`` differ from the files in ``folder``, and (with ``prune``) which of our files
+    there the code no longer produces."""
     written, unchanged = [], []
     for name, content in sorted(wanted.items()):
         path = folder / name
-        old = path.read_bytes() if path.exists() else None
-        if old == content:
-            unchanged.append(name)
-            continue
-        previous[name] = old
-        _atomic_write(path, content)
-        written.append(name)
-    removed = []
-    if prune:
-        for path in sorted(folder.glob("*.yml")):
-            if path.name not in wanted and _ours(path):
-                previous[path.name] = path.read_bytes()
-                path.unlink()
-                removed.append(path.name)
-    return previous, FilesResult(tuple(written), tuple(removed), tuple(unchanged))
+        (unchanged if path.is_file() and path.read_bytes() == content else written).append(name)
+    removed = (
+        [p.name for p in sorted(folder.glob("*.yml")) if p.name not in wanted and _ours(p)] if prune else []
+    )
+    return TargetResult(tuple(written), tuple(removed), tuple(unchanged))
+
+
+def _swap(folder: Path, wanted: Mapping[str, bytes], plan: TargetResult) -> dict[str, bytes | None]:
+    """Carry out ``plan``; return the previous contents (None: absent) to restore."""
+    previous: dict[str, bytes | None] = {}
+    try:
+        for name in plan.written:
+            path = folder / name
+            previous[name] = path.read_bytes() if path.exists() else None
+            _atomic_write(path, wanted[name])
+        for name in plan.removed:
+            previous[name] = (folder / name).read_bytes()
+            (folder / name).unlink()
+    except OSError as error:
+        _restore(folder, previous)
+        raise SyncError(f"cannot write into {folder}: {error}; the previous files were restored") from None
+    return previous
 
 
 def _restore(folder: Path, previous: Mapping[str, bytes | None]) -> None:
@@ -90,97 +85,101 @@ def _restore(folder: Path, previous: Mapping[str, bytes | None]) -> None:
             _atomic_write(path, content)
 
 
-def _publish(
+def _reload_and_verify(server: HttpClient, verify: Callable[[], str]) -> str:
+    """Reload, then the verification's problem ('' when none)."""
+    try:
+        server.reload()
+        return verify()
+    except ClientError as error:
+        return str(error)
+
+
+def publish(
+    server: HttpClient,
     folder: Path,
     wanted: Mapping[str, bytes],
-    *,
-    prune: bool,
-    reload: Callable[[], None],
     verify: Callable[[], str],
-) -> FilesResult:
-    previous, result = _swap(folder, wanted, prune)
-    if not previous:
-        return result
-    try:
-        reload()
-        problem = verify()
-    except SyncError as error:
-        problem = str(error)
+    *,
+    prune: bool = False,
+    dry_run: bool = False,
+) -> TargetResult:
+    """Write ``wanted`` into ``folder`` for ``server``, reload it and ``verify`` (which returns a problem,
+    or ''); on a problem restore the previous files, reload again, and raise :class:`SyncError`."""
+    plan = plan_files(folder, wanted, prune)
+    if dry_run:
+        return plan
+    if not plan.written and not plan.removed:
+        try:
+            if not verify():
+                return plan
+        except ClientError as error:
+            raise SyncError(str(error)) from None
+        problem = _reload_and_verify(server, verify)
+        if problem:
+            raise SyncError(f"{problem} (the files in {folder} were already up to date)")
+        return plan
+    previous = _swap(folder, wanted, plan)
+    problem = _reload_and_verify(server, verify)
     if problem:
         _restore(folder, previous)
-        try:
-            reload()
-        except SyncError as again:
-            problem += f"; reloading the restored files failed too: {again}"
-        raise SyncError(f"{problem}; the previous files were restored")
-    return result
+        again = _reload_and_verify(server, lambda: "")
+        also = f"; reloading the restored files failed too: {again}" if again else ""
+        raise SyncError(f"{problem}; the previous files were restored and reloaded{also}")
+    return plan
 
 
-def sync_prometheus_rules(
-    http: niquests.Session,
-    context: Context,
-    rules_dir: Path,
-    files: Mapping[str, bytes],
-    groups: Mapping[str, int],
-    *,
-    prune: bool,
-) -> FilesResult:
-    """Validate with promtool, write into ``rules_dir``, reload, and check ``/api/v1/rules`` shows ``groups``
-    (name -> rule count); restore the old files if the reload or the check fails."""
+def _staged_check(files: Mapping[str, bytes], check: Callable[[list[Path]], None], what: str) -> None:
+    """Run ``check`` on copies of ``files`` in a temporary folder; a failure means nothing is written."""
     with tempfile.TemporaryDirectory(prefix="toolkit-sync-") as tmp:
         staged = []
-        for name, content in files.items():
+        for name, content in sorted(files.items()):
             (Path(tmp) / name).write_bytes(content)
             staged.append(Path(tmp) / name)
         try:
-            check_rules(staged)
+            check(staged)
         except ToolFailedError as error:
-            raise SyncError(f"rules rejected by promtool, nothing written: {error}") from None
-    url = context.prometheus_url.rstrip("/")
+            raise SyncError(f"{what}, nothing was written: {error}") from None
+
+
+def sync_prometheus_rules(
+    prometheus: Prometheus,
+    rules_dir: Path,
+    files: Mapping[str, bytes],
+    groups: Mapping[str, list[str]],
+    *,
+    prune: bool,
+    dry_run: bool,
+) -> TargetResult:
+    """Validate ``files`` with promtool, write them into ``rules_dir``, reload Prometheus and check that
+    ``/api/v1/rules`` serves ``groups`` (group name -> rule names, in order)."""
+    _staged_check(files, check_rules, "promtool check rules rejected the rule files")
 
     def verify() -> str:
-        runtime = http.get(f"{url}/api/v1/status/runtimeinfo", timeout=30).json()["data"]
-        if runtime.get("reloadConfigSuccess") is False:
-            return "Prometheus reports reloadConfigSuccess: false (see its log)"
-        loaded = {
-            g["name"]: len(g["rules"])
-            for g in http.get(f"{url}/api/v1/rules", timeout=30).json()["data"]["groups"]
-        }
-        missing = [
-            f"{name} ({count} rules)" for name, count in sorted(groups.items()) if loaded.get(name) != count
-        ]
-        return f"Prometheus did not load: {', '.join(missing)}" if missing else ""
+        if prometheus.runtime_info().get("reloadConfigSuccess") is False:
+            return f"{prometheus.name}: the reload failed (reloadConfigSuccess: false; see its log)"
+        loaded = {g["name"]: [r["name"] for r in g.get("rules", [])] for g in prometheus.rule_groups()}
+        missing = sorted(name for name, rules in groups.items() if loaded.get(name) != rules)
+        return f"{prometheus.name} did not load the groups {', '.join(missing)}" if missing else ""
 
-    return _publish(
-        rules_dir, files, prune=prune, reload=lambda: _reload(http, url, "Prometheus", context), verify=verify
-    )
+    return publish(prometheus, rules_dir, files, verify, prune=prune, dry_run=dry_run)
 
 
 def sync_alertmanager(
-    http: niquests.Session, context: Context, config_file: Path, content: bytes
-) -> FilesResult:
-    """Validate with amtool, write ``config_file``, reload, and check ``/api/v2/status`` runs it; restore on failure."""
-    with tempfile.TemporaryDirectory(prefix="toolkit-sync-") as tmp:
-        staged = Path(tmp) / "alertmanager.yml"
-        staged.write_bytes(content)
-        try:
-            check_alertmanager_config(staged)
-        except ToolFailedError as error:
-            raise SyncError(f"Alertmanager config rejected by amtool, nothing written: {error}") from None
-    url = context.alertmanager_url.rstrip("/")
+    alertmanager: Alertmanager, config_file: Path, content: bytes, *, dry_run: bool
+) -> TargetResult:
+    """Validate ``content`` with amtool, write it to ``config_file``, reload Alertmanager and check that
+    ``/api/v2/status`` runs it."""
+    _staged_check(
+        {config_file.name: content},
+        lambda paths: check_alertmanager_config(paths[0]),
+        "amtool check-config rejected the Alertmanager config",
+    )
     wanted = yaml.safe_load(content)
 
     def verify() -> str:
-        original = http.get(f"{url}/api/v2/status", timeout=30).json().get("config", {}).get("original", "")
-        running = yaml.safe_load(original) if original else {}
+        running = alertmanager.running_config() or {}
         return (
-            "" if trim_to(running, wanted) == wanted else "Alertmanager is not running the new configuration"
+            "" if trim_to(running, wanted) == wanted else f"{alertmanager.name} does not run the new config"
         )
 
-    return _publish(
-        config_file.parent,
-        {config_file.name: content},
-        prune=False,
-        reload=lambda: _reload(http, url, "Alertmanager", context),
-        verify=verify,
-    )
+    return publish(alertmanager, config_file.parent, {config_file.name: content}, verify, dry_run=dry_run)

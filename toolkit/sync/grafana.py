@@ -1,9 +1,11 @@
 """Dashboards to Grafana: plan by semantic comparison, protect hand edits, lock by version, prune ours only.
 
-Every dashboard the toolkit writes carries the ``managed-by:toolkit`` tag and a version message
-``toolkit sync <revision> sha256:<hash of the content>``. Before an update, the newest version of the
-live dashboard must be ours and its content must still hash to what we wrote; otherwise someone
-edited it outside the toolkit and the sync refuses (unless ``force``).
+Every dashboard the toolkit writes carries the ``managed-by:toolkit`` tag and the version message
+``toolkit sync <project>@<revision> sha256:<hash of the content>``. Before an update or a delete, the
+newest version of the live dashboard must be this project's and its content must still hash to what we
+wrote; otherwise someone edited it outside the toolkit and the sync refuses it (unless ``force``).
+Updates carry the version read by the plan, so a save in between is refused by Grafana (412) instead of
+overwritten. Prune deletes only dashboards this project wrote.
 """
 
 from __future__ import annotations
@@ -11,20 +13,22 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit.bundle import Bundle, DashboardEntry
-from toolkit.contexts import Context
+from toolkit.clients.errors import ClientError
+from toolkit.clients.grafana import Grafana
 from toolkit.diff.dashboards import dashboard_changes
 from toolkit.grafana_json import normalize_dashboard
-from toolkit.sources.live import MARKER_TAG
-from toolkit.sync.http import SyncError, Transport, describe, grafana_client
+from toolkit.sources.live import MARKER_TAG, dashboard_entry
+from toolkit.sync.results import SyncError
 
-MESSAGE = re.compile(r"^toolkit sync (\S+) sha256:([0-9a-f]{64})$")
+MESSAGE = re.compile(r"^toolkit sync (?P<project>[^@\s]+)@(?P<revision>\S+) sha256:(?P<hash>[0-9a-f]{64})$")
 CREATE, UPDATE, UNCHANGED, DELETE, CONFLICT = "create", "update", "unchanged", "delete", "conflict"
+WRITES = (CREATE, UPDATE, DELETE)
 
 
 def content_hash(board: dict[str, Any]) -> str:
@@ -36,7 +40,7 @@ def content_hash(board: dict[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class DashboardAction:
-    """What the sync does to one dashboard, and why; ``detail`` holds a semantic difference."""
+    """What the sync does to one dashboard, and why; ``detail`` is the semantic difference, live -> wanted."""
 
     uid: str
     title: str
@@ -57,112 +61,145 @@ class Outcome:
     message: str = ""
 
 
-def _live_index(api) -> dict[str, dict[str, Any]]:
-    hits, page = [], 1
-    while True:
-        batch = api.search.search_dashboards(type_="dash-db", limit=1000, page=page)
-        hits += batch
-        if len(batch) < 1000:
-            return {hit["uid"]: hit for hit in hits}
-        page += 1
-
-
-def _versions(api, uid: str) -> list[dict[str, Any]]:
-    answer = api.dashboard_versions.get_dashboard_versions_by_uid(uid)
-    return answer.get("versions", []) if isinstance(answer, dict) else list(answer)
-
-
-def _edited_outside(api, uid: str, live: dict[str, Any]) -> str:
-    """Why the live dashboard counts as edited outside the toolkit ('' when it does not)."""
-    versions = _versions(api, uid)
-    newest = versions[0] if versions else {}
-    written = MESSAGE.match(str(newest.get("message") or ""))
-    if not written:
-        who = newest.get("createdBy") or "someone"
-        return f"version {newest.get('version', '?')} was saved by {who} outside the toolkit"
-    if written.group(2) != content_hash(live):
-        return "its content no longer matches what toolkit sync wrote"
-    return ""
-
-
-def _semantic(live: dict[str, Any], wanted: DashboardEntry) -> tuple[str, ...]:
-    old = Bundle(dashboards=(DashboardEntry(wanted.uid, normalize_dashboard(live), wanted.source),))
-    new = Bundle(dashboards=(DashboardEntry(wanted.uid, wanted.data, wanted.source),))
-    return tuple(f"{c.kind} {c.text}" for c in dashboard_changes(old, new))
-
-
-def _plan_one(api, entry: DashboardEntry, hit: dict[str, Any] | None, force: bool) -> DashboardAction:
-    title = entry.data.get("title", "")
-    if hit is None:
-        return DashboardAction(entry.uid, title, CREATE, entry.folder, data=entry.data)
-    answer = api.dashboard.get_dashboard(entry.uid)
-    live, meta = answer["dashboard"], answer.get("meta") or {}
-    version = live.get("version")
-    same_content = content_hash(live) == content_hash(entry.data)
-    if same_content and meta.get("folderUid", "") == entry.folder and MARKER_TAG in (live.get("tags") or []):
-        return DashboardAction(entry.uid, title, UNCHANGED, entry.folder, live_version=version)
-    if MARKER_TAG not in (live.get("tags") or []) and not force:
-        return DashboardAction(
-            entry.uid,
-            title,
-            CONFLICT,
-            entry.folder,
-            "exists in Grafana but is not managed by toolkit: --force takes it over",
-            version,
-        )
-    why = "" if force or MARKER_TAG not in (live.get("tags") or []) else _edited_outside(api, entry.uid, live)
-    if why:
-        return DashboardAction(
-            entry.uid,
-            title,
-            CONFLICT,
-            entry.folder,
-            f"edited outside the toolkit: {why}; --force overwrites it",
-            version,
-            detail=_semantic(live, entry),
-        )
-    return DashboardAction(
-        entry.uid,
-        title,
-        UPDATE,
-        entry.folder,
-        live_version=version,
-        data=entry.data,
-        detail=_semantic(live, entry),
-    )
-
-
 @dataclass(frozen=True)
 class GrafanaPlan:
-    """Every dashboard's action, and the folders to create."""
+    """Every dashboard's action, and the folders (uids) to create first."""
 
     actions: tuple[DashboardAction, ...]
     folders: tuple[str, ...]
 
+    def counts(self) -> dict[str, int]:
+        """How many actions of each kind, by kind."""
+        counts: dict[str, int] = {}
+        for action in self.actions:
+            counts[action.action] = counts.get(action.action, 0) + 1
+        return dict(sorted(counts.items()))
 
-def plan_grafana(api, bundle: Bundle, *, prune: bool, force: bool, workers: int = 8) -> GrafanaPlan:
-    """Compare the bundle's dashboards with Grafana's (reads only; a pool of ``workers``)."""
-    live = _live_index(api)
-    wanted = {entry.uid: entry for entry in bundle.dashboards}
+
+def conflicts(actions: Iterable[DashboardAction]) -> list[DashboardAction]:
+    """The refused actions."""
+    return [a for a in actions if a.action == CONFLICT]
+
+
+def _ownership(grafana: Grafana, uid: str, project: str, live: dict[str, Any]) -> tuple[bool, str]:
+    """Whether ``project`` ever synced the dashboard, and why it counts as edited outside the toolkit
+    since ('' when it does not): the newest version must be the project's, with the content it wrote."""
+    versions = grafana.versions(uid)
+    written = [m for v in versions if (m := MESSAGE.match(str(v.get("message") or "")))]
+    mine = [m for m in written if m.group("project") == project]
+    newest = versions[0] if versions else {}
+    first = MESSAGE.match(str(newest.get("message") or ""))
+    if first and first.group("project") != project:
+        return bool(mine), f"toolkit project {first.group('project')} wrote its newest version"
+    if not first:
+        who = newest.get("createdBy") or "someone"
+        when = f" at {newest['created']}" if newest.get("created") else ""
+        said = f' ("{newest["message"]}")' if newest.get("message") else ""
+        return bool(mine), f"version {newest.get('version', '?')} was saved by {who}{when}{said}"
+    if first.group("hash") != content_hash(live):
+        return True, "its content no longer matches what toolkit sync wrote"
+    return True, ""
+
+
+def _semantic(grafana: Grafana, answer: dict[str, Any], wanted: DashboardEntry) -> tuple[str, ...]:
+    """The difference from the live dashboard to the wanted one, as ``toolkit diff`` words it."""
+    live = dashboard_entry(grafana, answer)
+    changes = dashboard_changes(Bundle(dashboards=(live,)), Bundle(dashboards=(wanted,)))
+    lines = []
+    for change in changes:
+        lines.append(f"{change.kind} {change.text}")
+        lines += [f"    {line}" for line in change.detail]
+    if not changes:
+        keys = sorted(k for k in set(live.data) | set(wanted.data) if live.data.get(k) != wanted.data.get(k))
+        lines.append(f"~ changed: {', '.join(keys)}" if keys else "~ folder or tags changed")
+    return tuple(lines)
+
+
+def _action(
+    entry: DashboardEntry, kind: str, version: int | None = None, reason: str = "", detail: Iterable[str] = ()
+) -> DashboardAction:
+    data = entry.data if kind in WRITES else None
+    title = entry.data.get("title", "")
+    return DashboardAction(entry.uid, title, kind, entry.folder, reason, version, data, tuple(detail))
+
+
+def _plan_one(
+    grafana: Grafana, entry: DashboardEntry, exists: bool, project: str, force: bool
+) -> DashboardAction:
+    if not exists:
+        return _action(entry, CREATE)
+    answer = grafana.dashboard(entry.uid)
+    live, meta = answer["dashboard"], answer.get("meta") or {}
+    version = live.get("version")
+    tagged = MARKER_TAG in (live.get("tags") or [])
+    same = content_hash(live) == content_hash(entry.data) and meta.get("folderUid", "") == entry.folder
+    if same and (tagged or meta.get("provisioned")):
+        return _action(entry, UNCHANGED, version, "" if tagged else "provisioned from files")
+    detail = _semantic(grafana, answer, entry)
+    if meta.get("provisioned"):
+        why = (
+            "Grafana provisions it from files and refuses API saves of it: change the provisioned file, "
+            "or remove it from provisioning to let toolkit sync manage it"
+        )
+        return _action(entry, CONFLICT, version, why, detail)
+    if force:
+        return _action(entry, UPDATE, version, "--force", detail)
+    if not tagged:
+        why = "exists in Grafana but is not managed by toolkit: --force takes it over"
+        return _action(entry, CONFLICT, version, why, detail)
+    _, edited = _ownership(grafana, entry.uid, project, live)
+    if edited:
+        return _action(
+            entry,
+            CONFLICT,
+            version,
+            f"changed since this project's last sync: {edited}; --force overwrites it",
+            detail,
+        )
+    return _action(entry, UPDATE, version, "", detail)
+
+
+def _plan_delete(grafana: Grafana, hit: dict[str, Any], project: str, force: bool) -> DashboardAction | None:
+    """A delete for a dashboard this project synced and the code dropped (None: not ours, left alone)."""
+    uid, title, folder = hit["uid"], hit.get("title", ""), hit.get("folderUid", "")
+    live = grafana.dashboard(uid)["dashboard"]
+    mine, edited = _ownership(grafana, uid, project, live)
+    if not mine:
+        return None
+    if edited and not force:
+        why = f"gone from the code, but changed since this project's last sync: {edited}; --force deletes it"
+        return DashboardAction(uid, title, CONFLICT, folder, why, live.get("version"))
+    return DashboardAction(uid, title, DELETE, folder, "gone from the code", live.get("version"))
+
+
+def plan_grafana(
+    grafana: Grafana, bundle: Bundle, *, project: str, prune: bool, force: bool, workers: int = 8
+) -> GrafanaPlan:
+    """Compare the bundle's dashboards with Grafana's (reads only, in a pool of ``workers``)."""
+    live = {hit["uid"]: hit for hit in grafana.dashboards()}
+    wanted = {entry.uid for entry in bundle.dashboards}
+    gone = [
+        h
+        for uid, h in sorted(live.items())
+        if prune and uid not in wanted and MARKER_TAG in (h.get("tags") or [])
+    ]
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        actions = list(pool.map(lambda e: _plan_one(api, e, live.get(e.uid), force), wanted.values()))
-    if prune:
-        actions += [
-            DashboardAction(uid, hit.get("title", ""), DELETE, hit.get("folderUid", ""), "gone from the code")
-            for uid, hit in sorted(live.items())
-            if uid not in wanted and MARKER_TAG in (hit.get("tags") or [])
-        ]
-    known = {folder["uid"] for folder in api.folder.get_all_folders()}
-    needed = sorted(
-        {a.folder for a in actions if a.action in (CREATE, UPDATE) and a.folder and a.folder not in known}
-    )
-    return GrafanaPlan(tuple(actions), tuple(needed))
+        actions = list(
+            pool.map(lambda e: _plan_one(grafana, e, e.uid in live, project, force), bundle.dashboards)
+        )
+        deletes = pool.map(lambda hit: _plan_delete(grafana, hit, project, force), gone)
+        actions += [action for action in deletes if action is not None]
+    known = grafana.folders()
+    needed = {
+        a.folder for a in actions if a.action in (CREATE, UPDATE) and a.folder and a.folder not in known
+    }
+    return GrafanaPlan(tuple(actions), tuple(sorted(needed)))
 
 
 def _payload(action: DashboardAction, message: str) -> dict[str, Any]:
     board = dict(action.data or {})
     board["tags"] = sorted({*(board.get("tags") or []), MARKER_TAG})
-    if action.action == UPDATE and action.live_version is not None:
+    if action.action == UPDATE:
         board["version"] = action.live_version
     return {
         "dashboard": board,
@@ -172,69 +209,64 @@ def _payload(action: DashboardAction, message: str) -> dict[str, Any]:
     }
 
 
-def _apply_one(api, action: DashboardAction, message: str, context: Context) -> Outcome:
-    from grafana_client.client import GrafanaException
+def _landed(grafana: Grafana, uid: str, message: str) -> bool:
+    """True when Grafana's newest version of ``uid`` is the save with ``message``: a retried request
+    whose first attempt was saved before its answer was lost."""
+    try:
+        versions = grafana.versions(uid)
+    except ClientError:
+        return False
+    return bool(versions) and versions[0].get("message") == message
 
+
+def _apply_one(grafana: Grafana, action: DashboardAction, message: str) -> Outcome:
     try:
         if action.action == DELETE:
-            api.dashboard.delete_dashboard(action.uid)
+            grafana.delete(action.uid)
         else:
-            api.dashboard.update_dashboard(_payload(action, message))
+            payload = _payload(action, message)
+            try:
+                grafana.save(payload)
+            except ClientError as error:
+                if error.status != 412 or not _landed(grafana, action.uid, payload["message"]):
+                    raise
         return Outcome(action, True)
-    except GrafanaException as error:
-        if getattr(error, "status_code", None) == 412:
+    except ClientError as error:
+        if action.action == DELETE and error.status == 404:
+            return Outcome(action, True, "was already gone")
+        if error.status == 412:
             return Outcome(
                 action,
                 False,
-                "changed in Grafana since the plan (version-mismatch): run toolkit sync again to re-plan",
+                f"changed in Grafana since the plan ({error.reason or 'version-mismatch'}): "
+                "nothing was overwritten; run toolkit sync again to re-plan",
             )
-        return Outcome(action, False, describe(error, context))
+        return Outcome(action, False, str(error))
 
 
 def apply_grafana(
-    api,
+    grafana: Grafana,
     plan: GrafanaPlan,
     *,
+    project: str,
     revision: str,
-    context: Context,
+    folder_titles: Mapping[str, str] | None = None,
     workers: int = 8,
     progress: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Create missing folders, then write and delete dashboards in a pool; nothing for unchanged ones."""
-    from grafana_client.client import GrafanaException
-
-    for folder in plan.folders:
+    """Create the missing folders, then write and delete dashboards in a pool; unchanged ones are not
+    written. A folder that cannot be created stops the sync before any dashboard is written."""
+    for uid in plan.folders:
         try:
-            api.folder.create_folder(folder, uid=folder)
-        except GrafanaException as error:
-            if getattr(error, "status_code", None) not in (409, 412):
-                raise SyncError(f"cannot create folder {folder}: {describe(error, context)}") from None
-    todo = [a for a in plan.actions if a.action in (CREATE, UPDATE, DELETE)]
-    message = f"toolkit sync {revision}"
+            grafana.create_folder(uid, (folder_titles or {}).get(uid, uid))
+        except ClientError as error:
+            raise SyncError(f"cannot create folder {uid}, no dashboard was written: {error}") from None
+    todo = [a for a in plan.actions if a.action in WRITES]
+    message = f"toolkit sync {project}@{revision}"
     outcomes = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for outcome in pool.map(lambda a: _apply_one(api, a, message, context), todo):
+        for outcome in pool.map(lambda a: _apply_one(grafana, a, message), todo):
             outcomes.append(outcome)
             if progress:
                 progress(outcome)
     return outcomes
-
-
-def connect(context: Context, transport: Transport):
-    """A checked Grafana client: the token is tried once, so a bad one fails before any plan."""
-    from grafana_client.client import GrafanaException
-
-    api = grafana_client(context, transport)
-    try:
-        api.search.search_dashboards(limit=1)
-    except GrafanaException as error:
-        raise SyncError(f"Grafana at {context.grafana_url}: {describe(error, context)}") from None
-    return api
-
-
-def summarize(actions: Iterable[DashboardAction]) -> dict[str, int]:
-    """Count of actions per kind."""
-    counts: dict[str, int] = {}
-    for action in actions:
-        counts[action.action] = counts.get(action.action, 0) + 1
-    return counts

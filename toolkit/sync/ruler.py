@@ -1,72 +1,43 @@
-"""Rule groups to a Mimir, Cortex or Loki ruler over its HTTP API: namespaces are the rule files' names,
-groups are written only when they differ, and ``prune`` deletes the groups of those namespaces that the
-code no longer has. The tenant goes in ``X-Scope-OrgID``."""
+"""Rule groups to a Mimir, Cortex or Loki ruler: namespaces are the rule files' names (without
+``.yml``), groups are written only when they differ, and ``prune`` deletes the groups of those
+namespaces that the code no longer has (other namespaces are never touched)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from urllib.parse import quote
-
-import niquests
-import yaml
+from typing import Any
 
 from toolkit.bundle import Bundle
-from toolkit.contexts import Context, redact
-from toolkit.sync.http import SyncError
+from toolkit.clients.errors import ClientError
+from toolkit.clients.ruler import Ruler
+from toolkit.sync.results import SyncError, TargetResult
+
+Key = tuple[str, str]
 
 
-@dataclass(frozen=True)
-class RulerResult:
-    """Groups written, deleted and unchanged, as ``namespace/group``."""
-
-    written: tuple[str, ...]
-    removed: tuple[str, ...]
-    unchanged: tuple[str, ...]
-
-
-def _call(http: niquests.Session, method: str, url: str, context: Context, **kwargs) -> niquests.Response:
-    headers = {"X-Scope-OrgID": context.ruler_tenant or "anonymous", **kwargs.pop("headers", {})}
+def _apply(ruler: Ruler, wanted: dict[Key, dict[str, Any]], written: list[Key], removed: list[Key]) -> None:
+    done: list[str] = []
     try:
-        answer = http.request(method, url, headers=headers, timeout=30, **kwargs)
-    except niquests.exceptions.RequestException as error:
-        raise SyncError(redact(f"ruler {method} {url}: {error}", context.secrets)) from None
-    if answer.status_code >= 400 and not (method == "GET" and answer.status_code == 404):
-        raise SyncError(f"ruler {method} {url}: {answer.status_code} {(answer.text or '').strip()}")
-    return answer
+        for namespace, name in written:
+            ruler.set_group(namespace, wanted[namespace, name])
+            done.append(f"{namespace}/{name}")
+        for namespace, name in removed:
+            ruler.delete_group(namespace, name)
+            done.append(f"deleted {namespace}/{name}")
+    except ClientError as error:
+        raise SyncError(f"{error}; applied before it: {', '.join(done) or 'nothing'}") from None
 
 
-def sync_ruler(
-    http: niquests.Session, context: Context, bundle: Bundle, *, prune: bool, dry_run: bool
-) -> RulerResult:
-    """Make the ruler hold the bundle's groups, namespace by rule file (without ``.yml``)."""
-    base = f"{context.ruler_url.rstrip('/')}{context.ruler_prefix}/config/v1/rules"
-    answer = _call(http, "GET", base, context)
-    live = yaml.safe_load(answer.text) if answer.status_code == 200 and answer.text else {}
-    live_groups = {(ns, g["name"]): g for ns, groups in (live or {}).items() for g in groups or []}
-    wanted = {(group.file.rsplit(".", 1)[0], group.name): group.to_data() for group in bundle.rule_groups}
-    written, unchanged, removed = [], [], []
-    for (namespace, name), data in sorted(wanted.items()):
-        if live_groups.get((namespace, name)) == data:
-            unchanged.append(f"{namespace}/{name}")
-            continue
-        if not dry_run:
-            body = yaml.safe_dump(data, sort_keys=False)
-            _call(
-                http,
-                "POST",
-                f"{base}/{quote(namespace, safe='')}",
-                context,
-                data=body,
-                headers={"Content-Type": "application/yaml"},
-            )
-        written.append(f"{namespace}/{name}")
-    if prune:
-        ours = {namespace for namespace, _ in wanted}
-        for namespace, name in sorted(live_groups):
-            if namespace in ours and (namespace, name) not in wanted:
-                if not dry_run:
-                    _call(
-                        http, "DELETE", f"{base}/{quote(namespace, safe='')}/{quote(name, safe='')}", context
-                    )
-                removed.append(f"{namespace}/{name}")
-    return RulerResult(tuple(written), tuple(removed), tuple(unchanged))
+def sync_ruler(ruler: Ruler, bundle: Bundle, *, prune: bool, dry_run: bool) -> TargetResult:
+    """Make the ruler hold the bundle's groups; a failed write stops there and says what was written."""
+    live = {(ns, g["name"]): g for ns, groups in ruler.rule_groups().items() for g in groups or []}
+    wanted = {(g.file.removesuffix(".yml"), g.name): g.to_data() for g in bundle.rule_groups}
+    written = sorted(key for key, data in wanted.items() if live.get(key) != data)
+    ours = {namespace for namespace, _ in wanted}
+    removed = sorted(key for key in live if prune and key[0] in ours and key not in wanted)
+    if not dry_run:
+        _apply(ruler, wanted, written, removed)
+    return TargetResult(
+        tuple(f"{ns}/{n}" for ns, n in written),
+        tuple(f"{ns}/{n}" for ns, n in removed),
+        tuple(f"{ns}/{n}" for ns, n in sorted(wanted) if (ns, n) not in written),
+    )

@@ -1,146 +1,223 @@
-"""One sync: plan and apply per target, and a report of what was and was not applied."""
+"""One sync: plan and apply per target, and a report of what was and was not applied.
+
+A failing target does not stop the others; each target is left consistent on its own (Grafana
+dashboard by dashboard, rule files and the Alertmanager config restored as a whole), so running the sync
+again converges.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.build import render
 from toolkit.bundle import Bundle
+from toolkit.clients import connect
+from toolkit.clients.errors import ClientError
+from toolkit.clients.transport import Transport
 from toolkit.contexts import Context
-from toolkit.sync.files import FilesResult, sync_alertmanager, sync_prometheus_rules
-from toolkit.sync.grafana import CONFLICT, GrafanaPlan, Outcome, apply_grafana, connect, plan_grafana
-from toolkit.sync.http import SyncError, Transport, session
-from toolkit.sync.ruler import RulerResult, sync_ruler
+from toolkit.sync.files import sync_alertmanager, sync_prometheus_rules
+from toolkit.sync.grafana import (
+    CREATE,
+    DELETE,
+    UNCHANGED,
+    UPDATE,
+    WRITES,
+    GrafanaPlan,
+    Outcome,
+    apply_grafana,
+    conflicts,
+    plan_grafana,
+)
+from toolkit.sync.results import SyncError, TargetResult
+from toolkit.sync.ruler import sync_ruler
 
 TARGETS = ("grafana", "prometheus", "ruler", "alertmanager")
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
 class SyncOptions:
-    """What to do: ``only`` limits the targets; ``dry_run`` plans without writing."""
+    """What to do: ``only`` limits the targets; ``dry_run`` plans without writing; ``project`` and
+    ``revision`` go into Grafana's version messages (a project owns, and prunes, only what it wrote);
+    ``folder_titles`` names the folders a sync creates."""
 
+    project: str = "toolkit"
     dry_run: bool = False
     prune: bool = False
     force: bool = False
     only: tuple[str, ...] = ()
     revision: str = "unknown"
     transport: Transport = field(default_factory=Transport)
+    folder_titles: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class SyncReport:
-    """Per target: the Grafana plan and outcomes, file results, and failures (target -> message)."""
+    """Per target: the Grafana plan and outcomes, the other targets' results, failures and skips
+    (target -> message)."""
 
+    dry_run: bool = False
     plan: GrafanaPlan | None = None
     outcomes: list[Outcome] = field(default_factory=list)
-    files: dict[str, FilesResult | RulerResult] = field(default_factory=dict)
+    results: dict[str, TargetResult] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        """True when nothing failed."""
+        """True when nothing failed or was refused."""
         return not self.failures and all(o.ok for o in self.outcomes)
+
+    def not_applied(self) -> list[str]:
+        """One line per change that was wanted and did not happen, with the reason."""
+        lines = []
+        if self.plan is not None:
+            done = {o.action.uid: o for o in self.outcomes}
+            for action in self.plan.actions:
+                outcome = done.get(action.uid)
+                if action.action in WRITES and not (outcome and outcome.ok):
+                    why = outcome.message if outcome else self.failures.get("grafana", "not attempted")
+                    lines.append(f"grafana: {action.action} {action.uid}: {why}")
+            lines += [f"grafana: {a.uid}: refused" for a in conflicts(self.plan.actions)]
+        lines += [f"{target}: {message}" for target, message in self.failures.items() if target != "grafana"]
+        return lines
+
+    def counts(self) -> dict[str, tuple[int, int, int, int, int]]:
+        """Per target that ran: written, removed, unchanged, refused and failed (planned, in a dry run)."""
+        rows = {}
+        if self.plan is not None:
+            planned = self.plan.counts()
+            if self.dry_run:
+                written, removed, failed = (
+                    planned.get(CREATE, 0) + planned.get(UPDATE, 0),
+                    planned.get(DELETE, 0),
+                    0,
+                )
+            else:
+                done = [o.action.action for o in self.outcomes if o.ok]
+                written, removed = len(done) - done.count(DELETE), done.count(DELETE)
+                failed = sum(planned.get(kind, 0) for kind in WRITES) - len(done)
+            refused = len(conflicts(self.plan.actions))
+            rows["grafana"] = (written, removed, planned.get(UNCHANGED, 0), refused, failed)
+        for target, result in self.results.items():
+            rows[target] = (len(result.written), len(result.removed), len(result.unchanged), 0, 0)
+        return rows
+
+    def applied(self) -> list[str]:
+        """One line per change made."""
+        lines = [f"grafana: {o.action.action} {o.action.uid}" for o in self.outcomes if o.ok]
+        for target, result in self.results.items():
+            lines += [f"{target}: wrote {name}" for name in result.written]
+            lines += [f"{target}: removed {name}" for name in result.removed]
+        return [] if self.dry_run else lines
 
 
 def _grafana(bundle: Bundle, context: Context, options: SyncOptions, report: SyncReport, progress) -> None:
-    api = connect(context, options.transport)
+    grafana = connect.grafana(context, options.transport)
+    grafana.check()
+    workers = options.transport.workers
     report.plan = plan_grafana(
-        api, bundle, prune=options.prune, force=options.force, workers=options.transport.workers
+        grafana, bundle, project=options.project, prune=options.prune, force=options.force, workers=workers
     )
-    conflicts = [a for a in report.plan.actions if a.action == CONFLICT]
-    if conflicts:
-        report.failures["grafana"] = f"{len(conflicts)} dashboard(s) refused: " + "; ".join(
-            f"{a.uid}: {a.reason}" for a in conflicts
+    refused = conflicts(report.plan.actions)
+    if refused:
+        report.failures["grafana"] = f"{len(refused)} dashboard(s) refused: " + ", ".join(
+            a.uid for a in refused
         )
-    if not options.dry_run:
-        report.outcomes = apply_grafana(
-            api,
-            report.plan,
-            revision=options.revision,
-            context=context,
-            workers=options.transport.workers,
-            progress=progress,
-        )
+    if options.dry_run:
+        return
+    total = sum(1 for a in report.plan.actions if a.action in WRITES)
+
+    def advance(outcome: Outcome) -> None:
+        report.outcomes.append(outcome)
+        if progress:
+            progress(len(report.outcomes), total)
+
+    apply_grafana(
+        grafana,
+        report.plan,
+        project=options.project,
+        revision=options.revision,
+        folder_titles=options.folder_titles,
+        workers=workers,
+        progress=advance,
+    )
 
 
-def _prometheus(bundle: Bundle, context: Context, options: SyncOptions, report: SyncReport) -> None:
+def _prometheus(bundle: Bundle, context: Context, options: SyncOptions) -> TargetResult:
     if not context.prometheus_rules_dir:
         raise SyncError(
-            f"context {context.name} has no prometheus.rules_dir (or PROMETHEUS_RULES_DIR): where Prometheus loads rule files"
+            f"context {context.name} has no prometheus.rules_dir (or PROMETHEUS_RULES_DIR): the folder "
+            "Prometheus loads rule files from (a Mimir, Cortex or Loki ruler is the ruler target)"
         )
     files = {
         path.removeprefix("prometheus/"): data
         for path, data in render(bundle).items()
         if path.startswith("prometheus/") and "/tests/" not in path
     }
-    groups = {group.name: len(group.rules) for group in bundle.rule_groups}
-    if options.dry_run:
-        folder = Path(context.prometheus_rules_dir)
-        changed = tuple(
-            n for n, d in sorted(files.items()) if not (folder / n).exists() or (folder / n).read_bytes() != d
-        )
-        report.files["prometheus"] = FilesResult(
-            changed, (), tuple(n for n in sorted(files) if n not in changed)
-        )
-        return
-    report.files["prometheus"] = sync_prometheus_rules(
-        session(options.transport),
-        context,
+    groups = {group.name: [rule.name for rule in group.rules] for group in bundle.rule_groups}
+    return sync_prometheus_rules(
+        connect.prometheus(context, options.transport),
         Path(context.prometheus_rules_dir),
         files,
         groups,
         prune=options.prune,
+        dry_run=options.dry_run,
     )
 
 
-def _alertmanager(bundle: Bundle, context: Context, options: SyncOptions, report: SyncReport) -> None:
+def _alertmanager(bundle: Bundle, context: Context, options: SyncOptions) -> TargetResult:
     if not context.alertmanager_config_file:
         raise SyncError(
-            f"context {context.name} has no alertmanager.config_file (or ALERTMANAGER_CONFIG_FILE)"
+            f"context {context.name} has no alertmanager.config_file (or ALERTMANAGER_CONFIG_FILE): "
+            "the file Alertmanager loads its config from"
         )
-    content = render(bundle)["alertmanager/alertmanager.yml"]
-    path = Path(context.alertmanager_config_file)
-    if options.dry_run:
-        same = path.exists() and path.read_bytes() == content
-        report.files["alertmanager"] = FilesResult(
-            () if same else (path.name,), (), (path.name,) if same else ()
-        )
-        return
-    report.files["alertmanager"] = sync_alertmanager(session(options.transport), context, path, content)
+    return sync_alertmanager(
+        connect.alertmanager(context, options.transport),
+        Path(context.alertmanager_config_file),
+        render(bundle)["alertmanager/alertmanager.yml"],
+        dry_run=options.dry_run,
+    )
 
 
-def run_sync(
-    bundle: Bundle, context: Context, options: SyncOptions, progress: Callable[[Outcome], None] | None = None
-) -> SyncReport:
-    """Sync every target the context names (or ``options.only``); a failing target does not stop the others."""
-    report = SyncReport()
+def _skip_reason(target: str, bundle: Bundle, context: Context, options: SyncOptions) -> str:
     named = {
         "grafana": context.grafana_url,
         "prometheus": context.prometheus_url,
         "ruler": context.ruler_url,
         "alertmanager": context.alertmanager_url,
     }
+    if target == "alertmanager" and bundle.alertmanager is None:
+        return "the project has no Alertmanager config"
+    return "" if named[target] or target in options.only else f"context {context.name} names none"
+
+
+def run_sync(
+    bundle: Bundle, context: Context, options: SyncOptions, progress: Progress | None = None
+) -> SyncReport:
+    """Sync every target the context names (or ``options.only``); ``progress(done, total)`` is called as
+    Grafana writes finish."""
+    report = SyncReport(dry_run=options.dry_run)
     for target in options.only or TARGETS:
-        if not named[target]:
-            report.skipped[target] = "not in the context"
-            continue
-        if target == "alertmanager" and bundle.alertmanager is None:
-            report.skipped[target] = "the project has no Alertmanager config"
+        why = _skip_reason(target, bundle, context, options)
+        if why:
+            report.skipped[target] = why
             continue
         try:
             if target == "grafana":
                 _grafana(bundle, context, options, report, progress)
             elif target == "prometheus":
-                _prometheus(bundle, context, options, report)
+                report.results[target] = _prometheus(bundle, context, options)
             elif target == "ruler":
-                report.files["ruler"] = sync_ruler(
-                    session(options.transport), context, bundle, prune=options.prune, dry_run=options.dry_run
+                ruler = connect.ruler(context, options.transport)
+                report.results[target] = sync_ruler(
+                    ruler, bundle, prune=options.prune, dry_run=options.dry_run
                 )
             else:
-                _alertmanager(bundle, context, options, report)
-        except SyncError as error:
-            report.failures[target] = str(error)
+                report.results[target] = _alertmanager(bundle, context, options)
+        except (SyncError, ClientError) as error:
+            earlier = report.failures.get(target)
+            report.failures[target] = f"{earlier}; {error}" if earlier else str(error)
     return report

@@ -1,0 +1,147 @@
+"""The ``toolkit sync`` command: plan and summary output, exit codes, what was and was not applied,
+secrets kept out of the output, TLS options and progress only on a terminal."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from click.testing import CliRunner
+
+from tests.doubles.grafana import GrafanaDouble
+from tests.sample_project import REPO
+from toolkit.cli import main
+from toolkit.commands.sync import _Progress
+from toolkit.project import load_project
+
+BUNDLE = load_project(REPO).bundle
+COUNT = len(BUNDLE.dashboards)
+
+
+def sync(double: GrafanaDouble, *args: str, **env: str):
+    environment = {"GRAFANA_URL": double.url, "GRAFANA_TOKEN": double.token, **env}
+    return CliRunner().invoke(
+        main, ["--project", str(REPO), "sync", "--only", "grafana", *args], env=environment
+    )
+
+
+def test_dry_run_prints_the_plan_and_the_summary_table(grafana_double) -> None:
+    result = sync(grafana_double, "--dry-run")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "plan (dry run, nothing changed):"
+    assert "  create   api" in lines
+    assert "target           to write  to remove  unchanged    refused     failed" in lines
+    assert f"grafana        {COUNT:>10}          0          0          0          0" in lines
+    assert grafana_double.writes == 0
+
+
+def test_sync_then_noop_then_a_refusal_lists_what_was_and_was_not_applied(grafana_double) -> None:
+    first = sync(grafana_double)
+    assert first.exit_code == 0, first.output
+    assert f"grafana        {COUNT:>10}          0          0          0          0" in first.output
+    second = sync(grafana_double)
+    assert second.exit_code == 0 and "changes:" not in second.output
+    assert f"grafana                 0          0 {COUNT:>10}          0          0" in second.output
+
+    grafana_double.edit_in_ui("cost", "Cost (Alice)")
+    refused = sync(grafana_double, "--prune")
+    assert refused.exit_code == 1, refused.output
+    out = refused.output
+    assert "  refused  cost  changed since this project's last sync: version 2 was saved by alice at " in out
+    assert '             ~ renamed from "Cost (Alice)" to "LLM cost"' in out
+    assert "error: grafana: 1 dashboard(s) refused: cost" in out
+    assert out.endswith("not applied:\n  grafana: cost: refused\napplied: nothing\n")
+    assert grafana_double.dashboards["cost"]["dashboard"]["title"] == "Cost (Alice)"
+
+    forced = sync(grafana_double, "--force")
+    assert forced.exit_code == 0, forced.output
+    assert "  update   cost  --force" in forced.output
+
+
+def test_a_failed_write_is_listed_with_its_cause(grafana_double) -> None:
+    grafana_double.fail_next(1, 400, "/api/dashboards/db", "Dashboard title cannot be empty")
+    result = sync(grafana_double, "--workers", "1")
+    assert result.exit_code == 1
+    assert (
+        f"not applied:\n  grafana: create agent: Grafana at {grafana_double.url}: save dashboard agent: "
+        "400 Dashboard title cannot be empty\napplied:\n  grafana: create api\n" in result.output
+    )
+    assert result.output.count("\n  grafana: create ") == COUNT
+
+
+def test_the_token_and_passwords_never_appear_in_output(grafana_double) -> None:
+    token = grafana_double.token
+    grafana_double.fail_next(1, 403, message=f"token {token} lacks dashboards:write")
+    result = sync(grafana_double)
+    assert result.exit_code == 1
+    assert token not in result.output and "token *** lacks dashboards:write" in result.output
+
+    wrong = sync(grafana_double, GRAFANA_TOKEN="wrong-" + token)
+    assert wrong.exit_code == 1 and "wrong-" not in wrong.output
+    assert f"error: grafana: Grafana at {grafana_double.url}: search: 401 Unauthorized" in wrong.output
+
+    user, password = grafana_double.user
+    in_url = grafana_double.url.replace("http://", f"http://{user}:{password}@")
+    grafana_double.fail_next(1, 403, message=f"{user}:{password} may not read")
+    basic = sync(grafana_double, GRAFANA_URL=in_url, GRAFANA_TOKEN="")
+    assert (
+        basic.exit_code == 1 and password not in basic.output and f"{user}:*** may not read" in basic.output
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--only", "grafana-x"], "Invalid value for '--only'"),
+        (
+            ["--insecure", "--ca-cert", str(REPO / "toolkit.yaml")],
+            "--ca-cert and --insecure contradict each other",
+        ),
+        (["--workers", "0"], "Invalid value for '--workers'"),
+    ],
+)
+def test_usage_errors_exit_2(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(main, ["--project", str(REPO), "sync", *args])
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_an_unknown_context_exits_1_naming_the_known_ones() -> None:
+    result = CliRunner().invoke(main, ["--project", str(REPO), "sync", "--context", "prod"])
+    assert result.exit_code == 1
+    assert (
+        result.output
+        == f"Error: {REPO / 'toolkit.yaml'}: no context 'prod' in toolkit.yaml: use one of local\n"
+    )
+
+
+def test_tls_is_verified_by_default_with_ca_cert_and_insecure_options(tls_files: tuple[str, str]) -> None:
+    cert, _ = tls_files
+    double = GrafanaDouble(tls=tls_files)
+    try:
+        refused = sync(double, "--dry-run")
+        assert refused.exit_code == 1 and "certificate verify failed" in refused.output
+        trusted = sync(double, "--dry-run", "--ca-cert", cert)
+        assert trusted.exit_code == 0, trusted.output
+        insecure = sync(double, "--dry-run", "--insecure")
+        assert insecure.exit_code == 0, insecure.output
+        assert insecure.stderr.startswith("warning: TLS certificates are not verified (--insecure)")
+    finally:
+        double.close()
+
+
+def test_progress_is_quiet_off_a_terminal_and_drawn_on_one(grafana_double, monkeypatch) -> None:
+    result = sync(grafana_double)
+    assert result.exit_code == 0 and result.stderr == ""
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    progress = _Progress()
+    for done in range(1, 21):
+        progress(done, 20)
+    progress.finish()
+    assert "Grafana" in terminal.getvalue() and "100%" in terminal.getvalue()

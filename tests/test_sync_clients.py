@@ -1,0 +1,167 @@
+"""The server clients (retries, typed errors, redaction, TLS options) and the contexts they are made from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from urllib3.exceptions import ConnectTimeoutError
+
+from tests.sample_project import REPO
+from tests.servers.processes import free_port
+from toolkit.clients import connect
+from toolkit.clients.errors import ClientError, RefusedError, ServerFailedError, UnreachableError
+from toolkit.clients.grafana import Grafana
+from toolkit.clients.prometheus import Prometheus
+from toolkit.clients.ruler import Ruler
+from toolkit.clients.transport import InsecureTransportWarning, Transport
+from toolkit.contexts import Context, resolve_context
+from toolkit.errors import SettingsError
+from toolkit.settings import parse_settings
+
+FAST = Transport(backoff=0.01, backoff_max=0.05)
+
+
+def test_retry_after_is_honoured_up_to_a_bound_and_backoff_is_bounded() -> None:
+    retry = Transport(retries=20, backoff=1, backoff_max=5, retry_after_max=30).retry()
+    assert retry.parse_retry_after("3") == 3
+    assert retry.parse_retry_after("3600") == 30
+    assert retry.respect_retry_after_header and retry.status_forcelist == {429, 500, 502, 503, 504}
+    for _ in range(10):
+        retry = retry.increment(method="GET", url="/", error=ConnectTimeoutError())
+    assert retry.get_backoff_time() == 5
+
+
+def test_5xx_are_retried_a_bounded_number_of_times_then_fail_typed(grafana_double) -> None:
+    grafana = Grafana(grafana_double.url, Transport(retries=2, backoff=0.01), grafana_double.token)
+    grafana_double.fail_next(3, 503)
+    before = grafana_double.requests
+    with pytest.raises(ServerFailedError) as failed:
+        grafana.dashboards()
+    assert failed.value.status == 503 and grafana_double.requests - before == 3
+    assert str(failed.value) == f"Grafana at {grafana_double.url}: search: 503 injected failure"
+
+
+def test_a_4xx_fails_at_once_with_the_servers_message(ruler_double) -> None:
+    ruler = Ruler(ruler_double.url, FAST, tenant="t")
+    ruler_double.fail_next(1, 422, message="group name too long")
+    before = ruler_double.requests
+    with pytest.raises(RefusedError) as refused:
+        ruler.set_group("ns", {"name": "g", "rules": []})
+    assert refused.value.status == 422 and ruler_double.requests - before == 1
+    assert str(refused.value) == (
+        f'ruler at {ruler_double.url}: POST /prometheus/config/v1/rules/ns: 422 {{"message": "group name too long"}}'
+    )
+
+
+def test_an_unreachable_server_is_a_typed_error_naming_it() -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    with pytest.raises(UnreachableError) as down:
+        Prometheus(url, Transport(retries=1, backoff=0.01)).rule_groups()
+    assert down.value.status is None and str(down.value).startswith(
+        f"Prometheus at {url}: GET /api/v1/rules: "
+    )
+    with pytest.raises(UnreachableError):
+        Grafana(url, Transport(retries=1, backoff=0.01), "token").check()
+
+
+def test_grafana_sends_the_organization_and_refuses_a_wrong_token(grafana_double) -> None:
+    Grafana(grafana_double.url, FAST, grafana_double.token, org=3).check()
+    assert grafana_double.last_request.headers["X-Grafana-Org-Id"] == "3"
+    with pytest.raises(RefusedError) as refused:
+        Grafana(grafana_double.url, FAST, "wrong").check()
+    assert refused.value.status == 401 and str(refused.value).endswith("search: 401 Unauthorized")
+
+
+def test_secrets_are_redacted_from_every_client_error(grafana_double) -> None:
+    grafana_double.fail_next(1, 400, message=f"bad token {grafana_double.token}")
+    grafana = Grafana(grafana_double.url, FAST, grafana_double.token, secrets=(grafana_double.token,))
+    with pytest.raises(RefusedError) as refused:
+        grafana.check()
+    assert grafana_double.token not in str(refused.value) and "bad token ***" in str(refused.value)
+
+
+def test_insecure_warns_and_turns_verification_off() -> None:
+    with pytest.warns(InsecureTransportWarning, match="TLS certificates are not verified"):
+        transport = Transport(insecure=True)
+    assert transport.verify is False and transport.session().verify is False
+    assert Transport(ca_cert="/etc/ca.pem").verify == "/etc/ca.pem" and Transport().verify is True
+
+
+CONTEXTS = """
+contexts:
+  local:
+    grafana: {url: "http://127.0.0.1:3000", org: 2, token_file: secrets/grafana-token}
+    prometheus: {url: "http://127.0.0.1:9090", rules_dir: build/prometheus}
+    alertmanager: {url: "http://127.0.0.1:9093", config_file: build/alertmanager/alertmanager.yml}
+  mimir:
+    ruler: {url: "https://user:ruler-secret@mimir.example", tenant: team-a}
+"""
+
+
+def settings(tmp_path: Path):
+    """The project's settings (checked by the schema) with the contexts above."""
+    text = (REPO / "toolkit.yaml").read_text().split("\ncontexts:")[0] + CONTEXTS
+    return parse_settings(text, tmp_path / "toolkit.yaml")
+
+
+def test_a_context_from_toolkit_yaml_with_paths_from_the_project_root(tmp_path: Path) -> None:
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "grafana-token").write_text("file-token\n")
+    context = resolve_context(settings(tmp_path), env={})
+    assert context == Context(
+        name="local",
+        grafana_url="http://127.0.0.1:3000",
+        grafana_org=2,
+        grafana_auth="file-token",
+        prometheus_url="http://127.0.0.1:9090",
+        prometheus_rules_dir=str(tmp_path / "build" / "prometheus"),
+        alertmanager_url="http://127.0.0.1:9093",
+        alertmanager_config_file=str(tmp_path / "build" / "alertmanager" / "alertmanager.yml"),
+    )
+    assert context.secrets == ("file-token",)
+
+
+def test_the_environment_overrides_the_context(tmp_path: Path) -> None:
+    env = {
+        "GRAFANA_URL": "https://grafana.example",
+        "GRAFANA_USER": "admin",
+        "GRAFANA_PASSWORD": "pw",
+        "PROMETHEUS_URL": "http://prom:9090",
+        "ALERTMANAGER_URL": "http://am:9093",
+    }
+    context = resolve_context(settings(tmp_path), "mimir", env)
+    assert (context.grafana_url, context.grafana_auth) == ("https://grafana.example", ("admin", "pw"))
+    assert (context.prometheus_url, context.alertmanager_url) == ("http://prom:9090", "http://am:9093")
+    assert context.ruler_tenant == "team-a" and context.secrets == ("pw", "ruler-secret")
+    assert resolve_context(settings(tmp_path), "mimir", {**env, "GRAFANA_TOKEN": "t"}).grafana_auth == "t"
+
+
+def test_context_errors_name_the_file_and_the_fix(tmp_path: Path) -> None:
+    with pytest.raises(
+        SettingsError, match=r"toolkit.yaml: no context 'prod' in toolkit.yaml: use one of local, mimir"
+    ):
+        resolve_context(settings(tmp_path), "prod", {})
+    with pytest.raises(
+        SettingsError, match="cannot read the Grafana token file .*grafana-token: No such file"
+    ):
+        resolve_context(settings(tmp_path), "local", {})
+    with pytest.raises(
+        ClientError, match="context mimir names no Grafana: set GRAFANA_URL or contexts.mimir.grafana.url"
+    ):
+        connect.grafana(resolve_context(settings(tmp_path), "mimir", {}), FAST)
+
+
+def test_the_projects_local_context_matches_the_monitoring_stack() -> None:
+    from toolkit.settings import load_settings
+
+    local = resolve_context(load_settings(REPO), "local", {})
+    assert (local.grafana_url, local.prometheus_url, local.alertmanager_url) == (
+        "http://127.0.0.1:3000",
+        "http://127.0.0.1:9090",
+        "http://127.0.0.1:9093",
+    )
+    assert Path(local.prometheus_rules_dir) == REPO / "build" / "prometheus"
+    assert Path(local.alertmanager_config_file) == REPO / "build" / "alertmanager" / "alertmanager.yml"
+    compose = (REPO / "monitoring" / "docker-compose.yml").read_text()
+    assert '"127.0.0.1:${GRAFANA_PORT:-3000}:3000"' in compose and "../build:/etc/build:ro" in compose

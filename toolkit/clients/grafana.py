@@ -1,0 +1,111 @@
+"""Grafana's HTTP API through grafana-client (``GrafanaApi``), with the toolkit's transport and errors.
+
+grafana-client does the requests, authentication (a token as Bearer, a (user, password) pair as basic
+auth) and the mapping of answers to its exceptions; this class mounts our retries and TLS options on its
+session, sets the organization, pages the search, and turns grafana-client's exceptions (and the
+connection errors it lets through) into :class:`~toolkit.clients.errors.ClientError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import niquests
+
+from toolkit.clients.errors import ClientError, client_error
+from toolkit.clients.transport import Transport
+
+PAGE = 1000
+T = TypeVar("T")
+
+
+class Grafana:
+    """The Grafana at ``url`` as ``auth`` (a token, (user, password), or None), in organization ``org``."""
+
+    def __init__(
+        self,
+        url: str,
+        transport: Transport,
+        auth: str | tuple[str, str] | None = None,
+        org: int | None = None,
+        secrets: Iterable[str] = (),
+    ) -> None:
+        from grafana_client import GrafanaApi
+
+        self.url = url.rstrip("/")
+        self.secrets = tuple(secrets)
+        self.api = GrafanaApi.from_url(self.url, credential=auth, timeout=transport.timeout)
+        client = self.api.client
+        transport.mount(client.s)
+        client.verify = transport.verify
+        if org:
+            client.organization_id = org
+            client.s.headers["X-Grafana-Org-Id"] = str(org)
+
+    def _call(self, what: str, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        from grafana_client.client import GrafanaException
+
+        try:
+            return call(*args, **kwargs)
+        except GrafanaException as error:
+            raise self._error(what, error) from None
+        except niquests.exceptions.RequestException as error:
+            raise client_error(f"Grafana at {self.url}", f"{what}: {error}", self.secrets) from None
+
+    def _error(self, what: str, error: Any) -> ClientError:
+        answer = error.response if isinstance(error.response, dict) else {}
+        message = answer.get("message") or error.message or str(error)
+        status = error.status_code or None
+        text = f"{what}: {status} {message}" if status else f"{what}: {message}"
+        return client_error(f"Grafana at {self.url}", text, self.secrets, status, answer.get("status", ""))
+
+    def check(self) -> None:
+        """One authenticated read, so a wrong token or URL fails before any work."""
+        self._call("search", self.api.search.search_dashboards, limit=1)
+
+    def dashboards(self) -> list[dict[str, Any]]:
+        """Every dashboard's search hit (uid, title, tags, folderUid), all pages."""
+        hits, page = [], 1
+        while True:
+            batch = self._call(
+                "search", self.api.search.search_dashboards, type_="dash-db", limit=PAGE, page=page
+            )
+            hits += batch
+            if len(batch) < PAGE:
+                return hits
+            page += 1
+
+    def dashboard(self, uid: str) -> dict[str, Any]:
+        """``{"dashboard": ..., "meta": ...}`` of the dashboard ``uid``."""
+        return self._call(f"GET dashboard {uid}", self.api.dashboard.get_dashboard, uid)
+
+    def versions(self, uid: str) -> list[dict[str, Any]]:
+        """The dashboard's saved versions, newest first (version, created, createdBy, message)."""
+        answer = self._call(
+            f"GET versions of {uid}", self.api.dashboard_versions.get_dashboard_versions_by_uid, uid
+        )
+        return answer.get("versions", []) if isinstance(answer, dict) else list(answer)
+
+    def save(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """``POST /api/dashboards/db`` with ``payload`` (dashboard, folderUid, overwrite, message)."""
+        uid = payload["dashboard"].get("uid", "")
+        return self._call(f"save dashboard {uid}", self.api.dashboard.update_dashboard, payload)
+
+    def delete(self, uid: str) -> None:
+        """Delete the dashboard ``uid``."""
+        self._call(f"delete dashboard {uid}", self.api.dashboard.delete_dashboard, uid)
+
+    def folders(self) -> dict[str, str]:
+        """Folder titles by uid."""
+        return {f["uid"]: f["title"] for f in self._call("list folders", self.api.folder.get_all_folders)}
+
+    def create_folder(self, uid: str, title: str) -> bool:
+        """Create the folder; False when one with ``uid`` exists already (409, or 412 on older Grafana)."""
+        try:
+            self._call(f"create folder {uid}", self.api.folder.create_folder, title, uid=uid)
+        except ClientError as error:
+            if error.status in (409, 412):
+                return False
+            raise
+        return True
