@@ -15,8 +15,9 @@ from click.testing import CliRunner
 from tests.sample_project import REPO, make_project
 from tests.servers.processes import get_json, wait_until
 from toolkit.cli import main
-from toolkit.lint.docs import checks_table
+from toolkit.lint.docs import checks_section, example_findings
 from toolkit.lint.engine import lint_bundle
+from toolkit.lint.examples import EXAMPLES
 from toolkit.lint.findings import Level
 from toolkit.lint.registry import CHECKS
 from toolkit.project import load_project
@@ -343,8 +344,11 @@ def test_lint_imports_only_what_it_needs(tmp_path: Path) -> None:
         assert unneeded not in on_files, unneeded
 
 
-def test_every_check_is_documented() -> None:
-    assert checks_table() in (REPO / "docs" / "lint.md").read_text(), "run python -m toolkit.lint.docs"
+def test_every_check_is_documented_with_an_example_that_fires() -> None:
+    assert set(EXAMPLES) == set(CHECKS)
+    for name in sorted(set(CHECKS) - LIVE_ONLY):
+        assert {f.check for f in example_findings(name)} == {name}, name
+    assert checks_section() in (REPO / "docs" / "lint.md").read_text(), "run python -m toolkit.lint.docs"
 
 
 def test_level_order() -> None:
