@@ -26,7 +26,6 @@ def _problems(ignored: Mapping[str, str]) -> Iterator[str]:
     "lint/ignore",
     "A check turned off (lint.disabled, lint_ignore or a `# toolkit lint ignore` comment) that is no check, or without a reason.",
     Level.WARNING,
-    "lint_ignore={'promql/rgexp': 'anchored on purpose'}",
     whole_bundle=True,
 )
 def ignore(ctx: LintContext) -> Iterator[Finding]:

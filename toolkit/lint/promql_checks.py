@@ -47,7 +47,6 @@ def _syntax_message(text: str, error: str) -> str:
     "promql/syntax",
     "The expression does not parse as PromQL.",
     Level.FATAL,
-    "expr: sum(rate(http_requests_total[5m])",
 )
 def syntax(ctx: LintContext) -> Iterator[Finding]:
     for _, rule in ctx.rules():
@@ -79,7 +78,6 @@ def _is_counter(ctx: LintContext, name: str) -> bool | None:
     "promql/rate",
     "rate/irate/increase over a non-counter, over a window shorter than 4 scrape intervals, or around an aggregation.",
     Level.BUG,
-    "expr: rate(sum(http_requests_total)[5m:]) or rate(queue_depth[5m]) or rate(x_total[30s])",
 )
 def rate(ctx: LintContext) -> Iterator[Finding]:
     minimum = 4 * ctx.scrape_seconds
@@ -134,7 +132,6 @@ def _aggregates(expr: pp.Expr) -> bool:
     "promql/counter",
     "A counter (_total, _count, _sum, _bucket, or a counter in the catalogue) used without rate() or increase().",
     Level.BUG,
-    "expr: http_requests_total > 100",
 )
 def counter(ctx: LintContext) -> Iterator[Finding]:
     for expression in ctx.expressions():
@@ -157,7 +154,6 @@ def counter(ctx: LintContext) -> Iterator[Finding]:
     "promql/histogram",
     "histogram_quantile() over an aggregation that drops the le label.",
     Level.BUG,
-    "expr: histogram_quantile(0.95, sum by (job) (rate(http_request_duration_seconds_bucket[5m])))",
 )
 def histogram(ctx: LintContext) -> Iterator[Finding]:
     for expression in ctx.expressions():
@@ -183,7 +179,6 @@ def histogram(ctx: LintContext) -> Iterator[Finding]:
     "promql/aggregate",
     "An alert's labels or annotations template $labels.x, but its expression's aggregation removes x.",
     Level.BUG,
-    "expr: sum(rate(errors_total[5m])) > 1\nannotations: {description: '{{ $labels.job }} fails'}",
 )
 def aggregate(ctx: LintContext) -> Iterator[Finding]:
     for rule, parsed in ctx.rule_exprs():
@@ -206,7 +201,6 @@ def aggregate(ctx: LintContext) -> Iterator[Finding]:
     "promql/fragile",
     "topk()/bottomk() in an alert: the alerting series change from one evaluation to the next.",
     Level.WARNING,
-    "expr: topk(3, rate(errors_total[5m])) > 1",
 )
 def fragile(ctx: LintContext) -> Iterator[Finding]:
     for rule, parsed in ctx.rule_exprs():
@@ -224,7 +218,6 @@ def fragile(ctx: LintContext) -> Iterator[Finding]:
     "promql/regexp",
     "A regexp matcher with redundant anchors, or one that is a plain string.",
     Level.WARNING,
-    'expr: up{job=~"^api$"} or up{job=~"api"}',
 )
 def regexp(ctx: LintContext) -> Iterator[Finding]:
     for expression in ctx.expressions():
@@ -254,7 +247,6 @@ def regexp(ctx: LintContext) -> Iterator[Finding]:
     "metrics/catalogue",
     "A query reads a metric that is neither in the metric catalogue nor recorded by a rule.",
     Level.WARNING,
-    "expr: http_request_total   # catalogue has http_requests_total",
     project_only=True,
 )
 def catalogue(ctx: LintContext) -> Iterator[Finding]:
@@ -276,7 +268,6 @@ def catalogue(ctx: LintContext) -> Iterator[Finding]:
     "promql/series",
     "With --prometheus URL: a metric or label the queries read does not exist on that server.",
     Level.WARNING,
-    'expr: up{jbo="api"} == 0   # checked against a live Prometheus',
 )
 def series(ctx: LintContext) -> Iterator[Finding]:
     if ctx.live is None:

@@ -1,4 +1,4 @@
-"""The registry of checks: each has a stable name, a one-line doc, a default level and an example."""
+"""The registry of checks: each has a stable name, a one-line doc and a default level."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ CheckFunction = Callable[["LintContext"], Iterator[Finding]]
 
 @dataclass(frozen=True)
 class Check:
-    """A registered check; ``example`` is a snippet that triggers it (shown in docs/lint.md).
+    """A registered check (its example input, for docs/lint.md, is in :mod:`toolkit.lint.examples`).
 
     A ``whole_bundle`` check compares objects with each other, so it cannot run on a shard of the bundle.
     """
@@ -24,7 +24,6 @@ class Check:
     name: str
     doc: str
     level: Level
-    example: str
     run: CheckFunction
     project_only: bool = False
     whole_bundle: bool = False
@@ -33,15 +32,13 @@ class Check:
 CHECKS: dict[str, Check] = {}
 
 
-def check(
-    name: str, doc: str, level: Level, example: str, project_only: bool = False, whole_bundle: bool = False
-):
+def check(name: str, doc: str, level: Level, project_only: bool = False, whole_bundle: bool = False):
     """Register the decorated function as the check ``name``; ``doc`` becomes its docstring."""
 
     def register(function: CheckFunction) -> CheckFunction:
         if name in CHECKS:
             raise ValueError(f"check {name} is registered twice")
-        CHECKS[name] = Check(name, doc, level, example, function, project_only, whole_bundle)
+        CHECKS[name] = Check(name, doc, level, function, project_only, whole_bundle)
         function.__doc__ = doc
         return function
 

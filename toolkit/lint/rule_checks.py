@@ -36,7 +36,6 @@ def _has_comparison(parsed: Parsed) -> bool:
     "alerts/for",
     "An alert without `for` fires on one bad evaluation; absent() needs a `for` of at least 2m or 4 scrapes.",
     Level.WARNING,
-    "- alert: HighErrorRate\n  expr: job:errors:ratio > 0.05   # no for:",
 )
 def alert_for(ctx: LintContext) -> Iterator[Finding]:
     for rule, parsed in ctx.rule_exprs():
@@ -63,7 +62,6 @@ def alert_for(ctx: LintContext) -> Iterator[Finding]:
     "alerts/comparison",
     "An alert expression with no comparison fires for every series it returns.",
     Level.BUG,
-    "- alert: Errors\n  expr: rate(errors_total[5m])",
 )
 def comparison(ctx: LintContext) -> Iterator[Finding]:
     for rule, parsed in ctx.rule_exprs():
@@ -79,7 +77,6 @@ def comparison(ctx: LintContext) -> Iterator[Finding]:
     "alerts/template",
     "A label or annotation template that does not parse (promtool judges where installed), or $value shown raw in a description.",
     Level.BUG,
-    "description: '{{ $labels.job has {{ $value }} errors'",
     whole_bundle=True,
 )
 def template(ctx: LintContext) -> Iterator[Finding]:
@@ -110,7 +107,6 @@ def template(ctx: LintContext) -> Iterator[Finding]:
     "alerts/annotation",
     "An alert without a summary, description or runbook_url annotation.",
     Level.WARNING,
-    "- alert: Down\n  annotations: {summary: Down}",
 )
 def annotation(ctx: LintContext) -> Iterator[Finding]:
     for _, rule in ctx.rules():
@@ -127,7 +123,6 @@ def annotation(ctx: LintContext) -> Iterator[Finding]:
     "rule/label",
     "An alert without severity or team, or with a severity outside the allowed set.",
     Level.BUG,
-    "labels: {severity: page}",
 )
 def label(ctx: LintContext) -> Iterator[Finding]:
     allowed = ", ".join(ctx.severities)
@@ -150,7 +145,6 @@ def label(ctx: LintContext) -> Iterator[Finding]:
     "rule/name",
     "Naming conventions: CamelCase alerts, level:metric:operations recording rules, lower-case group names.",
     Level.WARNING,
-    "- record: http_requests_rate5m",
 )
 def name(ctx: LintContext) -> Iterator[Finding]:
     for group in ctx.bundle.rule_groups:
@@ -179,7 +173,6 @@ def name(ctx: LintContext) -> Iterator[Finding]:
     "rule/duplicate",
     "The same alert (name and labels) or recording rule (name, labels and expression) defined twice.",
     Level.BUG,
-    "two rules `alert: Down` with the same labels",
     whole_bundle=True,
 )
 def duplicate(ctx: LintContext) -> Iterator[Finding]:
@@ -201,7 +194,6 @@ def duplicate(ctx: LintContext) -> Iterator[Finding]:
     "rule/dependency",
     "A recording rule's name (level:metric:ops) is queried but no rule records it.",
     Level.BUG,
-    "expr: job:http_errors:rate5m > 1   # never recorded",
 )
 def dependency(ctx: LintContext) -> Iterator[Finding]:
     for rule, parsed in ctx.rule_exprs():
@@ -219,7 +211,6 @@ def dependency(ctx: LintContext) -> Iterator[Finding]:
     "alerts/untested",
     "An alert with no AlertTest: nothing proves it fires.",
     Level.WARNING,
-    "an AlertRule without an AlertTest in ALERT_TESTS",
     project_only=True,
 )
 def untested(ctx: LintContext) -> Iterator[Finding]:
