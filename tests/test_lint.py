@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -254,46 +253,66 @@ def test_suppressions_need_and_show_a_reason() -> None:
     assert suppressed and all(f.check == "alerts/for" for f in suppressed)
 
 
-def test_the_same_mistake_is_found_at_its_line_in_yaml_and_in_python(tmp_path: Path) -> None:
-    yaml_rules = tmp_path / "rules.yml"
-    yaml_rules.write_text(
-        textwrap.dedent(
-            """\
-            groups:
-              - name: test-alerts
-                rules:
-                  - alert: ServiceDown
-                    expr: up == 0
-                    for: 1m
-                    labels: {severity: critical, team: platform}
-                    annotations: {summary: Down., description: "{{ $labels.job }} down", runbook_url: x}
-                  - alert: Errors
-                    expr: errors_total > 5
-                    for: 5m
-                    labels: {severity: critical, team: platform}
-                    annotations: {summary: E., description: "{{ $labels.job }} errs", runbook_url: x}
-            """
+# alert name -> (expression, for, the check its mistake trips)
+SEEDED = {
+    "Errors": ("errors_total > 5", "5m", "promql/counter"),
+    "Flappy": ("sum by (job) (rate(errors_total[5m])) > 1", None, "alerts/for"),
+    "Anchored": ('sum by (job) (rate(errors_total{job=~"^api$"}[5m])) > 1', "5m", "promql/regexp"),
+    "LostJob": ("sum(rate(errors_total[5m])) > 1", "5m", "promql/aggregate"),
+    "NoLe": (
+        "histogram_quantile(0.9, sum by (job) (rate(latency_seconds_bucket[5m]))) > 1",
+        "5m",
+        "promql/histogram",
+    ),
+    "Fragile": ("topk(1, sum by (job) (rate(errors_total[5m]))) > 1", "5m", "promql/fragile"),
+    "Missing": ("job:errors:rate5m > 1", "5m", "rule/dependency"),
+}
+SEEDED_CHECKS = {check for _, _, check in SEEDED.values()}
+
+
+def _seeded_yaml() -> str:
+    rules = ""
+    for name, (expr, for_, _) in SEEDED.items():
+        rules += f"      - alert: {name}\n        expr: '{expr}'\n" + (
+            f"        for: {for_}\n" if for_ else ""
         )
-    )
-    foreign = [
-        f
-        for f in lint_bundle(load_paths([yaml_rules]).bundle, is_project=False)
-        if f.check == "promql/counter"
-    ]
-    assert [(f.location.line, f.subject) for f in foreign] == [(9, "Errors")]
+        rules += "        labels: {severity: critical, team: platform}\n"
+        rules += "        annotations: {summary: S., description: '{{ $labels.job }} errs', runbook_url: x}\n"
+    return "groups:\n  - name: test-alerts\n    rules:\n" + rules
+
+
+def _seeded_python() -> str:
+    rules = ""
+    for name, (expr, for_, _) in SEEDED.items():
+        rules += f"                AlertRule(\n                    name={name!r},\n                    expr={expr!r},\n"
+        rules += f"                    for_={for_!r},\n" if for_ else ""
+        rules += '                    severity=Severity.CRITICAL,\n                    summary="S.",\n'
+        rules += '                    description="{{ $labels.job }} errs",\n                ),\n'
+    return rules
+
+
+def test_the_same_mistakes_are_found_at_their_lines_in_yaml_and_in_python(tmp_path: Path) -> None:
+    yaml_rules = tmp_path / "rules.yml"
+    yaml_rules.write_text(_seeded_yaml())
+    yaml_lines = yaml_rules.read_text().splitlines()
+    foreign = lint_bundle(load_paths([yaml_rules]).bundle, is_project=False)
+    assert {(f.subject, f.check, f.location.line) for f in foreign if f.check in SEEDED_CHECKS} == {
+        (name, check, yaml_lines.index(f"      - alert: {name}") + 1)
+        for name, (_, _, check) in SEEDED.items()
+    }
     (tmp_path / "p").mkdir()
     root = make_project(tmp_path / "p")
     basic = root / "alerts" / "basic.py"
     text = basic.read_text().replace(
-        "                )\n            ],\n        )\n    ]",
-        "                ),\n"
-        '                AlertRule(name="Errors", expr="errors_total > 5", for_="5m", severity=Severity.CRITICAL,\n'
-        '                          summary="E.", description="{{ $labels.job }} errs"),\n            ],\n        )\n    ]',
+        "                )\n            ],", "                ),\n" + _seeded_python() + "            ],"
     )
     basic.write_text(text)
-    line = next(i for i, t in enumerate(text.splitlines(), 1) if 'name="Errors"' in t)
-    python = [f for f in project_findings(root) if f.check == "promql/counter"]
-    assert [(str(f.location), f.subject) for f in python] == [(f"alerts/basic.py:{line}", "Errors")]
+    python_lines = text.splitlines()
+    python = project_findings(root)
+    assert {(f.subject, f.check, str(f.location)) for f in python if f.check in SEEDED_CHECKS} == {
+        (name, check, f"alerts/basic.py:{python_lines.index(f'                    name={name!r},')}")
+        for name, (_, _, check) in SEEDED.items()
+    }, "each at its AlertRule( line, the one above name="
 
 
 def run(*args: str, cwd: Path = REPO):
