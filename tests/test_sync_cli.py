@@ -41,7 +41,7 @@ def test_sync_then_noop_then_a_refusal_lists_what_was_and_was_not_applied(grafan
     assert first.exit_code == 0, first.output
     assert f"grafana        {COUNT:>10}          0          0          0          0" in first.output
     second = sync(grafana_double)
-    assert second.exit_code == 0 and "changes:" not in second.output
+    assert second.exit_code == 0 and "plan:" not in second.output
     assert f"grafana                 0          0 {COUNT:>10}          0          0" in second.output
 
     grafana_double.edit_in_ui("cost", "Cost (Alice)")

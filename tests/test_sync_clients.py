@@ -58,11 +58,13 @@ def test_an_unreachable_server_is_a_typed_error_naming_it() -> None:
     url = f"http://127.0.0.1:{free_port()}"
     with pytest.raises(UnreachableError) as down:
         Prometheus(url, Transport(retries=1, backoff=0.01)).rule_groups()
-    assert down.value.status is None and str(down.value).startswith(
-        f"Prometheus at {url}: GET /api/v1/rules: "
+    refused = "Failed to establish a new connection: [Errno 111] Connection refused"
+    assert (
+        down.value.status is None and str(down.value) == f"Prometheus at {url}: GET /api/v1/rules: {refused}"
     )
-    with pytest.raises(UnreachableError):
+    with pytest.raises(UnreachableError) as grafana_down:
         Grafana(url, Transport(retries=1, backoff=0.01), "token").check()
+    assert str(grafana_down.value) == f"Grafana at {url}: search: {refused}"
 
 
 def test_grafana_sends_the_organization_and_refuses_a_wrong_token(grafana_double) -> None:

@@ -101,10 +101,10 @@ def test_a_failed_reload_is_rolled_back_and_prometheus_keeps_the_old_rules(
     message = report.failures["prometheus"]
     assert message.startswith(f"Prometheus at {server.url}: POST /-/reload: 500 failed to reload config")
     assert "field not_a_prometheus_key not found" in message
-    assert "the previous files were restored and reloaded; reloading the restored files failed too" in message
+    assert message.endswith("; the previous files were restored, but reloading them failed too the same way")
     assert (rules / "test-alerts.yml").read_bytes() == before
     assert served_rules(server) == [("TargetDown", "up == 0")]
-    assert report.not_applied() == [f"prometheus: {message}"] and report.applied() == []
+    assert report.not_applied() == ["prometheus: its changes (see the error)"] and report.applied() == []
 
 
 @pytest.mark.servers

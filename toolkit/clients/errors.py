@@ -6,9 +6,12 @@ was given (tokens, passwords, passwords in URLs), so no caller has to remember t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from toolkit.errors import ToolkitError
+
+_OBJECT = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>: ")
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
@@ -17,6 +20,16 @@ def redact(text: str, secrets: Iterable[str]) -> str:
         if secret:
             text = text.replace(secret, "***")
     return text
+
+
+def failure_reason(error: BaseException) -> str:
+    """Why a request got no answer, without the HTTP library's wrapping (pool names, object addresses):
+    "Failed to establish a new connection: [Errno 111] Connection refused"."""
+    for arg in error.args:
+        if getattr(arg, "reason", None) is not None:
+            error = arg.reason
+            break
+    return _OBJECT.sub("", str(error))
 
 
 class ClientError(ToolkitError):

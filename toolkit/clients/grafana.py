@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import niquests
 
-from toolkit.clients.errors import ClientError, client_error
+from toolkit.clients.errors import ClientError, client_error, failure_reason
 from toolkit.clients.transport import Transport
 
 PAGE = 1000
@@ -51,12 +51,17 @@ class Grafana:
         except GrafanaException as error:
             raise self._error(what, error) from None
         except niquests.exceptions.RequestException as error:
-            raise client_error(f"Grafana at {self.url}", f"{what}: {error}", self.secrets) from None
+            raise client_error(
+                f"Grafana at {self.url}", f"{what}: {failure_reason(error)}", self.secrets
+            ) from None
 
     def _error(self, what: str, error: Any) -> ClientError:
         answer = error.response if isinstance(error.response, dict) else {}
-        message = answer.get("message") or error.message or str(error)
         status = error.status_code or None
+        if status is None and error.__cause__ is not None:  # grafana-client wraps timeouts and HTTP errors
+            message = failure_reason(error.__cause__)
+        else:
+            message = answer.get("message") or error.message or str(error)
         text = f"{what}: {status} {message}" if status else f"{what}: {message}"
         return client_error(f"Grafana at {self.url}", text, self.secrets, status, answer.get("status", ""))
 

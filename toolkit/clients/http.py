@@ -7,7 +7,7 @@ from typing import Any
 
 import niquests
 
-from toolkit.clients.errors import RefusedError, client_error
+from toolkit.clients.errors import RefusedError, client_error, failure_reason
 from toolkit.clients.transport import Transport
 
 LIFECYCLE_HINT = "start it with --web.enable-lifecycle so toolkit sync can reload it"
@@ -47,7 +47,7 @@ class HttpClient:
         try:
             answer = self.session.request(method, f"{self.url}{path}", timeout=self.timeout, **kwargs)
         except niquests.exceptions.RequestException as error:
-            raise client_error(self.name, f"{method} {path}: {error}", self.secrets) from None
+            raise client_error(self.name, f"{method} {path}: {failure_reason(error)}", self.secrets) from None
         status = answer.status_code or 0
         if status >= 400 and not (missing_ok and status == 404):
             text = (answer.text or "").strip()

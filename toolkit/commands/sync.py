@@ -161,7 +161,7 @@ def command(
 
     plan = _plan_lines(report)
     if plan:
-        show("plan (dry run, nothing changed):" if dry_run else "changes:")
+        show("plan (dry run, nothing changed):" if dry_run else "plan:")
         for line in plan:
             show(line)
     for line in _table(report):
@@ -170,6 +170,8 @@ def command(
         return
     for target, message in report.failures.items():
         show(f"error: {target}: {message}")
+    if dry_run:
+        ctx.exit(1)
     show("not applied:")
     for line in report.not_applied():
         show(f"  {line}")

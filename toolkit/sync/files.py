@@ -123,8 +123,12 @@ def publish(
     if problem:
         _restore(folder, previous)
         again = _reload_and_verify(server, lambda: "")
-        also = f"; reloading the restored files failed too: {again}" if again else ""
-        raise SyncError(f"{problem}; the previous files were restored and reloaded{also}")
+        if again:
+            how = " the same way" if again == problem else f": {again}"
+            raise SyncError(
+                f"{problem}; the previous files were restored, but reloading them failed too{how}"
+            )
+        raise SyncError(f"{problem}; the previous files were restored and reloaded")
     return plan
 
 

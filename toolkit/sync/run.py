@@ -81,7 +81,11 @@ class SyncReport:
                     why = outcome.message if outcome else self.failures.get("grafana", "not attempted")
                     lines.append(f"grafana: {action.action} {action.uid}: {why}")
             lines += [f"grafana: {a.uid}: refused" for a in conflicts(self.plan.actions)]
-        lines += [f"{target}: {message}" for target, message in self.failures.items() if target != "grafana"]
+        lines += [
+            f"{target}: its changes (see the error)"
+            for target in self.failures
+            if target != "grafana" or self.plan is None
+        ]
         return lines
 
     def counts(self) -> dict[str, tuple[int, int, int, int, int]]:
