@@ -379,6 +379,7 @@ def test_live_checks_against_a_real_prometheus(tmp_path: Path, prometheus_factor
     metrics_exporter.text = (
         '# TYPE queue_depth gauge\nqueue_depth{queue="default"} 3\n'
         '# TYPE jobs_processed_total counter\njobs_processed_total{queue="default",status="completed"} 10\n'
+        '# TYPE pg_stat_activity_count gauge\npg_stat_activity_count{datname="app"} 7\n'
     )
     server = prometheus_factory(scrape_targets=[metrics_exporter.address])
     wait_until(
@@ -394,6 +395,8 @@ def test_live_checks_against_a_real_prometheus(tmp_path: Path, prometheus_factor
             alert(alert="BadLabel", expr='sum by (job) (queue_depth{quuee="default"}) > 100'),
             alert(alert="RateOfGauge", expr="sum by (job) (rate(queue_depth[5m])) > 1"),
             alert(alert="Processed", expr="sum by (job) (rate(jobs_processed_total[5m])) > 1"),
+            alert(alert="Connections", expr="max by (job) (pg_stat_activity_count) > 100"),
+            alert(alert="RawCounter", expr="max by (job) (jobs_processed_total) > 100"),
         )
     )
     found = {
@@ -403,9 +406,12 @@ def test_live_checks_against_a_real_prometheus(tmp_path: Path, prometheus_factor
     assert ("Typo", "promql/series") in found
     assert ("BadLabel", "promql/series") in found
     assert ("RateOfGauge", "promql/rate") in found
+    assert ("RawCounter", "promql/counter") in found
     assert not any(s in ("Deep", "Processed") and c in ("promql/series", "promql/rate") for s, c in found)
-    offline = {f.check for f in lint_bundle(load_paths([path]).bundle, is_project=False)}
-    assert "promql/series" not in offline and "promql/rate" not in offline
+    assert ("Connections", "promql/counter") not in found, "the server says it is a gauge"
+    offline = {(f.subject, f.check) for f in lint_bundle(load_paths([path]).bundle, is_project=False)}
+    assert not {c for _, c in offline} & {"promql/series", "promql/rate"}
+    assert ("Connections", "promql/counter") in offline, "without a server, its name says counter"
 
 
 def test_syntax_findings_give_the_column_where_they_can(tmp_path: Path) -> None:

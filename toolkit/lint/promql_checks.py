@@ -65,10 +65,16 @@ def syntax(ctx: LintContext) -> Iterator[Finding]:
 
 
 def _is_counter(ctx: LintContext, name: str) -> bool | None:
-    """True for a counter (by catalogue or name), False for a known non-counter, None when unknown."""
+    """True for a counter (by catalogue, live metadata or name), False for a known non-counter, None when
+    unknown."""
     metric = ctx.catalogue.get(name)
     if metric is not None:
         return metric.type is MetricType.COUNTER or name != metric.name
+    live_type = ctx.live.type_of(name) if ctx.live else ""
+    if live_type in ("counter", "gauge"):
+        return live_type == "counter"
+    if live_type in ("histogram", "summary"):
+        return name not in ctx.live.types  # its _bucket, _count and _sum count; the base name does not
     if ":" in name:
         return None
     return True if name.endswith(COUNTER_SUFFIXES) else None
@@ -130,7 +136,7 @@ def _aggregates(expr: pp.Expr) -> bool:
 
 @check(
     "promql/counter",
-    "A counter (_total, _count, _sum, _bucket, or a counter in the catalogue) used without rate() or increase().",
+    "A counter (by the catalogue, the --prometheus server's metadata, else a _total, _count, _sum or _bucket name) used without rate() or increase().",
     Level.BUG,
 )
 def counter(ctx: LintContext) -> Iterator[Finding]:
