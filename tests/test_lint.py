@@ -419,3 +419,18 @@ def test_syntax_findings_give_the_column_where_they_can(tmp_path: Path) -> None:
         tmp_path, "r.yml", rules_file(alert(expr='sum(rate(x_total{job="a"}[5m]) > 1')), "promql/syntax"
     )
     assert "unclosed left parenthesis at column 4 in: sum(rate(" in found[0].message
+
+
+def test_usage_errors_exit_2_and_say_the_fix(tmp_path: Path) -> None:
+    result = run("lint", "--check", "promql/nope", str(tmp_path))
+    assert result.exit_code == 2
+    assert "unknown check(s): promql/nope; see toolkit lint --list-checks" in result.output
+    assert run("lint", "--format", "xml", str(tmp_path)).exit_code == 2
+
+
+def test_a_missing_path_is_one_finding(tmp_path: Path) -> None:
+    result = run("lint", str(tmp_path / "nope.yml"))
+    assert (result.exit_code, result.output.splitlines()[0]) == (
+        1,
+        f"{tmp_path / 'nope.yml'}: fatal: no such file or directory (source/read)",
+    )
