@@ -399,10 +399,9 @@ def test_live_checks_against_a_real_prometheus(tmp_path: Path, prometheus_factor
             alert(alert="RawCounter", expr="max by (job) (jobs_processed_total) > 100"),
         )
     )
-    found = {
-        (f.subject, f.check)
-        for f in lint_bundle(load_paths([path]).bundle, is_project=False, prometheus=server.url)
-    }
+    live = lint_bundle(load_paths([path]).bundle, is_project=False, prometheus=server.url)
+    assert lint_bundle(load_paths([path]).bundle, is_project=False, prometheus=server.url, jobs=2) == live
+    found = {(f.subject, f.check) for f in live}
     assert ("Typo", "promql/series") in found
     assert ("BadLabel", "promql/series") in found
     assert ("RateOfGauge", "promql/rate") in found
