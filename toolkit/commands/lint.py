@@ -65,7 +65,7 @@ def _without_cycle_collection() -> Iterator[None]:
     "--jobs",
     type=click.IntRange(min=1),
     metavar="N",
-    help="Worker processes for large inputs (default: one per CPU; 1: lint in this process only).",
+    help="Worker processes (default: one per 300 rules and dashboards, at most one per CPU; 1: none).",
 )
 @click.option("--list-checks", is_flag=True, help="List every check with its level and exit.")
 @click.pass_context

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from toolkit.settings import Settings
 
 
-PARALLEL_FROM = 300  # rules and panels: below this, forking workers costs more than it saves
+PARALLEL_FROM = 300  # rules and dashboards per worker process: with fewer, forking costs more than it saves
 
 
 def lint_bundle(
@@ -44,8 +44,8 @@ def lint_bundle(
     with their reason in ``Finding.suppressed``, for the caller to show or drop.
 
     With ``prometheus`` (a URL), the live checks also ask that server; without it they are skipped.
-    A large bundle is split across ``jobs`` worker processes (default: one per usable CPU); the findings
-    are the same for any number of jobs.
+    A large bundle is split across ``jobs`` worker processes (default: one per PARALLEL_FROM rules and
+    dashboards, at most one per usable CPU); the findings are the same for any number of jobs.
     """
     ctx = LintContext(
         bundle,
@@ -62,7 +62,8 @@ def lint_bundle(
         if name in wanted and name not in (disabled or {}) and (is_project or not registered.project_only)
     ]
     size = sum(len(group.rules) for group in bundle.rule_groups) + len(bundle.dashboards)
-    shards = ctx.shards(jobs or usable_cpus()) if size >= PARALLEL_FROM or jobs else [ctx]
+    workers = jobs or min(usable_cpus(), size // PARALLEL_FROM + 1)
+    shards = ctx.shards(workers) if workers > 1 else [ctx]
     tasks = [
         partial(_run, [c for c in enabled if c.whole_bundle], ctx),
         *(partial(_run, [c for c in enabled if not c.whole_bundle], shard) for shard in shards),
