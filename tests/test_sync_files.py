@@ -44,6 +44,16 @@ def prometheus_context(server, rules: Path) -> Context:
     return Context(name="t", prometheus_url=server.url, prometheus_rules_dir=str(rules))
 
 
+@pytest.fixture
+def synced(prometheus_factory, tmp_path: Path):
+    """A real Prometheus, its rules folder and context, after a first sync of ``rule_bundle()``."""
+    rules = tmp_path / "rules"
+    server = prometheus_factory(rule_files_dir=rules)
+    ctx = prometheus_context(server, rules)
+    assert run_sync(rule_bundle(), ctx, options("prometheus")).ok
+    return server, rules, ctx
+
+
 @pytest.mark.servers
 def test_rules_are_validated_written_reloaded_verified_and_pruned(prometheus_factory, tmp_path: Path) -> None:
     rules = tmp_path / "rules"
@@ -70,11 +80,8 @@ def test_rules_are_validated_written_reloaded_verified_and_pruned(prometheus_fac
 
 
 @pytest.mark.servers
-def test_a_bad_rule_file_never_reaches_prometheus(prometheus_factory, tmp_path: Path) -> None:
-    rules = tmp_path / "rules"
-    server = prometheus_factory(rule_files_dir=rules)
-    ctx = prometheus_context(server, rules)
-    assert run_sync(rule_bundle(), ctx, options("prometheus")).ok
+def test_a_bad_rule_file_never_reaches_prometheus(synced) -> None:
+    server, rules, ctx = synced
     before = (rules / "test-alerts.yml").read_bytes()
     report = run_sync(rule_bundle("sum(up"), ctx, options("prometheus"))
     assert report.failures["prometheus"].startswith(
@@ -86,13 +93,8 @@ def test_a_bad_rule_file_never_reaches_prometheus(prometheus_factory, tmp_path: 
 
 
 @pytest.mark.servers
-def test_a_failed_reload_is_rolled_back_and_prometheus_keeps_the_old_rules(
-    prometheus_factory, tmp_path: Path
-) -> None:
-    rules = tmp_path / "rules"
-    server = prometheus_factory(rule_files_dir=rules)
-    ctx = prometheus_context(server, rules)
-    assert run_sync(rule_bundle(), ctx, options("prometheus")).ok
+def test_a_failed_reload_is_rolled_back_and_prometheus_keeps_the_old_rules(synced) -> None:
+    server, rules, ctx = synced
     before = (rules / "test-alerts.yml").read_bytes()
     config = server.folder / "prometheus.yml"
     config.write_text(config.read_text() + "\nnot_a_prometheus_key: true\n")
@@ -121,13 +123,8 @@ def test_without_the_lifecycle_api_the_message_says_how_to_enable_it(
 
 
 @pytest.mark.servers
-def test_unchanged_files_the_server_does_not_serve_yet_are_reloaded(
-    prometheus_factory, tmp_path: Path
-) -> None:
-    rules = tmp_path / "rules"
-    server = prometheus_factory(rule_files_dir=rules)
-    ctx = prometheus_context(server, rules)
-    assert run_sync(rule_bundle(), ctx, options("prometheus")).ok
+def test_unchanged_files_the_server_does_not_serve_yet_are_reloaded(synced) -> None:
+    server, rules, ctx = synced
     wanted = rule_bundle("up == 2", alert="Other")
     plan = run_sync(wanted, ctx, options("prometheus", dry_run=True)).results["prometheus"]
     assert plan.written == ("test-alerts.yml",) and served_rules(server) == [("TargetDown", "up == 0")]
