@@ -78,3 +78,16 @@ def test_an_exception_that_cannot_travel_arrives_as_its_text() -> None:
 
     with pytest.raises(WorkerError, match="RuntimeError: holds a lock"):
         fan_out([fails, lambda: 1])
+
+
+def test_when_no_process_can_be_forked_the_jobs_run_here(monkeypatch) -> None:
+    def refuse() -> int:
+        raise BlockingIOError("fork: resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    assert fan_out([lambda n=n: (n, os.getpid()) for n in range(3)]) == [(n, os.getpid()) for n in range(3)]
+
+
+def test_a_worker_that_dies_is_an_error() -> None:
+    with pytest.raises(WorkerError, match="died without a whole result"):
+        fan_out([lambda: os._exit(3), lambda: 1])

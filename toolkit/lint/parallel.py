@@ -23,19 +23,25 @@ def usable_cpus() -> int:
 
 def fan_out(jobs: Sequence[Callable[[], T]]) -> list[T]:
     """The results of ``jobs``, in order. Every job but the last runs in a forked child while this process
-    runs the last; where there is no fork (Windows) they all run here. A job's exception is raised here.
+    runs the last; where there is no fork (Windows), or no more processes may be made, the rest run here.
+    A job's exception is raised here.
     """
     if len(jobs) < 2 or not hasattr(os, "fork"):
         return [job() for job in jobs]
-    children = [_start(job) for job in jobs[:-1]]
+    children: list[tuple[int, int]] = []
+    for job in jobs[:-1]:
+        try:
+            children.append(_start(job))
+        except OSError:  # no more processes allowed: the rest run here
+            break
     try:
-        last = jobs[-1]()
+        here = [job() for job in jobs[len(children) :]]
     finally:
         results = [_collect(pid, pipe) for pid, pipe in children]
     for ok, value in results:
         if not ok:
             raise value
-    return [value for _, value in results] + [last]
+    return [value for _, value in results] + here
 
 
 def _start(job: Callable[[], object]) -> tuple[int, int]:
@@ -67,6 +73,7 @@ def _collect(pid: int, pipe: int) -> tuple[bool, object]:
     with os.fdopen(pipe, "rb") as received:
         data = received.read()
     os.waitpid(pid, 0)
-    if not data:
-        return False, WorkerError(f"lint worker {pid} died without a result")
-    return pickle.loads(data)
+    try:
+        return pickle.loads(data)
+    except (pickle.UnpicklingError, EOFError):
+        return False, WorkerError(f"lint worker {pid} died without a whole result")
