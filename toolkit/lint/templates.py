@@ -32,14 +32,13 @@ PLAIN_ACTION = re.compile(
 )
 PROMTOOL_PROBLEM = re.compile(r'rule (\d+), "[^"]*": annotation "t": template: [^:]*:(\d+):(?:\d+:)? (.*)$')
 PROMTOOL_TIMEOUT = 60
-
-
-ALERT_VARIABLES = {"$", "$labels", "$value", "$externalLabels", "$externalURL"}
+ALERT_VARIABLES = {"$", "$labels", "$value", "$externalLabels", "$externalURL"}  # Prometheus declares them
 
 
 def is_plain(text: str) -> bool:
     """True when every action in ``text`` is a plain substitution of a label or the value."""
-    return "{{" not in PLAIN_ACTION.sub("", text) and "}}" not in PLAIN_ACTION.sub("", text)
+    rest = PLAIN_ACTION.sub("", text)
+    return "{{" not in rest and "}}" not in rest
 
 
 def judge(templates: Sequence[str]) -> dict[str, list[str]]:
