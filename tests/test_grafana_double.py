@@ -15,7 +15,7 @@ from grafana_client.client import GrafanaClientError, GrafanaServerError, Grafan
 
 @pytest.fixture
 def api(grafana) -> GrafanaApi:
-    return GrafanaApi.from_url(grafana.url, credential=grafana.token)
+    return GrafanaApi.from_url(grafana.url, credential=grafana.credential)
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ test_bundle.__test__ = False  # a helper, not a test
 
 
 def context(grafana) -> Context:
-    return Context(name="test", grafana_url=grafana.url, grafana_auth=grafana.token)
+    return Context(name="test", grafana_url=grafana.url, grafana_auth=grafana.credential)
 
 
 def options(grafana, **changes) -> SyncOptions:
@@ -48,7 +48,7 @@ def options(grafana, **changes) -> SyncOptions:
 
 
 def api(grafana) -> GrafanaApi:
-    return GrafanaApi.from_url(grafana.url, credential=grafana.token)
+    return GrafanaApi.from_url(grafana.url, credential=grafana.credential)
 
 
 def retitled(bundle: Bundle, uid: str, title: str) -> Bundle:

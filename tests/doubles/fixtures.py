@@ -22,10 +22,11 @@ from tests.doubles.ruler import RulerDouble
 
 @dataclass
 class GrafanaTarget:
-    """Where the tests' Grafana is and how to authenticate; ``double`` is None for a real Grafana."""
+    """Where the tests' Grafana is and how to authenticate (a token, or a user and password);
+    ``double`` is None for a real Grafana."""
 
     url: str
-    token: str
+    credential: str | tuple[str, str]
     double: GrafanaDouble | None
     suffix: str
 
@@ -34,7 +35,7 @@ def _clean_up(target: GrafanaTarget) -> None:
     """Delete the dashboards and folders a test made on a real Grafana (their uids end with the suffix)."""
     from grafana_client import GrafanaApi
 
-    api = GrafanaApi.from_url(target.url, credential=target.token)
+    api = GrafanaApi.from_url(target.url, credential=target.credential)
     for hit in api.search.search_dashboards(type_="dash-db", limit=5000):
         if hit["uid"].endswith(target.suffix):
             api.dashboard.delete_dashboard(hit["uid"])
@@ -61,10 +62,16 @@ def ruler_double() -> Iterator[RulerDouble]:
 
 @pytest.fixture
 def grafana() -> Iterator[GrafanaTarget]:
-    """The real Grafana at GRAFANA_URL (token GRAFANA_TOKEN) when set, else a double."""
+    """The real Grafana at GRAFANA_URL (GRAFANA_TOKEN, or GRAFANA_USER and GRAFANA_PASSWORD) when set,
+    else a double."""
     suffix = f"-t{uuid.uuid4().hex[:8]}"
     if os.environ.get("GRAFANA_URL"):
-        target = GrafanaTarget(os.environ["GRAFANA_URL"], os.environ.get("GRAFANA_TOKEN", ""), None, suffix)
+        env = os.environ
+        credential = env.get("GRAFANA_TOKEN") or (
+            env.get("GRAFANA_USER", ""),
+            env.get("GRAFANA_PASSWORD", ""),
+        )
+        target = GrafanaTarget(env["GRAFANA_URL"], credential, None, suffix)
         yield target
         _clean_up(target)
         return

@@ -10,7 +10,7 @@ the documentation is silent, Grafana's dashboard service (pkg/services/dashboard
   all must match), ``folderUIDs``, ``dashboardUIDs``, ``query`` (title substring), ``limit`` (default
   1000) and ``page`` (1-based); hits carry id, uid, title, url, type, tags, folderUid, folderTitle.
 - Folders (folder/): ``GET /api/folders``, ``GET /api/folders/:uid`` (404 when missing), ``POST
-  /api/folders`` (``409`` when the uid exists).
+  /api/folders`` (``409`` when the uid exists), ``DELETE /api/folders/:uid`` (with its dashboards).
 - ``POST /api/dashboards/db`` (dashboard/#create--update-dashboard): 400 for an empty title, a uid over
   40 characters or with characters other than letters, digits, ``-`` and ``_``, and a folderUid that
   does not exist. Without ``overwrite``, saving over an existing uid needs the stored ``version``
@@ -137,9 +137,8 @@ class GrafanaDouble(FaultyServer):
                 ]
             return self._create_folder(payload)
         match = re.fullmatch(r"/api/folders/([^/]+)", path)
-        if match and method == "GET":
-            folder = self.folders.get(match.group(1))
-            return (200, folder) if folder else (404, {"message": "folder not found", "status": "not-found"})
+        if match:
+            return self._folder(method, match.group(1))
         if path == "/api/dashboards/db" and method == "POST":
             return self._save(payload or {}, self._user(request))
         match = re.fullmatch(r"/api/dashboards/uid/([^/]+)(/versions)?", path)
@@ -219,6 +218,20 @@ class GrafanaDouble(FaultyServer):
         limit = int((query.get("limit") or ["1000"])[0])
         page = int((query.get("page") or ["1"])[0])
         return hits[(page - 1) * limit : page * limit]
+
+    def _folder(self, method: str, uid: str) -> tuple[int, Any]:
+        folder = self.folders.get(uid)
+        if folder is None:
+            return 404, {"message": "folder not found", "status": "not-found"}
+        if method == "GET":
+            return 200, folder
+        if method == "DELETE":
+            self.writes += 1
+            del self.folders[uid]
+            for gone in [d for d, stored in self.dashboards.items() if stored["folderUid"] == uid]:
+                del self.dashboards[gone]
+            return 200, {"message": "Folder deleted", "id": folder["id"]}
+        return 405, {"message": "Method not allowed"}
 
     def _create_folder(self, payload: Any) -> tuple[int, Any]:
         uid, title = (payload or {}).get("uid"), (payload or {}).get("title")
