@@ -20,7 +20,7 @@ from toolkit.sync.run import SyncOptions, run_sync
 BUNDLE = load_project(REPO).bundle
 
 
-def test_bundle(grafana) -> Bundle:
+def isolated_bundle(grafana) -> Bundle:
     """The project's dashboards with uids, titles and folder of this test only."""
     boards = tuple(
         dataclasses.replace(
@@ -32,9 +32,6 @@ def test_bundle(grafana) -> Bundle:
         for b in BUNDLE.dashboards
     )
     return Bundle(dashboards=boards)
-
-
-test_bundle.__test__ = False  # a helper, not a test
 
 
 def context(grafana) -> Context:
@@ -76,7 +73,7 @@ def save_by_hand(grafana, uid: str, title: str, message: str = "") -> None:
 
 
 def test_create_then_unchanged_then_update(grafana) -> None:
-    bundle, ctx = test_bundle(grafana), context(grafana)
+    bundle, ctx = isolated_bundle(grafana), context(grafana)
     first = run_sync(bundle, ctx, options(grafana))
     assert first.ok, first.failures
     assert first.plan.counts() == {"create": len(bundle.dashboards)}
@@ -105,7 +102,7 @@ def test_create_then_unchanged_then_update(grafana) -> None:
 
 
 def test_prune_deletes_only_what_this_project_wrote(grafana) -> None:
-    bundle, ctx = test_bundle(grafana), context(grafana)
+    bundle, ctx = isolated_bundle(grafana), context(grafana)
     assert run_sync(bundle, ctx, options(grafana)).ok
     folder = "sync" + grafana.suffix
     hand_made = {"uid": "hand" + grafana.suffix, "title": "Hand made" + grafana.suffix, "panels": []}
@@ -137,7 +134,7 @@ def test_prune_deletes_only_what_this_project_wrote(grafana) -> None:
 
 
 def test_prune_refuses_a_dashboard_edited_since_its_sync(grafana) -> None:
-    bundle, ctx = test_bundle(grafana), context(grafana)
+    bundle, ctx = isolated_bundle(grafana), context(grafana)
     assert run_sync(bundle, ctx, options(grafana)).ok
     users = "users" + grafana.suffix
     save_by_hand(grafana, users, "Users (kept by Bob)")
@@ -151,7 +148,7 @@ def test_prune_refuses_a_dashboard_edited_since_its_sync(grafana) -> None:
 
 
 def test_a_dashboard_edited_outside_is_refused_with_the_difference_then_forced(grafana) -> None:
-    bundle, ctx = test_bundle(grafana), context(grafana)
+    bundle, ctx = isolated_bundle(grafana), context(grafana)
     assert run_sync(bundle, ctx, options(grafana)).ok
     cost = "cost" + grafana.suffix
     save_by_hand(grafana, cost, "Cost (Alice)", message="quick fix")
@@ -173,7 +170,7 @@ def test_a_dashboard_edited_outside_is_refused_with_the_difference_then_forced(g
 
 
 def test_a_dashboard_the_toolkit_does_not_manage_is_refused(grafana) -> None:
-    bundle, ctx = test_bundle(grafana), context(grafana)
+    bundle, ctx = isolated_bundle(grafana), context(grafana)
     api_uid = "api" + grafana.suffix
     api(grafana).folder.create_folder("Sync test", uid="sync" + grafana.suffix)
     foreign = {"uid": api_uid, "title": "Someone's API", "panels": []}
@@ -189,7 +186,7 @@ def test_a_dashboard_the_toolkit_does_not_manage_is_refused(grafana) -> None:
 def test_a_race_is_settled_by_version(grafana, monkeypatch) -> None:
     from toolkit.sync import run
 
-    bundle, ctx = test_bundle(grafana), context(grafana)
+    bundle, ctx = isolated_bundle(grafana), context(grafana)
     assert run_sync(bundle, ctx, options(grafana)).ok
     uid = "api" + grafana.suffix
     planned = run.plan_grafana

@@ -1,4 +1,5 @@
-"""pytest fixtures of the doubles; with GRAFANA_URL set, ``grafana`` is that real Grafana instead.
+"""pytest fixtures of the doubles; ``grafana`` is the double, and (marked ``live``) the real Grafana at
+GRAFANA_URL when that is set.
 
 Tests written against ``grafana`` run on both: they name every dashboard, folder and sync project with
 the target's ``suffix`` (unique per test), so they neither collide with each other nor with what a real
@@ -60,13 +61,15 @@ def ruler_double() -> Iterator[RulerDouble]:
     double.close()
 
 
-@pytest.fixture
-def grafana() -> Iterator[GrafanaTarget]:
-    """The real Grafana at GRAFANA_URL (GRAFANA_TOKEN, or GRAFANA_USER and GRAFANA_PASSWORD) when set,
-    else a double."""
+@pytest.fixture(params=["double", pytest.param("live", marks=pytest.mark.live)])
+def grafana(request: pytest.FixtureRequest) -> Iterator[GrafanaTarget]:
+    """Each test twice: against a double, and against the real Grafana at GRAFANA_URL (GRAFANA_TOKEN, or
+    GRAFANA_USER and GRAFANA_PASSWORD), skipped when GRAFANA_URL is not set."""
     suffix = f"-t{uuid.uuid4().hex[:8]}"
-    if os.environ.get("GRAFANA_URL"):
+    if request.param == "live":
         env = os.environ
+        if not env.get("GRAFANA_URL"):
+            pytest.skip("no GRAFANA_URL: make up, then make test-live, runs these against a real Grafana")
         credential = env.get("GRAFANA_TOKEN") or (
             env.get("GRAFANA_USER", ""),
             env.get("GRAFANA_PASSWORD", ""),
@@ -92,10 +95,3 @@ def tls_files(tmp_path: Path) -> tuple[str, str]:
         capture_output=True,
     )
     return str(cert), str(key)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that uses ``grafana`` as ``live``: `make test-live` runs them against GRAFANA_URL."""
-    for item in items:
-        if "grafana" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.live)

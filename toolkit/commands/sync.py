@@ -45,12 +45,13 @@ def _table(report: SyncReport) -> list[str]:
     dry = report.dry_run
     head = ("to write", "to remove") if dry else ("written", "removed")
     lines = [f"{'target':<14}" + "".join(f"{h:>11}" for h in (*head, "unchanged", "refused", "failed"))]
-    for target, counts in report.counts().items():
+    counted = report.counts()
+    for target, counts in counted.items():
         lines.append(f"{target:<14}" + "".join(f"{n:>11}" for n in counts))
     for target in TARGETS:
         if target in report.skipped:
             lines.append(f"{target:<14}skipped: {report.skipped[target]}")
-        elif target in report.failures and target not in report.counts():
+        elif target in report.failures and target not in counted:
             lines.append(f"{target:<14}failed: see the error below")
     return lines
 

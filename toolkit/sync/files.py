@@ -109,12 +109,7 @@ def publish(
     if dry_run:
         return plan
     if not plan.written and not plan.removed:
-        try:
-            if not verify():
-                return plan
-        except ClientError as error:
-            raise SyncError(str(error)) from None
-        problem = _reload_and_verify(server, verify)
+        problem = verify() and _reload_and_verify(server, verify)
         if problem:
             raise SyncError(f"{problem} (the files in {folder} were already up to date)")
         return plan

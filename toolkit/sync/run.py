@@ -19,10 +19,8 @@ from toolkit.clients.transport import Transport
 from toolkit.contexts import Context
 from toolkit.sync.files import sync_alertmanager, sync_prometheus_rules
 from toolkit.sync.grafana import (
-    CREATE,
     DELETE,
     UNCHANGED,
-    UPDATE,
     WRITES,
     GrafanaPlan,
     Outcome,
@@ -71,8 +69,10 @@ class SyncReport:
         return not self.failures and all(o.ok for o in self.outcomes)
 
     def not_applied(self) -> list[str]:
-        """One line per change that was wanted and did not happen, with the reason."""
-        lines = []
+        """One line per change that was wanted and did not happen, with the reason (none in a dry run)."""
+        lines: list[str] = []
+        if self.dry_run:
+            return lines
         if self.plan is not None:
             done = {o.action.uid: o for o in self.outcomes}
             for action in self.plan.actions:
@@ -94,15 +94,11 @@ class SyncReport:
         if self.plan is not None:
             planned = self.plan.counts()
             if self.dry_run:
-                written, removed, failed = (
-                    planned.get(CREATE, 0) + planned.get(UPDATE, 0),
-                    planned.get(DELETE, 0),
-                    0,
-                )
+                done = [a.action for a in self.plan.actions if a.action in WRITES]
             else:
                 done = [o.action.action for o in self.outcomes if o.ok]
-                written, removed = len(done) - done.count(DELETE), done.count(DELETE)
-                failed = sum(planned.get(kind, 0) for kind in WRITES) - len(done)
+            failed = 0 if self.dry_run else sum(planned.get(kind, 0) for kind in WRITES) - len(done)
+            written, removed = len(done) - done.count(DELETE), done.count(DELETE)
             refused = len(conflicts(self.plan.actions))
             rows["grafana"] = (written, removed, planned.get(UNCHANGED, 0), refused, failed)
         for target, result in self.results.items():
