@@ -55,6 +55,8 @@ class FaultyServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # TCP_NODELAY, as Go's servers set it: else each answer stalls ~40 ms on delayed ACKs
+            disable_nagle_algorithm = True
 
             def log_message(self, *args: Any) -> None:
                 pass
