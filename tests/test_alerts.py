@@ -194,7 +194,7 @@ def test_a_broken_threshold_fails_naming_the_alert_and_the_time(tmp_path: Path) 
 def test_a_missing_promtool_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     result = run(REPO, "test")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert (
         "promtool is not installed: run `make setup`, or on Debian/Ubuntu: apt-get install" in result.output
     )

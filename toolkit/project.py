@@ -29,7 +29,7 @@ from toolkit.panels import DashboardDef
 from toolkit.rule_data import normalize_rule
 from toolkit.rules import AlertRule, RuleGroup
 from toolkit.settings import Settings, load_settings
-from toolkit.source import SourceLocation, set_project_root
+from toolkit.source import SourceLocation, is_user_file, set_project_root
 
 PACKAGES = ("dashboards", "alerts")
 
@@ -66,6 +66,7 @@ def load_project(root: Path) -> Project:
             for t in _call_many(root, fn, settings, RuleTest)
         ]
     _check_unique_dashboards(dashboards)
+    _check_unique_groups(groups)
     _check_unique_rules(groups)
     rule_groups = tuple(_group_entry(g, settings) for g in groups)
     bundle = Bundle(
@@ -100,20 +101,26 @@ def _forget_packages() -> None:
 
 
 def _where_raised(root: Path, error: BaseException) -> SourceLocation | None:
-    """The innermost frame of the traceback that lies inside the project."""
+    """The innermost frame of the traceback in the user's own code inside the project (never a frame of
+    generated code, the toolkit or an installed library)."""
     found = None
     for frame in traceback.extract_tb(error.__traceback__):
-        location = SourceLocation(frame.filename, frame.lineno or 0).relative_to(root)
-        if not Path(location.path).is_absolute() and not location.path.startswith(".venv"):
-            found = location
+        if is_user_file(frame.filename) and Path(frame.filename).resolve().is_relative_to(root):
+            found = SourceLocation(frame.filename, frame.lineno or 0).relative_to(root)
     return found
+
+
+def _message(error: BaseException) -> str:
+    """The error's own words: attrs validators raise TypeError(message, attribute, type, value)."""
+    args = error.args
+    return args[0] if len(args) > 1 and isinstance(args[0], str) else str(error)
 
 
 def _wrap(root: Path, error: Exception, what: str) -> ToolkitError:
     if isinstance(error, ToolkitError):
         return error
     where = _where_raised(root, error)
-    return ProjectError(f"{what} raised {type(error).__name__}: {error}", where)
+    return ProjectError(f"{what} raised {type(error).__name__}: {_message(error)}", where)
 
 
 def _import(root: Path, package: str) -> Any:
@@ -124,9 +131,9 @@ def _import(root: Path, package: str) -> Any:
     try:
         return importlib.import_module(package)
     except Exception as error:
-        module = getattr(error, "name", None) if isinstance(error, ImportError) else None
-        what = f"importing {module or package}"
-        raise _wrap(root, error, what) from error
+        where = _where_raised(root, error)
+        module = Path(where.path).with_suffix("").as_posix().removesuffix("/__init__") if where else package
+        raise _wrap(root, error, f"importing {module.replace('/', '.')}") from error
 
 
 def _registry(root: Path, package: Any, name: str) -> tuple[Callable, ...]:
@@ -178,6 +185,19 @@ def _check_unique_dashboards(dashboards: tuple[DashboardDef, ...]) -> None:
                 f"duplicate dashboard uid {board.uid!r}: defined at {first.source} and at {board.source}; "
                 "give each dashboard its own uid",
                 board.source,
+            )
+
+
+def _check_unique_groups(groups: tuple[RuleGroup, ...]) -> None:
+    """Prometheus refuses a rule file that repeats a group name; the toolkit keeps names unique overall."""
+    seen: dict[str, RuleGroup] = {}
+    for group in groups:
+        first = seen.setdefault(group.name, group)
+        if first is not group:
+            raise ProjectError(
+                f"duplicate rule group name {group.name!r}: defined at {first.source} and at {group.source}; "
+                "give each group its own name",
+                group.source,
             )
 
 
