@@ -134,7 +134,9 @@ def test_a_module_that_fails_to_import_is_named(project: Path) -> None:
     write(project, "alerts/basic.py", "import json\n\nTHRESHOLD = json.loads('{')\n")
     result = run(project, "build")
     assert result.exit_code == 2
-    assert result.output.startswith("Error: alerts/basic.py:3: importing alerts.basic raised JSONDecodeError: ")
+    assert result.output.startswith(
+        "Error: alerts/basic.py:3: importing alerts.basic raised JSONDecodeError: "
+    )
     assert "Traceback" not in result.output
 
 

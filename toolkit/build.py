@@ -214,10 +214,14 @@ def _stage(staging: Path, files: dict[str, bytes]) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         except OSError as error:
-            raise BuildError(f"cannot write {BUILD_DIR}/{path}: {error}; {BUILD_DIR}/ is unchanged") from error
+            raise BuildError(
+                f"cannot write {BUILD_DIR}/{path}: {error}; {BUILD_DIR}/ is unchanged"
+            ) from error
 
 
-def _commit(out: Path, staging: Path, targets: dict[str, Path], changed: list[str], removed: list[str]) -> None:
+def _commit(
+    out: Path, staging: Path, targets: dict[str, Path], changed: list[str], removed: list[str]
+) -> None:
     """Move the staged files to their targets (one rename each), remove ``removed`` and emptied folders."""
     try:
         for path in changed:

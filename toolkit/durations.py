@@ -22,7 +22,9 @@ def canonical_duration(value: str) -> str:
     if value in _ZERO:
         return "0s"
     if value.isdigit():
-        raise ValueError(f"{value!r} is not a Prometheus duration: it needs a unit, e.g. '{value}s' or '{value}m'")
+        raise ValueError(
+            f"{value!r} is not a Prometheus duration: it needs a unit, e.g. '{value}s' or '{value}m'"
+        )
     try:
         return promql_parser.display_duration(promql_parser.parse_duration(value))
     except ValueError:

@@ -9,6 +9,7 @@ rule groups, ``ALERTMANAGER``, a function that returns the Alertmanager configur
 
 from __future__ import annotations
 
+import ast
 import importlib
 import sys
 import traceback
@@ -44,6 +45,7 @@ class Project:
     rule_groups: tuple[RuleGroup, ...]
     alertmanager: AlertmanagerConfig | None
     bundle: Bundle
+    warnings: tuple[str, ...] = ()
 
 
 def load_project(root: Path) -> Project:
@@ -65,6 +67,7 @@ def load_project(root: Path) -> Project:
             for fn in getattr(alerts_pkg, "ALERT_TESTS", ())
             for t in _call_many(root, fn, settings, RuleTest)
         ]
+        warnings = unregistered_modules(root)
     _check_unique_dashboards(dashboards)
     _check_unique_groups(groups)
     _check_unique_rules(groups)
@@ -78,7 +81,7 @@ def load_project(root: Path) -> Project:
         metrics=metrics,
         rule_tests=_test_entries(tests, rule_groups),
     )
-    return Project(root, settings, dashboards, groups, alertmanager, bundle)
+    return Project(root, settings, dashboards, groups, alertmanager, bundle, warnings)
 
 
 @contextmanager
@@ -93,6 +96,36 @@ def _project_imports(root: Path) -> Iterator[None]:
         set_project_root(None)
         sys.path.remove(str(root))
         _forget_packages()
+
+
+# package -> (function a module defines, registry in the package's __init__.py it belongs to)
+REGISTRIES = {
+    "dashboards": (("build", "DASHBOARDS"),),
+    "alerts": (("groups", "RULE_GROUPS"), ("tests", "ALERT_TESTS")),
+}
+
+
+def unregistered_modules(root: Path) -> tuple[str, ...]:
+    """One warning per module in ``dashboards/`` or ``alerts/`` that loading the project never imported,
+    with the line to add. Call while the project's packages are imported (modules named ``_*`` are private
+    helpers and not reported)."""
+    warnings = []
+    for package, registries in REGISTRIES.items():
+        for path in sorted((root / package).glob("*.py")):
+            if path.stem.startswith("_") or f"{package}.{path.stem}" in sys.modules:
+                continue
+            try:
+                defined = {
+                    n.name for n in ast.parse(path.read_bytes()).body if isinstance(n, ast.FunctionDef)
+                }
+            except (SyntaxError, ValueError):
+                defined = set()
+            adds = [f"{path.stem}.{fn} to {registry}" for fn, registry in registries if fn in defined]
+            adds = adds or [f"its builder function to {registries[0][1]}"]
+            warnings.append(
+                f"{package}/{path.name} is not registered: add {' and '.join(adds)} in {package}/__init__.py"
+            )
+    return tuple(warnings)
 
 
 def _forget_packages() -> None:

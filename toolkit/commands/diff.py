@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from toolkit.bundle import Bundle
-from toolkit.commands.common import library_errors, project_root
+from toolkit.commands.common import CommandError, project_root, write_output
 from toolkit.diff.compare import compare
 from toolkit.diff.model import Change
 from toolkit.diff.report import as_json, markdown, text
@@ -109,26 +109,25 @@ def command(
     root = project_root(ctx)
     if live and base:
         raise click.UsageError("--live compares with the servers: drop --base")
-    try:
-        with library_errors():
-            new_files = load_build(root, head)
-            old_files = None if live else load_build(root, base or default_base(root))
-    except click.ClickException as error:
-        raise click.UsageError(error.message) from None
+    new_files = load_build(root, head)
+    old_files = None if live else load_build(root, base or default_base(root))
     problems = new_files.errors + (old_files.errors if old_files else [])
     if problems:
-        raise click.UsageError("; ".join(str(p) for p in problems))
+        raise CommandError("; ".join(str(p) for p in problems))
     new_bundle = new_files.bundle
     if live:
-        with library_errors():
-            old_bundle, new_bundle = live_sides(root, context_name, new_bundle)
+        old_bundle, new_bundle = live_sides(root, context_name, new_bundle)
     else:
         old_bundle = old_files.bundle
     changes = compare(old_bundle, new_bundle)
     if output == "json":
         click.echo(as_json(changes))
     elif output == "markdown":
-        links = write_previews(previews, changes, old_bundle, new_bundle) if previews else None
+        links = None
+        if previews:
+            links = write_output(
+                "--previews", previews, lambda f: write_previews(f, changes, old_bundle, new_bundle)
+            )
         click.echo(markdown(changes, links), nl=False)
     else:
         click.echo(text(changes, click.style), color=None)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from toolkit.commands.common import library_errors, project_root
+from toolkit.commands.common import project_root, write_output
+from toolkit.commands.progress import Progress, quiet_option
 from toolkit.project import load_project
 from toolkit.rule_testing import SubjectResult, run_rule_tests
 
@@ -19,6 +20,7 @@ from toolkit.rule_testing import SubjectResult, run_rule_tests
     help="Also write the results as JUnit XML to this file (for CI test reports).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show promtool's report for passing subjects too.")
+@quiet_option
 @click.pass_context
 def command(ctx: click.Context, subjects: tuple[str, ...], junit: Path | None, verbose: bool) -> None:
     """Run every alert's and expression's tests with `promtool test rules`.
@@ -35,20 +37,27 @@ def command(ctx: click.Context, subjects: tuple[str, ...], junit: Path | None, v
     """
     root = project_root(ctx)
 
-    def show(result: SubjectResult) -> None:
-        click.secho(result.summary(), fg=None if result.passed else "red")
-        if not result.passed or verbose:
-            click.echo("\n".join(f"      {line}" for line in result.output.splitlines()))
+    bundle = load_project(root).bundle
+    unknown = sorted(set(subjects) - {entry.subject for entry in bundle.rule_tests})
+    if unknown:
+        raise click.UsageError(f"no tests for: {', '.join(unknown)}")
+    total = len({e.subject for e in bundle.rule_tests if not subjects or e.subject in subjects})
+    with Progress(ctx, "testing", total) as progress:
 
-    with library_errors():
-        bundle = load_project(root).bundle
-        unknown = sorted(set(subjects) - {entry.subject for entry in bundle.rule_tests})
-        if unknown:
-            raise click.UsageError(f"no tests for: {', '.join(unknown)}")
+        def show(result: SubjectResult) -> None:
+            progress.advance()
+            progress.echo(result.summary(), fg=None if result.passed else "red")
+            if not result.passed or verbose:
+                progress.echo("\n".join(f"      {line}" for line in result.output.splitlines()))
+
         report = run_rule_tests(bundle, subjects, on_result=show)
     if junit:
-        junit.parent.mkdir(parents=True, exist_ok=True)
-        junit.write_bytes(report.to_junit())
+
+        def write_junit(path: Path) -> None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(report.to_junit())
+
+        write_output("--junit", junit, write_junit)
     failed = len(report.failed)
     click.echo(f"{len(report.results) - failed} passed, {failed} failed")
     if failed:
