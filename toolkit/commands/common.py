@@ -61,7 +61,9 @@ def write_output(option: str, path: Path, write: Callable[[Path], T]) -> T:
     try:
         return write(path)
     except OSError as error:
-        raise CommandError(f"{option} {path}: cannot write: {error.strerror or error}") from None
+        blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        reason = f"{blocking} is a file, not a folder" if blocking else error.strerror or str(error)
+        raise CommandError(f"{option} {path}: cannot write: {reason}") from None
 
 
 @contextmanager
