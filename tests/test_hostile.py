@@ -39,6 +39,12 @@ def tree_hash(folder: Path) -> dict[str, str]:
     }
 
 
+def register_alerts(project: Path, modules: str, rule_groups: str, tests: str = "") -> None:
+    """Rewrite alerts/__init__.py to import ``modules`` and list the given registries."""
+    registries = f"RULE_GROUPS = ({rule_groups},)\n" + (f"ALERT_TESTS = ({tests},)\n" if tests else "")
+    write(project, "alerts/__init__.py", f"from alerts import {modules}\n\n{registries}")
+
+
 def outside_build(root: Path) -> set[str]:
     """Files of the project that are not under build/ (to prove nothing else was written)."""
     return {p.relative_to(root.parent).as_posix() for p in root.parent.rglob("*") if "build" not in p.parts}
@@ -314,11 +320,7 @@ def test_a_duration_without_a_unit_fails_at_its_definition() -> None:
 
 def test_two_rule_groups_with_one_name_fail_the_build_naming_both(project: Path) -> None:
     write(project, "alerts/again.py", ALERTS.replace("ServiceDown", "ServiceGone"))
-    write(
-        project,
-        "alerts/__init__.py",
-        "from alerts import again, basic\n\nRULE_GROUPS = (basic.groups, again.groups)\n",
-    )
+    register_alerts(project, "again, basic", "basic.groups, again.groups")
     result = run(project, "build")
     assert result.exit_code == 2
     assert result.output == (
@@ -394,11 +396,7 @@ def test_an_error_inside_a_generated_init_points_at_the_users_line(
             return [AlertTest("ServiceDown", {'up{job="a"}': "0x10"}, fires_at="5m", interval="5")]
         """,
     )
-    write(
-        project,
-        "alerts/__init__.py",
-        "from alerts import basic, checks\n\nRULE_GROUPS = (basic.groups,)\nALERT_TESTS = (checks.tests,)\n",
-    )
+    register_alerts(project, "basic, checks", "basic.groups", "checks.tests")
     result = run(project, "build")
     assert result.exit_code == 2
     assert result.output == (

@@ -20,6 +20,11 @@ class Terminated(KeyboardInterrupt):
     """The process received SIGTERM."""
 
 
+def _in_main_thread() -> bool:
+    """Signal handlers and masks can only be set from the main thread."""
+    return threading.current_thread() is threading.main_thread()
+
+
 def _raise_terminated(signum: int, frame: object) -> None:
     raise Terminated()
 
@@ -27,7 +32,7 @@ def _raise_terminated(signum: int, frame: object) -> None:
 @contextmanager
 def sigterm_unwinds() -> Iterator[None]:
     """Within the block, SIGTERM raises Terminated in the main thread; the old handler is restored after."""
-    if threading.current_thread() is not threading.main_thread():
+    if not _in_main_thread():
         yield
         return
     previous = signal.signal(signal.SIGTERM, _raise_terminated)
@@ -40,7 +45,7 @@ def sigterm_unwinds() -> Iterator[None]:
 @contextmanager
 def signals_deferred() -> Iterator[None]:
     """Hold SIGINT and SIGTERM back until the block ends (POSIX; elsewhere the block runs unguarded)."""
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+    if not hasattr(signal, "pthread_sigmask") or not _in_main_thread():
         yield
         return
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)

@@ -13,7 +13,7 @@ import ast
 import importlib
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,9 +68,7 @@ def load_project(root: Path) -> Project:
             for t in _call_many(root, fn, settings, RuleTest)
         ]
         warnings = unregistered_modules(root)
-    _check_unique_dashboards(dashboards)
-    _check_unique_groups(groups)
-    _check_unique_rules(groups)
+    _check_unique_names(dashboards, groups)
     rule_groups = tuple(_group_entry(g, settings) for g in groups)
     bundle = Bundle(
         dashboards=tuple(sorted((_dashboard_entry(d) for d in dashboards), key=lambda e: e.uid)),
@@ -209,45 +207,34 @@ def _call_many(root: Path, fn: Callable, settings: Settings, kind: Any = RuleGro
     return result
 
 
-def _check_unique_dashboards(dashboards: tuple[DashboardDef, ...]) -> None:
-    seen: dict[str, DashboardDef] = {}
-    for board in dashboards:
-        first = seen.setdefault(board.uid, board)
-        if first is not board:
+def _check_unique(
+    items: Iterable[Any], key: Callable[[Any], Any], what: Callable[[Any], str], fix: str
+) -> None:
+    """ProjectError naming both definitions when two of ``items`` share ``key``."""
+    seen: dict[Any, Any] = {}
+    for item in items:
+        first = seen.setdefault(key(item), item)
+        if first is not item:
             raise ProjectError(
-                f"duplicate dashboard uid {board.uid!r}: defined at {first.source} and at {board.source}; "
-                "give each dashboard its own uid",
-                board.source,
+                f"duplicate {what(item)}: defined at {first.source} and at {item.source}; {fix}", item.source
             )
 
 
-def _check_unique_groups(groups: tuple[RuleGroup, ...]) -> None:
-    """Prometheus refuses a rule file that repeats a group name; the toolkit keeps names unique overall."""
-    seen: dict[str, RuleGroup] = {}
-    for group in groups:
-        first = seen.setdefault(group.name, group)
-        if first is not group:
-            raise ProjectError(
-                f"duplicate rule group name {group.name!r}: defined at {first.source} and at {group.source}; "
-                "give each group its own name",
-                group.source,
-            )
-
-
-def _check_unique_rules(groups: tuple[RuleGroup, ...]) -> None:
-    seen: dict[Any, AlertRule] = {}
-    for group in groups:
-        for rule in group.rules:
-            if not isinstance(rule, AlertRule):
-                continue
-            key = (rule.name, rule.severity, rule.team, rule.category, tuple(sorted(rule.labels.items())))
-            first = seen.setdefault(key, rule)
-            if first is not rule:
-                raise ProjectError(
-                    f"duplicate alert {rule.name!r} with the same labels: defined at {first.source} and at "
-                    f"{rule.source}; rename one or give them different labels",
-                    rule.source,
-                )
+def _check_unique_names(dashboards: tuple[DashboardDef, ...], groups: tuple[RuleGroup, ...]) -> None:
+    """Dashboard uids, rule group names (Prometheus refuses a file that repeats one) and alerts with the
+    same labels are unique in the project."""
+    _check_unique(
+        dashboards, lambda d: d.uid, lambda d: f"dashboard uid {d.uid!r}", "give each dashboard its own uid"
+    )
+    _check_unique(
+        groups, lambda g: g.name, lambda g: f"rule group name {g.name!r}", "give each group its own name"
+    )
+    _check_unique(
+        (rule for group in groups for rule in group.rules if isinstance(rule, AlertRule)),
+        lambda r: (r.name, r.severity, r.team, r.category, tuple(sorted(r.labels.items()))),
+        lambda r: f"alert {r.name!r} with the same labels",
+        "rename one or give them different labels",
+    )
 
 
 def _location(text: str) -> SourceLocation:
