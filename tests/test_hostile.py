@@ -224,6 +224,16 @@ def test_a_disk_error_mid_build_leaves_build_as_it_was(
     assert tree_hash(project / "build") == before and not list(project.glob(f"{STAGING_PREFIX}*"))
 
 
+def test_a_staging_folder_left_by_a_killed_build_is_removed_but_not_a_running_ones(project: Path) -> None:
+    killed = project / f"{STAGING_PREFIX}999999999-abc"
+    running = project / f"{STAGING_PREFIX}{os.getpid()}-abc"
+    for folder in (killed, running):
+        (folder / "dashboards").mkdir(parents=True)
+        (folder / "dashboards" / "half.json").write_text("")
+    built(project)
+    assert not killed.exists() and (running / "dashboards" / "half.json").exists()
+
+
 def test_build_check_writes_nothing(project: Path) -> None:
     before = built(project)
     change_everything(project)

@@ -180,8 +180,7 @@ def write_build(root: Path, files: dict[str, bytes]) -> BuildResult:
     replaced, so bind mounts of it and its folders (``monitoring/``) keep seeing the new files.
     """
     out = root / BUILD_DIR
-    for leftover in root.glob(f"{STAGING_PREFIX}*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+    _remove_abandoned_staging(root)
     existing = _existing(out)
     targets = {path: _inside(out, path) for path in sorted(files.keys() | existing)}
     changed = [p for p, data in files.items() if p not in existing or targets[p].read_bytes() != data]
@@ -189,7 +188,7 @@ def write_build(root: Path, files: dict[str, bytes]) -> BuildResult:
     unchanged = [p for p in files if p not in changed]
     if changed or removed:
         try:
-            staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
+            staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=root))
         except OSError as error:
             raise BuildError(f"cannot write beside {out}: {error}; {BUILD_DIR}/ is unchanged") from error
         try:
@@ -204,6 +203,27 @@ def write_build(root: Path, files: dict[str, bytes]) -> BuildResult:
         tuple(prefix + p for p in removed),
         tuple(prefix + p for p in unchanged),
     )
+
+
+def _remove_abandoned_staging(root: Path) -> None:
+    """Remove staging folders left by builds that were killed outright (SIGKILL, power loss): those whose
+    process (the number in the name) no longer runs. A build running beside this one keeps its own."""
+    for leftover in root.glob(f"{STAGING_PREFIX}*"):
+        pid = leftover.name.removeprefix(STAGING_PREFIX).split("-", 1)[0]
+        if not pid.isdigit() or not _running(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    if os.name != "posix":
+        return True  # os.kill would end the process there, not probe it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
 
 
 def _stage(staging: Path, files: dict[str, bytes]) -> None:

@@ -77,8 +77,8 @@ def error_boundary() -> Iterator[None]:
     try:
         with library_errors():
             yield
-    except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
-        raise
+    except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, BrokenPipeError):
+        raise  # click prints these itself (a closed pipe, e.g. `| head`, ends quietly)
     except Terminated:
         click.echo("Terminated (SIGTERM).", err=True)
         raise click.exceptions.Exit(TERMINATED) from None
