@@ -314,6 +314,29 @@ def test_toolkit_test_stops_promtool_and_removes_its_temp_dir_on_a_signal(
     assert list(temp.iterdir()) == []
 
 
+def test_toolkit_test_leaves_no_promtool_storage_behind_when_interrupted(tmp_path: Path) -> None:
+    # the real promtool, stopped while it holds its temporary test storage (which it cannot remove when killed)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(tmp_path)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "toolkit", "--project", str(REPO), "test"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob("toolkit-test-*/promtool-tmp/*")) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert list(tmp_path.glob("toolkit-test-*/promtool-tmp/*")), "promtool made its storage"
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert (process.returncode, stderr) == (130, "Interrupted (Ctrl-C).\n")
+    assert list(tmp_path.iterdir()) == []
+
+
 # --- silently wrong rules --------------------------------------------------------------------------------
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from toolkit.errors import ToolkitError
@@ -44,13 +45,21 @@ class ChildProcesses:
         self._lock = threading.Lock()
         self._stopped = False
 
-    def run(self, command: list[str], cwd: Path | None, timeout: float) -> subprocess.CompletedProcess:
-        """Run ``command`` to its end (or ``timeout`` seconds) and return it with its text output."""
+    def run(
+        self, command: list[str], cwd: Path | None, timeout: float, env: Mapping[str, str] | None = None
+    ) -> subprocess.CompletedProcess:
+        """Run ``command`` to its end (or ``timeout`` seconds) and return it with its text output;
+        ``env`` adds to the environment."""
         with self._lock:
             if self._stopped:
                 raise ToolkitError(f"{Path(command[0]).name} not started: the run is being stopped")
             process = subprocess.Popen(
-                command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+                command,
+                cwd=cwd,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env={**os.environ, **env} if env else None,
             )
             self._running.add(process)
         try:
@@ -78,13 +87,15 @@ def run_tool(
     cwd: Path | None = None,
     timeout: float = 300,
     children: ChildProcesses | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> subprocess.CompletedProcess:
     """Run ``name args...``; return the finished process with its text output (never raises on exit status).
 
     ``children`` tracks the process so another thread can stop it; an interruption kills it either way.
+    ``env`` adds to the environment.
     """
     try:
-        return (children or ChildProcesses()).run([find_tool(name), *args], cwd, timeout)
+        return (children or ChildProcesses()).run([find_tool(name), *args], cwd, timeout, env)
     except subprocess.TimeoutExpired:
         raise ToolkitError(f"{name} {' '.join(args[:2])} did not finish within {timeout:.0f} s") from None
 

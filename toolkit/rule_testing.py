@@ -108,10 +108,18 @@ def run_rule_tests(
                 (root / path).parent.mkdir(parents=True, exist_ok=True)
                 (root / path).write_bytes(content)
         tests_dir = root / TESTS_DIR
+        scratch = root / "promtool-tmp"  # promtool's own temporary storage, removed with ours even if killed
+        scratch.mkdir()
 
         def run(item: tuple[str, list[RuleTestEntry]]) -> SubjectResult:
             name, entries = item
-            done = run_tool("promtool", ["test", "rules", name], cwd=tests_dir, children=children)
+            done = run_tool(
+                "promtool",
+                ["test", "rules", name],
+                cwd=tests_dir,
+                children=children,
+                env={"TMPDIR": str(scratch)},
+            )
             return SubjectResult(
                 subject=entries[0].subject,
                 is_alert=entries[0].is_alert,
