@@ -21,6 +21,7 @@ from toolkit.bundle import Bundle, DashboardEntry
 from toolkit.cli import main
 from toolkit.commands.progress import CLEAR, Progress
 from toolkit.errors import BuildError, DefinitionError, ToolkitError
+from toolkit.paths import UnsafePathError
 from toolkit.project import load_project
 from toolkit.rules import AlertRule, RuleGroup, Severity
 from toolkit.source import SourceLocation
@@ -93,9 +94,34 @@ def test_the_build_refuses_any_output_path_that_leaves_build_naming_the_definiti
     )
     (tmp_path / "build").mkdir()
     (tmp_path / "build" / "dashboards").symlink_to(tmp_path.parent)
-    with pytest.raises(BuildError, match=r"refusing to write build/dashboards/x.json: it resolves outside "):
+    with pytest.raises(UnsafePathError, match=r"refusing to write 'dashboards/x.json': it resolves outside "):
         write_build(tmp_path, {"dashboards/x.json": b"{}\n"})
     assert not (tmp_path.parent / "x.json").exists()
+
+
+def test_a_hostile_uid_in_built_json_never_leads_render_or_diff_previews_outside(
+    project: Path, tmp_path: Path
+) -> None:
+    # build/ comes from a pull request in CI: its JSON, not the Python, names the SVG files
+    built(project)
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "base")
+    board = project / "build/dashboards/overview.json"
+    board.write_text(board.read_text().replace('"uid": "overview"', '"uid": "../../evil"'))
+    before = outside_build(project)
+    out = tmp_path / "out"
+    rendered = run(project, "render", "--all", str(out / "svgs"))
+    assert (rendered.exit_code, rendered.output) == (
+        2,
+        f"Error: refusing to write '../../evil.svg': it resolves outside {out / 'svgs'}\n",
+    )
+    diffed = run(project, "diff", "--base", "HEAD", "--format", "markdown", "--previews", str(out / "p"))
+    assert (diffed.exit_code, diffed.output.splitlines()[-1]) == (
+        2,
+        f"Error: refusing to write '../../evil.before.svg': it resolves outside {out / 'p'}",
+    )
+    assert outside_build(project) - before == {"out/svgs", "out/p", "out"}
 
 
 def test_a_rule_group_file_with_a_separator_is_refused_at_its_line() -> None:

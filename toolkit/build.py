@@ -17,6 +17,7 @@ from toolkit.bundle import Bundle, RuleTestEntry
 from toolkit.errors import BuildError
 from toolkit.interrupts import signals_deferred
 from toolkit.metrics import render_markdown
+from toolkit.paths import inside
 from toolkit.source import SourceLocation
 
 BUILD_DIR = "build"
@@ -162,14 +163,6 @@ def stale_files(root: Path, files: dict[str, bytes]) -> list[str]:
     return sorted(f"{BUILD_DIR}/{p}" for p in stale)
 
 
-def _inside(folder: Path, relative: str) -> Path:
-    """``folder/relative``, proven to resolve inside ``folder`` (no ``..``, no symlink leading out)."""
-    target = folder / relative
-    if not target.resolve().is_relative_to(folder.resolve()):
-        raise BuildError(f"refusing to write {BUILD_DIR}/{relative}: it resolves outside {folder}")
-    return target
-
-
 def write_build(root: Path, files: dict[str, bytes]) -> BuildResult:
     """Make ``build/`` hold exactly ``files``, rewriting only what changed, all or nothing.
 
@@ -182,7 +175,7 @@ def write_build(root: Path, files: dict[str, bytes]) -> BuildResult:
     out = root / BUILD_DIR
     _remove_abandoned_staging(root)
     existing = _existing(out)
-    targets = {path: _inside(out, path) for path in sorted(files.keys() | existing)}
+    targets = {path: inside(out, path) for path in sorted(files.keys() | existing)}
     changed = [p for p, data in files.items() if p not in existing or targets[p].read_bytes() != data]
     removed = sorted(existing - files.keys())
     unchanged = [p for p in files if p not in changed]
@@ -229,7 +222,7 @@ def _running(pid: int) -> bool:
 def _stage(staging: Path, files: dict[str, bytes]) -> None:
     """Write ``files`` under ``staging``; BuildError (``build/`` untouched) when one cannot be written."""
     for path, data in files.items():
-        target = _inside(staging, path)
+        target = inside(staging, path)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)

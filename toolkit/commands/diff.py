@@ -14,6 +14,7 @@ from toolkit.diff.compare import compare
 from toolkit.diff.model import Change
 from toolkit.diff.report import as_json, markdown, text
 from toolkit.layout_svg import render_svg
+from toolkit.paths import inside
 from toolkit.sources.git import WORKING_TREE, default_base, load_build
 
 PANEL = re.compile(r'^panel "([^"]+)"')
@@ -30,7 +31,7 @@ def write_previews(folder: Path, changes: list[Change], old, new) -> dict[str, t
         marked = {m.group(1) for c in changes if c.section == section for m in [PANEL.match(c.text)] if m}
         paths = []
         for side, boards in (("before", before), ("after", after)):
-            path = folder / f"{uid}.{side}.svg"
+            path = inside(folder, f"{uid}.{side}.svg")
             if uid in boards:
                 path.write_text(render_svg(boards[uid], marked))
             paths.append(path.as_posix())

@@ -8,6 +8,7 @@ import click
 
 from toolkit.commands.common import project_root, write_output
 from toolkit.layout_svg import render_svg
+from toolkit.paths import inside
 from toolkit.sources.git import WORKING_TREE, load_build
 
 
@@ -39,7 +40,7 @@ def command(ctx: click.Context, uid: str | None, out: Path | None, all_dir: Path
         def write_all(folder: Path) -> None:
             folder.mkdir(parents=True, exist_ok=True)
             for name, board in sorted(boards.items()):
-                (folder / f"{name}.svg").write_text(render_svg(board))
+                inside(folder, f"{name}.svg").write_text(render_svg(board))
 
         write_output("--all", all_dir, write_all)
         click.echo(f"wrote {len(boards)} SVGs to {all_dir}")
