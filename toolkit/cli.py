@@ -73,6 +73,9 @@ class LazyGroup(click.Group):
 def main(ctx: click.Context, project_dir: Path | None) -> None:
     """Dashboards, alert rules and routing as reviewed Python, checked before they ship.
 
+    Exit codes: 0 ok, 1 findings or differences, 2 errors, 130 Ctrl-C, 143 SIGTERM
+    (docs/exit-codes.md).
+
     \b
     Example:
       toolkit build            # regenerate build/
