@@ -20,6 +20,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import attr
+
 from toolkit.alert_tests import AlertTest, ExprTest, RuleTest
 from toolkit.alertmanager import AlertmanagerConfig
 from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry, RuleTestEntry
@@ -144,7 +146,7 @@ def _where_raised(root: Path, error: BaseException) -> SourceLocation | None:
 def _message(error: BaseException) -> str:
     """The error's own words: attrs validators raise TypeError(message, attribute, type, value)."""
     args = error.args
-    return args[0] if len(args) > 1 and isinstance(args[0], str) else str(error)
+    return args[0] if len(args) > 1 and isinstance(args[1], attr.Attribute) else str(error)
 
 
 def _wrap(root: Path, error: Exception, what: str) -> ToolkitError:

@@ -48,7 +48,8 @@ class Progress:
     ) -> None:
         self.stream = stream or sys.stderr
         quiet = bool(ctx and ctx.meta.get(QUIET))
-        self.enabled = self.stream.isatty() and not os.environ.get("CI") and not quiet
+        in_ci = os.environ.get("CI", "").lower() not in ("", "0", "false")
+        self.enabled = self.stream.isatty() and not in_ci and not quiet
         self.label, self.total, self.delay = label, total, delay
         self.done = 0
         self._shown = False
