@@ -2,8 +2,8 @@
 
 grafanalib emits ``schemaVersion`` 12, legacy keys and nulls everywhere. :func:`modernize` turns its output
 into what a current Grafana saves (schemaVersion 41, typed datasource references, stable panel ids, the
-options each panel plugin requires). :func:`normalize_dashboard` makes any dashboard JSON canonical so that
-two dashboards compare equal exactly when nothing a user would care about differs.
+options each panel plugin requires). Any dashboard JSON is made canonical by the one normalizer,
+:func:`toolkit.bundle.dashboards.normalize_dashboard`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import Any
 
 from grafanalib._gen import DashboardEncoder
 
-SCHEMA_VERSION = 41
+from toolkit.bundle.dashboards import SCHEMA_VERSION
+
 SOURCE_KEY = "__toolkit_source__"
 RAW_KEY = "__toolkit_raw__"
 
@@ -134,8 +135,6 @@ LINK_KEYS = frozenset(
         "url",
     ]
 )
-# Grafana's own additions to a saved dashboard: never part of what a user defines.
-SERVER_KEYS = frozenset({"id", "version", "iteration", "gnetId"})
 
 _REDUCE = {"calcs": ["lastNotNull"], "fields": "", "values": False}
 _VIZ_SIZE = {"sizing": "auto", "minVizWidth": 75, "minVizHeight": 75}
@@ -340,12 +339,3 @@ def _link(raw: dict[str, Any]) -> dict[str, Any]:
     link.setdefault("asDropdown", False)
     link.setdefault("targetBlank", False)
     return link
-
-
-def normalize_dashboard(data: dict[str, Any]) -> dict[str, Any]:
-    """Canonical form of any dashboard JSON: unwrap an API envelope, drop Grafana's own additions.
-
-    Grafana adds ``id``, ``version`` and ``iteration`` when it saves; none is part of the definition.
-    """
-    board = data.get("dashboard", data) if "dashboard" in data and "meta" in data else data
-    return {k: copy.deepcopy(v) for k, v in board.items() if k not in SERVER_KEYS}

@@ -1,0 +1,432 @@
+"""Old dashboards in the current shape, as Grafana migrates them when it opens them.
+
+The steps follow grafana/grafana public/app/features/dashboard/state/DashboardMigrator.ts ``updateSchema``
+(each step gated by the dashboard's ``schemaVersion``, as there; the Go port under
+apps/dashboard/pkg/migration/schemaversion/ for versions 40 and 41), then the automatic move of old
+Angular panels to their current plugins (PanelModel ``autoMigrateAngular`` and each plugin's panel-change
+handler). What Grafana maps to nothing is reported as a :class:`~toolkit.bundle.notes.Note`.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from toolkit.bundle.graph import GRAPH_KEYS, graph_target, graph_to_timeseries, time_region_annotations
+from toolkit.bundle.grid import upgrade_to_grid_layout
+from toolkit.bundle.mappings import upgrade_value_mappings
+from toolkit.bundle.notes import Notes
+from toolkit.bundle.singlestat import SINGLESTAT_KEYS, singlestat_target, singlestat_to_stat
+from toolkit.bundle.table import TABLE_KEYS, cell_options, table_old_to_table
+
+SCHEMA_VERSION = 41
+
+# PanelModel ``mustKeepProps``: what survives a change of plugin; the old plugin's own keys do not.
+KEPT_ON_PLUGIN_CHANGE = frozenset(
+    {
+        "cacheTimeout",
+        "collapsed",
+        "datasource",
+        "description",
+        "fieldConfig",
+        "gridPos",
+        "hideTimeOverride",
+        "id",
+        "interval",
+        "libraryPanel",
+        "links",
+        "maxDataPoints",
+        "panels",
+        "pluginVersion",
+        "queryCachingTTL",
+        "repeat",
+        "repeatDirection",
+        "repeatPanelId",
+        "scopedVars",
+        "targets",
+        "timeFrom",
+        "timeShift",
+        "title",
+        "transformations",
+        "transparent",
+        "type",
+    }
+)
+# Angular plugins Grafana moves to a core plugin with a handler this module does not carry out.
+OTHER_ANGULAR = {
+    "grafana-piechart-panel": "piechart",
+    "grafana-worldmap-panel": "geomap",
+    "natel-discrete-panel": "state-timeline",
+}
+_VARIABLE = re.compile(r"^\$(?:\{(\w+)(?::\w+)?\}|(\w+))$")
+
+
+def migrate_dashboard(board: dict[str, Any], notes: Notes) -> dict[str, Any]:
+    """``board`` (a copy) in the current schema: rows placed on the grid, panels and variables migrated,
+    ``schemaVersion`` current."""
+    board = copy.deepcopy(board)
+    version = board.get("schemaVersion") if isinstance(board.get("schemaVersion"), int) else 0
+    if isinstance(board.get("rows"), list):
+        board["panels"] = list(board.get("panels") or []) + upgrade_to_grid_layout(board.pop("rows"), notes)
+    elif "rows" in board:
+        notes.add("rows", "not a list of rows: dropped")
+        board.pop("rows")
+    variables = _variables(board)
+    if version < 27:
+        board["panels"] = _without_repeated_copies(board.get("panels") or [])
+    annotations: list[dict[str, Any]] = []
+    panels = []
+    for index, panel in enumerate(board.get("panels") or []):
+        panels.append(
+            _migrate_with_children(panel, f"panels/{index}", version, variables, annotations, notes)
+        )
+    board["panels"] = panels
+    _ensure_unique_ids(board["panels"])
+    _migrate_templating(board, version, notes)
+    _migrate_annotations(board, version, variables, annotations)
+    if version < 40 and not isinstance(board.get("refresh"), str):
+        board["refresh"] = ""
+    if version < 41 and isinstance(board.get("timepicker"), dict) and "time_options" in board["timepicker"]:
+        notes.add("timepicker/time_options", "unused since Grafana 5: Grafana removes it (schemaVersion 41)")
+        board["timepicker"].pop("time_options")
+    if version < SCHEMA_VERSION:
+        board["schemaVersion"] = SCHEMA_VERSION
+    return board
+
+
+def _variables(board: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    found = (board.get("templating") or {}).get("list") if isinstance(board.get("templating"), dict) else None
+    return {v["name"]: v for v in found or [] if isinstance(v, dict) and isinstance(v.get("name"), str)}
+
+
+def _without_repeated_copies(panels: list[Any]) -> list[Any]:
+    """schemaVersion 27 ``removeRepeatedPanels``: left-over copies of repeated panels and rows go."""
+    kept = []
+    for panel in panels:
+        if not isinstance(panel, dict) or panel.get("repeatPanelId") or panel.get("repeatByRow"):
+            continue
+        if panel.get("type") == "row" and isinstance(panel.get("panels"), list):
+            panel["panels"] = [
+                p for p in panel["panels"] if not (isinstance(p, dict) and p.get("repeatPanelId"))
+            ]
+        kept.append(panel)
+    return kept
+
+
+def _migrate_with_children(
+    panel: Any, path: str, version: int, variables: dict, annotations: list, notes: Notes
+) -> Any:
+    if not isinstance(panel, dict):
+        return panel
+    panel = migrate_panel(panel, path, version, variables, annotations, notes)
+    if panel.get("type") == "row" and isinstance(panel.get("panels"), list):
+        panel["panels"] = [
+            _migrate_with_children(child, f"{path}/panels/{i}", version, variables, annotations, notes)
+            for i, child in enumerate(panel["panels"])
+        ]
+    return panel
+
+
+def migrate_panel(
+    panel: dict[str, Any], path: str, version: int, variables: dict, annotations: list, notes: Notes
+) -> dict[str, Any]:
+    """One panel through the schema steps after ``version``, then to its current plugin."""
+    if version < 24:
+        panel = _table_is_old(panel)
+    if version < 26 and panel.get("type") == "text2":
+        panel["type"] = "text"
+        if isinstance(panel.get("options"), dict):
+            panel["options"].pop("angular", None)
+    if version < 30:
+        panel = _upgrade_mappings(panel)
+        _tooltip_options(panel)
+    if version < 31:
+        _merge_after_labels_to_fields(panel)
+    if version < 33:
+        _datasource_refs(panel, variables)
+    if version < 35:
+        _x_axis_visible(panel)
+    if version < 36:
+        _target_datasources(panel)
+    if version < 37:
+        _legend_visibility(panel)
+    if version < 38:
+        _table_cell_options(panel)
+    if version < 39:
+        _time_series_table(panel)
+    return to_current_plugin(panel, path, annotations, notes)
+
+
+def to_current_plugin(panel: dict[str, Any], path: str, annotations: list, notes: Notes) -> dict[str, Any]:
+    """An old Angular panel (``graph``, ``singlestat``, ``table-old``) as the panel Grafana moves it to;
+    any other panel unchanged."""
+    kind = panel.get("type")
+    if kind in ("graph", "graphite"):
+        target = graph_target(panel)
+        if target != "timeseries":
+            notes.add(
+                f"{path}/type", f"a graph with a {target} x-axis: Grafana makes it a {target}; kept as it is"
+            )
+            return panel
+        migrated = graph_to_timeseries(panel, path, notes)
+        annotations += time_region_annotations(panel)
+        consumed = GRAPH_KEYS
+        if panel.get("alert"):
+            notes.add(f"{path}/alert", "legacy panel alert: Grafana 11 no longer runs it; move it to a rule")
+    elif kind in ("singlestat", "grafana-singlestat-panel"):
+        target = singlestat_target(panel)
+        migrated = singlestat_to_stat(panel, target)
+        consumed = SINGLESTAT_KEYS
+    elif kind == "table-old":
+        target = "table"
+        migrated = table_old_to_table(panel, path, notes)
+        consumed = TABLE_KEYS
+    else:
+        if kind in OTHER_ANGULAR:
+            notes.add(
+                f"{path}/type", f"Grafana moves {kind} to {OTHER_ANGULAR[kind]} with its own handler: kept"
+            )
+        return panel
+    notes.dropped(
+        path,
+        panel,
+        KEPT_ON_PLUGIN_CHANGE | consumed | {"options", "alert"},
+        f"{kind} setting with no {target} equivalent: Grafana drops it",
+    )
+    if isinstance(panel.get("options"), dict) and panel["options"]:
+        notes.dropped(f"{path}/options", panel["options"], frozenset(), f"{kind} option: Grafana drops it")
+    new = {k: v for k, v in panel.items() if k in KEPT_ON_PLUGIN_CHANGE}
+    new.update(migrated)
+    new["type"] = target
+    return new
+
+
+def _table_is_old(panel: dict[str, Any]) -> dict[str, Any]:
+    """schemaVersion 24: a ``table`` with ``styles`` was the Angular table, now ``table-old``."""
+    if panel.get("type") == "table" and panel.get("styles") and panel.get("table") != "table2":
+        panel["type"] = "table-old"
+    return panel
+
+
+def _upgrade_mappings(panel: dict[str, Any]) -> dict[str, Any]:
+    """schemaVersion 30 ``upgradeValueMappingsForPanel``, for defaults and overrides."""
+    config = panel.get("fieldConfig")
+    if not isinstance(config, dict):
+        return panel
+    defaults = config.get("defaults") if isinstance(config.get("defaults"), dict) else {}
+    if isinstance(defaults.get("mappings"), list):
+        defaults["mappings"] = upgrade_value_mappings(defaults["mappings"], defaults.get("thresholds"))
+    for override in config.get("overrides") or []:
+        for prop in (override.get("properties") or []) if isinstance(override, dict) else []:
+            if (
+                isinstance(prop, dict)
+                and prop.get("id") == "mappings"
+                and isinstance(prop.get("value"), list)
+            ):
+                prop["value"] = upgrade_value_mappings(prop["value"], None)
+    return panel
+
+
+def _tooltip_options(panel: dict[str, Any]) -> None:
+    """schemaVersion 30 ``migrateTooltipOptions``: ``tooltipOptions`` became ``tooltip``."""
+    options = panel.get("options")
+    if (
+        panel.get("type") in ("timeseries", "xychart")
+        and isinstance(options, dict)
+        and "tooltipOptions" in options
+    ):
+        options["tooltip"] = options.pop("tooltipOptions")
+
+
+def _merge_after_labels_to_fields(panel: dict[str, Any]) -> None:
+    """schemaVersion 31: a ``merge`` transformation follows each ``labelsToFields``."""
+    steps = panel.get("transformations")
+    if isinstance(steps, list) and any(
+        isinstance(t, dict) and t.get("id") == "labelsToFields" for t in steps
+    ):
+        panel["transformations"] = [
+            item
+            for t in steps
+            for item in (
+                [t, {"id": "merge", "options": {}}]
+                if isinstance(t, dict) and t.get("id") == "labelsToFields"
+                else [t]
+            )
+        ]
+
+
+def datasource_ref(value: Any, variables: dict[str, dict[str, Any]], default_as_null: bool = True) -> Any:
+    """``migrateDatasourceNameToRef`` without a live Grafana: a reference stays, ``default`` and null are
+    the default datasource (null), a datasource variable becomes ``{type, uid: "${name}"}`` with the
+    variable's plugin type, the built-in ``-- Grafana --`` its typed reference; any other name
+    ``{uid: name}``, as Grafana writes a name it does not find."""
+    if isinstance(value, dict):
+        return value
+    if value is None or value == "default":
+        return None if default_as_null else value
+    if not isinstance(value, str):
+        return value
+    if value == "-- Grafana --":
+        return {"type": "grafana", "uid": "-- Grafana --"}
+    if value == "-- Mixed --":
+        return {"type": "datasource", "uid": "-- Mixed --"}
+    match = _VARIABLE.match(value)
+    if match:
+        name = match.group(1) or match.group(2)
+        variable = variables.get(name) or {}
+        kind = variable.get("query") if variable.get("type") == "datasource" else None
+        ref = (
+            {"type": kind, "uid": f"${{{name}}}"}
+            if isinstance(kind, str) and kind
+            else {"uid": f"${{{name}}}"}
+        )
+        return ref
+    return {"uid": value}
+
+
+def _datasource_refs(panel: dict[str, Any], variables: dict) -> None:
+    """schemaVersion 33: datasource names in panels and targets become references."""
+    if "datasource" in panel:
+        ref = datasource_ref(panel["datasource"], variables)
+        if ref is None:
+            panel.pop("datasource")
+        else:
+            panel["datasource"] = ref
+    for target in panel.get("targets") or []:
+        if isinstance(target, dict) and "datasource" in target:
+            ref = datasource_ref(target["datasource"], variables)
+            if ref is not None:
+                target["datasource"] = ref
+
+
+def _x_axis_visible(panel: dict[str, Any]) -> None:
+    """schemaVersion 35 ``ensureXAxisVisibility``: hidden axes keep the time axis visible."""
+    config = panel.get("fieldConfig") if isinstance(panel.get("fieldConfig"), dict) else {}
+    custom = (config.get("defaults") or {}).get("custom") or {}
+    if panel.get("type") == "timeseries" and custom.get("axisPlacement") == "hidden":
+        config["overrides"] = [
+            *(config.get("overrides") or []),
+            {
+                "matcher": {"id": "byType", "options": "time"},
+                "properties": [{"id": "custom.axisPlacement", "value": "auto"}],
+            },
+        ]
+
+
+def _target_datasources(panel: dict[str, Any]) -> None:
+    """schemaVersion 36: a target without a datasource uses the panel's (the default one is unknown here)."""
+    source = panel.get("datasource")
+    if not isinstance(source, dict) or source.get("uid") == "-- Mixed --":
+        return
+    for target in panel.get("targets") or []:
+        if isinstance(target, dict):
+            ds = target.get("datasource")
+            if ds is None or (isinstance(ds, dict) and ds.get("uid") is None):
+                target["datasource"] = dict(source)
+
+
+def _legend_visibility(panel: dict[str, Any]) -> None:
+    """schemaVersion 37: a hidden legend is ``showLegend: false`` in list mode, any other shows."""
+    legend = (panel.get("options") or {}).get("legend") if isinstance(panel.get("options"), dict) else None
+    if not isinstance(legend, dict):
+        return
+    if legend.get("displayMode") == "hidden" or legend.get("showLegend") is False:
+        legend.update(displayMode="list", showLegend=False)
+    else:
+        legend["showLegend"] = True
+
+
+def _table_cell_options(panel: dict[str, Any]) -> None:
+    """schemaVersion 38: a table's ``displayMode`` became ``cellOptions``."""
+    config = panel.get("fieldConfig")
+    if panel.get("type") != "table" or not isinstance(config, dict):
+        return
+    custom = (config.get("defaults") or {}).get("custom")
+    if isinstance(custom, dict) and "displayMode" in custom:
+        custom["cellOptions"] = cell_options(custom.pop("displayMode"))
+    for override in config.get("overrides") or []:
+        for prop in (override.get("properties") or []) if isinstance(override, dict) else []:
+            if isinstance(prop, dict) and prop.get("id") == "custom.displayMode":
+                prop.update(id="custom.cellOptions", value=cell_options(prop.get("value")))
+
+
+def _time_series_table(panel: dict[str, Any]) -> None:
+    """schemaVersion 39: ``timeSeriesTable``'s ``refIdToStat`` became per-query options."""
+    for step in panel.get("transformations") or []:
+        options = step.get("options") if isinstance(step, dict) else None
+        if step.get("id") == "timeSeriesTable" and isinstance(options, dict) and "refIdToStat" in options:
+            step["options"] = {ref: {"stat": stat} for ref, stat in (options["refIdToStat"] or {}).items()}
+
+
+def _ensure_unique_ids(panels: list[Any]) -> None:
+    """DashboardModel ``ensurePanelsHaveUniqueIds``: a panel without an id, or with a taken one, gets the
+    next free id."""
+    flat = [
+        p
+        for top in panels
+        if isinstance(top, dict)
+        for p in [top, *(top.get("panels") or [])]
+        if isinstance(p, dict)
+    ]
+    highest = max(
+        (p["id"] for p in flat if isinstance(p.get("id"), int) and not isinstance(p.get("id"), bool)),
+        default=0,
+    )
+    seen: set[int] = set()
+    for panel in flat:
+        ident = panel.get("id")
+        if not isinstance(ident, int) or isinstance(ident, bool) or ident in seen:
+            highest += 1
+            panel["id"] = highest
+        seen.add(panel["id"])
+
+
+def _migrate_templating(board: dict[str, Any], version: int, notes: Notes) -> None:
+    """Variable steps: constants (27), tag queries removed (28), query refresh and options (29)."""
+    templating = board.get("templating")
+    if not isinstance(templating, dict) or not isinstance(templating.get("list"), list):
+        return
+    migrated = []
+    for index, variable in enumerate(templating["list"]):
+        if not isinstance(variable, dict):
+            migrated.append(variable)
+            continue
+        if version < 27 and variable.get("type") == "constant":
+            query = variable.get("query") or ""
+            variable["current"] = {"selected": True, "text": query, "value": query}
+            variable["options"] = [dict(variable["current"])]
+            if variable.get("hide") in (0, 1, None):
+                variable["type"] = "textbox"
+        if version < 28:
+            for key in ("tags", "tagsQuery", "tagValuesQuery", "useTags"):
+                if key in variable:
+                    if variable[key] not in (None, "", [], False):
+                        notes.add(
+                            f"templating/list/{index}/{key}", "variable tags were removed in Grafana 7.5"
+                        )
+                    variable.pop(key)
+        if version < 29 and variable.get("type") == "query":
+            if variable.get("refresh") not in (1, 2):
+                variable["refresh"] = 1
+            if variable.get("options"):
+                variable["options"] = []
+        migrated.append(variable)
+    templating["list"] = migrated
+
+
+def _migrate_annotations(
+    board: dict[str, Any], version: int, variables: dict, added: list[dict[str, Any]]
+) -> None:
+    """schemaVersion 36: annotation datasources as references; graph time regions appended."""
+    annotations = board.get("annotations")
+    if not isinstance(annotations, dict) or not isinstance(annotations.get("list"), list):
+        if not added:
+            return
+        annotations = board["annotations"] = {"list": []}
+    if version < 36:
+        for item in annotations["list"]:
+            if isinstance(item, dict) and "datasource" in item and not isinstance(item["datasource"], dict):
+                ref = datasource_ref(item["datasource"], variables, default_as_null=False)
+                item["datasource"] = ref
+    annotations["list"] += added
