@@ -94,8 +94,9 @@ def _panel_ids(rows: list[Any]) -> list[int]:
     ]
 
 
-def upgrade_to_grid_layout(rows: list[Any], notes: Notes) -> list[dict[str, Any]]:
-    """The panels of old ``rows``, placed as Grafana's ``upgradeToGridLayout`` places them.
+def upgrade_to_grid_layout(rows: list[Any], notes: Notes) -> tuple[list[dict[str, Any]], dict[int, str]]:
+    """The panels of old ``rows``, placed as Grafana's ``upgradeToGridLayout`` places them, and the JSON
+    path each placed panel came from (by ``id()`` of the new panel object).
 
     Row panels are made when any row is collapsed, repeated or shows its title; a collapsed row holds its
     panels. Row panels get ``h: 1``: Grafana's DashboardGrid lays every row out one unit high and saves
@@ -107,6 +108,7 @@ def upgrade_to_grid_layout(rows: list[Any], notes: Notes) -> list[dict[str, Any]
     next_row_id = int(max(ids)) + 1 if ids else 1
     show_rows = any(r.get("collapse") or r.get("showTitle") or r.get("repeat") for r in rows)
     panels: list[dict[str, Any]] = []
+    origins: dict[int, str] = {}
     y = 0
     for index, row in enumerate(rows):
         where = f"rows/{index}"
@@ -127,10 +129,11 @@ def upgrade_to_grid_layout(rows: list[Any], notes: Notes) -> list[dict[str, Any]
             next_row_id += 1
             y += 1
         area = RowArea(height, y)
-        for panel in row.get("panels") or []:
+        for number, panel in enumerate(row.get("panels") or []):
             if not isinstance(panel, dict):
                 continue
             panel = dict(panel)
+            origins[id(panel)] = f"{where}/panels/{number}"
             span = panel.pop("span", None) or DEFAULT_PANEL_SPAN
             if panel.get("minSpan"):
                 panel["minSpan"] = min(GRID_COLUMN_COUNT, (GRID_COLUMN_COUNT / 12) * panel["minSpan"])
@@ -153,4 +156,4 @@ def upgrade_to_grid_layout(rows: list[Any], notes: Notes) -> list[dict[str, Any]
             panels.append(header)
         if not (header is not None and header.get("collapsed")):
             y += height
-    return sorted(panels, key=lambda p: (p["gridPos"]["y"], p["gridPos"]["x"]))
+    return sorted(panels, key=lambda p: (p["gridPos"]["y"], p["gridPos"]["x"])), origins

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit.bundle.graph import GRAPH_KEYS, graph_target, graph_to_timeseries, time_region_annotations
@@ -67,24 +68,21 @@ def migrate_dashboard(board: dict[str, Any], notes: Notes) -> dict[str, Any]:
     ``schemaVersion`` current."""
     board = copy.deepcopy(board)
     version = board.get("schemaVersion") if isinstance(board.get("schemaVersion"), int) else 0
+    origins: dict[int, str] = {}
     if isinstance(board.get("rows"), list):
-        board["panels"] = list(board.get("panels") or []) + upgrade_to_grid_layout(board.pop("rows"), notes)
+        placed, origins = upgrade_to_grid_layout(board.pop("rows"), notes)
+        board["panels"] = list(board.get("panels") or []) + placed
     elif "rows" in board:
         notes.add("rows", "not a list of rows: dropped")
         board.pop("rows")
     variables = _variables(board)
     if version < 27:
         board["panels"] = _without_repeated_copies(board.get("panels") or [])
-    annotations: list[dict[str, Any]] = []
-    panels = []
-    for index, panel in enumerate(board.get("panels") or []):
-        panels.append(
-            _migrate_with_children(panel, f"panels/{index}", version, variables, annotations, notes)
-        )
-    board["panels"] = panels
+    walk = _Walk(version, variables, origins, notes)
+    board["panels"] = [walk.panel(panel, f"panels/{i}") for i, panel in enumerate(board.get("panels") or [])]
     _ensure_unique_ids(board["panels"])
     _migrate_templating(board, version, notes)
-    _migrate_annotations(board, version, variables, annotations)
+    _migrate_annotations(board, version, variables, walk.annotations)
     if version < 40 and not isinstance(board.get("refresh"), str):
         board["refresh"] = ""
     if version < 41 and isinstance(board.get("timepicker"), dict) and "time_options" in board["timepicker"]:
@@ -114,18 +112,28 @@ def _without_repeated_copies(panels: list[Any]) -> list[Any]:
     return kept
 
 
-def _migrate_with_children(
-    panel: Any, path: str, version: int, variables: dict, annotations: list, notes: Notes
-) -> Any:
-    if not isinstance(panel, dict):
+@dataclass
+class _Walk:
+    """What every panel's migration needs: the old version, the variables, where panels came from, and
+    what it adds to the dashboard (time-region annotations) or reports (notes)."""
+
+    version: int
+    variables: dict[str, dict[str, Any]]
+    origins: dict[int, str]
+    notes: Notes
+    annotations: list[dict[str, Any]] = field(default_factory=list)
+
+    def panel(self, panel: Any, path: str) -> Any:
+        """``panel`` and, in a row, its panels, migrated; ``path`` is where it sits in the source."""
+        if not isinstance(panel, dict):
+            return panel
+        path = self.origins.get(id(panel), path)
+        panel = migrate_panel(panel, path, self.version, self.variables, self.annotations, self.notes)
+        if panel.get("type") == "row" and isinstance(panel.get("panels"), list):
+            panel["panels"] = [
+                self.panel(child, f"{path}/panels/{i}") for i, child in enumerate(panel["panels"])
+            ]
         return panel
-    panel = migrate_panel(panel, path, version, variables, annotations, notes)
-    if panel.get("type") == "row" and isinstance(panel.get("panels"), list):
-        panel["panels"] = [
-            _migrate_with_children(child, f"{path}/panels/{i}", version, variables, annotations, notes)
-            for i, child in enumerate(panel["panels"])
-        ]
-    return panel
 
 
 def migrate_panel(
