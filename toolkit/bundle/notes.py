@@ -25,7 +25,14 @@ class Notes(list):
         self.append(Note(path, reason))
 
     def dropped(self, path: str, panel: dict[str, Any], keys: set[str] | frozenset[str], why: str) -> None:
-        """A note for each key of ``panel`` outside ``keys`` that has a value, with the reason ``why``."""
+        """A note for each key of ``panel`` outside ``keys`` that is set (not empty, not ``false``), with
+        the reason ``why``."""
         for key in sorted(panel):
-            if key not in keys and key != "$$hashKey" and panel[key] not in (None, "", [], {}):
+            value = panel[key]
+            if (
+                key not in keys
+                and key != "$$hashKey"
+                and value is not False
+                and value not in (None, "", [], {})
+            ):
                 self.add(f"{path}/{key}", why)

@@ -1,0 +1,590 @@
+"""The one dashboard normalizer: each migration rule gives what Grafana gives (the Grafana source file each
+test follows is named beside it), the corpus normalizes, built dashboards are fixed points, and lint sees a
+legacy dashboard as it sees its migrated form."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from toolkit.bundle.dashboards import MARKER_TAG, SCHEMA_VERSION, normalize_dashboard
+from toolkit.lint.engine import lint_bundle
+from toolkit.sources.files import load_paths, parse_dashboard
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "mixins"
+TOOLS = ROOT.parent / "shared" / "tools"
+CORPUS_DASHBOARDS = sorted(CORPUS.glob("*/dashboards/*.json")) if CORPUS.is_dir() else []
+LEGACY_TYPES = {"graph", "singlestat", "table-old", "grafana-singlestat-panel", "text2"}
+needs_corpus = pytest.mark.skipif(
+    not CORPUS_DASHBOARDS, reason="../shared/corpus is absent: no real dashboards"
+)
+
+
+def normalized(board: dict) -> dict:
+    return normalize_dashboard(board).data
+
+
+def panel(board: dict, title: str) -> dict:
+    found = [p for top in board["panels"] for p in [top, *top.get("panels", [])] if p.get("title") == title]
+    assert len(found) == 1, title
+    return found[0]
+
+
+def old(*panels: dict, version: int = 14, **row) -> dict:
+    """An old dashboard: one row of ``panels``."""
+    return {"uid": "old", "title": "Old", "schemaVersion": version, "rows": [{"panels": list(panels), **row}]}
+
+
+# --- layout: DashboardMigrator.ts upgradeToGridLayout, getGridHeight, RowArea ---------------------------
+
+
+def test_rows_are_placed_on_the_grid_exactly_as_upgrade_to_grid_layout_does() -> None:
+    board = {
+        "schemaVersion": 14,
+        "rows": [
+            {
+                "title": "A",
+                "showTitle": True,
+                "height": "250px",
+                "panels": [
+                    {"id": 1, "title": "a1", "type": "text", "span": 4},
+                    {"id": 2, "title": "a2", "type": "text", "span": 8, "height": "100px"},
+                    {"id": 3, "title": "a3", "type": "text", "span": 6},
+                    {"id": 4, "title": "a4", "type": "text"},
+                ],
+            },
+            {
+                "title": "B",
+                "collapse": True,
+                "height": 300,
+                "panels": [{"id": 5, "title": "b1", "type": "text", "span": 12}],
+            },
+            {"title": "C", "height": "50px", "panels": [{"id": 6, "title": "c1", "type": "text", "span": 3}]},
+        ],
+    }
+    result = normalized(board)
+    places = {p["title"]: p["gridPos"] for top in result["panels"] for p in [top, *top.get("panels", [])]}
+    # 250px is ceil(250 / 38) = 7 rows; a 100px panel ceil(100 / 38) = 3; spans double onto 24 columns.
+    assert places["A"] == {"x": 0, "y": 0, "w": 24, "h": 1}
+    assert places["a1"] == {"x": 0, "y": 1, "w": 8, "h": 7}
+    assert places["a2"] == {"x": 8, "y": 1, "w": 16, "h": 3}
+    # a3 does not fit beside a1 and a2 (only rows 4-7 under a2 are free, 16 columns): RowArea finds them
+    assert places["a3"] == {"x": 8, "y": 4, "w": 12, "h": 7}
+    # a4 (default span 4) fits in no free run of the row: it wraps to a new line of the row's height
+    assert places["a4"] == {"x": 0, "y": 8, "w": 8, "h": 7}
+    # the collapsed row holds its panels and takes no height; 300px is 8 rows
+    assert places["B"] == {"x": 0, "y": 15, "w": 24, "h": 1}
+    assert places["b1"] == {"x": 0, "y": 16, "w": 24, "h": 8}
+    # under 90px a height counts as 90px: 3 rows
+    assert places["C"] == {"x": 0, "y": 16, "w": 24, "h": 1}
+    assert places["c1"] == {"x": 0, "y": 17, "w": 6, "h": 3}
+    top = [p["title"] for p in result["panels"]]
+    assert top == ["A", "a1", "a2", "a3", "a4", "B", "C", "c1"]
+    rows = {p["title"]: p for p in result["panels"] if p["type"] == "row"}
+    assert rows["B"]["collapsed"] is True and [p["title"] for p in rows["B"]["panels"]] == ["b1"]
+    assert [rows[t]["id"] for t in "ABC"] == [7, 8, 9]  # after the highest panel id, in row order
+
+
+def test_rows_without_titles_collapse_or_repeat_become_plain_panels() -> None:
+    board = {
+        "schemaVersion": 14,
+        "rows": [
+            {"height": 200, "panels": [{"id": 1, "title": "x", "type": "text", "span": 12}]},
+            {"height": 200, "panels": [{"id": 2, "title": "y", "type": "text", "span": 12}]},
+        ],
+    }
+    result = normalized(board)
+    assert [(p["title"], p["gridPos"]) for p in result["panels"]] == [
+        ("x", {"x": 0, "y": 0, "w": 24, "h": 6}),
+        ("y", {"x": 0, "y": 6, "w": 24, "h": 6}),
+    ]
+
+
+def test_repeated_rows_keep_the_repeat_and_drop_their_copies() -> None:
+    board = {
+        "schemaVersion": 14,
+        "rows": [
+            {
+                "title": "$node",
+                "repeat": "node",
+                "panels": [{"id": 1, "title": "p", "type": "text", "minSpan": 4}],
+            },
+            {
+                "title": "$node",
+                "repeatIteration": 123,
+                "panels": [{"id": 2, "title": "copy", "type": "text"}],
+            },
+        ],
+    }
+    normal = normalize_dashboard(board)
+    titles = [p["title"] for p in normal.data["panels"]]
+    assert titles == ["$node", "p"]
+    assert normal.data["panels"][0]["repeat"] == "node"
+    # minSpan 4 of 12 is 8 of 24: at most 3 per row (schemaVersion 17, the largest factor of 24 up to 24/8)
+    assert normal.data["panels"][1]["maxPerRow"] == 3
+    assert any(n.path == "rows/1" for n in normal.notes)
+
+
+# --- graph -> timeseries: public/app/plugins/panel/timeseries/migrations.ts graphToTimeseriesOptions -----
+
+
+def graph(**settings) -> dict:
+    return {
+        "id": 1,
+        "type": "graph",
+        "title": "g",
+        "span": 12,
+        "targets": [{"expr": "up", "refId": "A"}],
+        **settings,
+    }
+
+
+def migrated_graph(**settings) -> dict:
+    return panel(normalized(old(graph(**settings))), "g")
+
+
+def test_graph_axes_become_unit_min_max_decimals_and_log_scale() -> None:
+    p = migrated_graph(
+        lines=True,
+        linewidth=2,
+        yaxes=[
+            {
+                "format": "bytes",
+                "min": "0",
+                "max": 100,
+                "decimals": 2,
+                "logBase": 10,
+                "show": True,
+                "label": "B",
+            },
+            {"format": "percent", "show": False},
+        ],
+    )
+    assert p["type"] == "timeseries"
+    defaults = p["fieldConfig"]["defaults"]
+    assert (defaults["unit"], defaults["min"], defaults["max"], defaults["decimals"]) == ("bytes", 0, 100, 2)
+    assert defaults["custom"]["scaleDistribution"] == {"type": "log", "log": 10}
+    assert defaults["custom"]["axisLabel"] == "B" and defaults["custom"]["axisPlacement"] == "auto"
+    assert defaults["custom"]["drawStyle"] == "line" and defaults["custom"]["lineWidth"] == 2
+    assert "yaxes" not in p
+
+
+def test_graph_draw_style_fill_points_stack_and_nulls() -> None:
+    custom = migrated_graph(
+        lines=True,
+        fill=3,
+        points=True,
+        pointradius=2,
+        stack=True,
+        nullPointMode="connected",
+        steppedLine=True,
+    )["fieldConfig"]["defaults"]["custom"]
+    assert custom["fillOpacity"] == 30  # fill 0-10 became opacity 0-100
+    assert custom["showPoints"] == "always" and custom["pointSize"] == 6  # 2 + radius * 2
+    assert custom["stacking"] == {"mode": "normal", "group": "A"}
+    assert custom["spanNulls"] is True and custom["lineInterpolation"] == "stepAfter"
+    bars = migrated_graph(bars=True, fill=1)["fieldConfig"]["defaults"]
+    assert bars["custom"]["drawStyle"] == "bars" and bars["custom"]["fillOpacity"] == 100  # bars are solid
+    # no lines and no bars: Grafana draws points, and nullPointMode stays as the field's null mode
+    points = migrated_graph(nullPointMode="null as zero")["fieldConfig"]["defaults"]
+    assert points["custom"]["drawStyle"] == "points" and points["custom"]["spanNulls"] is False
+    assert points["nullValueMode"] == "null as zero"
+
+
+def test_alias_colors_become_fixed_colour_overrides() -> None:
+    overrides = migrated_graph(lines=True, aliasColors={"errors": "red", "ok": ""})["fieldConfig"][
+        "overrides"
+    ]
+    assert overrides == [
+        {
+            "matcher": {"id": "byName", "options": "errors"},
+            "properties": [{"id": "color", "value": {"mode": "fixed", "fixedColor": "red"}}],
+        }
+    ]
+
+
+def test_series_overrides_become_field_overrides() -> None:
+    p = migrated_graph(
+        lines=True,
+        yaxes=[{"format": "short", "show": True}, {"format": "bytes", "show": True, "min": 0}],
+        seriesOverrides=[
+            {"alias": "/5xx/", "yaxis": 2, "stack": False, "fill": 0, "lines": False, "bars": True},
+            {"alias": "p99", "points": True, "dashes": True, "dashLength": 4, "transform": "negative-Y"},
+            {"alias": "hidden", "legend": False, "color": "#fff"},
+            {"fill": 2},
+        ],
+    )
+    overrides = p["fieldConfig"]["overrides"]
+    assert [o["matcher"] for o in overrides] == [
+        {"id": "byRegexp", "options": "/5xx/"},
+        {"id": "byName", "options": "p99"},
+        {"id": "byName", "options": "hidden"},
+    ]
+    assert overrides[0]["properties"] == [
+        {"id": "unit", "value": "bytes"},  # the right axis: what differs from the left one
+        {"id": "min", "value": 0},
+        {"id": "custom.stacking", "value": {"mode": "none", "group": "A"}},
+        {"id": "custom.fillOpacity", "value": 0},
+        {"id": "custom.lineWidth", "value": 0},
+        {"id": "custom.drawStyle", "value": "bars"},
+        {"id": "custom.fillOpacity", "value": 100},
+    ]
+    assert overrides[1]["properties"] == [
+        {"id": "custom.showPoints", "value": "always"},
+        {"id": "custom.transform", "value": "negative-Y"},
+        {"id": "custom.lineStyle", "value": {"fill": "dash", "dash": [4, 10]}},
+    ]
+    # Grafana ignores "legend: false" in an override; the normalizer says so
+    assert overrides[2]["properties"] == [{"id": "color", "value": {"fixedColor": "#fff", "mode": "fixed"}}]
+    notes = normalize_dashboard(
+        old(graph(lines=True, seriesOverrides=[{"alias": "x", "legend": False}]))
+    ).notes
+    assert [n.path for n in notes] == ["rows/0/panels/0/seriesOverrides/0/legend"]
+
+
+def test_legend_as_table_with_values_tooltip_and_hidden_zero_series() -> None:
+    options = migrated_graph(
+        lines=True,
+        legend={
+            "show": True,
+            "alignAsTable": True,
+            "rightSide": True,
+            "values": True,
+            "max": True,
+            "avg": True,
+            "current": True,
+            "min": False,
+            "sideWidth": 300,
+            "hideZero": True,
+        },
+        tooltip={"shared": True, "sort": 2},
+    )
+    assert options["options"]["legend"] == {
+        "displayMode": "table",
+        "showLegend": True,
+        "placement": "right",
+        "calcs": ["max", "mean", "lastNotNull"],
+        "width": 300,
+    }
+    assert options["options"]["tooltip"] == {"mode": "multi", "sort": "desc"}
+    assert options["fieldConfig"]["overrides"][-1]["matcher"]["options"]["reducer"] == "allIsZero"
+    hidden = migrated_graph(lines=True, legend={"show": False})["options"]["legend"]
+    assert hidden["showLegend"] is False
+
+
+def test_graph_thresholds_become_steps_with_a_transparent_base() -> None:
+    p = migrated_graph(
+        lines=True,
+        thresholds=[
+            {"value": 90, "op": "gt", "colorMode": "critical", "fill": True, "line": True},
+            {"value": 70, "op": "gt", "colorMode": "warning", "line": True},
+        ],
+    )
+    defaults = p["fieldConfig"]["defaults"]
+    assert defaults["thresholds"] == {
+        "mode": "absolute",
+        "steps": [
+            {"color": "transparent", "value": None},
+            {"color": "orange", "value": 70},
+            {"color": "red", "value": 90},
+        ],
+    }
+    assert defaults["custom"]["thresholdsStyle"] == {"mode": "line+area"}
+
+
+def test_what_the_timeseries_has_no_place_for_is_noted_not_dropped_silently() -> None:
+    notes = normalize_dashboard(old(graph(lines=True, renderer="flot", percentage=False, bogus=1))).notes
+    assert [(n.path, n.reason) for n in notes] == [
+        ("rows/0/panels/0/bogus", "graph setting with no timeseries equivalent: Grafana drops it"),
+        ("rows/0/panels/0/renderer", "graph setting with no timeseries equivalent: Grafana drops it"),
+    ]
+
+
+# --- singlestat -> stat/gauge: SingleStatBaseOptions.ts, StatMigrations.ts, GaugeMigrations.ts ----------
+
+
+def singlestat(**settings) -> dict:
+    return {"id": 1, "type": "singlestat", "title": "s", "span": 12, "targets": [{"expr": "up"}], **settings}
+
+
+def migrated_singlestat(**settings) -> dict:
+    return panel(normalized(old(singlestat(**settings))), "s")
+
+
+def test_singlestat_thresholds_colors_unit_decimals_and_reducer() -> None:
+    p = migrated_singlestat(
+        format="percentunit",
+        decimals=0,
+        valueName="current",
+        thresholds="0.5, 0.8",
+        colors=["green", "orange", "red"],
+        nullText="n/a",
+        prefix="$",
+        postfix="!",
+    )
+    assert p["type"] == "stat"
+    assert p["fieldConfig"]["defaults"] == {
+        "unit": "percentunit",
+        "noValue": "n/a",
+        "decimals": 0,
+        "thresholds": {
+            "mode": "absolute",
+            "steps": [
+                {"value": None, "color": "green"},
+                {"value": 0.5, "color": "orange"},
+                {"value": 0.8, "color": "red"},
+            ],
+        },
+    }
+    assert p["options"]["reduceOptions"] == {"calcs": ["lastNotNull"]}
+    assert (p["options"]["graphMode"], p["options"]["colorMode"]) == ("none", "none")
+    notes = {n.path for n in normalize_dashboard(old(singlestat(prefix="$", postfix="!"))).notes}
+    assert notes == {"rows/0/panels/0/prefix", "rows/0/panels/0/postfix"}
+    # an unknown valueName falls back to the mean; "name" shows the series name
+    assert migrated_singlestat(valueName="name")["options"]["reduceOptions"] == {"calcs": ["mean"]}
+    assert migrated_singlestat(valueName="name")["options"]["textMode"] == "name"
+
+
+def test_singlestat_sparkline_and_colouring() -> None:
+    area = migrated_singlestat(sparkline={"show": True, "lineColor": "blue"})
+    assert area["options"]["graphMode"] == "area"
+    assert area["fieldConfig"]["defaults"]["color"] == {"mode": "fixed", "fixedColor": "blue"}
+    assert migrated_singlestat(colorBackground=True)["options"]["colorMode"] == "background"
+    assert migrated_singlestat(colorValue=True)["options"]["colorMode"] == "value"
+
+
+def test_singlestat_value_and_range_maps_become_mappings() -> None:
+    values = migrated_singlestat(
+        valueMaps=[{"value": "1", "op": "=", "text": "UP"}, {"value": "null", "op": "=", "text": "none"}],
+        thresholds="1",
+        colors=["red", "green"],
+    )
+    assert values["fieldConfig"]["defaults"]["mappings"] == [
+        {"type": "value", "options": {"1": {"text": "UP"}}},
+        {"type": "special", "options": {"match": "null", "result": {"text": "none"}}},
+    ]
+    ranges = migrated_singlestat(
+        mappingType=2,
+        rangeMaps=[{"from": "0", "to": "10", "text": "5"}],
+        thresholds="4",
+        colors=["red", "green"],
+    )
+    assert ranges["fieldConfig"]["defaults"]["mappings"] == [
+        {"type": "range", "options": {"from": 0, "to": 10, "result": {"text": "5", "color": "green"}}}
+    ]
+
+
+def test_singlestat_with_a_gauge_becomes_a_gauge() -> None:
+    p = migrated_singlestat(
+        format="percent",
+        gauge={
+            "show": True,
+            "minValue": 0,
+            "maxValue": 100,
+            "thresholdMarkers": True,
+            "thresholdLabels": False,
+        },
+    )
+    assert p["type"] == "gauge"
+    assert (p["fieldConfig"]["defaults"]["min"], p["fieldConfig"]["defaults"]["max"]) == (0, 100)
+    assert p["options"] == {
+        "reduceOptions": {"calcs": ["mean"]},
+        "orientation": "horizontal",
+        "showThresholdMarkers": True,
+        "showThresholdLabels": False,
+    }
+
+
+# --- table: public/app/plugins/panel/table/migrations.ts tablePanelChangedHandler ------------------------
+
+
+def test_old_tables_become_tables_with_styles_as_overrides() -> None:
+    table = {
+        "id": 1,
+        "type": "table",
+        "title": "t",
+        "span": 12,
+        "transform": "timeseries_aggregations",
+        "columns": [{"text": "Avg", "value": "avg"}, {"text": "Current", "value": "current"}],
+        "styles": [
+            {
+                "pattern": "/.*/",
+                "unit": "short",
+                "decimals": 2,
+                "align": "auto",
+                "thresholds": [],
+                "colorMode": None,
+                "type": "number",
+            },
+            {
+                "pattern": "Value",
+                "alias": "Rate",
+                "unit": "reqps",
+                "colorMode": "cell",
+                "thresholds": ["10", "20"],
+                "colors": ["green", "orange", "red"],
+                "type": "number",
+            },
+            {"pattern": "Time", "type": "hidden"},
+        ],
+    }
+    normal = normalize_dashboard(old(table))
+    p = panel(normal.data, "t")
+    assert p["type"] == "table"  # a schemaVersion 14 table with styles was the old table (schemaVersion 24)
+    assert p["transformations"] == [
+        {"id": "reduce", "options": {"reducers": ["mean", "lastNotNull"], "includeTimeField": False}}
+    ]
+    assert p["fieldConfig"]["defaults"] == {"unit": "short", "decimals": 2, "custom": {"align": "auto"}}
+    assert p["fieldConfig"]["overrides"][0] == {
+        "matcher": {"id": "byName", "options": "Value"},
+        "properties": [
+            {"id": "displayName", "value": "Rate"},
+            {"id": "unit", "value": "reqps"},
+            {"id": "custom.cellOptions", "value": {"type": "color-background"}},
+            {
+                "id": "thresholds",
+                "value": {
+                    "mode": "absolute",
+                    "steps": [
+                        {"color": "green", "value": None},
+                        {"color": "orange", "value": 10},
+                        {"color": "red", "value": 20},
+                    ],
+                },
+            },
+        ],
+    }
+    assert "rows/0/panels/0/styles/2/type" in {n.path for n in normal.notes}
+
+
+# --- the rest of DashboardMigrator.ts ------------------------------------------------------------------
+
+
+def test_hidden_targets_stay_hidden_and_datasource_names_become_references() -> None:
+    board = old(
+        graph(lines=True, datasource="$datasource", targets=[{"expr": "up", "refId": "A", "hide": True}]),
+    )
+    board["templating"] = {"list": [{"name": "datasource", "type": "datasource", "query": "prometheus"}]}
+    p = panel(normalized(board), "g")
+    assert p["targets"][0]["hide"] is True
+    assert p["datasource"] == {"type": "prometheus", "uid": "${datasource}"}
+    assert p["targets"][0]["datasource"] == {"type": "prometheus", "uid": "${datasource}"}  # schemaVersion 36
+
+
+def test_schema_version_is_current_and_old_variable_keys_go() -> None:
+    board = old(version=16)
+    board["refresh"] = False
+    board["templating"] = {
+        "list": [
+            {
+                "name": "job",
+                "type": "query",
+                "query": "label_values(job)",
+                "refresh": 0,
+                "useTags": False,
+                "tagsQuery": "",
+                "options": [{"text": "a"}],
+            }
+        ]
+    }
+    result = normalized(board)
+    assert result["schemaVersion"] == SCHEMA_VERSION
+    assert result["refresh"] == ""  # schemaVersion 40: refresh is a string
+    assert result["templating"]["list"][0] == {
+        "name": "job",
+        "type": "query",
+        "query": "label_values(job)",
+        "refresh": 1,
+        "options": [],
+    }
+
+
+# --- what every source hands in ------------------------------------------------------------------------
+
+
+def test_the_api_envelope_and_grafanas_additions_are_stripped() -> None:
+    board = {
+        "uid": "u",
+        "title": "T",
+        "schemaVersion": SCHEMA_VERSION,
+        "panels": [],
+        "tags": ["a", MARKER_TAG],
+    }
+    live = {
+        "dashboard": {**board, "id": 7, "version": 12, "iteration": 1700000000, "gnetId": 1860},
+        "meta": {"folderUid": "ops", "version": 12},
+    }
+    result = normalize_dashboard(live)
+    assert result.data == {**board, "tags": ["a"]} and result.folder == "ops"
+    assert normalize_dashboard(board).data == {**board, "tags": ["a"]}
+
+
+def test_an_export_for_sharing_uses_the_datasource_variable() -> None:
+    export = {
+        "__inputs": [
+            {"name": "DS_PROM", "label": "Prometheus", "type": "datasource", "pluginId": "prometheus"}
+        ],
+        "__requires": [{"type": "panel", "id": "timeseries"}],
+        "uid": "x",
+        "title": "X",
+        "schemaVersion": SCHEMA_VERSION,
+        "panels": [
+            {
+                "id": 1,
+                "type": "timeseries",
+                "title": "p",
+                "datasource": {"type": "prometheus", "uid": "${DS_PROM}"},
+            }
+        ],
+    }
+    result = normalized(export)
+    assert "__inputs" not in result and "__requires" not in result
+    assert result["panels"][0]["datasource"] == {"type": "prometheus", "uid": "${datasource}"}
+    variable = result["templating"]["list"][0]
+    assert (variable["name"], variable["type"], variable["query"]) == (
+        "datasource",
+        "datasource",
+        "prometheus",
+    )
+
+
+def test_every_built_dashboard_is_a_fixed_point() -> None:
+    built = sorted((ROOT / "build" / "dashboards").rglob("*.json"))
+    assert built
+    for path in built:
+        board = json.loads(path.read_text())
+        result = normalize_dashboard(board)
+        assert result.data == board, path.name
+        assert not result.notes, path.name
+
+
+@needs_corpus
+@pytest.mark.parametrize("path", CORPUS_DASHBOARDS, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
+def test_every_corpus_dashboard_normalizes_once_and_for_all(path: Path) -> None:
+    once = normalize_dashboard(json.loads(path.read_text()))
+    twice = normalize_dashboard(once.data)
+    assert twice.data == once.data and not twice.notes
+    assert "rows" not in once.data and once.data["schemaVersion"] >= SCHEMA_VERSION
+    kinds = {p.get("type") for top in once.data["panels"] for p in [top, *top.get("panels", [])]}
+    assert not kinds & LEGACY_TYPES
+
+
+def _findings(paths: list[Path]) -> list[tuple[str, str, str, str]]:
+    """Check name, level, dashboard and panel title, and message of each finding."""
+    found = lint_bundle(load_paths(paths).bundle, is_project=False)
+    return sorted((f.check, str(f.level), f.subject, f.message) for f in found)
+
+
+@needs_corpus
+def test_lint_on_a_legacy_dashboard_equals_lint_on_its_migrated_form(tmp_path: Path) -> None:
+    legacy = CORPUS / "coredns" / "dashboards" / "coredns.json"
+    raw = json.loads(legacy.read_text())
+    kinds = {p.get("type") for row in raw["rows"] for p in row["panels"]}
+    assert {"graph", "singlestat"} <= kinds  # the old rows layout, old panels
+    migrated = tmp_path / "coredns.json"
+    migrated.write_text(json.dumps(parse_dashboard(legacy.read_text(), str(legacy)).data, indent=2))
+    before, after = _findings([legacy]), _findings([migrated])
+    assert before and before == after
