@@ -81,6 +81,11 @@ def migrate_dashboard(board: dict[str, Any], notes: Notes) -> dict[str, Any]:
     walk = _Walk(version, variables, origins, notes)
     board["panels"] = [walk.panel(panel, f"panels/{i}") for i, panel in enumerate(board.get("panels") or [])]
     _ensure_unique_ids(board["panels"])
+    for panel in (
+        p for top in board["panels"] if isinstance(top, dict) for p in [top, *(top.get("panels") or [])]
+    ):
+        if isinstance(panel, dict):
+            _as_grafana_keeps_it(panel)
     _migrate_templating(board, version, notes)
     _migrate_annotations(board, version, variables, walk.annotations)
     if version < 40 and not isinstance(board.get("refresh"), str):
@@ -163,6 +168,8 @@ def migrate_panel(
         _table_cell_options(panel)
     if version < 39:
         _time_series_table(panel)
+    if panel.get("type") == "text" and "content" in panel and "mode" in panel:
+        _text_options(panel, path, notes)
     return to_current_plugin(panel, path, annotations, notes)
 
 
@@ -208,6 +215,41 @@ def to_current_plugin(panel: dict[str, Any], path: str, annotations: list, notes
     new.update(migrated)
     new["type"] = target
     return new
+
+
+def _as_grafana_keeps_it(panel: dict[str, Any]) -> None:
+    """What every panel is once Grafana holds it: a ``fieldConfig`` has ``defaults`` and ``overrides``
+    (PanelModel's defaults, merged in on load), and a row spans the grid (DashboardGrid lays each row out
+    at x 0, 24 wide, and saves that)."""
+    config = panel.get("fieldConfig")
+    if isinstance(config, dict):
+        config.setdefault("defaults", {})
+        config.setdefault("overrides", [])
+    pos = panel.get("gridPos")
+    if panel.get("type") == "row" and isinstance(pos, dict):
+        pos.update(x=0, w=24)
+
+
+def _text_options(panel: dict[str, Any], path: str, notes: Notes) -> None:
+    """The old text panel's ``content`` and ``mode`` as its options (text/textPanelMigrationHandler.ts,
+    for a panel saved before 7.1; a later one keeps its options and the old keys go). The removed ``text``
+    mode becomes ``markdown``."""
+    content, mode = panel.pop("content"), panel.pop("mode")
+    version = _plugin_version(panel.get("pluginVersion"))
+    options = panel.get("options") if isinstance(panel.get("options"), dict) else {}
+    if version < 7.1:
+        options = {"content": content, "mode": mode}
+    elif content:
+        notes.add(f"{path}/content", "old text content beside the options of a 7.1+ panel: Grafana drops it")
+    if options.get("mode") not in ("code", "html", "markdown"):
+        options = {**options, "mode": "markdown"}
+    panel["options"] = options
+
+
+def _plugin_version(value: Any) -> float:
+    """``parseFloat(pluginVersion || '6.1')``: the leading major.minor of a plugin version."""
+    match = re.match(r"\s*(\d+(?:\.\d+)?)", str(value or "6.1"))
+    return float(match.group(1)) if match else 6.1
 
 
 def _table_is_old(panel: dict[str, Any]) -> dict[str, Any]:
