@@ -643,3 +643,66 @@ def test_normalized_corpus_dashboards_fail_the_schema_only_where_grafana_would_t
         ]
         assert not unexplained, f"{path}: {unexplained[:3]}"
     print(f"{valid}/{len(CORPUS_DASHBOARDS)} normalized corpus dashboards pass Grafana's schema")
+
+
+# --- rules: one normalizer (toolkit/rule_data.py) for files, Prometheus' API and a ruler ----------------
+
+
+def test_live_rule_groups_are_normalized_as_rule_files_are() -> None:
+    from toolkit.sources.files import parse_rule_file
+    from toolkit.sources.live import rule_group_entry
+
+    text = (
+        "groups:\n  - name: api\n    interval: 1m\n    rules:\n"
+        "      - alert: Down\n        expr: up == 0\n        for: 5m\n"
+        "        labels: {team: a, severity: page}\n        annotations: {summary: down}\n"
+    )
+    from_file = parse_rule_file(text, "api.yml")[0]
+    served = {
+        "name": "api",
+        "file": "/etc/prometheus/api.yml",
+        "interval": 60,
+        "rules": [
+            {
+                "type": "alerting",
+                "name": "Down",
+                "query": "up == 0",
+                "duration": 300,
+                "labels": {"severity": "page", "team": "a"},
+                "annotations": {"summary": "down"},
+            },
+        ],
+    }
+    live = rule_group_entry(served, from_file.source)
+    assert live.to_data() == from_file.to_data() and live.file == from_file.file
+
+
+def test_a_rulers_groups_are_normalized_as_rule_files_are(ruler_double) -> None:
+    from toolkit.clients.ruler import Ruler
+    from toolkit.clients.transport import Transport
+    from toolkit.sources.live import ruler_groups
+
+    ruler = Ruler(ruler_double.url, Transport(backoff=0.01, backoff_max=0.05), tenant="t")
+    ruler.set_group(
+        "api",
+        {
+            "name": "api",
+            "interval": "60s",
+            "rules": [
+                {
+                    "alert": "Down",
+                    "expr": " up == 0 ",
+                    "for": "300s",
+                    "labels": {"team": "a", "severity": "page"},
+                }
+            ],
+        },
+    )
+    (group,) = ruler_groups(ruler)
+    assert (group.file, group.name, group.options) == ("api.yml", "api", {"interval": "1m"})
+    assert group.rules[0].data == {
+        "alert": "Down",
+        "expr": "up == 0",
+        "for": "5m",
+        "labels": {"severity": "page", "team": "a"},
+    }

@@ -56,7 +56,8 @@ def singlestat_steps(thresholds: Any, colors: Any) -> list[dict[str, Any]] | Non
 
 
 def singlestat_to_stat(panel: dict[str, Any], target: str) -> dict[str, Any]:
-    """``migrateFromAngularSinglestat`` plus the stat or gauge handler: unit, decimals, no-value text,
+    """``migrateFromAngularSinglestat`` plus the stat or gauge handler (new field defaults, the panel's
+    overrides kept): unit, decimals, no-value text,
     thresholds and colours, value and range mappings, gauge min/max and threshold markers, sparkline,
     background/value colouring and the reducer of ``valueName``."""
     calc = reducer(panel.get("valueName")) or "mean"
@@ -92,7 +93,11 @@ def singlestat_to_stat(panel: dict[str, Any], target: str) -> dict[str, Any]:
     else:
         _stat_options(panel, options, defaults)
     defaults = {k: v for k, v in defaults.items() if v is not None}
-    return {"fieldConfig": {"defaults": defaults, "overrides": []}, "options": options}
+    config = panel.get("fieldConfig") if isinstance(panel.get("fieldConfig"), dict) else {}
+    return {
+        "fieldConfig": {"defaults": defaults, "overrides": config.get("overrides") or []},
+        "options": options,
+    }
 
 
 def _stat_options(panel: dict[str, Any], options: dict[str, Any], defaults: dict[str, Any]) -> None:
