@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from toolkit.bundle.dashboards import MARKER_TAG, SCHEMA_VERSION, normalize_dashboard
+from toolkit.bundle.migrate import BUILT_IN_ANNOTATION
 from toolkit.lint.engine import lint_bundle
 from toolkit.sources.files import load_paths, parse_dashboard
 
@@ -513,6 +514,7 @@ def test_the_api_envelope_and_grafanas_additions_are_stripped() -> None:
         "schemaVersion": SCHEMA_VERSION,
         "panels": [],
         "tags": ["a", MARKER_TAG],
+        "annotations": {"list": [BUILT_IN_ANNOTATION]},
     }
     live = {
         "dashboard": {**board, "id": 7, "version": 12, "iteration": 1700000000, "gnetId": 1860},
@@ -521,6 +523,19 @@ def test_the_api_envelope_and_grafanas_additions_are_stripped() -> None:
     result = normalize_dashboard(live)
     assert result.data == {**board, "tags": ["a"]} and result.folder == "ops"
     assert normalize_dashboard(board).data == {**board, "tags": ["a"]}
+
+
+def test_the_built_in_annotation_query_is_added_where_missing_and_nulls_go() -> None:
+    # DashboardModel.addBuiltInAnnotationQuery: every dashboard Grafana holds has it, first
+    board = {
+        "uid": "u",
+        "schemaVersion": SCHEMA_VERSION,
+        "annotations": {"list": [{"name": "deploys"}]},
+        "panels": [{"id": 1, "type": "text", "title": "t", "timeFrom": None, "repeat": None}],
+    }
+    result = normalized(board)
+    assert result["annotations"]["list"] == [BUILT_IN_ANNOTATION, {"name": "deploys"}]
+    assert result["panels"][0] == {"id": 1, "type": "text", "title": "t"}
 
 
 def test_an_export_for_sharing_uses_the_datasource_variable() -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from grafanalib._gen import DashboardEncoder
 
 from toolkit.bundle.dashboards import SCHEMA_VERSION
+from toolkit.bundle.migrate import BUILT_IN_ANNOTATION
 
 SOURCE_KEY = "__toolkit_source__"
 RAW_KEY = "__toolkit_raw__"
@@ -215,7 +216,7 @@ def modernize(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[int, str]]:
     board = {k: v for k, v in raw.items() if k in DASHBOARD_KEYS and v is not None}
     board["panels"] = panels
     board["schemaVersion"] = SCHEMA_VERSION
-    board["annotations"] = {"list": [_BUILTIN_ANNOTATION]}
+    board["annotations"] = {"list": [dict(BUILT_IN_ANNOTATION)]}
     board["templating"] = {"list": [_variable(v) for v in raw["templating"]["list"]]}
     board["links"] = [_link(link) for link in raw.get("links") or []]
     board["timepicker"] = {}
@@ -224,17 +225,6 @@ def modernize(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[int, str]]:
     board["liveNow"] = False
     board["graphTooltip"] = raw.get("graphTooltip") or 0
     return board, sources
-
-
-_BUILTIN_ANNOTATION = {
-    "builtIn": 1,
-    "datasource": {"type": "grafana", "uid": "-- Grafana --"},
-    "enable": True,
-    "hide": True,
-    "iconColor": "rgba(0, 211, 255, 1)",
-    "name": "Annotations & Alerts",
-    "type": "dashboard",
-}
 
 
 def _modern_panel(

@@ -54,6 +54,16 @@ KEPT_ON_PLUGIN_CHANGE = frozenset(
         "type",
     }
 )
+# What DashboardModel adds to every dashboard that has no built-in annotation query.
+BUILT_IN_ANNOTATION = {
+    "builtIn": 1,
+    "datasource": {"type": "grafana", "uid": "-- Grafana --"},
+    "enable": True,
+    "hide": True,
+    "iconColor": "rgba(0, 211, 255, 1)",
+    "name": "Annotations & Alerts",
+    "type": "dashboard",
+}
 # Angular plugins Grafana moves to a core plugin with a handler this module does not carry out.
 OTHER_ANGULAR = {
     "grafana-piechart-panel": "piechart",
@@ -220,7 +230,10 @@ def to_current_plugin(panel: dict[str, Any], path: str, annotations: list, notes
 def _as_grafana_keeps_it(panel: dict[str, Any]) -> None:
     """What every panel is once Grafana holds it: a ``fieldConfig`` has ``defaults`` and ``overrides``
     (PanelModel's defaults, merged in on load), and a row spans the grid (DashboardGrid lays each row out
-    at x 0, 24 wide, and saves that)."""
+    at x 0, 24 wide, and saves that). A top-level null (``timeFrom: null``) is an unset field: it goes, as
+    the current schema has no null there."""
+    for key in [k for k, v in panel.items() if v is None]:
+        del panel[key]
     config = panel.get("fieldConfig")
     if isinstance(config, dict):
         config.setdefault("defaults", {})
@@ -433,7 +446,8 @@ def _ensure_unique_ids(panels: list[Any]) -> None:
 
 
 def _migrate_templating(board: dict[str, Any], version: int, notes: Notes) -> None:
-    """Variable steps: constants (27), tag queries removed (28), query refresh and options (29)."""
+    """Variable steps: constants (27), tag queries removed (28), query refresh and options (29); a
+    top-level null (``allValue: null``) is unset and goes."""
     templating = board.get("templating")
     if not isinstance(templating, dict) or not isinstance(templating.get("list"), list):
         return
@@ -442,6 +456,7 @@ def _migrate_templating(board: dict[str, Any], version: int, notes: Notes) -> No
         if not isinstance(variable, dict):
             migrated.append(variable)
             continue
+        variable = {k: v for k, v in variable.items() if v is not None}
         if version < 27 and variable.get("type") == "constant":
             query = variable.get("query") or ""
             variable["current"] = {"selected": True, "text": query, "value": query}
@@ -468,12 +483,15 @@ def _migrate_templating(board: dict[str, Any], version: int, notes: Notes) -> No
 def _migrate_annotations(
     board: dict[str, Any], version: int, variables: dict, added: list[dict[str, Any]]
 ) -> None:
-    """schemaVersion 36: annotation datasources as references; graph time regions appended."""
+    """schemaVersion 36: annotation datasources as references; graph time regions appended; the built-in
+    "Annotations & Alerts" query first when there is none (DashboardModel ``addBuiltInAnnotationQuery``)."""
     annotations = board.get("annotations")
     if not isinstance(annotations, dict) or not isinstance(annotations.get("list"), list):
-        if not added:
+        if annotations not in (None, {}):
             return
-        annotations = board["annotations"] = {"list": []}
+        annotations = board["annotations"] = {**(annotations or {}), "list": []}
+    if not any(isinstance(a, dict) and a.get("builtIn") == 1 for a in annotations["list"]):
+        annotations["list"].insert(0, dict(BUILT_IN_ANNOTATION))
     if version < 36:
         for item in annotations["list"]:
             if isinstance(item, dict) and "datasource" in item and not isinstance(item["datasource"], dict):
