@@ -82,9 +82,8 @@ def migrate_dashboard(board: dict[str, Any], notes: Notes) -> dict[str, Any]:
     if isinstance(board.get("rows"), list):
         placed, origins = upgrade_to_grid_layout(board.pop("rows"), notes)
         board["panels"] = list(board.get("panels") or []) + placed
-    elif "rows" in board:
+    elif board.pop("rows", None) not in (None, {}):
         notes.add("rows", "not a list of rows: dropped")
-        board.pop("rows")
     variables = _variables(board)
     if version < 27:
         board["panels"] = _without_repeated_copies(board.get("panels") or [])
