@@ -4,6 +4,11 @@ Every source (the project's Python, ``build/`` at a git revision, foreign JSON/Y
 produces a :class:`Bundle`; every command (build, lint, diff, sync, import) consumes bundles. The data
 inside is plain ``dict``/``list``/``str``/number, already normalized, and must be treated as read-only.
 Bundles and entries have no ``==`` of their own: the one comparison is :mod:`toolkit.diff`.
+
+Every dashboard is normalized by :func:`toolkit.bundle.dashboards.normalize_dashboard` (envelope, sharing
+export, Grafana's additions, ownership tag, and :mod:`.migrate` for old shapes: :mod:`.grid` for ``rows``,
+:mod:`.graph`, :mod:`.singlestat` and :mod:`.table` for the old panels, :mod:`.mappings` for old value
+mappings); every rule by :mod:`toolkit.rule_data`.
 """
 
 from __future__ import annotations
