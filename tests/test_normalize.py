@@ -90,6 +90,84 @@ def test_rows_are_placed_on_the_grid_exactly_as_upgrade_to_grid_layout_does() ->
     assert [rows[t]["id"] for t in "ABC"] == [7, 8, 9]  # after the highest panel id, in row order
 
 
+def grafana_row(panels: list[list[int]], height: int, **settings) -> dict:
+    """Grafana's test helper ``createRow``: panels as [span] or [span, height], heights in grid units
+    (38 px each)."""
+    made = [{"span": p[0], **({"height": p[1] * 38} if len(p) > 1 else {})} for p in panels]
+    return {"height": height * 38, "panels": made, **settings}
+
+
+ROW = "row"  # Grafana's tests expect a row panel as high as its old row; saved, a row is 1 high (see grid.py)
+
+
+# The cases of DashboardMigrator.test.ts "when migrating to the grid layout", with Grafana's expected grids.
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        (
+            [grafana_row([[6], [6, 3], [6, 3]], 6), grafana_row([[4], [4], [4, 3], [4, 3]], 6)],
+            [
+                (0, 0, 12, 6),
+                (12, 0, 12, 3),
+                (12, 3, 12, 3),
+                (0, 6, 8, 6),
+                (8, 6, 8, 6),
+                (16, 6, 8, 3),
+                (16, 9, 8, 3),
+            ],
+        ),
+        (
+            [grafana_row([[4], [2, 3], [4, 6], [2, 3], [2, 3]], 6)],
+            [(0, 0, 8, 6), (8, 0, 4, 3), (12, 0, 8, 6), (20, 0, 4, 3), (20, 3, 4, 3)],
+        ),
+        (
+            [grafana_row([[4], [2, 3], [4, 6], [2, 3], [2, 3], [8, 3]], 9)],
+            [(0, 0, 8, 9), (8, 0, 4, 3), (12, 0, 8, 6), (20, 0, 4, 3), (20, 3, 4, 3), (8, 6, 16, 3)],
+        ),
+        (
+            [grafana_row([[4], [2, 3], [4, 6], [2, 3], [2, 3], [8, 3]], 8)],
+            [(0, 0, 8, 8), (8, 0, 4, 3), (12, 0, 8, 6), (20, 0, 4, 3), (20, 3, 4, 3), (8, 6, 16, 3)],
+        ),
+        (
+            [grafana_row([[4], [2, 3], [4, 8], [2, 3], [2, 3]], 6)],
+            [(0, 0, 8, 6), (8, 0, 4, 3), (12, 0, 8, 8), (20, 0, 4, 3), (20, 3, 4, 3)],
+        ),
+        (
+            [grafana_row([[6], [6], [12], [6], [3], [3]], 6)],
+            [(0, 0, 12, 6), (12, 0, 12, 6), (0, 6, 24, 6), (0, 12, 12, 6), (12, 12, 6, 6), (18, 12, 6, 6)],
+        ),
+        (
+            [
+                grafana_row([[12]], 8, collapse=True),
+                grafana_row([[12]], 8),
+                grafana_row([[12], [6], [6]], 8),
+                grafana_row([[12]], 8, collapse=True),
+            ],
+            [
+                (0, 0, 24, ROW),
+                (0, 1, 24, ROW),
+                (0, 2, 24, 8),
+                (0, 10, 24, ROW),
+                (0, 11, 24, 8),
+                (0, 19, 12, 8),
+                (12, 19, 12, 8),
+                (0, 27, 24, ROW),
+            ],
+        ),
+        (
+            [grafana_row([[6]], 8, showTitle=True, title="Row", repeat="server"), grafana_row([[12]], 8)],
+            [(0, 0, 24, ROW), (0, 1, 12, 8), (0, 9, 24, ROW), (0, 10, 24, 8)],
+        ),
+    ],
+)
+def test_grafanas_own_grid_layout_cases(rows: list[dict], expected: list[tuple]) -> None:
+    for number, panel in enumerate(p for row in rows for p in row["panels"]):
+        panel.update(id=number + 1, type="text", title=f"p{number}")
+    result = normalized({"schemaVersion": 15, "rows": rows})
+    grid = [tuple(p["gridPos"][k] for k in "xywh") for p in result["panels"]]
+    assert grid == [(x, y, w, 1 if h == ROW else h) for x, y, w, h in expected]
+
+
 def test_rows_without_titles_collapse_or_repeat_become_plain_panels() -> None:
     board = {
         "schemaVersion": 14,

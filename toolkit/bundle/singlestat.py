@@ -50,8 +50,12 @@ def singlestat_steps(thresholds: Any, colors: Any) -> list[dict[str, Any]] | Non
     steps: list[dict[str, Any]] = []
     for color in colors:
         index = len(steps) - 1
-        value = None if index < 0 else (levels[index] if index < len(levels) else None)
-        steps.append({"value": value, "color": color})
+        if index < 0:
+            steps.append({"value": None, "color": color})
+        elif index < len(levels):
+            steps.append({"value": levels[index], "color": color})
+        else:
+            steps.append({"color": color})  # Grafana's step gets an undefined value, which JSON leaves out
     return steps
 
 
