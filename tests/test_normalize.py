@@ -375,6 +375,123 @@ def test_graph_thresholds_become_steps_with_a_transparent_base() -> None:
     assert defaults["custom"]["thresholdsStyle"] == {"mode": "line+area"}
 
 
+# The "legend" fixture of timeseries/migrations.test.ts and, below, Grafana's snapshot of its migration.
+GRAFANA_LEGEND_FIXTURE = {
+    "aliasColors": {"A-series": "red"},
+    "dashLength": 10,
+    "fieldConfig": {"defaults": {"custom": {}}, "overrides": []},
+    "fill": 5,
+    "gridPos": {"h": 9, "w": 12, "x": 0, "y": 0},
+    "id": 2,
+    "legend": {
+        "avg": True,
+        "current": True,
+        "max": False,
+        "min": False,
+        "show": True,
+        "total": True,
+        "values": True,
+        "alignAsTable": True,
+    },
+    "lines": True,
+    "linewidth": 5,
+    "maxDataPoints": 20,
+    "nullPointMode": "null",
+    "options": {"alertThreshold": True},
+    "pluginVersion": "7.4.0-pre",
+    "pointradius": 2,
+    "renderer": "flot",
+    "seriesOverrides": [],
+    "spaceLength": 10,
+    "steppedLine": True,
+    "thresholds": [],
+    "timeRegions": [],
+    "title": "Panel Title",
+    "tooltip": {"shared": True, "sort": 0, "value_type": "individual"},
+    "type": "graph",
+    "xaxis": {"buckets": None, "mode": "time", "name": None, "show": True, "values": []},
+    "yaxes": [
+        {
+            "$$hashKey": "object:38",
+            "format": "short",
+            "label": None,
+            "logBase": 1,
+            "max": None,
+            "min": None,
+            "show": True,
+        },
+        {
+            "$$hashKey": "object:39",
+            "format": "short",
+            "label": None,
+            "logBase": 1,
+            "max": None,
+            "min": None,
+            "show": True,
+        },
+    ],
+    "yaxis": {"align": False, "alignLevel": None},
+    "bars": False,
+    "dashes": False,
+    "fillGradient": 0,
+    "hiddenSeries": False,
+    "percentage": False,
+    "points": False,
+    "stack": False,
+    "timeFrom": None,
+    "timeShift": None,
+    "datasource": None,
+}
+A_SERIES_RED = {
+    "matcher": {"id": "byName", "options": "A-series"},
+    "properties": [{"id": "color", "value": {"fixedColor": "red", "mode": "fixed"}}],
+}
+
+
+def test_grafanas_own_graph_migration_snapshots() -> None:
+    board = {"schemaVersion": 27, "panels": [GRAFANA_LEGEND_FIXTURE]}
+    migrated = normalized(board)["panels"][0]
+    custom = {
+        "axisPlacement": "auto",
+        "drawStyle": "line",
+        "fillOpacity": 50,
+        "lineInterpolation": "stepAfter",
+        "lineWidth": 5,
+        "showPoints": "never",
+        "spanNulls": False,
+    }
+    assert migrated["fieldConfig"] == {
+        "defaults": {"custom": custom, "nullValueMode": "null", "unit": "short"},
+        "overrides": [A_SERIES_RED],
+    }
+    assert migrated["options"] == {
+        "legend": {
+            "calcs": ["mean", "lastNotNull", "sum"],
+            "displayMode": "table",
+            "placement": "bottom",
+            "showLegend": True,
+        },
+        "tooltip": {"mode": "multi", "sort": "none"},
+    }
+    groups = {
+        **GRAFANA_LEGEND_FIXTURE,
+        "stack": True,
+        "seriesOverrides": [{"alias": "A-series", "stack": "A"}, {"alias": "B-series", "stack": "A"}],
+    }
+    stacked = normalized({"schemaVersion": 27, "panels": [groups]})["panels"][0]["fieldConfig"]
+    assert stacked["defaults"]["custom"]["stacking"] == {"group": "A", "mode": "normal"}
+    assert stacked["overrides"] == [
+        A_SERIES_RED,
+        *(
+            {
+                "matcher": {"id": "byName", "options": name},
+                "properties": [{"id": "custom.stacking", "value": {"group": "A", "mode": "normal"}}],
+            }
+            for name in ("A-series", "B-series")
+        ),
+    ]
+
+
 def test_what_the_timeseries_has_no_place_for_is_noted_not_dropped_silently() -> None:
     notes = normalize_dashboard(old(graph(lines=True, renderer="flot", percentage=False, bogus=1))).notes
     assert [(n.path, n.reason) for n in notes] == [
