@@ -86,8 +86,13 @@ def _undo_sharing_export(board: dict[str, Any], notes: Notes) -> dict[str, Any]:
     return plain
 
 
-def normalize_dashboard(data: dict[str, Any]) -> NormalizedDashboard:
-    """``data`` (bare, enveloped, exported for sharing, live or legacy) in the one normalized form."""
+def normalize_dashboard(data: dict[str, Any], *, copy: bool = True) -> NormalizedDashboard:
+    """``data`` (bare, enveloped, exported for sharing, live or legacy) in the one normalized form.
+
+    ``data`` is left as it was, unless ``copy`` is false: a caller that just parsed it and keeps no other
+    reference saves the copy (half the time on a current dashboard)."""
+    if copy:
+        data = json.loads(json.dumps(data))  # a deep copy of plain JSON data, faster than copy.deepcopy
     board, folder = unwrap(data)
     notes = Notes()
     board = _undo_sharing_export(board, notes)

@@ -9,7 +9,6 @@ handler). What Grafana maps to nothing is reported as a :class:`~toolkit.bundle.
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,9 +73,8 @@ _VARIABLE = re.compile(r"^\$(?:\{(\w+)(?::\w+)?\}|(\w+))$")
 
 
 def migrate_dashboard(board: dict[str, Any], notes: Notes) -> dict[str, Any]:
-    """``board`` (a copy) in the current schema: rows placed on the grid, panels and variables migrated,
-    ``schemaVersion`` current."""
-    board = copy.deepcopy(board)
+    """``board`` in the current schema: rows placed on the grid, panels and variables migrated,
+    ``schemaVersion`` current. ``board`` is changed in place (pass a copy to keep the original)."""
     version = board.get("schemaVersion") if isinstance(board.get("schemaVersion"), int) else 0
     origins: dict[int, str] = {}
     if isinstance(board.get("rows"), list):

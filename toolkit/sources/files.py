@@ -194,7 +194,7 @@ def dashboard_json(text: str, path: str) -> dict[str, Any]:
 
 def parse_dashboard(text: str, path: str) -> DashboardEntry:
     """A dashboard from Grafana JSON (bare, the API envelope, exported for sharing, or legacy), normalized."""
-    normalized = normalize_dashboard(dashboard_json(text, path))
+    normalized = normalize_dashboard(dashboard_json(text, path), copy=False)
     board = normalized.data
     return DashboardEntry(
         uid=str(board.get("uid") or ""),
