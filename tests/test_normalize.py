@@ -641,6 +641,7 @@ def test_old_tables_become_tables_with_styles_as_overrides() -> None:
             {"id": "displayName", "value": "Rate"},
             {"id": "unit", "value": "reqps"},
             {"id": "custom.cellOptions", "value": {"type": "color-background"}},
+            {"id": "custom.align", "value": "auto"},  # schemaVersion 22 set every style's align to auto
             {
                 "id": "thresholds",
                 "value": {
@@ -916,3 +917,61 @@ def test_a_rulers_groups_are_normalized_as_rule_files_are(ruler_double) -> None:
         "for": "5m",
         "labels": {"severity": "page", "team": "a"},
     }
+
+
+# --- the older DashboardMigrator.ts steps: panel links (19-21), graph tooltip (14), multi selection (23) ---
+
+
+def test_old_panel_links_and_data_link_variables_are_rewritten() -> None:
+    links = [
+        {"url": "http://mylink.com", "keepTime": True, "title": "test"},
+        {"url": "http://mylink.com?existingParam", "params": "customParam", "title": "test"},
+        {"url": "http://mylink.com?existingParam", "includeVars": True, "title": "test"},
+        {"dashboard": "my other dashboard", "title": "test"},
+    ]
+    text = {
+        "id": 1,
+        "type": "text",
+        "title": "t",
+        "links": links,
+        "options": {"dataLinks": [{"url": "http://x?s=${__series_name}&l=${__series.labels.a}"}]},
+    }
+    result = panel(normalized({"schemaVersion": 16, "panels": [text]}), "t")
+    # the expectations of DashboardMigrator.test.ts "when migrating panel links"
+    assert [link["url"] for link in result["links"]] == [
+        "http://mylink.com?$__url_time_range",
+        "http://mylink.com?existingParam&customParam",
+        "http://mylink.com?existingParam&$__all_variables",
+        "dashboard/db/my-other-dashboard",
+    ]
+    assert result["options"]["dataLinks"][0]["url"] == "http://x?s=${__series.name}&l=${__field.labels.a}"
+
+
+def test_shared_crosshair_and_single_value_selections() -> None:
+    board = {
+        "schemaVersion": 12,
+        "sharedCrosshair": True,
+        "panels": [],
+        "templating": {
+            "list": [
+                {
+                    "name": "a",
+                    "type": "custom",
+                    "multi": False,
+                    "current": {"value": ["value"], "text": ["text"]},
+                },
+                {
+                    "name": "b",
+                    "type": "custom",
+                    "multi": True,
+                    "current": {"value": ["value"], "text": ["text"]},
+                },
+            ]
+        },
+    }
+    result = normalized(board)
+    assert result["graphTooltip"] == 1 and "sharedCrosshair" not in result
+    assert [v["current"] for v in result["templating"]["list"]] == [
+        {"value": "value", "text": "text"},
+        {"value": ["value"], "text": ["text"]},
+    ]

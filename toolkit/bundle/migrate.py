@@ -15,6 +15,7 @@ from typing import Any
 
 from toolkit.bundle.graph import GRAPH_KEYS, graph_target, graph_to_timeseries, time_region_annotations
 from toolkit.bundle.grid import upgrade_to_grid_layout
+from toolkit.bundle.links import labels_syntax, rewrite_data_links, upgrade_panel_link, variables_syntax
 from toolkit.bundle.mappings import upgrade_value_mappings
 from toolkit.bundle.notes import Notes
 from toolkit.bundle.singlestat import SINGLESTAT_KEYS, singlestat_target, singlestat_to_stat
@@ -82,6 +83,8 @@ def migrate_dashboard(board: dict[str, Any], notes: Notes) -> dict[str, Any]:
         board["panels"] = list(board.get("panels") or []) + placed
     elif board.pop("rows", None) not in (None, {}):
         notes.add("rows", "not a list of rows: dropped")
+    if version < 14:
+        board["graphTooltip"] = 1 if board.pop("sharedCrosshair", None) else 0
     variables = _variables(board)
     if version < 27:
         board["panels"] = _without_repeated_copies(board.get("panels") or [])
@@ -152,6 +155,18 @@ def migrate_panel(
     panel: dict[str, Any], path: str, version: int, variables: dict, annotations: list, notes: Notes
 ) -> dict[str, Any]:
     """One panel through the schema steps after ``version``, then to its current plugin."""
+    if version < 19 and isinstance(panel.get("links"), list):
+        panel["links"] = [
+            upgrade_panel_link(link) if isinstance(link, dict) else link for link in panel["links"]
+        ]
+    if version < 20:
+        rewrite_data_links(panel, variables_syntax, title=True)
+    if version < 21:
+        rewrite_data_links(panel, labels_syntax, title=False)
+    if version < 22 and panel.get("type") == "table":
+        for style in panel.get("styles") or []:
+            if isinstance(style, dict):
+                style["align"] = "auto"
     if version < 24:
         panel = _table_is_old(panel)
     if version < 26 and panel.get("type") == "text2":
@@ -443,7 +458,8 @@ def _ensure_unique_ids(panels: list[Any]) -> None:
 
 
 def _migrate_templating(board: dict[str, Any], version: int, notes: Notes) -> None:
-    """Variable steps: constants (27), tag queries removed (28), query refresh and options (29); a
+    """Variable steps: selection matches multi (23), constants (27), tag queries removed (28), query
+    refresh and options (29); a
     top-level null (``allValue: null``) is unset and goes."""
     templating = board.get("templating")
     if not isinstance(templating, dict) or not isinstance(templating.get("list"), list):
@@ -454,6 +470,13 @@ def _migrate_templating(board: dict[str, Any], version: int, notes: Notes) -> No
             migrated.append(variable)
             continue
         variable = {k: v for k, v in variable.items() if v is not None}
+        if (
+            version < 23
+            and "multi" in variable
+            and isinstance(variable.get("current"), dict)
+            and variable["current"]
+        ):
+            variable["current"] = _current_for_multi(variable["current"], bool(variable["multi"]))
         if version < 27 and variable.get("type") == "constant":
             query = variable.get("query") or ""
             variable["current"] = {"selected": True, "text": query, "value": query}
@@ -475,6 +498,19 @@ def _migrate_templating(board: dict[str, Any], version: int, notes: Notes) -> No
                 variable["options"] = []
         migrated.append(variable)
     templating["list"] = migrated
+
+
+def _current_for_multi(current: dict[str, Any], multi: bool) -> dict[str, Any]:
+    """schemaVersion 23 ``alignCurrentWithMulti``: a multi-value variable's selection is a list, a single
+    one's is not (its first value)."""
+    value, text = current.get("value"), current.get("text")
+    if multi and not isinstance(value, list):
+        return {**current, "value": [value], "text": text if isinstance(text, list) else [text]}
+    if not multi and isinstance(value, list):
+        first = value[0] if value else ""
+        label = (text[0] if text else "") if isinstance(text, list) else text
+        return {**current, "value": first, "text": label}
+    return current
 
 
 def _migrate_annotations(
