@@ -975,3 +975,26 @@ def test_shared_crosshair_and_single_value_selections() -> None:
         {"value": "value", "text": "text"},
         {"value": ["value"], "text": ["text"]},
     ]
+
+
+def test_keys_grafanas_dashboard_model_does_not_keep_are_dropped_with_a_note() -> None:
+    # DashboardModel holds a fixed set of properties; its save model has no others
+    result = normalize_dashboard(
+        {
+            "schemaVersion": 14,
+            "rows": [],
+            "style": "dark",
+            "hideControls": False,
+            "originalTitle": "Old",
+            "title": "New",
+        }
+    )
+    assert (
+        "style" not in result.data
+        and "originalTitle" not in result.data
+        and "hideControls" not in result.data
+    )
+    assert [(n.path, n.reason) for n in result.notes] == [
+        ("style", "not a dashboard property Grafana keeps: it drops it when it saves"),
+        ("originalTitle", "not a dashboard property Grafana keeps: it drops it when it saves"),
+    ]

@@ -54,6 +54,36 @@ KEPT_ON_PLUGIN_CHANGE = frozenset(
         "type",
     }
 )
+# The properties of Grafana's DashboardModel (public/app/features/dashboard/state/DashboardModel.ts), the
+# only ones its save model holds (and ``preload`` of the current dashboard schema).
+DASHBOARD_PROPERTIES = frozenset(
+    {
+        "annotations",
+        "description",
+        "editable",
+        "fiscalYearStartMonth",
+        "gnetId",
+        "graphTooltip",
+        "id",
+        "links",
+        "liveNow",
+        "panels",
+        "preload",
+        "refresh",
+        "revision",
+        "schemaVersion",
+        "snapshot",
+        "tags",
+        "templating",
+        "time",
+        "timepicker",
+        "timezone",
+        "title",
+        "uid",
+        "version",
+        "weekStart",
+    }
+)
 # What DashboardModel adds to every dashboard that has no built-in annotation query.
 BUILT_IN_ANNOTATION = {
     "builtIn": 1,
@@ -105,6 +135,10 @@ def migrate_dashboard(board: dict[str, Any], notes: Notes) -> dict[str, Any]:
         board["timepicker"].pop("time_options")
     if version < SCHEMA_VERSION:
         board["schemaVersion"] = SCHEMA_VERSION
+    for key in [k for k in board if k not in DASHBOARD_PROPERTIES]:
+        if board[key] not in (None, "", [], {}, False):
+            notes.add(key, "not a dashboard property Grafana keeps: it drops it when it saves")
+        del board[key]
     return board
 
 
