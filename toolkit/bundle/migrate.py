@@ -177,56 +177,54 @@ class _Walk:
         if not isinstance(panel, dict):
             return panel
         path = self.origins.get(id(panel), path)
-        panel = migrate_panel(panel, path, self.version, self.variables, self.annotations, self.notes)
+        panel = self.migrate(panel, path)
         if panel.get("type") == "row" and isinstance(panel.get("panels"), list):
             panel["panels"] = [
                 self.panel(child, f"{path}/panels/{i}") for i, child in enumerate(panel["panels"])
             ]
         return panel
 
-
-def migrate_panel(
-    panel: dict[str, Any], path: str, version: int, variables: dict, annotations: list, notes: Notes
-) -> dict[str, Any]:
-    """One panel through the schema steps after ``version``, then to its current plugin."""
-    if version < 19 and isinstance(panel.get("links"), list):
-        panel["links"] = [
-            upgrade_panel_link(link) if isinstance(link, dict) else link for link in panel["links"]
-        ]
-    if version < 20:
-        rewrite_data_links(panel, variables_syntax, title=True)
-    if version < 21:
-        rewrite_data_links(panel, labels_syntax, title=False)
-    if version < 22 and panel.get("type") == "table":
-        for style in panel.get("styles") or []:
-            if isinstance(style, dict):
-                style["align"] = "auto"
-    if version < 24:
-        panel = _table_is_old(panel)
-    if version < 26 and panel.get("type") == "text2":
-        panel["type"] = "text"
-        if isinstance(panel.get("options"), dict):
-            panel["options"].pop("angular", None)
-    if version < 30:
-        panel = _upgrade_mappings(panel)
-        _tooltip_options(panel)
-    if version < 31:
-        _merge_after_labels_to_fields(panel)
-    if version < 33:
-        _datasource_refs(panel, variables)
-    if version < 35:
-        _x_axis_visible(panel)
-    if version < 36:
-        _target_datasources(panel)
-    if version < 37:
-        _legend_visibility(panel)
-    if version < 38:
-        _table_cell_options(panel)
-    if version < 39:
-        _time_series_table(panel)
-    if panel.get("type") == "text" and "content" in panel and "mode" in panel:
-        _text_options(panel, path, notes)
-    return to_current_plugin(panel, path, annotations, notes)
+    def migrate(self, panel: dict[str, Any], path: str) -> dict[str, Any]:
+        """One panel through the schema steps after the dashboard's version, then to its current plugin."""
+        version = self.version
+        if version < 19 and isinstance(panel.get("links"), list):
+            panel["links"] = [
+                upgrade_panel_link(link) if isinstance(link, dict) else link for link in panel["links"]
+            ]
+        if version < 20:
+            rewrite_data_links(panel, variables_syntax, title=True)
+        if version < 21:
+            rewrite_data_links(panel, labels_syntax, title=False)
+        if version < 22 and panel.get("type") == "table":
+            for style in panel.get("styles") or []:
+                if isinstance(style, dict):
+                    style["align"] = "auto"
+        if version < 24:
+            panel = _table_is_old(panel)
+        if version < 26 and panel.get("type") == "text2":
+            panel["type"] = "text"
+            if isinstance(panel.get("options"), dict):
+                panel["options"].pop("angular", None)
+        if version < 30:
+            panel = _upgrade_mappings(panel)
+            _tooltip_options(panel)
+        if version < 31:
+            _merge_after_labels_to_fields(panel)
+        if version < 33:
+            _datasource_refs(panel, self.variables)
+        if version < 35:
+            _x_axis_visible(panel)
+        if version < 36:
+            _target_datasources(panel)
+        if version < 37:
+            _legend_visibility(panel)
+        if version < 38:
+            _table_cell_options(panel)
+        if version < 39:
+            _time_series_table(panel)
+        if panel.get("type") == "text" and "content" in panel and "mode" in panel:
+            _text_options(panel, path, self.notes)
+        return to_current_plugin(panel, path, self.annotations, self.notes)
 
 
 def to_current_plugin(panel: dict[str, Any], path: str, annotations: list, notes: Notes) -> dict[str, Any]:
