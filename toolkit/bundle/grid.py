@@ -20,7 +20,9 @@ GRID_COLUMN_COUNT = 24
 DEFAULT_PANEL_SPAN = 4
 DEFAULT_ROW_HEIGHT = 250
 MIN_PANEL_HEIGHT = GRID_CELL_HEIGHT * 3
-ROW_KEYS = frozenset({"title", "collapse", "repeat", "height", "panels", "showTitle", "repeatIteration"})
+ROW_KEYS = frozenset(
+    {"title", "collapse", "repeat", "height", "panels", "showTitle", "repeatIteration", "type"}
+)
 
 
 def grid_height(height: Any) -> int:
