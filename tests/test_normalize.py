@@ -998,3 +998,74 @@ def test_keys_grafanas_dashboard_model_does_not_keep_are_dropped_with_a_note() -
         ("style", "not a dashboard property Grafana keeps: it drops it when it saves"),
         ("originalTitle", "not a dashboard property Grafana keeps: it drops it when it saves"),
     ]
+
+
+def _leaves(value, path=()):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _leaves(item, (*path, index))
+    if path:
+        yield path
+
+
+def test_no_shape_of_input_breaks_the_normalizer() -> None:
+    """Every value of an old dashboard replaced, in turn, by each wrong type: never an exception."""
+    legacy = old(
+        graph(
+            lines=True,
+            yaxes=[{"format": "s", "show": True}, {"format": "short"}],
+            aliasColors={"a": "red"},
+            seriesOverrides=[{"alias": "a", "yaxis": 2, "dashes": True, "pointradius": 1}],
+            legend={"show": True, "values": True, "avg": True},
+            tooltip={"shared": True, "sort": 1},
+            thresholds=[{"value": 1, "op": "gt", "colorMode": "custom", "fillColor": "red"}],
+            timeRegions=[{"from": "08:00", "to": "09:00", "fill": True, "colorMode": "red"}],
+            links=[{"dashboard": "x", "keepTime": True}],
+        ),
+        singlestat(
+            thresholds="1,2",
+            colors=["a", "b", "c"],
+            valueMaps=[{"value": "1", "text": "one"}],
+            gauge={"show": True, "minValue": 0},
+            sparkline={"show": True},
+        ),
+        {
+            "id": 3,
+            "type": "table",
+            "title": "t",
+            "transform": "timeseries_aggregations",
+            "columns": [{"value": "avg"}],
+            "styles": [
+                {
+                    "pattern": "/.*/",
+                    "thresholds": ["1"],
+                    "colors": ["a"],
+                    "colorMode": "cell",
+                    "align": "left",
+                }
+            ],
+        },
+        version=14,
+        height="200px",
+        showTitle=True,
+        title="r",
+    )
+    legacy["templating"] = {
+        "list": [{"name": "v", "type": "query", "multi": False, "current": {"value": ["a"]}}]
+    }
+    wrong = [None, "x", -1, 2.5, True, [], {}, ["a"], {"a": 1}]
+    tried = 0
+    for path in list(_leaves(legacy)):
+        for value in wrong:
+            changed = json.loads(json.dumps(legacy))
+            target = changed
+            for key in path[:-1]:
+                target = target[key]
+            target[path[-1]] = value
+            again = normalize_dashboard(normalize_dashboard(changed).data)
+            assert isinstance(again.data["panels"], list)
+            tried += 1
+    assert tried > 900

@@ -19,6 +19,7 @@ from typing import Any
 
 from toolkit.bundle.migrate import SCHEMA_VERSION, migrate_dashboard
 from toolkit.bundle.notes import Note, Notes
+from toolkit.bundle.shape import items
 
 MARKER_TAG = "managed-by:toolkit"
 # What Grafana adds to a dashboard when it saves or imports it; never part of what a user defines.
@@ -49,7 +50,9 @@ def unwrap(data: dict[str, Any]) -> tuple[dict[str, Any], str]:
 
 def _undo_sharing_export(board: dict[str, Any], notes: Notes) -> dict[str, Any]:
     """Export-for-sharing undone: each datasource input ``${DS_X}`` becomes ``${datasource}``."""
-    inputs = [i for i in board.get("__inputs") or [] if isinstance(i, dict) and i.get("type") == "datasource"]
+    inputs = [
+        i for i in items(board.get("__inputs")) if isinstance(i, dict) and i.get("type") == "datasource"
+    ]
     elements = board.get("__elements") if isinstance(board.get("__elements"), dict) else {}
     for uid in elements:
         notes.add(

@@ -8,13 +8,14 @@ public/app/features/dashboard/state/getPanelPluginToMigrateTo.ts.
 
 from __future__ import annotations
 
-import copy
 import math
 import re
 from typing import Any
 
+from toolkit.bundle.mappings import js_number
 from toolkit.bundle.notes import Notes
 from toolkit.bundle.reducers import reducer
+from toolkit.bundle.shape import items, mapping
 
 # What graphToTimeseriesOptions reads; every other graph-only key is dropped by Grafana (and noted).
 GRAPH_KEYS = frozenset(
@@ -49,9 +50,9 @@ _DEFAULT_STACK_GROUP = "A"
 def graph_target(panel: dict[str, Any]) -> str:
     """The plugin Grafana moves a graph to: barchart or bargauge for a series x-axis, histogram for a
     histogram x-axis, else timeseries (getPanelPluginToMigrateTo.ts)."""
-    mode = (panel.get("xaxis") or {}).get("mode") if isinstance(panel.get("xaxis"), dict) else None
+    mode = mapping(panel.get("xaxis")).get("mode") if isinstance(panel.get("xaxis"), dict) else None
     if mode == "series":
-        return "bargauge" if (panel.get("legend") or {}).get("values") else "barchart"
+        return "bargauge" if mapping(panel.get("legend")).get("values") else "barchart"
     if mode == "histogram":
         return "histogram"
     return "timeseries"
@@ -96,7 +97,7 @@ def _right_axis(y1: dict[str, Any], y2: dict[str, Any]) -> list[dict[str, Any]]:
     props = [{"id": k, "value": v} for k, v in y2.items() if k != "custom" and v != y1.get(k)]
     left = y1.get("custom") or {}
     props += [
-        {"id": f"custom.{k}", "value": v} for k, v in (y2.get("custom") or {}).items() if v != left.get(k)
+        {"id": f"custom.{k}", "value": v} for k, v in mapping(y2.get("custom")).items() if v != left.get(k)
     ]
     return props
 
@@ -143,7 +144,8 @@ def _override_properties(
         elif key == "linewidth":
             props.append({"id": "custom.lineWidth", "value": value})
         elif key == "pointradius":
-            props.append({"id": "custom.pointSize", "value": 2 + value * 2})
+            radius = js_number(value)
+            props.append({"id": "custom.pointSize", "value": None if radius is None else 2 + radius * 2})
         elif key in ("dashLength", "spaceLength", "dashes"):
             dash = dash or {"fill": line["fill"], "dash": list(line["dash"])}
             if key == "dashLength":
@@ -171,7 +173,9 @@ def _override_properties(
 
 
 def _times_ten(value: Any) -> Any:
-    return value * 10 if isinstance(value, int | float) and not isinstance(value, bool) else value
+    """``value * 10`` as JavaScript computes it (text holding a number counts; anything else is NaN, null)."""
+    number = js_number(value)
+    return None if number is None else number * 10
 
 
 def _series_overrides(
@@ -179,7 +183,7 @@ def _series_overrides(
 ) -> tuple[list[dict[str, Any]], bool]:
     """aliasColors and seriesOverrides as field overrides (fixed colours first, as Grafana orders them)."""
     overrides: list[dict[str, Any]] = []
-    for alias, color in (panel.get("aliasColors") or {}).items():
+    for alias, color in mapping(panel.get("aliasColors")).items():
         if color:
             overrides.append(
                 {
@@ -187,9 +191,9 @@ def _series_overrides(
                     "properties": [{"id": "color", "value": {"mode": "fixed", "fixedColor": color}}],
                 }
             )
-    yaxes = panel.get("yaxes") if isinstance(panel.get("yaxes"), list) else []
+    yaxes = items(panel.get("yaxes"))
     below = False
-    for index, override in enumerate(panel.get("seriesOverrides") or []):
+    for index, override in enumerate(items(panel.get("seriesOverrides"))):
         if not isinstance(override, dict) or not override.get("alias"):
             continue
         alias = str(override["alias"])
@@ -277,7 +281,9 @@ def _tooltip(panel: dict[str, Any]) -> dict[str, Any]:
         if "shared" in old:
             tooltip["mode"] = "multi" if old["shared"] else "single"
         if "sort" in old and old.get("shared"):
-            tooltip["sort"] = {1: "asc", 2: "desc"}.get(old["sort"], "none")
+            tooltip["sort"] = (
+                {1: "asc", 2: "desc"}.get(old["sort"], "none") if old["sort"] in (1, 2) else "none"
+            )
     return tooltip
 
 
@@ -285,7 +291,7 @@ def time_region_annotations(panel: dict[str, Any]) -> list[dict[str, Any]]:
     """The graph's ``timeRegions`` as dashboard annotations of the Grafana datasource (one per region that
     fills or draws a line), as graphToTimeseriesOptions adds them."""
     found = []
-    for index, old in enumerate(panel.get("timeRegions") or []):
+    for index, old in enumerate(items(panel.get("timeRegions"))):
         if not isinstance(old, dict) or not (old.get("fill") or old.get("line")):
             continue
         color = old.get("colorMode") if old.get("colorMode") != "custom" else old.get("fillColor")
@@ -315,17 +321,17 @@ def time_region_annotations(panel: dict[str, Any]) -> list[dict[str, Any]]:
 def graph_to_timeseries(panel: dict[str, Any], path: str, notes: Notes) -> dict[str, Any]:
     """``graphToTimeseriesOptions``: the graph's axes, draw style, fills, stacking, null handling, legend,
     tooltip, thresholds, colours and series overrides as timeseries ``fieldConfig`` and ``options``."""
-    field_config = panel.get("fieldConfig") if isinstance(panel.get("fieldConfig"), dict) else {}
-    overrides = copy.deepcopy(field_config.get("overrides") or [])
-    yaxes = panel.get("yaxes") if isinstance(panel.get("yaxes"), list) else []
+    field_config = mapping(panel.get("fieldConfig"))
+    overrides = list(items(field_config.get("overrides")))
+    yaxes = items(panel.get("yaxes"))
     y1 = axis_field_config(yaxes[0] if yaxes else None)
-    if field_config.get("defaults"):
-        y1 = {**copy.deepcopy(field_config["defaults"]), **y1}
+    if mapping(field_config.get("defaults")):
+        y1 = {**field_config["defaults"], **y1}
     dash = [panel.get("dashLength", 10), panel.get("spaceLength", 10)]
     line = {"fill": "dash" if panel.get("dashes") else "solid", "dash": dash}
     more, below = _series_overrides(panel, y1, line, (path, notes))
     overrides += more
-    graph = dict(y1.get("custom") or {})
+    graph = dict(mapping(y1.get("custom")))
     graph["drawStyle"] = "bars" if panel.get("bars") else "line" if panel.get("lines") else "points"
     if panel.get("points"):
         graph["showPoints"] = "always"

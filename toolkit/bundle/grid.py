@@ -10,9 +10,12 @@ step of schemaVersion 17.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
+from toolkit.bundle.mappings import js_number
 from toolkit.bundle.notes import Notes
+from toolkit.bundle.shape import items
 
 GRID_CELL_HEIGHT = 30
 GRID_CELL_VMARGIN = 8
@@ -26,17 +29,14 @@ ROW_KEYS = frozenset(
 
 
 def grid_height(height: Any) -> int:
-    """Grafana's ``getGridHeight``: pixels (``250`` or ``"250px"``) to grid rows, at least 90 px."""
+    """Grafana's ``getGridHeight``: pixels (``250`` or ``"250px"``, read as ``parseInt`` does) to grid rows,
+    at least 90 px. A height that is no number counts as 90 px (Grafana would place the panel nowhere)."""
     if isinstance(height, str):
-        digits = height.replace("px", "", 1).strip()
-        number = ""
-        for char in digits:
-            if not (char.isdigit() or (char in "+-" and not number)):
-                break
-            number += char
-        pixels = int(number) if number.strip("+-") else math.nan
+        match = re.match(r"\s*([+-]?\d+)", height.replace("px", "", 1))
+        pixels = float(match.group(1)) if match else math.nan
     else:
-        pixels = float(height)
+        number = js_number(height) if isinstance(height, int | float) else None
+        pixels = math.nan if number is None else float(number)
     if math.isnan(pixels) or pixels < MIN_PANEL_HEIGHT:
         pixels = MIN_PANEL_HEIGHT
     return math.ceil(pixels / (GRID_CELL_HEIGHT + GRID_CELL_VMARGIN))
@@ -91,7 +91,7 @@ def _panel_ids(rows: list[Any]) -> list[int]:
         p["id"]
         for row in rows
         if isinstance(row, dict)
-        for p in row.get("panels") or []
+        for p in items(row.get("panels"))
         if isinstance(p, dict) and isinstance(p.get("id"), int | float) and not isinstance(p.get("id"), bool)
     ]
 
@@ -131,13 +131,14 @@ def upgrade_to_grid_layout(rows: list[Any], notes: Notes) -> tuple[list[dict[str
             next_row_id += 1
             y += 1
         area = RowArea(height, y)
-        for number, panel in enumerate(row.get("panels") or []):
+        for number, panel in enumerate(items(row.get("panels"))):
             if not isinstance(panel, dict):
                 continue
             panel = dict(panel)
             origins[id(panel)] = f"{where}/panels/{number}"
-            span = panel.pop("span", None) or DEFAULT_PANEL_SPAN
-            if panel.get("minSpan"):
+            span = js_number(panel.pop("span", None)) or DEFAULT_PANEL_SPAN
+            if js_number(panel.get("minSpan")):
+                panel["minSpan"] = js_number(panel["minSpan"])
                 panel["minSpan"] = min(GRID_COLUMN_COUNT, (GRID_COLUMN_COUNT / 12) * panel["minSpan"])
             width = math.floor(span) * (GRID_COLUMN_COUNT // 12)
             panel_height = grid_height(panel.pop("height")) if panel.get("height") else height

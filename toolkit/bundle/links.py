@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from toolkit.bundle.shape import mapping
+
 KEEP_TIME = "$__url_time_range"
 INCLUDE_VARS = "$__all_variables"
 _OLD_NAMES = re.compile(r"(__series_name)|(\$__series_name)|(__value_time)|(__field_name)|(\$__field_name)")
@@ -63,7 +65,7 @@ def rewrite_data_links(panel: dict[str, Any], rewrite: Callable[[str], str], tit
     default links (and to the default ``title`` when ``title``)."""
     options = panel.get("options") if isinstance(panel.get("options"), dict) else {}
     defaults = (
-        (options.get("fieldOptions") or {}).get("defaults")
+        mapping(options.get("fieldOptions")).get("defaults")
         if isinstance(options.get("fieldOptions"), dict)
         else None
     )

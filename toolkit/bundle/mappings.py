@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from toolkit.bundle.shape import objects
+
 
 def js_number(value: Any) -> float | int | None:
     """JavaScript's ``Number(value)`` / ``+value``: ``""`` is 0, text that is no number is NaN (None)."""
@@ -91,7 +93,7 @@ def angular_mappings(panel: dict[str, Any], thresholds: Any) -> list[dict[str, A
     if not kind:
         kind = 1 if panel.get("valueMaps") else 2 if panel.get("rangeMaps") else None
     source = panel.get("valueMaps") if kind == 1 else panel.get("rangeMaps") if kind == 2 else None
-    found = [upgrade_mapping(m, kind, thresholds) for m in source or [] if isinstance(m, dict)]
+    found = [upgrade_mapping(m, kind, thresholds) for m in objects(source)]
     return [m for m in found if m]
 
 

@@ -18,6 +18,7 @@ from toolkit.bundle.grid import upgrade_to_grid_layout
 from toolkit.bundle.links import labels_syntax, rewrite_data_links, upgrade_panel_link, variables_syntax
 from toolkit.bundle.mappings import upgrade_value_mappings
 from toolkit.bundle.notes import Notes
+from toolkit.bundle.shape import items, mapping, objects
 from toolkit.bundle.singlestat import SINGLESTAT_KEYS, singlestat_target, singlestat_to_stat
 from toolkit.bundle.table import TABLE_KEYS, cell_options, table_old_to_table
 
@@ -110,19 +111,22 @@ def migrate_dashboard(board: dict[str, Any], notes: Notes) -> dict[str, Any]:
     origins: dict[int, str] = {}
     if isinstance(board.get("rows"), list):
         placed, origins = upgrade_to_grid_layout(board.pop("rows"), notes)
-        board["panels"] = list(board.get("panels") or []) + placed
+        board["panels"] = list(items(board.get("panels"))) + placed
     elif board.pop("rows", None) not in (None, {}):
         notes.add("rows", "not a list of rows: dropped")
+    if "panels" in board and not isinstance(board["panels"], list):
+        notes.add("panels", "not a list of panels: dropped")
+        board["panels"] = []
     if version < 14:
         board["graphTooltip"] = 1 if board.pop("sharedCrosshair", None) else 0
     variables = _variables(board)
     if version < 27:
-        board["panels"] = _without_repeated_copies(board.get("panels") or [])
+        board["panels"] = _without_repeated_copies(items(board.get("panels")))
     walk = _Walk(version, variables, origins, notes)
-    board["panels"] = [walk.panel(panel, f"panels/{i}") for i, panel in enumerate(board.get("panels") or [])]
+    board["panels"] = [walk.panel(panel, f"panels/{i}") for i, panel in enumerate(items(board.get("panels")))]
     _ensure_unique_ids(board["panels"])
     for panel in (
-        p for top in board["panels"] if isinstance(top, dict) for p in [top, *(top.get("panels") or [])]
+        p for top in board["panels"] if isinstance(top, dict) for p in [top, *items(top.get("panels"))]
     ):
         if isinstance(panel, dict):
             _as_grafana_keeps_it(panel)
@@ -143,8 +147,8 @@ def migrate_dashboard(board: dict[str, Any], notes: Notes) -> dict[str, Any]:
 
 
 def _variables(board: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    found = (board.get("templating") or {}).get("list") if isinstance(board.get("templating"), dict) else None
-    return {v["name"]: v for v in found or [] if isinstance(v, dict) and isinstance(v.get("name"), str)}
+    found = objects(mapping(board.get("templating")).get("list"))
+    return {v["name"]: v for v in found if isinstance(v.get("name"), str)}
 
 
 def _without_repeated_copies(panels: list[Any]) -> list[Any]:
@@ -196,7 +200,7 @@ class _Walk:
         if version < 21:
             rewrite_data_links(panel, labels_syntax, title=False)
         if version < 22 and panel.get("type") == "table":
-            for style in panel.get("styles") or []:
+            for style in items(panel.get("styles")):
                 if isinstance(style, dict):
                     style["align"] = "auto"
         if version < 24:
@@ -252,7 +256,7 @@ def to_current_plugin(panel: dict[str, Any], path: str, annotations: list, notes
         migrated = table_old_to_table(panel, path, notes)
         consumed = TABLE_KEYS
     else:
-        if kind in OTHER_ANGULAR:
+        if isinstance(kind, str) and kind in OTHER_ANGULAR:
             notes.add(
                 f"{path}/type", f"Grafana moves {kind} to {OTHER_ANGULAR[kind]} with its own handler: kept"
             )
@@ -324,8 +328,8 @@ def _upgrade_mappings(panel: dict[str, Any]) -> dict[str, Any]:
     defaults = config.get("defaults") if isinstance(config.get("defaults"), dict) else {}
     if isinstance(defaults.get("mappings"), list):
         defaults["mappings"] = upgrade_value_mappings(defaults["mappings"], defaults.get("thresholds"))
-    for override in config.get("overrides") or []:
-        for prop in (override.get("properties") or []) if isinstance(override, dict) else []:
+    for override in items(config.get("overrides")):
+        for prop in items(override.get("properties")) if isinstance(override, dict) else []:
             if (
                 isinstance(prop, dict)
                 and prop.get("id") == "mappings"
@@ -400,7 +404,7 @@ def _datasource_refs(panel: dict[str, Any], variables: dict) -> None:
             panel.pop("datasource")
         else:
             panel["datasource"] = ref
-    for target in panel.get("targets") or []:
+    for target in items(panel.get("targets")):
         if isinstance(target, dict) and "datasource" in target:
             ref = datasource_ref(target["datasource"], variables)
             if ref is not None:
@@ -410,10 +414,10 @@ def _datasource_refs(panel: dict[str, Any], variables: dict) -> None:
 def _x_axis_visible(panel: dict[str, Any]) -> None:
     """schemaVersion 35 ``ensureXAxisVisibility``: hidden axes keep the time axis visible."""
     config = panel.get("fieldConfig") if isinstance(panel.get("fieldConfig"), dict) else {}
-    custom = (config.get("defaults") or {}).get("custom") or {}
+    custom = mapping(mapping(config.get("defaults")).get("custom"))
     if panel.get("type") == "timeseries" and custom.get("axisPlacement") == "hidden":
         config["overrides"] = [
-            *(config.get("overrides") or []),
+            *items(config.get("overrides")),
             {
                 "matcher": {"id": "byType", "options": "time"},
                 "properties": [{"id": "custom.axisPlacement", "value": "auto"}],
@@ -426,7 +430,7 @@ def _target_datasources(panel: dict[str, Any]) -> None:
     source = panel.get("datasource")
     if not isinstance(source, dict) or source.get("uid") == "-- Mixed --":
         return
-    for target in panel.get("targets") or []:
+    for target in items(panel.get("targets")):
         if isinstance(target, dict):
             ds = target.get("datasource")
             if ds is None or (isinstance(ds, dict) and ds.get("uid") is None):
@@ -435,7 +439,7 @@ def _target_datasources(panel: dict[str, Any]) -> None:
 
 def _legend_visibility(panel: dict[str, Any]) -> None:
     """schemaVersion 37: a hidden legend is ``showLegend: false`` in list mode, any other shows."""
-    legend = (panel.get("options") or {}).get("legend") if isinstance(panel.get("options"), dict) else None
+    legend = mapping(panel.get("options")).get("legend") if isinstance(panel.get("options"), dict) else None
     if not isinstance(legend, dict):
         return
     if legend.get("displayMode") == "hidden" or legend.get("showLegend") is False:
@@ -449,21 +453,21 @@ def _table_cell_options(panel: dict[str, Any]) -> None:
     config = panel.get("fieldConfig")
     if panel.get("type") != "table" or not isinstance(config, dict):
         return
-    custom = (config.get("defaults") or {}).get("custom")
+    custom = mapping(config.get("defaults")).get("custom")
     if isinstance(custom, dict) and "displayMode" in custom:
         custom["cellOptions"] = cell_options(custom.pop("displayMode"))
-    for override in config.get("overrides") or []:
-        for prop in (override.get("properties") or []) if isinstance(override, dict) else []:
+    for override in items(config.get("overrides")):
+        for prop in items(override.get("properties")) if isinstance(override, dict) else []:
             if isinstance(prop, dict) and prop.get("id") == "custom.displayMode":
                 prop.update(id="custom.cellOptions", value=cell_options(prop.get("value")))
 
 
 def _time_series_table(panel: dict[str, Any]) -> None:
     """schemaVersion 39: ``timeSeriesTable``'s ``refIdToStat`` became per-query options."""
-    for step in panel.get("transformations") or []:
-        options = step.get("options") if isinstance(step, dict) else None
+    for step in objects(panel.get("transformations")):
+        options = step.get("options")
         if step.get("id") == "timeSeriesTable" and isinstance(options, dict) and "refIdToStat" in options:
-            step["options"] = {ref: {"stat": stat} for ref, stat in (options["refIdToStat"] or {}).items()}
+            step["options"] = {ref: {"stat": stat} for ref, stat in mapping(options["refIdToStat"]).items()}
 
 
 def _ensure_unique_ids(panels: list[Any]) -> None:
@@ -473,7 +477,7 @@ def _ensure_unique_ids(panels: list[Any]) -> None:
         p
         for top in panels
         if isinstance(top, dict)
-        for p in [top, *(top.get("panels") or [])]
+        for p in [top, *items(top.get("panels"))]
         if isinstance(p, dict)
     ]
     highest = max(

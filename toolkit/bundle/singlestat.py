@@ -12,6 +12,7 @@ from typing import Any
 
 from toolkit.bundle.mappings import angular_mappings, js_number
 from toolkit.bundle.reducers import reducer
+from toolkit.bundle.shape import items
 
 # What the handlers read; the rest (prefix, postfix, font sizes, ...) Grafana drops (and we note).
 SINGLESTAT_KEYS = frozenset(
@@ -99,7 +100,7 @@ def singlestat_to_stat(panel: dict[str, Any], target: str) -> dict[str, Any]:
     defaults = {k: v for k, v in defaults.items() if v is not None}
     config = panel.get("fieldConfig") if isinstance(panel.get("fieldConfig"), dict) else {}
     return {
-        "fieldConfig": {"defaults": defaults, "overrides": config.get("overrides") or []},
+        "fieldConfig": {"defaults": defaults, "overrides": items(config.get("overrides"))},
         "options": options,
     }
 

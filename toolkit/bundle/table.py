@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from toolkit.bundle.notes import Notes
+from toolkit.bundle.shape import items, objects
 
 TABLE_KEYS = frozenset({"columns", "styles", "transform"})
 TRANSFORMS = {
@@ -63,7 +64,7 @@ CELL_OPTIONS = {
 
 def cell_options(display_mode: Any) -> dict[str, Any]:
     """``migrateTableDisplayModeToCellOptions``: an old ``displayMode`` as ``cellOptions``."""
-    return dict(CELL_OPTIONS.get(display_mode, {"type": "auto"}))
+    return dict(CELL_OPTIONS.get(display_mode if isinstance(display_mode, str) else "", {"type": "auto"}))
 
 
 def _parse_int(value: Any) -> int | None:
@@ -71,21 +72,32 @@ def _parse_int(value: Any) -> int | None:
     return int(match.group()) if match else None
 
 
-def _steps(thresholds: list[Any], colors: list[Any]) -> list[dict[str, Any]]:
-    """``generateThresholds``: a base step, then each threshold (parsed as an integer, as Grafana does)."""
-    values = [None, *(t if isinstance(t, int | float) else _parse_int(t) for t in thresholds)]
-    return [{"color": colors[i] if i < len(colors) else None, "value": v} for i, v in enumerate(values)]
+def _steps(thresholds: Any, colors: Any) -> list[dict[str, Any]]:
+    """``generateThresholds``: a base step, then each threshold (parsed as an integer, as Grafana does);
+    a step past the last colour has none, as in Grafana's JSON."""
+    values = [None, *(t if isinstance(t, int | float) else _parse_int(t) for t in items(thresholds))]
+    colors = items(colors)
+    return [
+        {"color": colors[i], "value": v} if i < len(colors) else {"value": v} for i, v in enumerate(values)
+    ]
+
+
+def _cell(color_mode: Any) -> dict[str, Any]:
+    """An old style's ``colorMode`` as ``cellOptions`` (``{}`` for a mode Grafana's map lacks)."""
+    kind = COLOR_MODES.get(color_mode) if isinstance(color_mode, str) else None
+    return {"type": kind} if kind else {}
 
 
 def _transformations(panel: dict[str, Any]) -> list[dict[str, Any]]:
-    found = list(panel.get("transformations") or [])
+    found = list(items(panel.get("transformations")))
     transform = panel.get("transform")
-    if transform in TRANSFORMS:
+    if isinstance(transform, str) and transform in TRANSFORMS:
         options: dict[str, Any] = {"reducers": []}
         if transform == "timeseries_aggregations":
             options["includeTimeField"] = False
             options["reducers"] = [
-                COLUMNS.get(c.get("value")) for c in panel.get("columns") or [] if isinstance(c, dict)
+                COLUMNS.get(c["value"]) if isinstance(c.get("value"), str) else None
+                for c in objects(panel.get("columns"))
             ]
         found.append({"id": TRANSFORMS[transform], "options": options})
     return found
@@ -117,11 +129,11 @@ def _style_override(style: dict[str, Any]) -> dict[str, Any]:
         }
         props.append({"id": "links", "value": [link]})
     if style.get("colorMode"):
-        props.append({"id": "custom.cellOptions", "value": {"type": COLOR_MODES.get(style["colorMode"])}})
+        props.append({"id": "custom.cellOptions", "value": _cell(style["colorMode"])})
     if style.get("align"):
         props.append({"id": "custom.align", "value": _align(style["align"])})
     if style.get("thresholds"):
-        steps = _steps(style["thresholds"], style.get("colors") or [])
+        steps = _steps(style["thresholds"], style.get("colors"))
         props.append({"id": "thresholds", "value": {"mode": "absolute", "steps": steps}})
     return {"matcher": {"id": matcher, "options": pattern}, "properties": props}
 
@@ -140,17 +152,17 @@ def _defaults(style: dict[str, Any] | None) -> dict[str, Any]:
     if style.get("thresholds"):
         defaults["thresholds"] = {
             "mode": "absolute",
-            "steps": _steps(style["thresholds"], style.get("colors") or []),
+            "steps": _steps(style["thresholds"], style.get("colors")),
         }
     if style.get("colorMode"):
-        defaults["custom"]["cellOptions"] = {"type": COLOR_MODES.get(style["colorMode"])}
+        defaults["custom"]["cellOptions"] = _cell(style["colorMode"])
     return defaults
 
 
 def table_old_to_table(panel: dict[str, Any], path: str, notes: Notes) -> dict[str, Any]:
     """``tablePanelChangedHandler``: styles as field defaults and overrides, the old ``transform`` as a
     transformation; the options start empty, as Grafana's handler returns them."""
-    styles = [s for s in panel.get("styles") or [] if isinstance(s, dict)]
+    styles = [s for s in items(panel.get("styles")) if isinstance(s, dict)]
     for index, style in enumerate(styles):
         at = f"{path}/styles/{index}"
         notes.dropped(
