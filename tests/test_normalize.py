@@ -412,23 +412,15 @@ GRAFANA_LEGEND_FIXTURE = {
     "xaxis": {"buckets": None, "mode": "time", "name": None, "show": True, "values": []},
     "yaxes": [
         {
-            "$$hashKey": "object:38",
+            "$$hashKey": f"object:{n}",
             "format": "short",
             "label": None,
             "logBase": 1,
             "max": None,
             "min": None,
             "show": True,
-        },
-        {
-            "$$hashKey": "object:39",
-            "format": "short",
-            "label": None,
-            "logBase": 1,
-            "max": None,
-            "min": None,
-            "show": True,
-        },
+        }
+        for n in (38, 39)
     ],
     "yaxis": {"align": False, "alignLevel": None},
     "bars": False,
