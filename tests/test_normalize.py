@@ -1061,3 +1061,78 @@ def test_no_shape_of_input_breaks_the_normalizer() -> None:
             assert isinstance(again.data["panels"], list)
             tried += 1
     assert tried > 900
+
+
+def test_graph_time_regions_become_annotations_and_a_hidden_time_axis_an_override() -> None:
+    board = old(
+        graph(
+            lines=True,
+            xaxis={"show": False, "mode": "time"},
+            timeRegions=[
+                {
+                    "from": "08:00",
+                    "to": "10:00",
+                    "fromDayOfWeek": 1,
+                    "fill": True,
+                    "colorMode": "custom",
+                    "fillColor": "#abc",
+                },
+                {"from": "12:00", "line": True, "colorMode": "red"},
+            ],
+        )
+    )
+    result = normalized(board)
+    regions = [a for a in result["annotations"]["list"] if not a.get("builtIn")]
+    # graphToTimeseriesOptions: one Grafana-datasource annotation per region, filtered to the panel
+    assert [(a["name"], a["iconColor"], a["target"]["timeRegion"]) for a in regions] == [
+        ("T1", "#abc", {"fromDayOfWeek": 1, "from": "08:00", "to": "10:00", "timezone": "utc"}),
+        ("T2", "white", {"from": "12:00", "timezone": "utc"}),
+    ]
+    assert regions[0]["filter"] == {"exclude": False, "ids": [1]}
+    assert panel(result, "g")["fieldConfig"]["overrides"] == [
+        {
+            "matcher": {"id": "byType", "options": "time"},
+            "properties": [{"id": "custom.axisPlacement", "value": "hidden"}],
+        }
+    ]
+
+
+def test_graph_lower_than_thresholds() -> None:
+    thresholds = [
+        {"value": 10, "op": "lt", "colorMode": "critical"},
+        {"value": 20, "op": "lt", "colorMode": "warning"},
+    ]
+    steps = migrated_graph(lines=True, thresholds=thresholds)["fieldConfig"]["defaults"]["thresholds"][
+        "steps"
+    ]
+    # an "lt" threshold colours what is below it; the next "lt" one's colour continues up to it
+    assert steps == [
+        {"color": "red", "value": None},
+        {"color": "orange", "value": 10},
+        {"color": "transparent", "value": 20},
+    ]
+
+
+def test_old_value_mappings_of_current_panels_are_upgraded() -> None:
+    stat = {
+        "id": 1,
+        "type": "stat",
+        "title": "s",
+        "gridPos": {"x": 0, "y": 0, "w": 6, "h": 4},
+        "fieldConfig": {
+            "defaults": {
+                "mappings": [
+                    {"id": 0, "type": 1, "value": "1", "text": "up"},
+                    {"id": 1, "type": 1, "value": "0", "text": "down"},
+                    {"id": 2, "type": 2, "from": "2", "to": "9", "text": "many"},
+                ]
+            },
+            "overrides": [],
+        },
+    }
+    result = panel(normalized({"schemaVersion": 27, "panels": [stat]}), "s")
+    # DashboardMigrator upgradeValueMappings (schemaVersion 30): value maps merged into one, first
+    assert result["fieldConfig"]["defaults"]["mappings"] == [
+        {"type": "value", "options": {"1": {"text": "up"}, "0": {"text": "down"}}},
+        {"type": "range", "options": {"from": 2, "to": 9, "result": {"text": "many"}}},
+    ]
