@@ -1136,3 +1136,28 @@ def test_old_value_mappings_of_current_panels_are_upgraded() -> None:
         {"type": "value", "options": {"1": {"text": "up"}, "0": {"text": "down"}}},
         {"type": "range", "options": {"from": 2, "to": 9, "result": {"text": "many"}}},
     ]
+
+
+def test_rows_are_saved_as_current_grafana_saves_them() -> None:
+    # dashboard-scene gridRowToSaveModel: type, id, title, gridPos, collapsed (a boolean), panels, repeat
+    row = {
+        "id": 9,
+        "type": "row",
+        "title": "r",
+        "gridPos": {"x": 0, "y": 0, "w": 24, "h": 1},
+        "datasource": "$ds",
+        "targets": [{"refId": "A"}],
+        "titleSize": "h6",
+    }
+    normal = normalize_dashboard({"schemaVersion": SCHEMA_VERSION, "panels": [row]})
+    assert normal.data["panels"] == [
+        {
+            "id": 9,
+            "type": "row",
+            "title": "r",
+            "gridPos": {"x": 0, "y": 0, "w": 24, "h": 1},
+            "collapsed": False,
+            "panels": [],
+        }
+    ]
+    assert [n.path for n in normal.notes] == ["panels/0/datasource", "panels/0/targets", "panels/0/titleSize"]

@@ -85,6 +85,7 @@ DASHBOARD_PROPERTIES = frozenset(
         "weekStart",
     }
 )
+ROW_PANEL_KEYS = frozenset({"type", "id", "title", "gridPos", "collapsed", "panels", "repeat"})
 # What DashboardModel adds to every dashboard that has no built-in annotation query.
 BUILT_IN_ANNOTATION = {
     "builtIn": 1,
@@ -182,7 +183,8 @@ class _Walk:
             return panel
         path = self.origins.get(id(panel), path)
         panel = self.migrate(panel, path)
-        if panel.get("type") == "row" and isinstance(panel.get("panels"), list):
+        if panel.get("type") == "row":
+            panel = _row_as_saved(panel, path, self.notes)
             panel["panels"] = [
                 self.panel(child, f"{path}/panels/{i}") for i, child in enumerate(panel["panels"])
             ]
@@ -273,6 +275,16 @@ def to_current_plugin(panel: dict[str, Any], path: str, annotations: list, notes
     new.update(migrated)
     new["type"] = target
     return new
+
+
+def _row_as_saved(row: dict[str, Any], path: str, notes: Notes) -> dict[str, Any]:
+    """A row as current Grafana saves it (dashboard-scene ``gridRowToSaveModel``): type, id, title,
+    position, ``collapsed`` as a boolean, its panels and repeat; any other key goes, with a note."""
+    notes.dropped(path, row, ROW_PANEL_KEYS, "row setting Grafana does not save")
+    kept = {k: v for k, v in row.items() if k in ROW_PANEL_KEYS}
+    kept["collapsed"] = bool(kept.get("collapsed"))
+    kept["panels"] = items(kept.get("panels"))
+    return kept
 
 
 def _as_grafana_keeps_it(panel: dict[str, Any]) -> None:
