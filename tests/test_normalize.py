@@ -1161,3 +1161,28 @@ def test_rows_are_saved_as_current_grafana_saves_them() -> None:
         }
     ]
     assert [n.path for n in normal.notes] == ["panels/0/datasource", "panels/0/targets", "panels/0/titleSize"]
+
+
+def test_a_groups_labels_limit_and_ruler_keys_are_kept() -> None:
+    from toolkit.sources.files import parse_rule_file
+    from toolkit.sources.live import rule_group_entry
+
+    text = (
+        "groups:\n  - name: g\n    limit: 10\n    interval: 60s\n    source_tenants: [a, b]\n"
+        "    labels: {team: x, env: prod}\n    rules:\n      - record: a:b\n        expr: up\n"
+    )
+    (group,) = parse_rule_file(text, "g.yml")
+    assert group.options == {
+        "interval": "1m",
+        "limit": 10,
+        "labels": {"env": "prod", "team": "x"},
+        "source_tenants": ["a", "b"],
+    }
+    served = {
+        "name": "g",
+        "file": "g.yml",
+        "interval": 30,
+        "limit": 5,
+        "rules": [{"type": "recording", "name": "a:b", "query": "up"}],
+    }
+    assert rule_group_entry(served, group.source).options == {"interval": "30s", "limit": 5}

@@ -66,7 +66,8 @@ class RuleGroupEntry:
     """A rule group, the rule file it lives in, and its rules in evaluation order.
 
     ``options`` holds the group's own keys besides name and rules (``interval``, ``limit``,
-    ``query_offset``), already normalized.
+    ``query_offset``, ``labels``, a ruler's own keys), normalized by
+    :func:`toolkit.rule_data.normalize_group_options`.
     """
 
     name: str

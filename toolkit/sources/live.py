@@ -78,7 +78,9 @@ def rule_group_entry(group: dict[str, Any], where: SourceLocation) -> RuleGroupE
             raw["record"] = rule["name"]
         rules.append(RuleEntry(normalize_rule(raw), where))
     file = str(group.get("file", "")).rsplit("/", 1)[-1]
-    options = normalize_group_options({"interval": _seconds(group.get("interval"))})
+    options = normalize_group_options(
+        {"interval": _seconds(group.get("interval")), "limit": group.get("limit") or None}
+    )
     return RuleGroupEntry(name=group["name"], file=file, rules=tuple(rules), source=where, options=options)
 
 
