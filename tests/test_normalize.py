@@ -1186,3 +1186,17 @@ def test_a_groups_labels_limit_and_ruler_keys_are_kept() -> None:
         "rules": [{"type": "recording", "name": "a:b", "query": "up"}],
     }
     assert rule_group_entry(served, group.source).options == {"interval": "30s", "limit": 5}
+
+
+def test_importing_a_group_with_labels_says_they_are_not_carried(tmp_path: Path) -> None:
+    from tests.test_import import project, run_import
+
+    root = project(tmp_path)
+    source = tmp_path / "g.yml"
+    source.write_text(
+        "groups:\n  - name: g\n    labels: {team: x}\n    rules:\n      - record: job:up:sum\n"
+        "        expr: sum by (job) (up)\n"
+    )
+    result = run_import(root, "rules", str(source))
+    assert result.exit_code == 0, result.output
+    assert "group g: labels not carried (RuleGroup has no such option)" in result.output
