@@ -2,8 +2,8 @@
 
 grafanalib emits ``schemaVersion`` 12, legacy keys and nulls everywhere. :func:`modernize` turns its output
 into what a current Grafana saves (schemaVersion 41, typed datasource references, stable panel ids, the
-options each panel plugin requires). :func:`normalize_dashboard` makes any dashboard JSON canonical so that
-two dashboards compare equal exactly when nothing a user would care about differs.
+options each panel plugin requires). Any dashboard JSON is made canonical by the one normalizer,
+:func:`toolkit.bundle.dashboards.normalize_dashboard`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from typing import Any
 
 from grafanalib._gen import DashboardEncoder
 
-SCHEMA_VERSION = 41
+from toolkit.bundle.dashboards import SCHEMA_VERSION
+from toolkit.bundle.migrate import BUILT_IN_ANNOTATION
+
 SOURCE_KEY = "__toolkit_source__"
 RAW_KEY = "__toolkit_raw__"
 
@@ -134,8 +136,6 @@ LINK_KEYS = frozenset(
         "url",
     ]
 )
-# Grafana's own additions to a saved dashboard: never part of what a user defines.
-SERVER_KEYS = frozenset({"id", "version", "iteration", "gnetId"})
 
 _REDUCE = {"calcs": ["lastNotNull"], "fields": "", "values": False}
 _VIZ_SIZE = {"sizing": "auto", "minVizWidth": 75, "minVizHeight": 75}
@@ -216,7 +216,7 @@ def modernize(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[int, str]]:
     board = {k: v for k, v in raw.items() if k in DASHBOARD_KEYS and v is not None}
     board["panels"] = panels
     board["schemaVersion"] = SCHEMA_VERSION
-    board["annotations"] = {"list": [_BUILTIN_ANNOTATION]}
+    board["annotations"] = {"list": [dict(BUILT_IN_ANNOTATION)]}
     board["templating"] = {"list": [_variable(v) for v in raw["templating"]["list"]]}
     board["links"] = [_link(link) for link in raw.get("links") or []]
     board["timepicker"] = {}
@@ -225,17 +225,6 @@ def modernize(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[int, str]]:
     board["liveNow"] = False
     board["graphTooltip"] = raw.get("graphTooltip") or 0
     return board, sources
-
-
-_BUILTIN_ANNOTATION = {
-    "builtIn": 1,
-    "datasource": {"type": "grafana", "uid": "-- Grafana --"},
-    "enable": True,
-    "hide": True,
-    "iconColor": "rgba(0, 211, 255, 1)",
-    "name": "Annotations & Alerts",
-    "type": "dashboard",
-}
 
 
 def _modern_panel(
@@ -340,12 +329,3 @@ def _link(raw: dict[str, Any]) -> dict[str, Any]:
     link.setdefault("asDropdown", False)
     link.setdefault("targetBlank", False)
     return link
-
-
-def normalize_dashboard(data: dict[str, Any]) -> dict[str, Any]:
-    """Canonical form of any dashboard JSON: unwrap an API envelope, drop Grafana's own additions.
-
-    Grafana adds ``id``, ``version`` and ``iteration`` when it saves; none is part of the definition.
-    """
-    board = data.get("dashboard", data) if "dashboard" in data and "meta" in data else data
-    return {k: copy.deepcopy(v) for k, v in board.items() if k not in SERVER_KEYS}

@@ -26,7 +26,7 @@ from toolkit.dashboard_rules import dashboard_problems
 from toolkit.errors import DefinitionError, ProjectError, ToolkitError
 from toolkit.grafana_json import grafanalib_json, modernize
 from toolkit.panels import DashboardDef
-from toolkit.rule_data import normalize_rule
+from toolkit.rule_data import normalize_group_options, normalize_rule
 from toolkit.rules import AlertRule, RuleGroup
 from toolkit.settings import Settings, load_settings
 from toolkit.source import SourceLocation, set_project_root
@@ -237,7 +237,11 @@ def _group_entry(group: RuleGroup, settings: Settings) -> RuleGroupEntry:
             data = rule.to_data()
         rules.append(RuleEntry(data=normalize_rule(data), source=rule.source, lint_ignore=rule.lint_ignore))
     return RuleGroupEntry(
-        name=group.name, file=group.file, rules=tuple(rules), source=group.source, options=group.options()
+        name=group.name,
+        file=group.file,
+        rules=tuple(rules),
+        source=group.source,
+        options=normalize_group_options(group.options()),
     )
 
 

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit.bundle import Bundle, DashboardEntry
+from toolkit.bundle.dashboards import normalize_dashboard
 from toolkit.clients.errors import ClientError
 from toolkit.clients.grafana import Grafana
 from toolkit.diff.dashboards import dashboard_changes
-from toolkit.grafana_json import normalize_dashboard
 from toolkit.sources.live import MARKER_TAG, dashboard_entry
 from toolkit.sync.results import SyncError
 
@@ -33,7 +33,7 @@ WRITES = (CREATE, UPDATE, DELETE)
 
 def content_hash(board: dict[str, Any]) -> str:
     """A hash of a dashboard's definition (without Grafana's additions and our marker tag)."""
-    data = normalize_dashboard(board)
+    data = normalize_dashboard(board).data
     data["tags"] = sorted(t for t in data.get("tags") or [] if t != MARKER_TAG)
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
