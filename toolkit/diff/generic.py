@@ -1,0 +1,197 @@
+"""The path-level fallback: every difference between two plain-data values, as ``path old -> new``.
+
+Worded comparisons (thresholds, queries, routes...) take the fields they can word and leave the rest to
+:func:`generic_changes`, so no difference is silent and none is reported twice.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from difflib import SequenceMatcher
+from typing import Any
+
+from toolkit.diff.model import CHANGED, Change, line_diff
+
+MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
+Path = tuple[str | int, ...]
+NAME = re.compile(r"[A-Za-z_][\w-]*")
+SHORT = 80
+
+
+def _identity(item: Any) -> str:
+    return json.dumps(item, sort_keys=True, default=str)
+
+
+def _list_pairs(old: list, new: list) -> Iterator[tuple[int, Any, Any]]:
+    """Items of two lists paired: equal runs skipped, the rest paired in order, the surplus added or
+    removed (index in ``old``, or in ``new`` for an added item)."""
+    if len(old) == len(new):
+        yield from ((i, a, b) for i, (a, b) in enumerate(zip(old, new, strict=True)))
+        return
+    matcher = SequenceMatcher(None, [_identity(a) for a in old], [_identity(b) for b in new], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        common = min(i2 - i1, j2 - j1)
+        yield from ((i1 + k, old[i1 + k], new[j1 + k]) for k in range(common))
+        yield from ((i, old[i], MISSING) for i in range(i1 + common, i2))
+        yield from ((j, MISSING, new[j]) for j in range(j1 + common, j2))
+
+
+def differences(old: Any, new: Any, path: Path = ()) -> Iterator[tuple[Path, Any, Any]]:
+    """``(path, old, new)`` for every smallest part that differs; ``MISSING`` marks an absent side."""
+    if old == new:
+        return
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in [*old, *sorted((k for k in new if k not in old), key=str)]:
+            yield from differences(old.get(key, MISSING), new.get(key, MISSING), (*path, key))
+    elif isinstance(old, list) and isinstance(new, list):
+        for index, a, b in _list_pairs(old, new):
+            yield from differences(a, b, (*path, index))
+    else:
+        yield path, old, new
+
+
+def path_text(path: Path) -> str:
+    """``fieldConfig.defaults.custom.stacking.mode``, ``overrides[0]``, ``labels["a.b"]``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif NAME.fullmatch(part):
+            out += f".{part}" if out else part
+        else:
+            out += f"[{json.dumps(part, ensure_ascii=False)}]"
+    return out or "value"
+
+
+def value_text(value: Any) -> str:
+    """A value as compact JSON: strings quoted, so ``"1"`` and ``1`` read differently."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+
+
+def plain(value: Any) -> str:
+    """A value for a sentence: text as is, absent as ``(none)``, anything else as JSON."""
+    if value is MISSING:
+        return "(none)"
+    return value if isinstance(value, str) and value else value_text(value)
+
+
+def _lines(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
+
+
+def describe(section: str, label: str, path: Path, old: Any, new: Any) -> Change:
+    """One path-level change: ``label: path old -> new``, added, removed, or a long value's line diff."""
+    where = f"{label}: {path_text(path)}" if label else path_text(path)
+    if old is MISSING:
+        text = value_text(new)
+        if len(text) <= SHORT:
+            return Change(section, CHANGED, f"{where} added: {text}")
+        return Change(
+            section, CHANGED, f"{where} added", tuple(f"+ {line}" for line in _lines(new).splitlines())
+        )
+    if new is MISSING:
+        text = value_text(old)
+        if len(text) <= SHORT:
+            return Change(section, CHANGED, f"{where} removed (was {text})")
+        return Change(
+            section, CHANGED, f"{where} removed", tuple(f"- {line}" for line in _lines(old).splitlines())
+        )
+    a, b = value_text(old), value_text(new)
+    if len(a) + len(b) <= SHORT and "\\n" not in a + b:
+        return Change(section, CHANGED, f"{where} {a} -> {b}")
+    return Change(
+        section, CHANGED, f"{where} changed", line_diff(_lines(old), _lines(new)) or (f"- {a}", f"+ {b}")
+    )
+
+
+def generic_changes(section: str, label: str, old: Any, new: Any, path: Path = ()) -> Iterator[Change]:
+    """Every difference between ``old`` and ``new``, one path-level change each."""
+    for where, a, b in differences(old, new, path):
+        yield describe(section, label, where, a, b)
+
+
+def _drop(data: dict, path: Path, emptied: set[Path], prefix: Path = ()) -> None:
+    key, rest = path[0], path[1:]
+    if key not in data:
+        return
+    if not rest:
+        del data[key]
+        return
+    child = data[key]
+    if not isinstance(child, dict):
+        return
+    data[key] = child = dict(child)
+    _drop(child, rest, emptied, (*prefix, key))
+    if not child:
+        emptied.add((*prefix, key))
+
+
+def _remove(data: dict, path: Path, other: Any) -> None:
+    """Delete ``path``, and each mapping above it left empty where ``other`` has nothing either."""
+    parents = [data]
+    for key in path[:-1]:
+        parents.append(parents[-1][key])
+    del parents[-1][path[-1]]
+    for depth in range(len(path) - 1, 0, -1):
+        if parents[depth] or at(other, path[:depth]) is not MISSING:
+            return
+        del parents[depth - 1][path[depth - 1]]
+
+
+def without(old: Any, new: Any, paths: Iterable[Path]) -> tuple[Any, Any]:
+    """Both sides without the parts at ``paths`` (which worded changes covered); a mapping that only
+    they filled goes too where the other side has no such mapping left. Neither side is mutated."""
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return old, new
+    sides = [dict(old), dict(new)]
+    emptied: list[set[Path]] = [set(), set()]
+    for path in paths:
+        for side, found in zip(sides, emptied, strict=True):
+            _drop(side, path, found)
+    for this, other in ((0, 1), (1, 0)):
+        for path in sorted(emptied[this], key=len, reverse=True):
+            if at(sides[this], path) == {} and (path in emptied[other] or at(sides[other], path) is MISSING):
+                _remove(sides[this], path, sides[other])
+    return sides[0], sides[1]
+
+
+def at(data: Any, path: Path) -> Any:
+    """The value at ``path`` in nested mappings, or ``MISSING``."""
+    for key in path:
+        if not isinstance(data, dict) or key not in data:
+            return MISSING
+        data = data[key]
+    return data
+
+
+def unique_key(found: dict[str, Any], key: str) -> str:
+    """``key``, or ``key #2``, ``key #3``... when ``found`` has it already."""
+    name, n = key, 1
+    while name in found:
+        n += 1
+        name = f"{key} #{n}"
+    return name
+
+
+def keyed(items: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    """Items by key, in order; a repeated key gets `` #2``, `` #3``..."""
+    found: dict[str, Any] = {}
+    for key, item in items:
+        found[unique_key(found, key)] = item
+    return found
+
+
+def order_change(section: str, what: str, old: Iterable[str], new: Iterable[str]) -> Iterator[Change]:
+    """A change when the keys both sides share come in a different order."""
+    after = set(new)
+    before = [k for k in old if k in after]
+    shared = set(before)
+    after_order = [k for k in new if k in shared]
+    if before != after_order:
+        yield Change(section, CHANGED, f"{what} order: {', '.join(before)} -> {', '.join(after_order)}")
