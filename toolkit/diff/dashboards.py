@@ -15,6 +15,7 @@ from toolkit.diff.generic import (
     MISSING,
     Path,
     at,
+    differing,
     generic_changes,
     keyed,
     order_change,
@@ -144,25 +145,20 @@ def _tag_changes(section: str, old: list[str], new: list[str]) -> Iterator[Chang
         yield Change(section, CHANGED, f"tags: {', '.join(words)}")
 
 
-def _parts(
-    section: str, a: dict[str, Any], b: dict[str, Any]
-) -> Iterator[tuple[tuple[Path, ...], list[Change]]]:
-    """Each worded part of two dashboards: the paths it covers and its changes."""
+def _parts(section: str, a: dict[str, Any], b: dict[str, Any]) -> Iterator[tuple[Path, list[Change]]]:
+    """Each worded part of two dashboards: the path it covers and its changes."""
     title = plain(a.get("title", MISSING)), plain(b.get("title", MISSING))
     if title[0] != title[1]:
-        yield (("title",),), [Change(section, CHANGED, f'renamed from "{title[0]}" to "{title[1]}"')]
+        yield ("title",), [Change(section, CHANGED, f'renamed from "{title[0]}" to "{title[1]}"')]
     tags = _tags(a), _tags(b)
     if tags[0] is not None and tags[1] is not None:
-        yield (("tags",),), list(_tag_changes(section, tags[0], tags[1]))
-    panels = keyed_panels(a), keyed_panels(b)
-    if panels[0] is not None and panels[1] is not None:
-        yield (("panels",),), list(_panel_set_changes(section, panels[0], panels[1]))
+        yield ("tags",), list(_tag_changes(section, tags[0], tags[1]))
     variables = _variables(a), _variables(b)
     if variables[0] is not None and variables[1] is not None:
-        yield (("templating", "list"),), list(_variable_changes(section, variables[0], variables[1]))
+        yield ("templating", "list"), list(_variable_changes(section, variables[0], variables[1]))
     links = _links(a), _links(b)
     if links[0] is not None and links[1] is not None:
-        yield (("links",),), list(_link_changes(section, links[0], links[1]))
+        yield ("links",), list(_link_changes(section, links[0], links[1]))
 
 
 def board_changes(old: DashboardEntry, new: DashboardEntry) -> list[Change]:
@@ -171,15 +167,19 @@ def board_changes(old: DashboardEntry, new: DashboardEntry) -> list[Change]:
     changes = []
     if old.folder != new.folder:
         changes.append(Change(section, CHANGED, f"folder {show(old.folder)} -> {show(new.folder)}"))
-    a, b = old.data, new.data
-    if a == b:
+    if old.data == new.data:
         return changes
+    a, b = differing(old.data, new.data)
     done: list[Path] = []
-    for paths, worded in _parts(section, a, b):
+    panels = keyed_panels(a), keyed_panels(b)
+    if panels[0] is not None and panels[1] is not None:
+        worded = list(_panel_set_changes(section, panels[0], panels[1]))
         changes += worded
-        # an absent field and an empty one read the same in words: leave that to the path-level change
-        if worded or all((at(a, p) is MISSING) == (at(b, p) is MISSING) for p in paths):
-            done += paths
+        # the order of panels is no change; an absent list and an empty one are left to the path level
+        done += [("panels",)] if worded or ("panels" in a) == ("panels" in b) else []
+    for path, worded in _parts(section, a, b):
+        changes += worded
+        done += [path] if worded else []
     changes += generic_changes(section, "", *without(a, b, done))
     return changes
 

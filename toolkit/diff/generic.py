@@ -147,7 +147,12 @@ def _remove(data: dict, path: Path, other: Any) -> None:
 def without(old: Any, new: Any, paths: Iterable[Path]) -> tuple[Any, Any]:
     """Both sides without the parts at ``paths`` (which worded changes covered); a mapping that only
     they filled goes too where the other side has no such mapping left. Neither side is mutated."""
-    if not isinstance(old, dict) or not isinstance(new, dict):
+    paths = (
+        [p for p in paths if p[0] in old or p[0] in new]
+        if isinstance(old, dict) and isinstance(new, dict)
+        else []
+    )
+    if not paths:
         return old, new
     sides = [dict(old), dict(new)]
     emptied: list[set[Path]] = [set(), set()]
@@ -168,6 +173,12 @@ def at(data: Any, path: Path) -> Any:
             return MISSING
         data = data[key]
     return data
+
+
+def differing(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Both mappings cut to the keys whose values differ (a key one side lacks included)."""
+    keys = [k for k in old if old[k] != new.get(k, MISSING)] + [k for k in new if k not in old]
+    return {k: old[k] for k in keys if k in old}, {k: new[k] for k in keys if k in new}
 
 
 def unique_key(found: dict[str, Any], key: str) -> str:

@@ -10,6 +10,7 @@ from toolkit.diff.generic import (
     MISSING,
     Path,
     at,
+    differing,
     generic_changes,
     keyed,
     order_change,
@@ -123,6 +124,7 @@ def panel_changes(section: str, label: str, old: dict[str, Any], new: dict[str, 
     """Every change of one panel (matched by title); its id and nested panels are compared elsewhere."""
     if old == new:
         return
+    old, new = differing(old, new)
     done: list[Path] = [("id",)]
     held = nested_panels(old), nested_panels(new)
     if (
@@ -132,7 +134,7 @@ def panel_changes(section: str, label: str, old: dict[str, Any], new: dict[str, 
     ):
         done.append(("panels",))
     for paths, render, word in WORDINGS:
-        if any(at(old, p) != at(new, p) for p in paths):
+        if paths[0][0] in old or paths[0][0] in new:
             a, b = render(old), render(new)
             if a != b:
                 yield Change(section, CHANGED, f"{label}: {word(a, b)}")

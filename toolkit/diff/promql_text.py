@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import promql_parser as pp
 
@@ -12,6 +13,7 @@ STRING = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
 NUMBER = re.compile(r"(?<![\w.$])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?(?![\w.])")
 
 
+@lru_cache(maxsize=4096)
 def pretty(expr: str) -> str:
     """``expr`` as promql-parser's prettifier writes it; unchanged when it does not parse."""
     try:
