@@ -524,3 +524,32 @@ def test_live_drift_against_the_grafana_double_and_real_servers(
         and "repeat_interval=1d" in out
     )
     assert grafana_double.token not in out
+
+
+def test_path_level_changes_reach_markdown_json_and_the_svg_previews(tmp_path: Path) -> None:
+    previews = tmp_path / "previews"
+
+    def change(d, r, a) -> None:
+        _stacked(d, r, a)
+        d["api"].update(refresh="1m")
+
+    result = diff_after(tmp_path, change, "--format", "markdown", "--previews", str(previews))
+    assert result.exit_code == 1
+    assert (
+        '- `~` panel "Requests": fieldConfig.defaults.custom.stacking.mode "none" -> "normal"\n'
+        in result.output
+    )
+    assert '- `~` refresh "30s" -> "1m"\n' in result.output
+    after = ET.parse(previews / "api.after.svg").getroot()
+    strokes = {
+        g.get("data-title"): g.find("{http://www.w3.org/2000/svg}rect").get("stroke")
+        for g in after.iter("{http://www.w3.org/2000/svg}g")
+        if g.get("class") == "panel"
+    }
+    assert strokes == {"Requests": "#ff9830", "Errors": "#34373f"}
+    (tmp_path / "again").mkdir()
+    as_json = diff_after(tmp_path / "again", change, "--format", "json")
+    assert [c["text"] for c in json.loads(as_json.output)] == [
+        'panel "Requests": fieldConfig.defaults.custom.stacking.mode "none" -> "normal"',
+        'refresh "30s" -> "1m"',
+    ]
