@@ -142,7 +142,7 @@ def panel_changes(section: str, label: str, old: dict[str, Any], new: dict[str, 
     described = list(_description(section, label, old, new))
     yield from described
     done += [("description",)] if described else []
-    queries = (_targets(old), _targets(new))
+    queries = (_targets(old), _targets(new)) if "targets" in old or "targets" in new else (None, None)
     if queries[0] is not None and queries[1] is not None:
         worded = list(_query_changes(section, label, queries[0], queries[1]))
         yield from worded
