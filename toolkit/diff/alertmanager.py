@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from toolkit.bundle import Bundle
-from toolkit.diff.generic import Path, generic_changes, keyed, plain, without
+from toolkit.diff.generic import MISSING, Path, generic_changes, keyed, matched, plain, without
 from toolkit.diff.model import ADDED, CHANGED, REMOVED, Change, line_diff
 
 SECTION = "alertmanager"
@@ -41,13 +41,11 @@ def _receivers(config: dict[str, Any]) -> dict[str, dict[str, Any]] | None:
 
 
 def _receiver_changes(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> Iterator[Change]:
-    for name in sorted(set(old) | set(new)):
-        if name not in old:
-            yield Change(SECTION, ADDED, f"receiver {name}")
-        elif name not in new:
-            yield Change(SECTION, REMOVED, f"receiver {name}")
+    for name, a, b in matched(old, new, by_name=True):
+        if a is MISSING or b is MISSING:
+            yield Change(SECTION, ADDED if a is MISSING else REMOVED, f"receiver {name}")
         else:
-            yield from generic_changes(SECTION, f"receiver {name}", old[name], new[name])
+            yield from generic_changes(SECTION, f"receiver {name}", a, b)
 
 
 def _lines(config: dict[str, Any], key: str) -> str:

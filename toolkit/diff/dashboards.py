@@ -18,6 +18,7 @@ from toolkit.diff.generic import (
     differing,
     generic_changes,
     keyed,
+    matched,
     order_change,
     plain,
     unique_key,
@@ -97,18 +98,18 @@ def _variable_text(variable: dict[str, Any]) -> str:
 def _variable_changes(
     section: str, old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]
 ) -> Iterator[Change]:
-    for name in [*old, *(n for n in new if n not in old)]:
-        if name not in old:
-            yield Change(section, ADDED, f"variable ${name}: {_variable_text(new[name])}")
-        elif name not in new:
+    for name, a, b in matched(old, new):
+        if a is MISSING:
+            yield Change(section, ADDED, f"variable ${name}: {_variable_text(b)}")
+        elif b is MISSING:
             yield Change(section, REMOVED, f"variable ${name}")
-        elif old[name] != new[name]:
+        elif a != b:
             done: tuple[Path, ...] = ()
-            before, after = _variable_text(old[name]), _variable_text(new[name])
+            before, after = _variable_text(a), _variable_text(b)
             if before != after:
                 yield Change(section, CHANGED, f"variable ${name}: {before} -> {after}")
                 done = (("type",), ("query",))
-            yield from generic_changes(section, f"variable ${name}", *without(old[name], new[name], done))
+            yield from generic_changes(section, f"variable ${name}", *without(a, b, done))
     yield from order_change(section, "variable", old, new)
 
 
@@ -122,13 +123,13 @@ def _links(board: dict[str, Any]) -> dict[str, dict[str, Any]] | None:
 def _link_changes(
     section: str, old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]
 ) -> Iterator[Change]:
-    for url in [*old, *(u for u in new if u not in old)]:
-        if url not in old:
-            yield Change(section, ADDED, f'link "{plain(new[url].get("title", MISSING))}" -> {url}')
-        elif url not in new:
-            yield Change(section, REMOVED, f'link "{plain(old[url].get("title", MISSING))}" -> {url}')
+    for url, a, b in matched(old, new):
+        if a is MISSING or b is MISSING:
+            link = b if a is MISSING else a
+            kind = ADDED if a is MISSING else REMOVED
+            yield Change(section, kind, f'link "{plain(link.get("title", MISSING))}" -> {url}')
         else:
-            yield from generic_changes(section, f"link {url}", old[url], new[url])
+            yield from generic_changes(section, f"link {url}", a, b)
     yield from order_change(section, "link", old, new)
 
 

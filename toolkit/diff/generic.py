@@ -85,29 +85,38 @@ def _lines(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
 
 
+def _one_side(section: str, where: str, value: Any, added: bool) -> Change:
+    text = value_text(value)
+    if len(text) <= SHORT:
+        return Change(
+            section, CHANGED, f"{where} added: {text}" if added else f"{where} removed (was {text})"
+        )
+    sign = "+" if added else "-"
+    lines = tuple(f"{sign} {line}" for line in _lines(value).splitlines())
+    return Change(section, CHANGED, f"{where} {'added' if added else 'removed'}", lines)
+
+
 def describe(section: str, label: str, path: Path, old: Any, new: Any) -> Change:
     """One path-level change: ``label: path old -> new``, added, removed, or a long value's line diff."""
     where = f"{label}: {path_text(path)}" if label else path_text(path)
-    if old is MISSING:
-        text = value_text(new)
-        if len(text) <= SHORT:
-            return Change(section, CHANGED, f"{where} added: {text}")
-        return Change(
-            section, CHANGED, f"{where} added", tuple(f"+ {line}" for line in _lines(new).splitlines())
-        )
-    if new is MISSING:
-        text = value_text(old)
-        if len(text) <= SHORT:
-            return Change(section, CHANGED, f"{where} removed (was {text})")
-        return Change(
-            section, CHANGED, f"{where} removed", tuple(f"- {line}" for line in _lines(old).splitlines())
-        )
+    if old is MISSING or new is MISSING:
+        return _one_side(section, where, new if old is MISSING else old, old is MISSING)
     a, b = value_text(old), value_text(new)
     if len(a) + len(b) <= SHORT and "\\n" not in a + b:
         return Change(section, CHANGED, f"{where} {a} -> {b}")
     return Change(
         section, CHANGED, f"{where} changed", line_diff(_lines(old), _lines(new)) or (f"- {a}", f"+ {b}")
     )
+
+
+def matched(
+    old: dict[str, Any], new: dict[str, Any], *, by_name: bool = False
+) -> Iterator[tuple[str, Any, Any]]:
+    """Every key of two mappings with each side's item (``MISSING`` where absent): ``old``'s keys in
+    order, then those only ``new`` has; ``by_name``: all keys sorted."""
+    keys = sorted(set(old) | set(new)) if by_name else [*old, *(k for k in new if k not in old)]
+    for key in keys:
+        yield key, old.get(key, MISSING), new.get(key, MISSING)
 
 
 def generic_changes(section: str, label: str, old: Any, new: Any, path: Path = ()) -> Iterator[Change]:

@@ -13,6 +13,7 @@ from toolkit.diff.generic import (
     differing,
     generic_changes,
     keyed,
+    matched,
     order_change,
     plain,
     value_text,
@@ -87,28 +88,18 @@ def _expr_change(section: str, label: str, old: str, new: str) -> Iterator[Chang
 def _query_changes(
     section: str, label: str, old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]
 ) -> Iterator[Change]:
-    for ref in [*old, *(r for r in new if r not in old)]:
-        if ref not in old:
-            yield Change(
-                section,
-                CHANGED,
-                f"{label}: query {ref} added",
-                (f"+ {pretty(str(new[ref].get('expr', '')))}",),
-            )
-        elif ref not in new:
-            yield Change(
-                section,
-                CHANGED,
-                f"{label}: query {ref} removed",
-                (f"- {pretty(str(old[ref].get('expr', '')))}",),
-            )
-        elif old[ref] != new[ref]:
-            a, b = old[ref].get("expr", MISSING), new[ref].get("expr", MISSING)
+    for ref, a, b in matched(old, new):
+        if a is MISSING or b is MISSING:
+            query, sign = (b, "+") if a is MISSING else (a, "-")
+            what = "added" if a is MISSING else "removed"
+            expr = pretty(str(query.get("expr", "")))
+            yield Change(section, CHANGED, f"{label}: query {ref} {what}", (f"{sign} {expr}",))
+        elif a != b:
             rest: tuple[Path, ...] = ()
-            if isinstance(a, str) and isinstance(b, str):
-                yield from _expr_change(section, f"{label}: query {ref}", a, b)
+            if isinstance(a.get("expr"), str) and isinstance(b.get("expr"), str):
+                yield from _expr_change(section, f"{label}: query {ref}", a["expr"], b["expr"])
                 rest = (("expr",),)
-            yield from generic_changes(section, f"{label}: query {ref}", *without(old[ref], new[ref], rest))
+            yield from generic_changes(section, f"{label}: query {ref}", *without(a, b, rest))
     yield from order_change(section, f"{label}: query", old, new)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from toolkit.bundle import Bundle, RuleTestEntry
-from toolkit.diff.generic import generic_changes
+from toolkit.diff.generic import MISSING, generic_changes, matched
 from toolkit.diff.model import ADDED, CHANGED, REMOVED, Change
 
 SECTION = "alert tests"
@@ -30,13 +30,13 @@ def _cases(count: int) -> str:
 def rule_test_changes(old: Bundle, new: Bundle) -> Iterator[Change]:
     """Every change of the promtool tests from ``old`` to ``new``, by test file."""
     before, after = _by_file(old), _by_file(new)
-    for file in sorted(set(before) | set(after)):
-        if file not in before:
-            yield Change(SECTION, ADDED, f"{_name(after[file])} ({_cases(len(after[file]))})")
-        elif file not in after:
-            yield Change(SECTION, REMOVED, f"{_name(before[file])} ({_cases(len(before[file]))})")
+    for file, a, b in matched(before, after, by_name=True):
+        if a is MISSING or b is MISSING:
+            tests = b if a is MISSING else a
+            yield Change(
+                SECTION, ADDED if a is MISSING else REMOVED, f"{_name(tests)} ({_cases(len(tests))})"
+            )
         else:
-            a, b = before[file], after[file]
             if _name(a) != _name(b):
                 yield Change(SECTION, CHANGED, f"{file}: tests of {_name(a)} -> tests of {_name(b)}")
             yield from generic_changes(

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from toolkit.bundle import Bundle, RuleEntry, RuleGroupEntry
-from toolkit.diff.generic import MISSING, Path, generic_changes, keyed, order_change, plain, without
+from toolkit.diff.generic import MISSING, Path, generic_changes, keyed, matched, order_change, plain, without
 from toolkit.diff.model import ADDED, CHANGED, REMOVED, Change, line_diff
 from toolkit.diff.promql_text import moved_thresholds, pretty, same
 
@@ -116,12 +116,11 @@ def rule_changes(old: Bundle, new: Bundle) -> list[Change]:
     """Every rule change from ``old`` to ``new``, by rule group."""
     before, after = _groups(old), _groups(new)
     changes: list[Change] = []
-    for name in sorted(set(before) | set(after)):
+    for name, a, b in matched(before, after, by_name=True):
         section = f"rule group {name}"
-        if name not in before:
-            changes.append(Change(section, ADDED, f"rule group with {len(after[name].rules)} rules"))
-        elif name not in after:
-            changes.append(Change(section, REMOVED, f"rule group with {len(before[name].rules)} rules"))
+        if a is MISSING or b is MISSING:
+            group, kind = (b, ADDED) if a is MISSING else (a, REMOVED)
+            changes.append(Change(section, kind, f"rule group with {len(group.rules)} rules"))
         else:
-            changes.extend(group_changes(section, before[name], after[name]))
+            changes.extend(group_changes(section, a, b))
     return changes
