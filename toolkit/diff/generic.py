@@ -80,9 +80,11 @@ def plain(value: Any) -> str:
 
 
 def _lines(value: Any) -> str:
+    """A long value as detail lines: text line by line, data on one line if it fits, else indented."""
     if isinstance(value, str):
         return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
+    text = value_text(value)
+    return text if len(text) <= 2 * SHORT else json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
 
 
 def _one_side(section: str, where: str, value: Any, added: bool) -> Change:
