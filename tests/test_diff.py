@@ -73,6 +73,7 @@ BASE_RULES = {
         {
             "name": "app-alerts",
             "interval": "1m",
+            "labels": {"team": "platform"},
             "rules": [
                 {
                     "record": "job:errors:ratio",
@@ -313,6 +314,10 @@ FORMERLY_SILENT = {
     "rule group interval": (
         {"change": lambda d, r, a: r["groups"][0].update(interval="2m")},
         'rule group app-alerts\n  ~ interval "1m" -> "2m"',
+    ),
+    "rule group labels": (
+        {"change": lambda d, r, a: r["groups"][0]["labels"].update(team="payments")},
+        'rule group app-alerts\n  ~ labels.team "platform" -> "payments"',
     ),
     "alert test file": (
         {"tests": {"HighErrorRate.yml": _later_eval(BASE_TESTS["HighErrorRate.yml"])}},

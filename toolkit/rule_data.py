@@ -35,11 +35,13 @@ def normalize_rule(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def normalize_group_options(data: dict[str, Any]) -> dict[str, Any]:
-    """A group's ``interval``, ``limit`` and ``query_offset``, canonical, in that order."""
+    """A group's ``interval``, ``limit`` and ``query_offset``, canonical, in that order; its other keys
+    besides ``name`` and ``rules`` (``labels``, a ruler's ``source_tenants``...) kept after them."""
     options: dict[str, Any] = {}
     for key in GROUP_OPTION_KEYS:
         value = data.get(key)
         if value is None:
             continue
         options[key] = value if key == "limit" else canonical_duration(str(value))
+    options.update({k: v for k, v in data.items() if k not in (*GROUP_OPTION_KEYS, "name", "rules")})
     return options
