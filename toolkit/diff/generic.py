@@ -106,9 +106,7 @@ def describe(section: str, label: str, path: Path, old: Any, new: Any) -> Change
     a, b = value_text(old), value_text(new)
     if len(a) + len(b) <= SHORT and "\\n" not in a + b:
         return Change(section, CHANGED, f"{where} {a} -> {b}")
-    return Change(
-        section, CHANGED, f"{where} changed", line_diff(_lines(old), _lines(new)) or (f"- {a}", f"+ {b}")
-    )
+    return Change(section, CHANGED, f"{where} changed", line_diff(_lines(old), _lines(new)))
 
 
 def matched(

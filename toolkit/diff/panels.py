@@ -20,7 +20,7 @@ from toolkit.diff.generic import (
     without,
 )
 from toolkit.diff.model import CHANGED, Change, line_diff, show
-from toolkit.diff.promql_text import moved_thresholds, pretty, same
+from toolkit.diff.promql_text import difference, pretty
 
 UNIT: Path = ("fieldConfig", "defaults", "unit")
 STEPS: Path = ("fieldConfig", "defaults", "thresholds", "steps")
@@ -62,9 +62,7 @@ WORDINGS: tuple[Wording, ...] = (
 def _description(section: str, label: str, old: Any, new: Any) -> Iterator[Change]:
     a, b = old.get("description", ""), new.get("description", "")
     if isinstance(a, str) and isinstance(b, str) and a != b:
-        yield Change(
-            section, CHANGED, f"{label}: description changed", line_diff(a, b) or (f"- {a}", f"+ {b}")
-        )
+        yield Change(section, CHANGED, f"{label}: description changed", line_diff(a, b))
 
 
 def _targets(panel: dict[str, Any]) -> dict[str, dict[str, Any]] | None:
@@ -72,17 +70,6 @@ def _targets(panel: dict[str, Any]) -> dict[str, dict[str, Any]] | None:
     if not isinstance(targets, list) or not all(isinstance(t, dict) for t in targets):
         return None
     return keyed((str(t.get("refId", f"#{i + 1}")), t) for i, t in enumerate(targets))
-
-
-def _expr_change(section: str, label: str, old: str, new: str) -> Iterator[Change]:
-    if same(old, new):
-        return
-    moved = moved_thresholds(old, new)
-    if moved:
-        what = "; ".join(f"{a} -> {b}" for a, b in moved)
-        yield Change(section, CHANGED, f"{label} number moved from {what}")
-    else:
-        yield Change(section, CHANGED, f"{label} changed", line_diff(pretty(old), pretty(new)))
 
 
 def _query_changes(
@@ -97,7 +84,11 @@ def _query_changes(
         elif a != b:
             rest: tuple[Path, ...] = ()
             if isinstance(a.get("expr"), str) and isinstance(b.get("expr"), str):
-                yield from _expr_change(section, f"{label}: query {ref}", a["expr"], b["expr"])
+                found = difference(a["expr"], b["expr"])
+                if found:
+                    moved, detail = found
+                    text = f"number moved {moved}" if moved else "changed"
+                    yield Change(section, CHANGED, f"{label}: query {ref} {text}", detail)
                 rest = (("expr",),)
             yield from generic_changes(section, f"{label}: query {ref}", *without(a, b, rest))
     yield from order_change(section, f"{label}: query", old, new)

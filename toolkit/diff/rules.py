@@ -11,7 +11,7 @@ from typing import Any
 from toolkit.bundle import Bundle, RuleEntry, RuleGroupEntry
 from toolkit.diff.generic import MISSING, Path, generic_changes, keyed, matched, order_change, plain, without
 from toolkit.diff.model import ADDED, CHANGED, REMOVED, Change, line_diff
-from toolkit.diff.promql_text import moved_thresholds, pretty, same
+from toolkit.diff.promql_text import difference, pretty
 
 DURATIONS = ("for", "keep_firing_for")
 MAPPINGS = (("labels", "label"), ("annotations", "annotation"))
@@ -54,22 +54,9 @@ def _mapping_changes(
         elif b is MISSING:
             yield Change(section, CHANGED, f"{label}: {what} {key} removed")
         elif isinstance(a, str) and isinstance(b, str) and _long(a + b):
-            yield Change(
-                section, CHANGED, f"{label}: {what} {key} changed", line_diff(a, b) or (f"- {a}", f"+ {b}")
-            )
+            yield Change(section, CHANGED, f"{label}: {what} {key} changed", line_diff(a, b))
         else:
             yield Change(section, CHANGED, f"{label}: {what} {key} {plain(a)} -> {plain(b)}")
-
-
-def _expr_change(section: str, label: str, old: str, new: str) -> Iterator[Change]:
-    if same(old, new):
-        return
-    moved = moved_thresholds(old, new)
-    if moved:
-        text = f"{label}: threshold moved from " + "; ".join(f"{a} to {b}" for a, b in moved)
-        yield Change(section, CHANGED, text)
-    else:
-        yield Change(section, CHANGED, f"{label}: expression changed", line_diff(pretty(old), pretty(new)))
 
 
 def rule_changes_of(section: str, key: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
@@ -78,7 +65,11 @@ def rule_changes_of(section: str, key: str, old: dict[str, Any], new: dict[str, 
     done: list[Path] = []
     a, b = old.get("expr", MISSING), new.get("expr", MISSING)
     if isinstance(a, str) and isinstance(b, str):
-        yield from _expr_change(section, label, a, b)
+        found = difference(a, b)
+        if found:
+            moved, detail = found
+            text = f"threshold moved {moved}" if moved else "expression changed"
+            yield Change(section, CHANGED, f"{label}: {text}", detail)
         done.append(("expr",))
     for field in DURATIONS:
         before, after = plain(old.get(field, MISSING)), plain(new.get(field, MISSING))
