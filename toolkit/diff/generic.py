@@ -30,14 +30,21 @@ def _list_pairs(old: list, new: list) -> Iterator[tuple[int, Any, Any]]:
     if len(old) == len(new):
         yield from ((i, a, b) for i, (a, b) in enumerate(zip(old, new, strict=True)))
         return
-    matcher = SequenceMatcher(None, [_identity(a) for a in old], [_identity(b) for b in new], autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    start, end = 0, 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    a, b = old[start : len(old) - end], new[start : len(new) - end]
+    matcher = SequenceMatcher(None, [_identity(x) for x in a], [_identity(y) for y in b], autojunk=False)
+    opcodes = matcher.get_opcodes() if a and b else [("replace", 0, len(a), 0, len(b))]
+    for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             continue
         common = min(i2 - i1, j2 - j1)
-        yield from ((i1 + k, old[i1 + k], new[j1 + k]) for k in range(common))
-        yield from ((i, old[i], MISSING) for i in range(i1 + common, i2))
-        yield from ((j, MISSING, new[j]) for j in range(j1 + common, j2))
+        yield from ((start + i1 + k, a[i1 + k], b[j1 + k]) for k in range(common))
+        yield from ((start + i, a[i], MISSING) for i in range(i1 + common, i2))
+        yield from ((start + j, MISSING, b[j]) for j in range(j1 + common, j2))
 
 
 def differences(old: Any, new: Any, path: Path = ()) -> Iterator[tuple[Path, Any, Any]]:
@@ -69,6 +76,10 @@ def path_text(path: Path) -> str:
 
 def value_text(value: Any) -> str:
     """A value as compact JSON: strings quoted, so ``"1"`` and ``1`` read differently."""
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    if isinstance(value, int):
+        return str(value)
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
 
 
