@@ -52,15 +52,13 @@ def _mutated(value: Any) -> Any:
     return f"{value}1s" if DURATION.match(value) else f"{value}_mutated"
 
 
-def _leaf_paths(data: Any, path: Path_ = ()) -> Iterator[Path_]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _leaf_paths(value, (*path, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _leaf_paths(value, (*path, index))
+def _leaves(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
+    """Every leaf (string, number, boolean, null) with its path."""
+    if isinstance(data, dict | list):
+        for key, value in data.items() if isinstance(data, dict) else enumerate(data):
+            yield from _leaves(value, (*path, key))
     else:
-        yield path
+        yield path, data
 
 
 def _entry_paths(data: Any, path: Path_ = (), every: bool = True) -> Iterator[Path_]:
@@ -107,27 +105,33 @@ def _delete(container: Any, key: Any) -> Any:
     return container
 
 
-def mutations(data: Any, under: Path_ = (), every: bool = True) -> Iterator[Any]:
-    """``data`` with one leaf changed, then with one key or item deleted, for every leaf, key and item
-    at or below ``under`` (unless ``every``, only the keys holding a mapping or list, and list items)."""
+def mutations(data: Any, under: Path_ = (), every: bool = True) -> Iterator[tuple[bool, Any]]:
+    """``data`` with one leaf changed (True), then with one key or item deleted (False), for every leaf,
+    key and item at or below ``under`` (unless ``every``, only the keys holding a mapping or list, and
+    list items)."""
     (inside,) = _get(data, under) or (None,)
-    for path in _leaf_paths(inside, under):
-        (leaf,) = _get(data, path) or (None,)
-        yield _replaced(data, path, _set(_mutated(leaf)))
+    for path, leaf in _leaves(inside, under):
+        yield True, _replaced(data, path, _set(_mutated(leaf)))
     for path in [under] if under else []:
-        yield _replaced(data, path, _delete)
+        yield False, _replaced(data, path, _delete)
     for path in _entry_paths(inside, under, every):
-        yield _replaced(data, path, _delete)
+        yield False, _replaced(data, path, _delete)
 
 
 class Tally:
-    """Mutations tried and leaves walked; ``every``: delete every key, not only those holding a
-    mapping or list (the project's files get every deletion, the corpus the structural ones)."""
+    """Leaves walked (of every normalized file), mutations tried and leaves among them changed;
+    ``every``: delete every key, not only those holding a mapping or list (the project's files get every
+    deletion, the corpus the structural ones)."""
 
     def __init__(self, every: bool = True) -> None:
-        self.mutations = 0
         self.leaves = 0
+        self.mutations = 0
+        self.changed_leaves = 0
         self.every = every
+
+    def walk(self, data: Any) -> None:
+        """Count the leaves of a normalized file."""
+        self.leaves += sum(1 for _ in _leaves(data))
 
     def check(
         self,
@@ -140,16 +144,15 @@ class Tally:
     ) -> None:
         """Mutate ``data`` at or below ``under`` (or only delete ``under``); for each variant, compare
         finds a change exactly when its normalized form differs from ``original``, ``data`` normalized."""
-        share = _get(data, under)
-        if share is None:
+        if _get(data, under) is None:
             return  # the normalizer did not keep this slice's share where it was: nothing to mutate there
         if mutate:
-            self.leaves += sum(1 for _ in _leaf_paths(share[0], under))
             variants = mutations(data, under, self.every)
         else:
-            variants = iter([_replaced(data, under, _delete)])
-        for variant in variants:
+            variants = iter([(False, _replaced(data, under, _delete))])
+        for leaf, variant in variants:
             self.mutations += 1
+            self.changed_leaves += leaf
             try:
                 normalized = normalize(variant)
             except (ValueError, TypeError, AttributeError, KeyError, SourceError):
@@ -224,7 +227,9 @@ def dashboard_slices(board: dict[str, Any]) -> Iterator[tuple[dict[str, Any], Pa
 
 def check_dashboard(tally: Tally, raw: dict[str, Any]) -> None:
     """Every leaf of one dashboard, slice by slice."""
-    for part, under, mutate in dashboard_slices(normalized(raw)):
+    board = normalized(raw)
+    tally.walk(board)
+    for part, under, mutate in dashboard_slices(board):
         original = normalized(part)
         assert _board_changes(original, original) == []
         tally.check(original, original, normalized, _board_changes, under, mutate)
@@ -247,6 +252,7 @@ def check_rule_file(tally: Tally, path: Path) -> None:
         return  # lint's business: a file Prometheus refuses has no groups to compare
     for group in groups:
         data = {"name": group.name, **group.options, "rules": [rule.data for rule in group.rules]}
+        tally.walk(data)
         original = _group(data)
         assert _group_changes(original, original) == []
         tally.check(data, original, _group, _group_changes)
@@ -259,12 +265,16 @@ def _alertmanager_changes(old: dict[str, Any], new: dict[str, Any]) -> list:
 def check_alertmanager(tally: Tally, path: Path) -> None:
     """Every leaf of an Alertmanager config (its data is its normalized form)."""
     config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    tally.walk(config)
     tally.check(config, config, lambda data: data, _alertmanager_changes)
 
 
 def _report(name: str, tally: Tally) -> None:
-    print(f"{name}: {tally.mutations} mutations of {tally.leaves} leaves")
+    print(
+        f"{name}: {tally.mutations} mutations ({tally.changed_leaves} leaves changed) of {tally.leaves} leaves"
+    )
     assert tally.mutations >= tally.leaves
+    assert tally.changed_leaves >= tally.leaves, "a leaf was not mutated"
 
 
 def test_every_leaf_of_the_project_build() -> None:
