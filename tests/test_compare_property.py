@@ -162,6 +162,7 @@ class Tally:
                 f"compare says {[c.text for c in found]!r} of a variant that "
                 f"{'differs' if differs else 'is equal'} once normalized: {variant!r}"
             )
+            assert len(set(found)) == len(found), f"a change reported twice: {[c.text for c in found]!r}"
 
 
 def normalized(data: dict[str, Any]) -> dict[str, Any]:

@@ -146,6 +146,13 @@ def _tag_changes(section: str, old: list[str], new: list[str]) -> Iterator[Chang
         yield Change(section, CHANGED, f"tags: {', '.join(words)}")
 
 
+PARTS = (
+    ("tags", ("tags",), _tags, _tag_changes),
+    ("templating", ("templating", "list"), _variables, _variable_changes),
+    ("links", ("links",), _links, _link_changes),
+)
+
+
 def _parts(section: str, a: dict[str, Any], b: dict[str, Any]) -> Iterator[tuple[Path, list[Change]]]:
     """Each worded part of two dashboards (cut to the fields that differ): the path it covers and its
     changes."""
@@ -153,15 +160,11 @@ def _parts(section: str, a: dict[str, Any], b: dict[str, Any]) -> Iterator[tuple
         title = plain(a.get("title", MISSING)), plain(b.get("title", MISSING))
         if title[0] != title[1]:
             yield ("title",), [Change(section, CHANGED, f'renamed from "{title[0]}" to "{title[1]}"')]
-    tags = _tags(a), _tags(b)
-    if ("tags" in a or "tags" in b) and tags[0] is not None and tags[1] is not None:
-        yield ("tags",), list(_tag_changes(section, tags[0], tags[1]))
-    variables = _variables(a), _variables(b)
-    if ("templating" in a or "templating" in b) and variables[0] is not None and variables[1] is not None:
-        yield ("templating", "list"), list(_variable_changes(section, variables[0], variables[1]))
-    links = _links(a), _links(b)
-    if ("links" in a or "links" in b) and links[0] is not None and links[1] is not None:
-        yield ("links",), list(_link_changes(section, links[0], links[1]))
+    for key, path, read, word in PARTS:
+        if key in a or key in b:
+            parts = read(a), read(b)
+            if parts[0] is not None and parts[1] is not None:
+                yield path, list(word(section, parts[0], parts[1]))
 
 
 def board_changes(old: DashboardEntry, new: DashboardEntry) -> list[Change]:

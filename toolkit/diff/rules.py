@@ -61,7 +61,7 @@ def _mapping_changes(
 
 def rule_changes_of(section: str, key: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
     """Every change of one rule: expression, durations, labels and annotations in words, the rest by path."""
-    label = key.split(" #")[0]
+    label = key
     done: list[Path] = []
     a, b = old.get("expr", MISSING), new.get("expr", MISSING)
     if isinstance(a, str) and isinstance(b, str):
@@ -94,10 +94,10 @@ def group_changes(section: str, old: RuleGroupEntry, new: RuleGroupEntry) -> Ite
     for key, rule in after.items():
         if key not in before:
             detail = (f"+ {pretty(str(rule.data.get('expr', '')))}",) if rule.is_alert else ()
-            yield Change(section, ADDED, key.split(" #")[0], detail)
+            yield Change(section, ADDED, key, detail)
     for key, rule in before.items():
         if key not in after:
-            yield Change(section, REMOVED, key.split(" #")[0])
+            yield Change(section, REMOVED, key)
         elif rule.data != after[key].data:
             yield from rule_changes_of(section, key, rule.data, after[key].data)
     yield from order_change(section, "rule", before, after)
