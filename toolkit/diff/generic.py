@@ -14,7 +14,15 @@ from typing import Any
 
 from toolkit.diff.model import CHANGED, Change, line_diff
 
-MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
+
+class _Missing:
+    """The value at a path one side does not have."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
 Path = tuple[str | int, ...]
 NAME = re.compile(r"[A-Za-z_][\w-]*")
 SHORT = 80
@@ -36,8 +44,13 @@ def _list_pairs(old: list, new: list) -> Iterator[tuple[int, Any, Any]]:
     while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
         end += 1
     a, b = old[start : len(old) - end], new[start : len(new) - end]
-    matcher = SequenceMatcher(None, [_identity(x) for x in a], [_identity(y) for y in b], autojunk=False)
-    opcodes = matcher.get_opcodes() if a and b else [("replace", 0, len(a), 0, len(b))]
+    opcodes = (
+        SequenceMatcher(
+            None, [_identity(x) for x in a], [_identity(y) for y in b], autojunk=False
+        ).get_opcodes()
+        if a and b
+        else [("replace", 0, len(a), 0, len(b))]
+    )
     for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             continue
