@@ -219,8 +219,10 @@ def dashboard_slices(board: dict[str, Any]) -> Iterator[tuple[dict[str, Any], Pa
         yield wrap(listed), (key,), False
         for other, part in (shell or {}).items():
             yield {**head, key: {other: part}}, (key, other), True
-        for item in listed:
-            if inner or not isinstance(item, dict):
+        for index, item in enumerate(listed):
+            if inner:  # whole: the normalizer may add to such a list (Grafana's built-in annotation)
+                yield wrap(listed), (*place, index), True
+            elif not isinstance(item, dict):
                 yield wrap([item]), (*place, 0), True
             else:
                 yield from _panel_slices(item, lambda p, wrap=wrap: wrap([p]), (*place, 0))
