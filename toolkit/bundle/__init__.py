@@ -101,7 +101,7 @@ class Bundle:
     """Everything one source holds, normalized; ``origin`` says which source made it.
 
     ``metrics`` is the project's metric catalogue and ``rule_tests`` its alert and expression tests;
-    only the code source has them.
+    the code source has them, and the git source reads them back from ``build/``.
     """
 
     dashboards: tuple[DashboardEntry, ...] = ()
