@@ -14,6 +14,8 @@ from typing import Any
 
 from grafanalib._gen import DashboardEncoder
 
+from toolkit.grafanalib_panels import current_panel
+
 SCHEMA_VERSION = 41
 SOURCE_KEY = "__toolkit_source__"
 RAW_KEY = "__toolkit_raw__"
@@ -139,12 +141,14 @@ SERVER_KEYS = frozenset({"id", "version", "iteration", "gnetId"})
 
 _REDUCE = {"calcs": ["lastNotNull"], "fields": "", "values": False}
 _VIZ_SIZE = {"sizing": "auto", "minVizWidth": 75, "minVizHeight": 75}
+_LEGEND = {"calcs": [], "displayMode": "list", "placement": "bottom", "showLegend": True}
+_TOOLTIP = {"mode": "single", "sort": "none", "hideZeros": False}
 
 # The options each panel plugin requires, as a current Grafana saves them.
 PLUGIN_OPTIONS: dict[str, dict[str, Any]] = {
     "timeseries": {
-        "legend": {"calcs": [], "displayMode": "list", "placement": "bottom", "showLegend": True},
-        "tooltip": {"mode": "single", "sort": "none", "hideZeros": False},
+        "legend": _LEGEND,
+        "tooltip": _TOOLTIP,
     },
     "stat": {
         "colorMode": "value",
@@ -166,7 +170,7 @@ PLUGIN_OPTIONS: dict[str, dict[str, Any]] = {
     },
     "bargauge": {
         "displayMode": "gradient",
-        "legend": {"calcs": [], "displayMode": "list", "placement": "bottom", "showLegend": False},
+        "legend": {**_LEGEND, "showLegend": False},
         "maxVizHeight": 300,
         "namePlacement": "auto",
         "orientation": "horizontal",
@@ -178,11 +182,111 @@ PLUGIN_OPTIONS: dict[str, dict[str, Any]] = {
         "minVizWidth": 8,
     },
     "table": {"cellHeight": "sm", "frameIndex": 0, "showHeader": True},
+    "text": {
+        "code": {"language": "plaintext", "showLineNumbers": False, "showMiniMap": False},
+        "content": "",
+        "mode": "markdown",
+    },
+    "heatmap": {
+        "calculate": False,
+        "cellGap": 1,
+        "color": {
+            "exponent": 0.5,
+            "fill": "dark-orange",
+            "mode": "scheme",
+            "reverse": False,
+            "scale": "exponential",
+            "scheme": "Oranges",
+            "steps": 64,
+        },
+        "exemplars": {"color": "rgba(255,0,255,0.7)"},
+        "filterValues": {"le": 1e-9},
+        "legend": {"show": True},
+        "rowsFrame": {"layout": "auto"},
+        "showValue": "auto",
+        "tooltip": {"mode": "single", "showColorScale": False, "yHistogram": False},
+        "yAxis": {"axisPlacement": "left", "reverse": False},
+    },
+    "piechart": {
+        "displayLabels": [],
+        "legend": {**_LEGEND, "values": []},
+        "orientation": "auto",
+        "pieType": "pie",
+        "reduceOptions": _REDUCE,
+        "tooltip": _TOOLTIP,
+    },
+    "state-timeline": {
+        "alignValue": "left",
+        "legend": _LEGEND,
+        "mergeValues": True,
+        "rowHeight": 0.9,
+        "showValue": "auto",
+        "tooltip": _TOOLTIP,
+    },
+    "histogram": {"bucketOffset": 0, "combine": False, "legend": _LEGEND, "tooltip": _TOOLTIP},
+    "barchart": {
+        "barRadius": 0,
+        "barWidth": 0.97,
+        "fullHighlight": False,
+        "groupWidth": 0.7,
+        "legend": _LEGEND,
+        "orientation": "auto",
+        "showValue": "auto",
+        "stacking": "none",
+        "tooltip": _TOOLTIP,
+        "xTickLabelMaxLength": 0,
+        "xTickLabelRotation": 0,
+        "xTickLabelSpacing": 0,
+    },
+    "logs": {
+        "dedupStrategy": "none",
+        "enableLogDetails": True,
+        "prettifyLogMessage": False,
+        "showCommonLabels": False,
+        "showLabels": False,
+        "showLogContextToggle": False,
+        "showTime": False,
+        "sortOrder": "Descending",
+        "wrapLogMessage": False,
+    },
+    "news": {"showImage": True},
+    "dashlist": {
+        "includeVars": False,
+        "keepTime": False,
+        "maxItems": 10,
+        "query": "",
+        "showFolderNames": True,
+        "showHeadings": True,
+        "showRecentlyViewed": False,
+        "showSearch": False,
+        "showStarred": True,
+        "tags": [],
+    },
+    "geomap": {
+        "basemap": {"name": "Basemap", "type": "default"},
+        "controls": {"mouseWheelZoom": True, "showAttribution": True, "showZoom": True},
+        "layers": [],
+        "tooltip": {"mode": "details"},
+        "view": {"id": "zero", "lat": 0, "lon": 0, "zoom": 1},
+    },
+    "alertlist": {
+        "alertInstanceLabelFilter": "",
+        "alertName": "",
+        "dashboardAlerts": False,
+        "groupBy": [],
+        "groupMode": "default",
+        "maxItems": 20,
+        "sortOrder": 1,
+        "stateFilter": {"error": True, "firing": True, "noData": False, "normal": False, "pending": True},
+        "viewMode": "list",
+    },
 }
 # Field config ``custom`` blocks that replace grafanalib's legacy ones.
 PLUGIN_CUSTOM: dict[str, dict[str, Any]] = {
     "table": {"align": "auto", "inspect": False},
 }
+# Panels that query nothing: Grafana saves them without a datasource or targets.
+NO_QUERIES = frozenset({"text", "news", "dashlist", "alertlist"})
 
 
 def _drop_nulls(value: Any) -> Any:
@@ -251,12 +355,17 @@ def _modern_panel(
         row.update(id=panel_id, panels=children or [], collapsed=bool(raw.get("collapsed")))
         row.pop("datasource", None)
         return row
+    raw = current_panel(raw)
     panel = {k: v for k, v in raw.items() if k in PANEL_KEYS and v not in (None, "", [], {})}
     panel["id"] = panel_id
-    panel["datasource"] = raw.get("datasource") or {"type": "prometheus", "uid": "${datasource}"}
-    panel["targets"] = [_target(t) for t in raw.get("targets") or []]
     panel["fieldConfig"] = _field_config(raw)
     panel["options"] = _options(raw)
+    if raw.get("type") in NO_QUERIES:
+        panel.pop("datasource", None)
+        panel.pop("targets", None)
+    else:
+        panel["datasource"] = raw.get("datasource") or {"type": "prometheus", "uid": "${datasource}"}
+        panel["targets"] = [_target(t) for t in raw.get("targets") or []]
     for key in ("hideTimeOverride", "transparent"):
         if not panel.get(key):
             panel.pop(key, None)
@@ -286,7 +395,9 @@ def _field_config(raw: dict[str, Any]) -> dict[str, Any]:
         defaults["unit"] = unit
     defaults.setdefault("mappings", [])
     defaults.setdefault("color", {"mode": "thresholds"})
-    steps = (defaults.get("thresholds") or {}).get("steps") or [{"color": "green", "value": None}]
+    steps = (defaults.get("thresholds") or {}).get("steps")
+    if not isinstance(steps, list) or not steps:  # grafanalib writes "" (or "0,100") for no steps
+        steps = [{"color": "green", "value": None}]
     steps = [dict(step, value=None) if i == 0 else step for i, step in enumerate(steps)]
     steps = [{"color": s["color"], "value": s.get("value")} for s in steps]
     defaults["thresholds"] = {"mode": "absolute", "steps": steps}
@@ -296,7 +407,7 @@ def _field_config(raw: dict[str, Any]) -> dict[str, Any]:
     kind = raw.get("type", "")
     if kind in PLUGIN_CUSTOM:
         defaults["custom"] = copy.deepcopy(PLUGIN_CUSTOM[kind])
-    elif custom and kind == "timeseries":
+    elif custom:
         defaults["custom"] = custom
     return {"defaults": defaults, "overrides": source.get("overrides") or []}
 
@@ -306,10 +417,14 @@ def _options(raw: dict[str, Any]) -> dict[str, Any]:
     options = copy.deepcopy(PLUGIN_OPTIONS.get(kind, {}))
     given = raw.get("options") or {}
     for key, value in given.items():
-        if key in options and value is not None:
-            options[key] = {**options[key], **_drop_nulls(value)} if isinstance(value, dict) else value
-    if "legend" in options and kind == "timeseries":
-        options["legend"]["showLegend"] = True
+        if value is None:
+            continue
+        known = options.get(key)
+        merge = isinstance(known, dict) and isinstance(value, dict) and value  # an empty dict clears
+        options[key] = {**known, **_drop_nulls(value)} if merge else value
+    legend = options.get("legend")
+    if isinstance(legend, dict) and legend.get("displayMode") == "hidden":  # before showLegend existed
+        legend.update(displayMode="list", showLegend=False)
     return options
 
 
@@ -319,14 +434,19 @@ def _variable(raw: dict[str, Any]) -> dict[str, Any]:
     variable = {k: v for k, v in raw.items() if k in VARIABLE_KEYS and v is not None}
     if raw.get("type") == "datasource":
         uid = (raw.get("current") or {}).get("value") or (raw.get("current") or {}).get("text")
-        variable["current"] = {"text": uid, "value": uid} if uid else {}
+        variable.pop("current", None)
+        if uid:
+            variable["current"] = {"text": uid, "value": uid}
         variable.pop("datasource", None)
         variable.pop("allValue", None)
         variable["refresh"] = 1
         variable["options"] = []
         return variable
     variable["definition"] = raw.get("query", "")
-    variable["current"] = {"text": ["All"], "value": ["$__all"]} if raw.get("includeAll") else {}
+    variable.pop("current", None)
+    if raw.get("includeAll"):
+        variable["current"] = {"text": ["All"], "value": ["$__all"]}
+    # Otherwise no current value: Grafana selects the first value the query returns when it loads.
     variable["options"] = []
     return variable
 

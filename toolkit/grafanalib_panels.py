@@ -1,0 +1,451 @@
+"""grafanalib's panel classes made current: what a current Grafana makes of each one when it opens it.
+
+grafanalib writes several panels in shapes Grafana has since replaced: the legacy ``graph`` and
+``singlestat`` (migrated as Grafana migrates them, by the one legacy migration), AngularJS plugins that
+Grafana's ``autoMigrateAngular`` turns into core panels (``grafana-piechart-panel`` to ``piechart``,
+``grafana-worldmap-panel`` to ``geomap``, ``natel-discrete-panel`` to ``state-timeline``), panels whose
+settings sat at the top level before they moved into ``options`` (``dashlist``, ``alertlist``, the old
+``heatmap``), and legacy keys beside current ones (``fieldOptions`` in gauges, ``displayMode`` in table
+cells). :func:`current_panel` turns each into the current shape; :mod:`toolkit.grafana_json` then adds
+the options each plugin requires.
+
+Plugins without a core successor (``flant-statusmap-panel``, ``marcuscalidus-svg-panel``,
+``ae3e-plotly-panel``, ``larona-epict-panel``) keep their type; their settings move under ``options``,
+the one place a panel's own settings may live in current dashboard JSON. What cannot be carried raises
+:class:`ValueError` naming the field and the fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+Panel = dict[str, Any]
+# Keys every grafanalib panel writes beside its own (see grafanalib.core.Panel.panel_json).
+COMMON_KEYS = frozenset(
+    [
+        "cacheTimeout",
+        "datasource",
+        "description",
+        "editable",
+        "error",
+        "fieldConfig",
+        "height",
+        "gridPos",
+        "hideTimeOverride",
+        "id",
+        "interval",
+        "links",
+        "maxDataPoints",
+        "minSpan",
+        "repeat",
+        "repeatDirection",
+        "maxPerRow",
+        "span",
+        "targets",
+        "timeFrom",
+        "timeShift",
+        "title",
+        "transparent",
+        "transformations",
+        "type",
+        "options",
+        "__toolkit_source__",
+    ]
+)
+# grafanalib's reducer names (Grafana's legacy ``valueName``) as current reducer ids.
+REDUCERS = {
+    "avg": "mean",
+    "current": "lastNotNull",
+    "total": "sum",
+    "min": "min",
+    "max": "max",
+    "first": "firstNotNull",
+    "delta": "delta",
+    "diff": "diff",
+    "range": "range",
+    "name": "lastNotNull",
+}
+
+# A table column's legacy ``displayMode`` as the ``cellOptions`` Grafana's table migration writes.
+CELL_OPTIONS = {
+    "basic": {"type": "gauge", "mode": "basic"},
+    "gradient-gauge": {"type": "gauge", "mode": "gradient"},
+    "lcd-gauge": {"type": "gauge", "mode": "lcd"},
+    "color-background-solid": {"type": "color-background", "mode": "basic"},
+    "color-background": {"type": "color-background", "mode": "gradient"},
+}
+
+
+def _options(panel: Panel) -> dict[str, Any]:
+    options = panel.get("options")
+    return dict(options) if isinstance(options, dict) else {}
+
+
+def _defaults(panel: Panel) -> dict[str, Any]:
+    config = panel.setdefault("fieldConfig", {})
+    config.setdefault("overrides", [])
+    return config.setdefault("defaults", {})
+
+
+def _own_keys(panel: Panel) -> dict[str, Any]:
+    """The plugin's settings grafanalib wrote at the panel's top level."""
+    return {k: v for k, v in panel.items() if k not in COMMON_KEYS}
+
+
+def _common(panel: Panel) -> Panel:
+    return {k: v for k, v in panel.items() if k in COMMON_KEYS}
+
+
+def _legacy_steps(thresholds: Any, colors: list[str]) -> list[dict[str, Any]]:
+    """Old comma-separated thresholds (``"0,100,150"``) with their colours as threshold steps."""
+    values = [float(v) for v in str(thresholds or "").split(",") if v.strip()]
+    colors = colors or ["green", "orange", "red"]
+    return [{"color": colors[0], "value": None}] + [
+        {"color": colors[min(i + 1, len(colors) - 1)], "value": v} for i, v in enumerate(values)
+    ]
+
+
+def _gauge(panel: Panel) -> Panel:
+    """``gauge``/``bargauge``: the legacy ``options.fieldOptions`` become field defaults and reduce options."""
+    options = _options(panel)
+    legacy = options.pop("fieldOptions", None) or {}
+    if legacy:
+        options["reduceOptions"] = {
+            "calcs": list(legacy.get("calcs") or ["lastNotNull"]),
+            "fields": legacy.get("fields", ""),
+            "values": bool(legacy.get("values")),
+            **({"limit": legacy["limit"]} if legacy.get("limit") else {}),
+        }
+        defaults = _defaults(panel)
+        for key, value in (legacy.get("defaults") or {}).items():
+            defaults.setdefault(key, value)
+        if legacy.get("mappings"):
+            defaults.setdefault("mappings", legacy["mappings"])
+    if panel.get("type") == "bargauge":  # gauge-only settings grafanalib also writes for bar gauges
+        options.pop("showThresholdLabels", None)
+        options.pop("showThresholdMarkers", None)
+    panel["options"] = options
+    return panel
+
+
+def _table(panel: Panel) -> Panel:
+    """``table``: cell ``displayMode`` becomes ``cellOptions``; top-level mappings move into the field."""
+    custom = _defaults(panel).setdefault("custom", {})
+    mode = custom.pop("displayMode", "auto")
+    if mode != "auto":
+        custom["cellOptions"] = CELL_OPTIONS.get(mode, {"type": mode})
+    if not custom.pop("filterable", False):
+        custom.pop("filterable", None)
+    else:
+        custom["filterable"] = True
+    if panel.get("mappings"):
+        _defaults(panel)["mappings"] = panel["mappings"]
+    options = _options(panel)
+    if not options.get("sortBy"):
+        options.pop("sortBy", None)
+    panel["options"] = options
+    return _common(panel)
+
+
+def _heatmap(panel: Panel) -> Panel:
+    """The old ``heatmap`` as Grafana's heatmap migration makes it (schemes, buckets, axis, legend)."""
+    old = _own_keys(panel)
+    color = old.get("color") or {}
+    options: dict[str, Any] = {"calculate": old.get("dataFormat", "timeseries") == "timeseries"}
+    if color.get("mode") == "opacity":
+        options["color"] = {
+            "mode": "opacity",
+            "fill": color.get("cardColor", "#b4ff00"),
+            "scale": "exponential" if color.get("colorScale") == "sqrt" else "linear",
+            "exponent": color.get("exponent", 0.5),
+        }
+    else:
+        options["color"] = {
+            "mode": "scheme",
+            "scheme": str(color.get("colorScheme", "interpolateOranges")).removeprefix("interpolate"),
+        }
+    for key in ("min", "max"):
+        if color.get(key) is not None:
+            options["color"][key] = color[key]
+    y_axis = old.get("yAxis") or {}
+    options["yAxis"] = {"reverse": bool(old.get("reverseYBuckets"))}
+    options["yAxis"]["axisPlacement"] = "left" if y_axis.get("show", True) else "hidden"
+    for key, new in (("format", "unit"), ("decimals", "decimals"), ("min", "min"), ("max", "max")):
+        if y_axis.get(key) not in (None, ""):
+            options["yAxis"][new] = float(y_axis[key]) if new in ("min", "max") else y_axis[key]
+    if y_axis.get("logBase", 1) != 1:
+        options["yAxis"]["scaleDistribution"] = {"type": "log", "log": y_axis["logBase"]}
+    options["legend"] = {"show": bool((old.get("legend") or {}).get("show"))}
+    options["tooltip"] = {"mode": "single" if (old.get("tooltip") or {}).get("show", True) else "none"}
+    options["tooltip"]["yHistogram"] = bool((old.get("tooltip") or {}).get("showHistogram"))
+    if not old.get("hideZeroBuckets"):
+        options["filterValues"] = {}
+    cards = old.get("cards") or {}
+    if cards.get("cardPadding") is not None:
+        options["cellGap"] = cards["cardPadding"]
+    if cards.get("cardRound") is not None:
+        options["cellRadius"] = cards["cardRound"]
+    if old.get("yBucketBound") in ("upper", "lower", "middle"):
+        options["rowsFrame"] = {
+            "layout": {"upper": "ge", "lower": "le", "middle": "unknown"}[old["yBucketBound"]]
+        }
+    if options["calculate"] and (old.get("xBucketSize") or old.get("yBucketSize")):
+        options["calculation"] = {
+            axis: {"mode": "size", "value": str(old[f"{axis}BucketSize"])}
+            for axis in ("x", "y")
+            if old.get(f"{axis}BucketSize")
+        }
+    panel["options"] = options
+    return _common(panel)
+
+
+def _piechart_plugin(panel: Panel) -> Panel:
+    """``grafana-piechart-panel`` as Grafana migrates it to ``piechart``."""
+    old = _own_keys(panel)
+    legend = old.get("legend") or {}
+    values = [
+        name for name, on in (("value", legend.get("values")), ("percent", legend.get("percentage"))) if on
+    ]
+    placement = "right" if str(old.get("legendType", "")).startswith("Right") else "bottom"
+    shown = legend.get("show", True) and old.get("legendType") != "On graph"
+    panel["type"] = "piechart"
+    panel["options"] = {
+        "pieType": "donut" if old.get("pieType") == "donut" else "pie",
+        "reduceOptions": {
+            "calcs": [REDUCERS.get(str(old.get("valueName", "current")), "lastNotNull")],
+            "fields": "",
+            "values": False,
+        },
+        "legend": {
+            "calcs": [],
+            "displayMode": "table" if values and placement == "right" else "list",
+            "placement": placement,
+            "showLegend": bool(shown),
+            "values": values,
+        },
+        "displayLabels": ["name"] if old.get("legendType") == "On graph" else [],
+    }
+    if old.get("format"):
+        _defaults(panel)["unit"] = old["format"]
+    if old.get("decimals") is not None:
+        _defaults(panel)["decimals"] = old["decimals"]
+    _alias_colors(panel, old.get("aliasColors") or {})
+    return _common(panel)
+
+
+def _alias_colors(panel: Panel, colors: dict[str, str]) -> None:
+    """Legacy ``aliasColors`` as the by-name colour overrides Grafana's migration writes."""
+    overrides = panel["fieldConfig"].setdefault("overrides", [])
+    for name, color in sorted(colors.items()):
+        overrides.append(
+            {
+                "matcher": {"id": "byName", "options": name},
+                "properties": [{"id": "color", "value": {"fixedColor": color, "mode": "fixed"}}],
+            }
+        )
+
+
+def _worldmap(panel: Panel) -> Panel:
+    """``grafana-worldmap-panel`` as Grafana migrates it to ``geomap``: view, marker sizes, thresholds."""
+    old = _own_keys(panel)
+    centers = {"(0°, 0°)": "zero", "North America": "north-america", "Europe": "europe"}
+    center = old.get("mapCenter", "(0°, 0°)")
+    view: dict[str, Any] = {"id": centers.get(center, "coords"), "zoom": old.get("initialZoom", 1)}
+    if view["id"] == "coords" or center == "custom":
+        view.update(
+            id="coords",
+            lat=float(old.get("mapCenterLatitude", 0)),
+            lon=float(old.get("mapCenterLongitude", 0)),
+        )
+    else:
+        view.update(lat=0, lon=0)
+    panel["type"] = "geomap"
+    panel["options"] = {
+        "view": view,
+        "controls": {
+            "mouseWheelZoom": bool(old.get("mouseWheelZoom")),
+            "showAttribution": True,
+            "showZoom": True,
+        },
+        "layers": [
+            {
+                "type": "markers",
+                "name": "Layer 1",
+                "config": {
+                    "showLegend": True,
+                    "style": {
+                        "color": {"field": "Value", "fixed": "dark-green"},
+                        "size": {
+                            "field": "Value",
+                            "fixed": 5,
+                            "min": old.get("circleMinSize", 2),
+                            "max": old.get("circleMaxSize", 30),
+                        },
+                    },
+                },
+                "location": {"mode": "auto"},
+            }
+        ],
+    }
+    defaults = _defaults(panel)
+    defaults["thresholds"] = {
+        "mode": "absolute",
+        "steps": _legacy_steps(old.get("thresholds"), old.get("colors") or []),
+    }
+    defaults["color"] = {"mode": "thresholds"}
+    if old.get("decimals") is not None:
+        defaults["decimals"] = old["decimals"]
+    if old.get("unitPlural") or old.get("unitSingle"):
+        defaults["unit"] = f"suffix: {old.get('unitPlural') or old.get('unitSingle')}"
+    reducer = REDUCERS.get(str(old.get("valueName", "total")), "lastNotNull")
+    panel["transformations"] = [
+        *panel.get("transformations", []),
+        {"id": "reduce", "options": {"reducers": [reducer]}},
+    ]
+    return _common(panel)
+
+
+def _discrete(panel: Panel) -> Panel:
+    """``natel-discrete-panel`` as Grafana migrates it to ``state-timeline``: value, range and colour maps."""
+    old = _own_keys(panel)
+    colors = {str(m.get("text")): m.get("color") for m in old.get("colorMaps") or []}
+    mappings = []
+    for item in old.get("valueMaps") or []:
+        text = str(item.get("text", ""))
+        result = {"text": text, **({"color": colors[text]} if colors.get(text) else {})}
+        mappings.append({"type": "value", "options": {str(item.get("value")): result}})
+    for item in old.get("rangeMaps") or []:
+        text = str(item.get("text", ""))
+        result = {"text": text, **({"color": colors[text]} if colors.get(text) else {})}
+        bounds = {"from": float(item["from"]) if item.get("from") not in (None, "") else None}
+        bounds["to"] = float(item["to"]) if item.get("to") not in (None, "") else None
+        mappings.append({"type": "range", "options": {**bounds, "result": result}})
+    panel["type"] = "state-timeline"
+    panel["options"] = {
+        "legend": {**_legend_shown(bool(old.get("showLegend", True)))},
+        "showValue": "auto" if old.get("writeLastValue", True) or old.get("writeAllValues") else "never",
+        "mergeValues": True,
+        "rowHeight": 0.9,
+    }
+    defaults = _defaults(panel)
+    defaults["mappings"] = mappings
+    defaults["color"] = {"mode": "thresholds"}
+    if old.get("units") not in (None, ""):
+        defaults["unit"] = old["units"]
+    if old.get("decimals") is not None:
+        defaults["decimals"] = old["decimals"]
+    return _common(panel)
+
+
+def _legend_shown(shown: bool) -> dict[str, Any]:
+    return {"calcs": [], "displayMode": "list", "placement": "bottom", "showLegend": shown}
+
+
+def _dashlist(panel: Panel) -> Panel:
+    """The old ``dashlist`` settings moved into ``options`` as Grafana's migration moves them."""
+    old = _own_keys(panel)
+    names = {
+        "headings": "showHeadings",
+        "limit": "maxItems",
+        "query": "query",
+        "recent": "showRecentlyViewed",
+        "search": "showSearch",
+        "starred": "showStarred",
+        "tags": "tags",
+    }
+    panel["options"] = {new: old[key] for key, new in names.items() if key in old}
+    return _common(panel)
+
+
+# grafanalib's (legacy) alert-list states and orders, as the unified alert list names them.
+_STATES = {
+    "alerting": "firing",
+    "pending": "pending",
+    "ok": "normal",
+    "no_data": "noData",
+    "execution_error": "error",
+}
+
+
+def _alertlist(panel: Panel) -> Panel:
+    """The legacy alert list as Grafana's migration to the unified alert list makes it."""
+    old = _own_keys(panel)
+    if old.get("show", "current") != "current":
+        raise ValueError(
+            "AlertList(show='changes'): current Grafana's alert list shows current alerts only; "
+            "remove show= or use a state timeline of ALERTS"
+        )
+    states = [str(s) for s in old.get("stateFilter") or []]
+    unknown = [s for s in states if s not in _STATES]
+    if unknown:
+        raise ValueError(f"AlertList stateFilter {unknown}: use some of {sorted(_STATES)}")
+    options: dict[str, Any] = {
+        "alertName": old.get("alertName") or old.get("nameFilter") or "",
+        "dashboardAlerts": bool(old.get("onlyAlertsOnDashboard")),
+        "maxItems": old.get("limit", 10),
+        "sortOrder": old.get("sortOrder", 1),
+    }
+    if states:
+        options["stateFilter"] = {new: old_state in states for old_state, new in _STATES.items()}
+    if old.get("dashboardTags"):
+        options["alertInstanceLabelFilter"] = ", ".join(f'tag="{tag}"' for tag in old["dashboardTags"])
+    panel["options"] = options
+    if not panel.get("gridPos") and old.get("span"):
+        panel["span"] = old["span"]
+    return _common(panel)
+
+
+def _news(panel: Panel) -> Panel:
+    """``news``: ``useProxy`` is gone from current Grafana, which fetches feeds itself."""
+    options = _options(panel)
+    if options.pop("useProxy", False):
+        raise ValueError("News(useProxy=True): current Grafana has no feed proxy; remove useProxy")
+    panel["options"] = options
+    return panel
+
+
+def _plugin(panel: Panel) -> Panel:
+    """A plugin panel without a core successor: its top-level settings move under ``options``."""
+    panel["options"] = {**_own_keys(panel), **_options(panel)}
+    return _common(panel)
+
+
+def _legacy(panel: Panel) -> Panel:
+    """``graph``, ``singlestat`` and ``table-old``: Grafana's own migration."""
+    from toolkit.importer.dashboards import _migrate_panel  # noqa: PLC0415  (only legacy panels need it)
+
+    migrated = _migrate_panel(panel)
+    if panel.get("type") == "graph":  # the graph's own options; its data links become field links
+        links = _options(panel).get("dataLinks") or []
+        migrated["options"] = {}
+        if links:
+            _defaults(migrated)["links"] = links
+    return migrated
+
+
+CONVERTERS: dict[str, Callable[[Panel], Panel]] = {
+    "graph": _legacy,
+    "singlestat": _legacy,
+    "table-old": _legacy,
+    "gauge": _gauge,
+    "bargauge": _gauge,
+    "table": _table,
+    "heatmap": _heatmap,
+    "grafana-piechart-panel": _piechart_plugin,
+    "grafana-worldmap-panel": _worldmap,
+    "natel-discrete-panel": _discrete,
+    "dashlist": _dashlist,
+    "alertlist": _alertlist,
+    "news": _news,
+    "flant-statusmap-panel": _plugin,
+    "marcuscalidus-svg-panel": _plugin,
+    "ae3e-plotly-panel": _plugin,
+    "larona-epict-panel": _plugin,
+}
+
+
+def current_panel(panel: Panel) -> Panel:
+    """``panel`` (grafanalib's JSON, nulls dropped) in the shape a current Grafana gives it."""
+    convert = CONVERTERS.get(str(panel.get("type", "")))
+    return convert(dict(panel)) if convert else panel
