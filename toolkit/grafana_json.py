@@ -45,6 +45,7 @@ DASHBOARD_KEYS = frozenset(
 )
 PANEL_KEYS = frozenset(
     [
+        "cacheTimeout",
         "datasource",
         "description",
         "fieldConfig",
@@ -406,7 +407,7 @@ def _field_config(raw: dict[str, Any]) -> dict[str, Any]:
     custom = defaults.pop("custom", None)
     kind = raw.get("type", "")
     if kind in PLUGIN_CUSTOM:
-        defaults["custom"] = copy.deepcopy(PLUGIN_CUSTOM[kind])
+        defaults["custom"] = {**copy.deepcopy(PLUGIN_CUSTOM[kind]), **(custom or {})}
     elif custom:
         defaults["custom"] = custom
     return {"defaults": defaults, "overrides": source.get("overrides") or []}

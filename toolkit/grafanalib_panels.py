@@ -67,13 +67,14 @@ REDUCERS = {
     "name": "lastNotNull",
 }
 
-# A table column's legacy ``displayMode`` as the ``cellOptions`` Grafana's table migration writes.
+# A table column's legacy ``displayMode`` as the ``cellOptions`` Grafana's table migration writes (with the
+# defaults that set each apart: the published schema's ``oneOf`` rejects a cell type matching two branches).
 CELL_OPTIONS = {
-    "basic": {"type": "gauge", "mode": "basic"},
-    "gradient-gauge": {"type": "gauge", "mode": "gradient"},
-    "lcd-gauge": {"type": "gauge", "mode": "lcd"},
-    "color-background-solid": {"type": "color-background", "mode": "basic"},
-    "color-background": {"type": "color-background", "mode": "gradient"},
+    "basic": {"type": "gauge", "mode": "basic", "valueDisplayMode": "color"},
+    "gradient-gauge": {"type": "gauge", "mode": "gradient", "valueDisplayMode": "color"},
+    "lcd-gauge": {"type": "gauge", "mode": "lcd", "valueDisplayMode": "color"},
+    "color-background-solid": {"type": "color-background", "mode": "basic", "applyToRow": False},
+    "color-background": {"type": "color-background", "mode": "gradient", "applyToRow": False},
 }
 
 
@@ -107,8 +108,20 @@ def _legacy_steps(thresholds: Any, colors: list[str]) -> list[dict[str, Any]]:
 
 
 def _gauge(panel: Panel) -> Panel:
-    """``gauge``/``bargauge``: the legacy ``options.fieldOptions`` become field defaults and reduce options."""
+    """``gauge``/``bargauge``: the legacy ``options.fieldOptions`` become field defaults and reduce options.
+
+    grafanalib's ``GaugePanel`` writes its reducer into the field defaults and its marker switches at the
+    top level; they move to ``reduceOptions`` and ``options``.
+    """
     options = _options(panel)
+    for key in ("showThresholdLabels", "showThresholdMarkers"):
+        if key in panel:
+            options.setdefault(key, panel.pop(key))
+    defaults = _defaults(panel)
+    if "calcs" in defaults:
+        options.setdefault("fieldOptions", {}).update(
+            {k: defaults.pop(k) for k in ("calcs", "values", "limit") if k in defaults}
+        )
     legacy = options.pop("fieldOptions", None) or {}
     if legacy:
         options["reduceOptions"] = {
@@ -133,14 +146,26 @@ def _table(panel: Panel) -> Panel:
     """``table``: cell ``displayMode`` becomes ``cellOptions``; top-level mappings move into the field."""
     custom = _defaults(panel).setdefault("custom", {})
     mode = custom.pop("displayMode", "auto")
+    if mode != "auto" and mode not in CELL_OPTIONS:
+        raise ValueError(
+            f"Table(displayMode={mode!r}): Grafana's published schema cannot tell this cell type from others; "
+            f"use one of {sorted(CELL_OPTIONS)} or a raw_panel"
+        )
     if mode != "auto":
-        custom["cellOptions"] = CELL_OPTIONS.get(mode, {"type": mode})
+        custom["cellOptions"] = CELL_OPTIONS[mode]
     if not custom.pop("filterable", False):
         custom.pop("filterable", None)
     else:
         custom["filterable"] = True
     if panel.get("mappings"):
         _defaults(panel)["mappings"] = panel["mappings"]
+    if panel.get("color"):
+        _defaults(panel).setdefault("color", panel["color"])
+    if panel.get("columns"):
+        raise ValueError(
+            "Table(columns=...) configures the old table panel; current Grafana picks and renames columns "
+            "with an 'organize' transformation: pass transformations=[...] instead"
+        )
     options = _options(panel)
     if not options.get("sortBy"):
         options.pop("sortBy", None)
@@ -445,7 +470,15 @@ CONVERTERS: dict[str, Callable[[Panel], Panel]] = {
 }
 
 
+def _is_legacy_heatmap(panel: Panel) -> bool:
+    """grafanalib's ``Heatmap`` (the pre-8 shape: ``dataFormat``, ``cards``, options a list)."""
+    return "dataFormat" in panel or not isinstance(panel.get("options"), dict)
+
+
 def current_panel(panel: Panel) -> Panel:
     """``panel`` (grafanalib's JSON, nulls dropped) in the shape a current Grafana gives it."""
-    convert = CONVERTERS.get(str(panel.get("type", "")))
-    return convert(dict(panel)) if convert else panel
+    kind = str(panel.get("type", ""))
+    convert = CONVERTERS.get(kind)
+    if convert is None or (kind == "heatmap" and not _is_legacy_heatmap(panel)):
+        return panel
+    return convert(dict(panel))

@@ -91,6 +91,15 @@ def text(
     )
 
 
+def _bucket_legends(queries: Queries) -> Queries:
+    """Plain bucket queries legended ``{{le}}``, so Grafana names (and orders) the buckets by bound."""
+    if isinstance(queries, str):
+        return Query(queries, "{{le}}")
+    if isinstance(queries, Sequence) and not isinstance(queries, Query):
+        return [Query(q, "{{le}}") if isinstance(q, str) else q for q in queries]
+    return queries
+
+
 def heatmap(
     title: str,
     queries: Queries,
@@ -126,7 +135,7 @@ def heatmap(
     }
     return CurrentPanel(
         **parts,
-        targets=targets(queries, fmt="heatmap" if buckets else None),
+        targets=targets(_bucket_legends(queries) if buckets else queries, fmt="heatmap" if buckets else None),
         type="heatmap",
         options={
             "calculate": not buckets,
