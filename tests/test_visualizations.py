@@ -13,6 +13,7 @@ from tests.sample_project import REPO, make_project
 from toolkit import units
 from toolkit.errors import DefinitionError
 from toolkit.grafana_json import grafanalib_json, modernize
+from toolkit.lint.engine import lint_bundle
 from toolkit.panels import (
     Link,
     Query,
@@ -214,7 +215,7 @@ def test_a_wrongly_typed_field_fails_at_the_line_that_made_it(make: Any, message
 BAD_MODULE = """
 import grafanalib.core as g
 
-from toolkit.panels import dashboard, stat
+from toolkit.panels import dashboard, logs, stat
 
 
 def build(settings):
@@ -253,3 +254,12 @@ def test_a_grafanalib_panel_with_a_list_title_fails_at_the_dashboard_that_lists_
 def test_a_grafanalib_panel_with_a_number_as_unit_names_the_field(tmp_path: Path) -> None:
     with pytest.raises(DefinitionError, match=r"rows\[0\] \(Stat 'Up'\): format must be a string, got int 5"):
         _load(tmp_path, panel="g.Stat(title='Up', format=5)")
+
+
+def test_a_logs_panel_is_linted_as_loki_not_as_promql(tmp_path: Path) -> None:
+    query = 'sum(rate({job="api"} |= "error" [5m]))'
+    panel = f'logs("Errors", {query!r}, description="API errors.", datasource="${{loki}}")'
+    project = _load(tmp_path, panel=panel)
+    entry = project.bundle.dashboard("bad")
+    assert entry is not None and entry.data["panels"][0]["targets"][0]["expr"] == query
+    assert [f.check for f in lint_bundle(project.bundle, is_project=True) if f.subject.startswith("bad")] == []

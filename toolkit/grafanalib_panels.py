@@ -1,4 +1,4 @@
-"""grafanalib's panel classes made current: what a current Grafana makes of each one when it opens it.
+"""grafanalib's panel classes made current: the panel a current Grafana makes of each one when it opens it.
 
 grafanalib writes several panels in shapes Grafana has since replaced: the legacy ``graph`` and
 ``singlestat`` (migrated as Grafana migrates them, by the one legacy migration), AngularJS plugins that
@@ -6,13 +6,14 @@ Grafana's ``autoMigrateAngular`` turns into core panels (``grafana-piechart-pane
 ``grafana-worldmap-panel`` to ``geomap``, ``natel-discrete-panel`` to ``state-timeline``), panels whose
 settings sat at the top level before they moved into ``options`` (``dashlist``, ``alertlist``, the old
 ``heatmap``), and legacy keys beside current ones (``fieldOptions`` in gauges, ``displayMode`` in table
-cells). :func:`current_panel` turns each into the current shape; :mod:`toolkit.grafana_json` then adds
-the options each plugin requires.
+cells). :func:`current_panel` turns each into the current shape, carrying every setting grafanalib wrote to
+its current counterpart (the target types are Grafana's; where Grafana's panel-change handler maps a
+setting, the same mapping is used); :mod:`toolkit.grafana_json` then adds the options each plugin requires.
 
 Plugins without a core successor (``flant-statusmap-panel``, ``marcuscalidus-svg-panel``,
 ``ae3e-plotly-panel``, ``larona-epict-panel``) keep their type; their settings move under ``options``,
-the one place a panel's own settings may live in current dashboard JSON. What cannot be carried raises
-:class:`ValueError` naming the field and the fix.
+the one place a panel's own settings may live in current dashboard JSON (the dashboard schema allows no
+other panel keys). What cannot be carried raises :class:`ValueError` naming the field and the fix.
 """
 
 from __future__ import annotations
@@ -272,7 +273,8 @@ def _alias_colors(panel: Panel, colors: dict[str, str]) -> None:
 
 
 def _worldmap(panel: Panel) -> Panel:
-    """``grafana-worldmap-panel`` as Grafana migrates it to ``geomap``: view, marker sizes, thresholds."""
+    """``grafana-worldmap-panel`` as a ``geomap``: view, marker sizes, thresholds and colours, decimals,
+    unit label; the value per location (``valueName``) becomes a reduce transformation."""
     old = _own_keys(panel)
     centers = {"(0°, 0°)": "zero", "North America": "north-america", "Europe": "europe"}
     center = old.get("mapCenter", "(0°, 0°)")
@@ -332,7 +334,8 @@ def _worldmap(panel: Panel) -> Panel:
 
 
 def _discrete(panel: Panel) -> Panel:
-    """``natel-discrete-panel`` as Grafana migrates it to ``state-timeline``: value, range and colour maps."""
+    """``natel-discrete-panel`` as a ``state-timeline``: value, range and colour maps become value mappings;
+    unit, decimals and the legend switch carry over (colours of the Angular theme do not exist any more)."""
     old = _own_keys(panel)
     colors = {str(m.get("text")): m.get("color") for m in old.get("colorMaps") or []}
     mappings = []

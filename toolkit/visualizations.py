@@ -95,7 +95,7 @@ def _bucket_legends(queries: Queries) -> Queries:
     """Plain bucket queries legended ``{{le}}``, so Grafana names (and orders) the buckets by bound."""
     if isinstance(queries, str):
         return Query(queries, "{{le}}")
-    if isinstance(queries, Sequence) and not isinstance(queries, Query):
+    if isinstance(queries, Sequence):
         return [Query(q, "{{le}}") if isinstance(q, str) else q for q in queries]
     return queries
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from toolkit.bundle import Bundle, DashboardEntry
-from toolkit.lint.context import LintContext
+from toolkit.lint.context import LintContext, is_prometheus_target
 from toolkit.lint.findings import Finding, Level
 from toolkit.lint.promql import parse
 from toolkit.lint.registry import CHECKS, check
@@ -113,6 +113,8 @@ def targets(ctx: LintContext) -> Iterator[Finding]:
 def rate_interval(ctx: LintContext) -> Iterator[Finding]:
     for board, panel in ctx.panels():
         for target in panel.get("targets") or []:
+            if not is_prometheus_target(panel, target):
+                continue
             expr = target.get("expr", "") if isinstance(target, dict) else ""
             for function, _, window in RATE_WINDOW.findall(expr if isinstance(expr, str) else ""):
                 if window.strip() != "$__rate_interval":
