@@ -2,7 +2,8 @@
 
 Each takes the usual title, queries, unit and description plus its plugin's common options, typed after
 Grafana's schema for that panel (``<type>.jsonschema.json``): a value outside the schema's enum fails at
-the caller's line, naming the choices. The JSON is what a current Grafana saves for the panel.
+the caller's line, naming the choices. A helper sets only the options it is given; the build adds the rest
+as a current Grafana saves them (:data:`toolkit.grafana_json.PLUGIN_OPTIONS`).
 Import them from :mod:`toolkit.panels`.
 """
 
@@ -46,7 +47,6 @@ LogsDedup = Literal["none", "exact", "numbers", "signature"]
 Reducer = Literal[
     "lastNotNull", "last", "firstNotNull", "first", "mean", "max", "min", "sum", "count", "delta"
 ]
-_TOOLTIP = {"mode": "single", "sort": "none", "hideZeros": False}
 
 
 def _choice(what: str, value: Any, kind: Any) -> Any:
@@ -57,11 +57,6 @@ def _choices(what: str, values: Any, kind: Any) -> list:
     if isinstance(values, str) or not isinstance(values, Sequence):
         return [_choice(what, values, kind)]
     return [_choice(what, value, kind) for value in values]
-
-
-def _legend(title: str, show: bool, placement: str, **more: Any) -> dict[str, Any]:
-    placement = _choice(f"panel {title!r}: legend_placement", placement, LegendPlacement)
-    return {"calcs": [], "displayMode": "list", "placement": placement, "showLegend": bool(show), **more}
 
 
 def text(
@@ -80,11 +75,7 @@ def text(
         **parts,
         type="text",
         options={
-            "code": {
-                "language": _choice("language", language, CodeLanguage),
-                "showLineNumbers": False,
-                "showMiniMap": False,
-            },
+            "code": {"language": _choice(f"panel {title!r}: language", language, CodeLanguage)},
             "content": check_text(f"panel {title!r}: content", content),
             "mode": _choice(f"panel {title!r}: mode", mode, TextMode),
         },
@@ -125,13 +116,9 @@ def heatmap(
     parts = common(title, description, width, height)
     where = f"panel {title!r}"
     color = {
-        "exponent": 0.5,
-        "fill": "dark-orange",
         "mode": _choice(f"{where}: color_mode", color_mode, HeatmapColorMode),
-        "reverse": False,
         "scale": _choice(f"{where}: scale", scale, HeatmapColorScale),
         "scheme": check_text(f"{where}: scheme", scheme, required=True),
-        "steps": 64,
     }
     return CurrentPanel(
         **parts,
@@ -139,15 +126,11 @@ def heatmap(
         type="heatmap",
         options={
             "calculate": not buckets,
-            "cellGap": 1,
             "color": color,
-            "exemplars": {"color": "rgba(255,0,255,0.7)"},
-            "filterValues": {"le": 1e-9} if hide_empty else {},
+            "filterValues": {"le": 1e-9} if hide_empty else {},  # {} clears the default: zeros shown
             "legend": {"show": bool(legend)},
-            "rowsFrame": {"layout": "auto"},
             "showValue": _choice(f"{where}: show_value", show_value, Visibility),
-            "tooltip": {"mode": "single", "showColorScale": False, "yHistogram": False},
-            "yAxis": {"axisPlacement": "left", "reverse": False, "unit": check_unit(title, unit)},
+            "yAxis": {"unit": check_unit(title, unit)},
         },
         field_defaults={"unit": units.SHORT, "custom": {"scaleDistribution": {"type": "linear"}}},
     )
@@ -177,20 +160,25 @@ def pie_chart(
         type="piechart",
         options={
             "displayLabels": _choices(f"{where}: labels", labels, PieLabel),
-            "legend": _legend(
-                title, True, legend_placement, displayMode="table" if values else "list", values=values
-            ),
-            "orientation": "auto",
-            "pieType": _choice(f"{where}: pie_type", pie_type, PieType),
-            "reduceOptions": {
-                "calcs": [_choice(f"{where}: reducer", reducer, Reducer)],
-                "fields": "",
-                "values": False,
+            "legend": {
+                "displayMode": "table" if values else "list",
+                "placement": _choice(f"{where}: legend_placement", legend_placement, LegendPlacement),
+                "values": values,
             },
-            "tooltip": _TOOLTIP,
+            "pieType": _choice(f"{where}: pie_type", pie_type, PieType),
+            "reduceOptions": {"calcs": [_choice(f"{where}: reducer", reducer, Reducer)]},
         },
         field_defaults={"unit": check_unit(title, unit), "color": {"mode": "palette-classic"}},
     )
+
+
+def _bars(title: str, unit: str) -> dict[str, Any]:
+    """Field defaults of the panels that draw bars (histogram, bar chart): palette colours, filled bars."""
+    return {
+        "unit": check_unit(title, unit),
+        "color": {"mode": "palette-classic"},
+        "custom": {"fillOpacity": 80, "gradientMode": "none", "lineWidth": 1},
+    }
 
 
 def _mappings(title: str, states: Mapping[Any, tuple[str, str]] | None) -> list[dict[str, Any]]:
@@ -240,11 +228,9 @@ def state_timeline(
         thresholds=steps(thresholds or [("green", None)]),
         options={
             "alignValue": _choice(f"{where}: align_value", align_value, Alignment),
-            "legend": _legend(title, True, "bottom"),
             "mergeValues": bool(merge_values),
             "rowHeight": check_number(f"{where}: row_height", row_height, minimum=0, maximum=1),
             "showValue": _choice(f"{where}: show_value", show_value, Visibility),
-            "tooltip": _TOOLTIP,
         },
         field_defaults={
             "unit": check_unit(title, unit),
@@ -274,8 +260,6 @@ def histogram(
     options: dict[str, Any] = {
         "bucketOffset": check_number(f"{where}: bucket_offset", bucket_offset),
         "combine": bool(combine),
-        "legend": _legend(title, True, "bottom"),
-        "tooltip": _TOOLTIP,
     }
     if bucket_size is not None:
         options["bucketSize"] = check_number(f"{where}: bucket_size", bucket_size, minimum=0)
@@ -286,11 +270,7 @@ def histogram(
         targets=targets(queries),
         type="histogram",
         options=options,
-        field_defaults={
-            "unit": check_unit(title, unit),
-            "color": {"mode": "palette-classic"},
-            "custom": {"fillOpacity": 80, "gradientMode": "none", "lineWidth": 1},
-        },
+        field_defaults=_bars(title, unit),
     )
 
 
@@ -313,18 +293,9 @@ def bar_chart(
     parts = common(title, description, width, height)
     where = f"panel {title!r}"
     options = {
-        "barRadius": 0,
-        "barWidth": 0.97,
-        "fullHighlight": False,
-        "groupWidth": 0.7,
-        "legend": _legend(title, True, "bottom"),
         "orientation": _choice(f"{where}: orientation", orientation, Orientation),
         "showValue": _choice(f"{where}: show_value", show_value, Visibility),
         "stacking": _choice(f"{where}: stacking", stacking, Stacking),
-        "tooltip": _TOOLTIP,
-        "xTickLabelMaxLength": 0,
-        "xTickLabelRotation": 0,
-        "xTickLabelSpacing": 0,
     }
     if x_field is not None:
         options["xField"] = check_text(f"{where}: x_field", x_field, required=True)
@@ -334,11 +305,7 @@ def bar_chart(
         type="barchart",
         thresholds=steps(thresholds or [("green", None)]),
         options=options,
-        field_defaults={
-            "unit": check_unit(title, unit),
-            "color": {"mode": "palette-classic"},
-            "custom": {"fillOpacity": 80, "gradientMode": "none", "lineWidth": 1},
-        },
+        field_defaults=_bars(title, unit),
     )
 
 
@@ -371,11 +338,7 @@ def logs(
         type="logs",
         options={
             "dedupStrategy": _choice(f"{where}: dedup", dedup, LogsDedup),
-            "enableLogDetails": True,
-            "prettifyLogMessage": False,
-            "showCommonLabels": False,
             "showLabels": bool(show_labels),
-            "showLogContextToggle": False,
             "showTime": bool(show_time),
             "sortOrder": _choice(f"{where}: order", order, LogsOrder),
             "wrapLogMessage": bool(wrap_lines),
