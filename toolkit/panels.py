@@ -1,8 +1,12 @@
 """Dashboard helpers over grafanalib: typed panels laid out on Grafana's 24-column grid.
 
-Every helper takes a title, PromQL, a unit and a description; thresholds are optional. Panels and their
-queries use the ``${datasource}`` variable, whose default is the datasource uid from the settings.
-Each panel remembers the Python line that made it, so build errors and lint findings can point there.
+Every helper takes a title, PromQL, a unit (a constant of :mod:`toolkit.units`) and a description;
+thresholds are optional. Panels and their queries use the ``${datasource}`` variable, whose default is the
+datasource uid from the settings. Each panel remembers the Python line that made it, so build errors and
+lint findings can point there. Fields are checked where they are written (:mod:`toolkit.panel_parts`): a
+wrong type, an option outside Grafana's choices or a uid Grafana refuses fails at that line. The helpers
+beyond the basic five (text, heatmap, pie chart, ...) live in :mod:`toolkit.visualizations`; grafanalib's
+own panel classes may be listed in rows too.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Each takes the usual title, queries, unit and description plus its plugin's common options, typed after
 Grafana's schema for that panel (``<type>.jsonschema.json``): a value outside the schema's enum fails at
 the caller's line, naming the choices. A helper sets only the options it is given; the build adds the rest
-as a current Grafana saves them (:data:`toolkit.grafana_json.PLUGIN_OPTIONS`).
+as a current Grafana saves them (:data:`toolkit.plugin_defaults.PLUGIN_OPTIONS`).
 Import them from :mod:`toolkit.panels`.
 """
 
