@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import grafanalib.core as g
 import pytest
 
 from tests.grafana_schemas import dashboard_errors, needs_schemas, options_errors
@@ -201,6 +202,12 @@ TYPED_FIELDS = {
         r"panel 'Up': width must be a number, got str '6'",
     ),
     "a bad link uid": (lambda: Link("a/b", "A"), r"link uid 'a/b': Grafana accepts 1-40 letters"),
+    "a string as a panel": (lambda: row("R", "up"), r"row 'R', panel 1 is a str, not a panel"),
+    "a row in a row": (lambda: row("R", row("S")), r"row 'R', panel 1 is a row: rows cannot nest"),
+    "a list as a grafanalib query": (
+        lambda: row("R", g.Stat(title="S", targets=[g.Target(expr=["up"])])),
+        r"row 'R', panel 1: target 1 expr must be a PromQL string, got list",
+    ),
 }
 
 
@@ -247,7 +254,7 @@ def test_a_grafanalib_panel_with_a_list_title_fails_at_the_dashboard_that_lists_
     with pytest.raises(DefinitionError) as caught:
         _load(tmp_path, panel="g.Stat(title=['Up'], format='short')")
     assert str(caught.value) == (
-        "dashboards/bad.py:7: dashboard 'bad': rows[0]: title must be a string, got list ['Up']"
+        "dashboards/bad.py:7: dashboard 'bad': rows[0]: title must be a string, got list ['Up']: pass title='...'"
     )
 
 
@@ -262,4 +269,6 @@ def test_a_logs_panel_is_linted_as_loki_not_as_promql(tmp_path: Path) -> None:
     project = _load(tmp_path, panel=panel)
     entry = project.bundle.dashboard("bad")
     assert entry is not None and entry.data["panels"][0]["targets"][0]["expr"] == query
-    assert [f.check for f in lint_bundle(project.bundle, is_project=True) if f.subject.startswith("bad")] == []
+    assert [
+        f.check for f in lint_bundle(project.bundle, is_project=True) if f.subject.startswith("bad")
+    ] == []

@@ -256,13 +256,21 @@ def _check_panel(panel: Any, where: str) -> None:
             "or a grafanalib panel",
             caller_location(),
         )
+    for index, target in enumerate(getattr(panel, "targets", None) or []):
+        expr = getattr(target, "expr", "")
+        if not isinstance(expr, str):
+            raise DefinitionError(
+                f"{where}: target {index + 1} expr must be a PromQL string, got {type(expr).__name__} {expr!r}",
+                caller_location(),
+            )
     for name in TEXT_FIELDS:
         value = getattr(panel, name, None)
         if value is not None and not isinstance(value, str):
             title = getattr(panel, "title", "")
             label = f"{where} ({type(panel).__name__} {title!r})" if isinstance(title, str) else where
             raise DefinitionError(
-                f"{label}: {name} must be a string, got {type(value).__name__} {value!r}", caller_location()
+                f"{label}: {name} must be a string, got {type(value).__name__} {value!r}: pass {name}='...'",
+                caller_location(),
             )
 
 
