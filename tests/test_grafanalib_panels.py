@@ -282,6 +282,11 @@ MEANINGS = {
         and p["options"]["layers"][0]["config"]["style"]["size"]["max"] == 40
         and p["options"]["layers"][0]["config"]["style"]["size"]["min"] == 3
         and p["fieldConfig"]["defaults"]["decimals"] == 1
+        and p["options"]["layers"][0]["location"]
+        == {"mode": "lookup", "gazetteer": "public/gazetteer/countries.json", "lookup": "Field"}
+        and p["transformations"]
+        == [{"id": "reduce", "options": {"mode": "seriesToRows", "reducers": ["sum"]}}]
+        and p["options"]["layers"][0]["config"]["style"]["size"]["field"] == "Total"
     ),
     "Svg": lambda p: p["options"]["format"] == "short",
     "Ae3ePlotly": lambda p: p["options"]["script"] == "return {data: []};",
@@ -359,3 +364,25 @@ def test_grafanalib_rows_group_the_panels_that_follow_them(tmp_path: Path) -> No
     assert entry is not None
     shape = [(p["type"], p["title"], [c["title"] for c in p.get("panels", [])]) for p in entry.data["panels"]]
     assert shape == [("row", "R", []), ("stat", "A", []), ("row", "C", ["B"])]
+
+
+def test_a_setting_changed_from_grafanalibs_default_that_grafana_cannot_hold_is_refused(
+    tmp_path: Path,
+) -> None:
+    message = r"Heatmap panel 'H': highlightCards=False has no counterpart in current Grafana's heatmap panel"
+    with pytest.raises(DefinitionError, match=message):
+        _load_with(tmp_path, "g.Heatmap(title='H', highlightCards=False)")
+
+
+def test_an_old_heatmap_that_buckets_values_keeps_its_bucket_sizes(tmp_path: Path) -> None:
+    panels = {"H": ("g.Heatmap(title='H', dataFormat='timeseries', yBucketSize=0.5, xBucketNumber=30)", "")}
+    entry = load_project(make_project(tmp_path, {"grafanalib": module(panels)})).bundle.dashboard(
+        "grafanalib"
+    )
+    assert entry is not None
+    options = entry.data["panels"][0]["options"]
+    assert options["calculate"] is True
+    assert options["calculation"] == {
+        "xBuckets": {"mode": "count", "value": "30"},
+        "yBuckets": {"mode": "size", "value": "0.5"},
+    }

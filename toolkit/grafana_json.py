@@ -14,7 +14,7 @@ from typing import Any
 
 from grafanalib._gen import DashboardEncoder
 
-from toolkit.grafanalib_panels import current_panel
+from toolkit.grafanalib_panels import current_panel, drop_nulls
 from toolkit.plugin_defaults import NO_QUERIES, PLUGIN_CUSTOM, PLUGIN_OPTIONS
 
 SCHEMA_VERSION = 41
@@ -142,14 +142,6 @@ LINK_KEYS = frozenset(
 SERVER_KEYS = frozenset({"id", "version", "iteration", "gnetId"})
 
 
-def _drop_nulls(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_drop_nulls(v) for v in value]
-    return value
-
-
 def grafanalib_json(board: Any) -> dict[str, Any]:
     """grafanalib's own JSON for ``board``, as plain data (legacy shape, nulls kept)."""
     return json.loads(json.dumps(board.to_json_data(), cls=DashboardEncoder))
@@ -160,7 +152,7 @@ def modernize(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[int, str]]:
 
     Returns the dashboard and, for each panel id, the source location the panel helper recorded.
     """
-    raw = _drop_nulls(raw)
+    raw = drop_nulls(raw)
     sources: dict[int, str] = {}
     panels = []
     next_id = 1
@@ -274,7 +266,7 @@ def _options(raw: dict[str, Any]) -> dict[str, Any]:
             continue
         known = options.get(key)
         merge = isinstance(known, dict) and isinstance(value, dict) and value  # an empty dict clears
-        options[key] = {**known, **_drop_nulls(value)} if merge else value
+        options[key] = {**known, **drop_nulls(value)} if merge else value
     legend = options.get("legend")
     if isinstance(legend, dict) and legend.get("displayMode") == "hidden":  # before showLegend existed
         legend.update(displayMode="list", showLegend=False)

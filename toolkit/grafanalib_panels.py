@@ -19,6 +19,7 @@ other panel keys). What cannot be carried raises :class:`ValueError` naming the 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 Panel = dict[str, Any]
@@ -79,6 +80,15 @@ CELL_OPTIONS = {
 }
 
 
+def drop_nulls(value: Any) -> Any:
+    """``value`` without the nulls grafanalib writes for every unset field, at any depth."""
+    if isinstance(value, dict):
+        return {k: drop_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [drop_nulls(v) for v in value]
+    return value
+
+
 def _options(panel: Panel) -> dict[str, Any]:
     options = panel.get("options")
     return dict(options) if isinstance(options, dict) else {}
@@ -90,9 +100,31 @@ def _defaults(panel: Panel) -> dict[str, Any]:
     return config.setdefault("defaults", {})
 
 
-def _own_keys(panel: Panel) -> dict[str, Any]:
-    """The plugin's settings grafanalib wrote at the panel's top level."""
-    return {k: v for k, v in panel.items() if k not in COMMON_KEYS}
+class Settings(dict):
+    """The plugin's settings grafanalib wrote at a panel's top level, remembering which ones a conversion
+    read: a setting left unread is one the current panel has no place for."""
+
+    def __init__(self, panel: Panel) -> None:
+        super().__init__({k: v for k, v in panel.items() if k not in COMMON_KEYS})
+        self.read: set[str] = set()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The setting ``key`` (marked read)."""
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key: object) -> bool:
+        self.read.add(str(key))
+        return super().__contains__(key)
+
+    def read_all(self) -> dict[str, Any]:
+        """Every setting, all marked read."""
+        self.read.update(self)
+        return dict(self)
 
 
 def _common(panel: Panel) -> Panel:
@@ -108,7 +140,7 @@ def _legacy_steps(thresholds: Any, colors: list[str]) -> list[dict[str, Any]]:
     ]
 
 
-def _gauge(panel: Panel) -> Panel:
+def _gauge(panel: Panel, old: Settings) -> Panel:
     """``gauge``/``bargauge``: the legacy ``options.fieldOptions`` become field defaults and reduce options.
 
     grafanalib's ``GaugePanel`` writes its reducer into the field defaults and its marker switches at the
@@ -116,8 +148,8 @@ def _gauge(panel: Panel) -> Panel:
     """
     options = _options(panel)
     for key in ("showThresholdLabels", "showThresholdMarkers"):
-        if key in panel:
-            options.setdefault(key, panel.pop(key))
+        if key in old:
+            options.setdefault(key, old[key])
     defaults = _defaults(panel)
     if "calcs" in defaults:
         options.setdefault("fieldOptions", {}).update(
@@ -140,10 +172,10 @@ def _gauge(panel: Panel) -> Panel:
         options.pop("showThresholdLabels", None)
         options.pop("showThresholdMarkers", None)
     panel["options"] = options
-    return panel
+    return _common(panel)
 
 
-def _table(panel: Panel) -> Panel:
+def _table(panel: Panel, old: Settings) -> Panel:
     """``table``: cell ``displayMode`` becomes ``cellOptions``; top-level mappings move into the field."""
     custom = _defaults(panel).setdefault("custom", {})
     mode = custom.pop("displayMode", "auto")
@@ -158,11 +190,11 @@ def _table(panel: Panel) -> Panel:
         custom.pop("filterable", None)
     else:
         custom["filterable"] = True
-    if panel.get("mappings"):
-        _defaults(panel)["mappings"] = panel["mappings"]
-    if panel.get("color"):
-        _defaults(panel).setdefault("color", panel["color"])
-    if panel.get("columns"):
+    if old.get("mappings"):
+        _defaults(panel)["mappings"] = old["mappings"]
+    if old.get("color"):
+        _defaults(panel).setdefault("color", old["color"])
+    if old.get("columns"):
         raise ValueError(
             "Table(columns=...) configures the old table panel; current Grafana picks and renames columns "
             "with an 'organize' transformation: pass transformations=[...] instead"
@@ -174,9 +206,8 @@ def _table(panel: Panel) -> Panel:
     return _common(panel)
 
 
-def _heatmap(panel: Panel) -> Panel:
+def _heatmap(panel: Panel, old: Settings) -> Panel:
     """The old ``heatmap`` as Grafana's heatmap migration makes it (schemes, buckets, axis, legend)."""
-    old = _own_keys(panel)
     color = old.get("color") or {}
     options: dict[str, Any] = {"calculate": old.get("dataFormat", "timeseries") == "timeseries"}
     if color.get("mode") == "opacity":
@@ -216,19 +247,19 @@ def _heatmap(panel: Panel) -> Panel:
         options["rowsFrame"] = {
             "layout": {"upper": "ge", "lower": "le", "middle": "unknown"}[old["yBucketBound"]]
         }
-    if options["calculate"] and (old.get("xBucketSize") or old.get("yBucketSize")):
-        options["calculation"] = {
-            axis: {"mode": "size", "value": str(old[f"{axis}BucketSize"])}
-            for axis in ("x", "y")
-            if old.get(f"{axis}BucketSize")
-        }
+    calculation = {}
+    for axis in ("x", "y"):  # bucket sizes win over bucket counts, as in Grafana's heatmap migration
+        size, count = old.get(f"{axis}BucketSize"), old.get(f"{axis}BucketNumber")
+        if size or count:
+            calculation[f"{axis}Buckets"] = {"mode": "size" if size else "count", "value": str(size or count)}
+    if options["calculate"] and calculation:
+        options["calculation"] = calculation
     panel["options"] = options
     return _common(panel)
 
 
-def _piechart_plugin(panel: Panel) -> Panel:
+def _piechart_plugin(panel: Panel, old: Settings) -> Panel:
     """``grafana-piechart-panel`` as Grafana migrates it to ``piechart``."""
-    old = _own_keys(panel)
     legend = old.get("legend") or {}
     values = [
         name for name, on in (("value", legend.get("values")), ("percent", legend.get("percentage"))) if on
@@ -272,22 +303,75 @@ def _alias_colors(panel: Panel, colors: dict[str, str]) -> None:
         )
 
 
-def _worldmap(panel: Panel) -> Panel:
-    """``grafana-worldmap-panel`` as a ``geomap``: view, marker sizes, thresholds and colours, decimals,
-    unit label; the value per location (``valueName``) becomes a reduce transformation."""
-    old = _own_keys(panel)
+# Worldmap's built-in location lists as Grafana's gazetteers; the names the reduce transformation gives
+# its value field for each reducer.
+GAZETTEERS = {
+    "countries": "public/gazetteer/countries.json",
+    "states": "public/gazetteer/usa-states.json",
+}
+REDUCED_FIELD = {
+    "mean": "Mean",
+    "lastNotNull": "Last *",
+    "sum": "Total",
+    "min": "Min",
+    "max": "Max",
+    "firstNotNull": "First *",
+    "delta": "Delta",
+    "diff": "Difference",
+    "range": "Range",
+}
+
+
+def _worldmap_location(old: Settings) -> tuple[dict[str, Any], str | None]:
+    """Where a worldmap's circles go, as a geomap layer location, and the field that sizes them (None: a
+    reduce of each series, whose name is the location key)."""
+    source = old.get("locationData", "countries")
+    if source in GAZETTEERS or source == "json endpoint":
+        gazetteer = GAZETTEERS.get(source) or old.get("jsonUrl")
+        return {"mode": "lookup", "gazetteer": gazetteer, "lookup": "Field"}, None
+    if source == "table":
+        table = old.get("tableQueryOptions") or {}
+        metric = table.get("metricField", "metric")
+        if table.get("queryType") == "coordinates":
+            fields = {"latitude": table.get("latitudeField", "latitude")}
+            fields["longitude"] = table.get("longitudeField", "longitude")
+            return {"mode": "coords", **fields}, metric
+        return {"mode": "geohash", "geohash": table.get("geohashField", "geohash")}, metric
+    raise ValueError(
+        f"Worldmap(locationData={source!r}): current Grafana's geomap reads countries, states, a JSON "
+        "gazetteer URL or table fields; use one of those"
+    )
+
+
+def _worldmap(panel: Panel, old: Settings) -> Panel:
+    """``grafana-worldmap-panel`` as a ``geomap``: view, circle sizes sized and coloured by value, thresholds
+    and colours, decimals, unit label and location source. A worldmap reduced each series to one value per
+    location (``valueName``); the geomap gets that as a reduce transformation."""
     centers = {"(0°, 0°)": "zero", "North America": "north-america", "Europe": "europe"}
     center = old.get("mapCenter", "(0°, 0°)")
     view: dict[str, Any] = {"id": centers.get(center, "coords"), "zoom": old.get("initialZoom", 1)}
-    if view["id"] == "coords" or center == "custom":
-        view.update(
-            id="coords",
-            lat=float(old.get("mapCenterLatitude", 0)),
-            lon=float(old.get("mapCenterLongitude", 0)),
-        )
+    if view["id"] == "coords":
+        view.update(lat=float(old.get("mapCenterLatitude", 0)), lon=float(old.get("mapCenterLongitude", 0)))
     else:
         view.update(lat=0, lon=0)
+    location, value_field = _worldmap_location(old)
+    if value_field is None:
+        reducer = REDUCERS.get(str(old.get("valueName", "total")), "lastNotNull")
+        value_field = REDUCED_FIELD[reducer]
+        panel["transformations"] = [
+            *panel.get("transformations", []),
+            {"id": "reduce", "options": {"mode": "seriesToRows", "reducers": [reducer]}},
+        ]
     panel["type"] = "geomap"
+    style = {
+        "color": {"field": value_field, "fixed": "dark-green"},
+        "size": {
+            "field": value_field,
+            "fixed": 5,
+            "min": old.get("circleMinSize", 2),
+            "max": old.get("circleMaxSize", 30),
+        },
+    }
     panel["options"] = {
         "view": view,
         "controls": {
@@ -299,44 +383,28 @@ def _worldmap(panel: Panel) -> Panel:
             {
                 "type": "markers",
                 "name": "Layer 1",
-                "config": {
-                    "showLegend": True,
-                    "style": {
-                        "color": {"field": "Value", "fixed": "dark-green"},
-                        "size": {
-                            "field": "Value",
-                            "fixed": 5,
-                            "min": old.get("circleMinSize", 2),
-                            "max": old.get("circleMaxSize", 30),
-                        },
-                    },
-                },
-                "location": {"mode": "auto"},
+                "config": {"showLegend": True, "style": style},
+                "location": location,
+                "tooltip": True,
             }
         ],
+        "tooltip": {"mode": "details"},
     }
     defaults = _defaults(panel)
-    defaults["thresholds"] = {
-        "mode": "absolute",
-        "steps": _legacy_steps(old.get("thresholds"), old.get("colors") or []),
-    }
+    steps = _legacy_steps(old.get("thresholds"), old.get("colors") or [])
+    defaults["thresholds"] = {"mode": "absolute", "steps": steps}
     defaults["color"] = {"mode": "thresholds"}
     if old.get("decimals") is not None:
         defaults["decimals"] = old["decimals"]
-    if old.get("unitPlural") or old.get("unitSingle"):
-        defaults["unit"] = f"suffix: {old.get('unitPlural') or old.get('unitSingle')}"
-    reducer = REDUCERS.get(str(old.get("valueName", "total")), "lastNotNull")
-    panel["transformations"] = [
-        *panel.get("transformations", []),
-        {"id": "reduce", "options": {"reducers": [reducer]}},
-    ]
+    label = old.get("unitPlural") or old.get("unitSingle") or old.get("unitSingular")
+    if label:
+        defaults["unit"] = f"suffix: {label}"
     return _common(panel)
 
 
-def _discrete(panel: Panel) -> Panel:
+def _discrete(panel: Panel, old: Settings) -> Panel:
     """``natel-discrete-panel`` as a ``state-timeline``: value, range and colour maps become value mappings;
     unit, decimals and the legend switch carry over (colours of the Angular theme do not exist any more)."""
-    old = _own_keys(panel)
     colors = {str(m.get("text")): m.get("color") for m in old.get("colorMaps") or []}
     mappings = []
     for item in old.get("valueMaps") or []:
@@ -370,9 +438,8 @@ def _legend_shown(shown: bool) -> dict[str, Any]:
     return {"calcs": [], "displayMode": "list", "placement": "bottom", "showLegend": shown}
 
 
-def _dashlist(panel: Panel) -> Panel:
+def _dashlist(panel: Panel, old: Settings) -> Panel:
     """The old ``dashlist`` settings moved into ``options`` as Grafana's migration moves them."""
-    old = _own_keys(panel)
     names = {
         "headings": "showHeadings",
         "limit": "maxItems",
@@ -396,9 +463,8 @@ _STATES = {
 }
 
 
-def _alertlist(panel: Panel) -> Panel:
+def _alertlist(panel: Panel, old: Settings) -> Panel:
     """The legacy alert list as Grafana's migration to the unified alert list makes it."""
-    old = _own_keys(panel)
     if old.get("show", "current") != "current":
         raise ValueError(
             "AlertList(show='changes'): current Grafana's alert list shows current alerts only; "
@@ -424,7 +490,7 @@ def _alertlist(panel: Panel) -> Panel:
     return _common(panel)
 
 
-def _news(panel: Panel) -> Panel:
+def _news(panel: Panel, old: Settings) -> Panel:
     """``news``: ``useProxy`` is gone from current Grafana, which fetches feeds itself."""
     options = _options(panel)
     if options.pop("useProxy", False):
@@ -433,16 +499,17 @@ def _news(panel: Panel) -> Panel:
     return panel
 
 
-def _plugin(panel: Panel) -> Panel:
+def _plugin(panel: Panel, old: Settings) -> Panel:
     """A plugin panel without a core successor: its top-level settings move under ``options``."""
-    panel["options"] = {**_own_keys(panel), **_options(panel)}
+    panel["options"] = {**old.read_all(), **_options(panel)}
     return _common(panel)
 
 
-def _legacy(panel: Panel) -> Panel:
+def _legacy(panel: Panel, old: Settings) -> Panel:
     """``graph``, ``singlestat`` and ``table-old``: Grafana's own migration."""
     from toolkit.importer.dashboards import _migrate_panel  # noqa: PLC0415  (only legacy panels need it)
 
+    old.read_all()  # what Grafana's migration drops, it drops
     migrated = _migrate_panel(panel)
     if panel.get("type") == "graph":  # the graph's own options; its data links become field links
         links = _options(panel).get("dataLinks") or []
@@ -452,7 +519,7 @@ def _legacy(panel: Panel) -> Panel:
     return migrated
 
 
-CONVERTERS: dict[str, Callable[[Panel], Panel]] = {
+CONVERTERS: dict[str, Callable[[Panel, Settings], Panel]] = {
     "graph": _legacy,
     "singlestat": _legacy,
     "table-old": _legacy,
@@ -478,10 +545,56 @@ def _is_legacy_heatmap(panel: Panel) -> bool:
     return "dataFormat" in panel or not isinstance(panel.get("options"), dict)
 
 
+# The grafanalib class that writes each converted type, whose defaults tell a setting the user chose.
+GRAFANALIB_CLASSES = {
+    "gauge": "GaugePanel",
+    "bargauge": "BarGauge",
+    "table": "Table",
+    "heatmap": "Heatmap",
+    "grafana-piechart-panel": "PieChart",
+    "grafana-worldmap-panel": "Worldmap",
+    "natel-discrete-panel": "Discrete",
+    "dashlist": "DashboardList",
+    "alertlist": "AlertList",
+    "news": "News",
+}
+
+
+@cache
+def grafanalib_defaults(kind: str) -> dict[str, Any]:
+    """The top-level settings grafanalib writes for a panel of ``kind`` left at its defaults."""
+    import json  # noqa: PLC0415
+    from contextlib import redirect_stdout  # noqa: PLC0415
+    from io import StringIO  # noqa: PLC0415
+
+    import grafanalib.core as g  # noqa: PLC0415
+    from grafanalib._gen import DashboardEncoder  # noqa: PLC0415
+
+    with redirect_stdout(StringIO()):  # PieChart prints a deprecation notice
+        panel = getattr(g, GRAFANALIB_CLASSES[kind])()
+    data = drop_nulls(json.loads(json.dumps(panel.to_json_data(), cls=DashboardEncoder)))
+    return {k: v for k, v in data.items() if k not in COMMON_KEYS}
+
+
 def current_panel(panel: Panel) -> Panel:
-    """``panel`` (grafanalib's JSON, nulls dropped) in the shape a current Grafana gives it."""
+    """``panel`` (grafanalib's JSON, nulls dropped) in the shape a current Grafana gives it.
+
+    A setting the user changed from grafanalib's default that the current panel has no place for raises
+    :class:`ValueError` naming it: nothing is dropped silently.
+    """
     kind = str(panel.get("type", ""))
     convert = CONVERTERS.get(kind)
     if convert is None or (kind == "heatmap" and not _is_legacy_heatmap(panel)):
         return panel
-    return convert(dict(panel))
+    old = Settings(panel)
+    converted = convert(dict(panel), old)
+    unread = sorted(set(old) - old.read)
+    defaults = grafanalib_defaults(kind) if unread and kind in GRAFANALIB_CLASSES else {}
+    changed = [key for key in unread if dict.get(old, key) != defaults.get(key)]
+    if changed:
+        settings = ", ".join(f"{key}={dict.get(old, key)!r}" for key in changed)
+        raise ValueError(
+            f"{GRAFANALIB_CLASSES.get(kind, kind)} panel {panel.get('title', '')!r}: {settings} has no "
+            f"counterpart in current Grafana's {converted.get('type', kind)} panel; remove it"
+        )
+    return converted
