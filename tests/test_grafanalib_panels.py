@@ -40,7 +40,8 @@ PANELS: dict[str, tuple[str, str]] = {
         "stat",
     ),
     "GaugePanel": (
-        f"g.GaugePanel(title='GaugePanel', targets=[{Q}], format='percent', calc='max', min=0, max=100)",
+        f"g.GaugePanel(title='GaugePanel', targets=[{Q}], format='percent', calc='max', min=0, max=100,"
+        " label='Load', valueMaps=[g.ValueMap(text='down', value='0')])",
         "gauge",
     ),
     "BarGauge": (
@@ -218,6 +219,9 @@ MEANINGS = {
         _unit(p) == "percent"
         and p["options"]["reduceOptions"]["calcs"] == ["max"]
         and (p["fieldConfig"]["defaults"]["min"], p["fieldConfig"]["defaults"]["max"]) == (0, 100)
+        and p["fieldConfig"]["defaults"]["displayName"] == "Load"
+        and p["fieldConfig"]["defaults"]["mappings"]
+        == [{"type": "value", "options": {"0": {"text": "down"}}}]
     ),
     "BarGauge": lambda p: (
         _unit(p) == "ms"

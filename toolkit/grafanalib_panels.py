@@ -168,6 +168,10 @@ def _gauge(panel: Panel, old: Settings) -> Panel:
             defaults.setdefault(key, value)
         if legacy.get("mappings"):
             defaults.setdefault("mappings", legacy["mappings"])
+    if defaults.get("mappings"):
+        defaults["mappings"] = legacy_mappings(defaults["mappings"])
+    if defaults.get("title"):  # the gauge's label, called displayName since Grafana 7
+        defaults.setdefault("displayName", defaults.pop("title"))
     if panel.get("type") == "bargauge":  # gauge-only settings grafanalib also writes for bar gauges
         options.pop("showThresholdLabels", None)
         options.pop("showThresholdMarkers", None)
@@ -402,21 +406,31 @@ def _worldmap(panel: Panel, old: Settings) -> Panel:
     return _common(panel)
 
 
+def legacy_mappings(items: list[Any], colors: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """grafanalib's value maps (``{op, value, text}``) and range maps (``{from, to, text}``) as current value
+    mappings, each coloured from ``colors`` by its text where given; current ones pass through."""
+    mappings = []
+    for item in items:
+        if not isinstance(item, dict) or "options" in item:
+            mappings.append(item)
+            continue
+        text = str(item.get("text", ""))
+        result = {"text": text, **({"color": colors[text]} if colors and colors.get(text) else {})}
+        if "from" in item or "to" in item:
+            bounds = {
+                key: float(item[key]) if item.get(key) not in (None, "") else None for key in ("from", "to")
+            }
+            mappings.append({"type": "range", "options": {**bounds, "result": result}})
+        else:
+            mappings.append({"type": "value", "options": {str(item.get("value")): result}})
+    return mappings
+
+
 def _discrete(panel: Panel, old: Settings) -> Panel:
     """``natel-discrete-panel`` as a ``state-timeline``: value, range and colour maps become value mappings;
     unit, decimals and the legend switch carry over (colours of the Angular theme do not exist any more)."""
     colors = {str(m.get("text")): m.get("color") for m in old.get("colorMaps") or []}
-    mappings = []
-    for item in old.get("valueMaps") or []:
-        text = str(item.get("text", ""))
-        result = {"text": text, **({"color": colors[text]} if colors.get(text) else {})}
-        mappings.append({"type": "value", "options": {str(item.get("value")): result}})
-    for item in old.get("rangeMaps") or []:
-        text = str(item.get("text", ""))
-        result = {"text": text, **({"color": colors[text]} if colors.get(text) else {})}
-        bounds = {"from": float(item["from"]) if item.get("from") not in (None, "") else None}
-        bounds["to"] = float(item["to"]) if item.get("to") not in (None, "") else None
-        mappings.append({"type": "range", "options": {**bounds, "result": result}})
+    mappings = legacy_mappings([*(old.get("valueMaps") or []), *(old.get("rangeMaps") or [])], colors)
     panel["type"] = "state-timeline"
     panel["options"] = {
         "legend": {**_legend_shown(bool(old.get("showLegend", True)))},
