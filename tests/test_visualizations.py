@@ -272,3 +272,41 @@ def test_a_logs_panel_is_linted_as_loki_not_as_promql(tmp_path: Path) -> None:
     assert [
         f.check for f in lint_bundle(project.bundle, is_project=True) if f.subject.startswith("bad")
     ] == []
+
+
+EVERY_HELPER = """
+from toolkit import units
+from toolkit.panels import (
+    bar_chart, dashboard, heatmap, histogram, logs, pie_chart, row, state_timeline, text,
+)
+
+BUCKETS = "sum by (le) (rate(http_request_duration_seconds_bucket[$__rate_interval]))"
+RATE = "sum by (job) (rate(http_requests_total[$__rate_interval]))"
+
+
+def build(settings):
+    return dashboard(
+        settings,
+        uid="helpers",
+        title="Helpers",
+        description="Every helper.",
+        rows=[
+            row(
+                "All",
+                text("Notes", "Read me."),
+                heatmap("Latency", BUCKETS, unit=units.SECONDS, description="Latency buckets."),
+                pie_chart("Share", RATE, unit=units.REQUESTS_PER_SECOND, description="Share by job."),
+                state_timeline("Up", "up", unit=units.NO_UNIT, description="Target state."),
+                histogram("Memory", "process_resident_memory_bytes", unit=units.BYTES_IEC, description="Spread."),
+                bar_chart("By job", RATE, unit=units.REQUESTS_PER_SECOND, description="Requests by job."),
+                logs("Errors", '{job="api"} |= "error"', description="API errors.", datasource="${loki}"),
+            )
+        ],
+    )
+"""
+
+
+def test_every_helper_keeps_the_house_rules_that_build_and_lint_share(tmp_path: Path) -> None:
+    project = load_project(make_project(tmp_path, {"helpers": EVERY_HELPER}))
+    findings = lint_bundle(project.bundle, is_project=True)
+    assert [(f.check, f.subject) for f in findings if f.subject.startswith("helpers")] == []
