@@ -201,7 +201,11 @@ def _steps(panel: dict[str, Any]) -> list:
 
 
 MEANINGS = {
-    "Graph": lambda p: _unit(p) == "s" and "yaxes" not in p,
+    "Graph": lambda p: (
+        _unit(p) == "s"
+        and "yaxes" not in p
+        and p["fieldConfig"]["defaults"]["color"] == {"mode": "palette-classic"}
+    ),
     "TimeSeries": lambda p: (
         _unit(p) == "reqps"
         and p["options"]["legend"]["displayMode"] == "table"

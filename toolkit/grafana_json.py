@@ -15,7 +15,7 @@ from typing import Any
 from grafanalib._gen import DashboardEncoder
 
 from toolkit.grafanalib_panels import current_panel, drop_nulls
-from toolkit.plugin_defaults import NO_QUERIES, PLUGIN_CUSTOM, PLUGIN_OPTIONS
+from toolkit.plugin_defaults import NO_QUERIES, PLUGIN_COLOR_MODE, PLUGIN_CUSTOM, PLUGIN_OPTIONS
 
 SCHEMA_VERSION = 41
 SOURCE_KEY = "__toolkit_source__"
@@ -239,7 +239,7 @@ def _field_config(raw: dict[str, Any]) -> dict[str, Any]:
     if unit:
         defaults["unit"] = unit
     defaults.setdefault("mappings", [])
-    defaults.setdefault("color", {"mode": "thresholds"})
+    defaults.setdefault("color", {"mode": PLUGIN_COLOR_MODE.get(str(raw.get("type", "")), "thresholds")})
     steps = (defaults.get("thresholds") or {}).get("steps")
     if not isinstance(steps, list) or not steps:  # grafanalib writes "" (or "0,100") for no steps
         steps = [{"color": "green", "value": None}]

@@ -155,5 +155,12 @@ PLUGIN_OPTIONS: dict[str, dict[str, Any]] = {
 PLUGIN_CUSTOM: dict[str, dict[str, Any]] = {
     "table": {"align": "auto", "inspect": False},
 }
+# The colour mode each plugin starts a field with when the panel sets none (others: thresholds).
+PLUGIN_COLOR_MODE = {
+    "timeseries": "palette-classic",
+    "barchart": "palette-classic",
+    "histogram": "palette-classic",
+    "piechart": "palette-classic",
+}
 # Panels that query nothing: Grafana saves them without a datasource or targets.
 NO_QUERIES = frozenset({"text", "news", "dashlist", "alertlist"})
