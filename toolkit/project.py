@@ -203,7 +203,9 @@ def _location(text: str) -> SourceLocation:
     return SourceLocation(path, int(line)) if line.isdigit() else SourceLocation(text)
 
 
-def _dashboard_entry(definition: DashboardDef, disabled: Mapping[str, str]) -> DashboardEntry:
+def _dashboard_entry(
+    definition: DashboardDef, disabled: Mapping[str, str] = MappingProxyType({})
+) -> DashboardEntry:
     """The dashboard as current Grafana JSON; refused, at the panel's line, when it breaks a house rule
     that neither the dashboard's ``lint_ignore`` nor the settings' ``lint.disabled`` waives."""
     try:
