@@ -31,7 +31,7 @@ PANELS: dict[str, tuple[str, str]] = {
     ),
     "Stat": (
         f"g.Stat(title='Stat', targets=[{Q}], format='percentunit', reduceCalc='mean', graphMode='none',"
-        " colorMode='background')",
+        " colorMode='background', thresholdType='percentage')",
         "stat",
     ),
     "SingleStat": (
@@ -215,6 +215,7 @@ MEANINGS = {
         _unit(p) == "percentunit"
         and p["options"]["reduceOptions"]["calcs"] == ["mean"]
         and (p["options"]["graphMode"], p["options"]["colorMode"]) == ("none", "background")
+        and p["fieldConfig"]["defaults"]["thresholds"]["mode"] == "percentage"
     ),
     "SingleStat": lambda p: (
         _unit(p) == "bytes" and _steps(p) == [("green", None), ("orange", 10), ("red", 20)]

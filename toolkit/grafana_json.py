@@ -245,7 +245,8 @@ def _field_config(raw: dict[str, Any]) -> dict[str, Any]:
         steps = [{"color": "green", "value": None}]
     steps = [dict(step, value=None) if i == 0 else step for i, step in enumerate(steps)]
     steps = [{"color": s["color"], "value": s.get("value")} for s in steps]
-    defaults["thresholds"] = {"mode": "absolute", "steps": steps}
+    mode = (defaults.get("thresholds") or {}).get("mode")
+    defaults["thresholds"] = {"mode": mode if mode == "percentage" else "absolute", "steps": steps}
     if raw.get("decimals") is not None:
         defaults["decimals"] = raw["decimals"]
     custom = defaults.pop("custom", None)
