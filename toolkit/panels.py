@@ -377,12 +377,20 @@ def _check_sequence(what: str, value: Any, kind: Any) -> list:
 
 
 def _grafanalib_rows(items: list) -> list:
-    """grafanalib's ``RowPanel`` headers as rows: a collapsed one holds its panels, an open one the panels
-    that follow it (grafanalib lists them flat)."""
+    """grafanalib's rows as rows: a ``RowPanel`` header collapsed holds its panels, open the panels that
+    follow it (grafanalib lists them flat); an old ``Row`` holds its panels, each as wide as its span."""
     out: list = []
     open_row = False
     for item in items:
-        if isinstance(item, g.RowPanel):
+        if isinstance(item, g.Row):  # grafanalib's pre-grid row: its panels sized by span
+            if item.repeat:
+                raise DefinitionError(
+                    f"Row(repeat={item.repeat!r}): repeat a RowPanel instead", caller_location()
+                )
+            title = check_text("Row title", item.title or "")
+            out.append(Row(title, tuple(item.panels), bool(item.collapse), caller_location()))
+            open_row = False
+        elif isinstance(item, g.RowPanel):
             title = check_text("RowPanel title", item.title)
             out.append(Row(title, tuple(item.panels), item.collapsed, caller_location()))
             open_row = not item.collapsed
@@ -507,8 +515,9 @@ def dashboard(
         check_text(f"dashboard {uid!r}: lint_ignore[{check!r}] (the reason)", reason, required=True)
     items = _grafanalib_rows(_check_sequence(f"dashboard {uid!r}: rows", rows, object))
     for index, item in enumerate(items):
-        if not isinstance(item, Row):
-            _check_panel(item, f"dashboard {uid!r}: rows[{index}]")
+        for number, panel in enumerate(item.panels if isinstance(item, Row) else [item]):
+            where = f"row {item.title!r}, panel {number + 1}" if isinstance(item, Row) else f"rows[{index}]"
+            _check_panel(panel, f"dashboard {uid!r}: {where}")
     templates = [
         g.Template(
             name="datasource",
