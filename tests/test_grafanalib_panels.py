@@ -398,13 +398,20 @@ def test_an_old_heatmap_that_buckets_values_keeps_its_bucket_sizes(tmp_path: Pat
 
 
 def test_an_old_grafanalib_row_holds_its_panels_sized_by_span(tmp_path: Path) -> None:
-    panels = {"R": ("g.Row(title='Old', panels=[g.Stat(title='A', format='short'), g.Stat(title='B')])", "")}
+    panels = {
+        "R": (
+            "g.Row(title='Old', panels=[g.Stat(title='A', format='short'), g.Stat(title='B', height='380px')])",
+            "",
+        )
+    }
     entry = load_project(make_project(tmp_path, {"grafanalib": module(panels)})).bundle.dashboard(
         "grafanalib"
     )
     assert entry is not None
-    shape = [(p["title"], p["gridPos"]["x"], p["gridPos"]["w"]) for p in entry.data["panels"]]
-    assert shape == [("Old", 0, 24), ("A", 0, 12), ("B", 12, 12)]
+    shape = [
+        (p["title"], p["gridPos"]["x"], p["gridPos"]["w"], p["gridPos"]["h"]) for p in entry.data["panels"]
+    ]
+    assert shape == [("Old", 0, 24, 1), ("A", 0, 12, 7), ("B", 12, 12, 10)]  # 250 px: 7 rows; 380 px: 10
 
 
 def test_a_wrong_type_inside_a_grafanalib_row_is_found_too(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ own panel classes may be listed in rows too.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -388,7 +389,11 @@ def _grafanalib_rows(items: list) -> list:
                     f"Row(repeat={item.repeat!r}): repeat a RowPanel instead", caller_location()
                 )
             title = check_text("Row title", item.title or "")
-            out.append(Row(title, tuple(item.panels), bool(item.collapse), caller_location()))
+            panels = tuple(  # a panel without its own height takes the row's, as in Grafana's migration
+                attr.evolve(p, height=item.height) if p.gridPos is None and p.height is None else p
+                for p in item.panels
+            )
+            out.append(Row(title, panels, bool(item.collapse), caller_location()))
             open_row = False
         elif isinstance(item, g.RowPanel):
             title = check_text("RowPanel title", item.title)
@@ -463,16 +468,31 @@ def _layout(items: Sequence[Row | g.Panel]) -> list[g.Panel]:
     return placed
 
 
-DEFAULT_SIZE = (12, 8)  # width and height of a grafanalib panel given neither gridPos nor span
+DEFAULT_SIZE = (12, 8)  # width and height of a grafanalib panel given neither gridPos nor span/height
+# Grafana's getGridHeight: a legacy pixel height on the grid of 30 px cells with 8 px margins, 90 px at least.
+CELL_PIXELS, MIN_PIXELS = 30 + 8, 90
+
+
+def _grid_height(height: Any) -> int | None:
+    """A legacy pixel height (``Pixels(250)``, ``"250px"``, ``250``) in grid rows; None when unset."""
+    pixels = getattr(height, "num", height)
+    if isinstance(pixels, str):
+        pixels = pixels.strip().removesuffix("px")
+        pixels = float(pixels) if pixels.replace(".", "", 1).isdigit() else None
+    if not isinstance(pixels, int | float) or isinstance(pixels, bool):
+        return None
+    return math.ceil(max(pixels, MIN_PIXELS) / CELL_PIXELS)
 
 
 def _grid(panel: g.Panel) -> g.GridPos:
-    """The panel's grid position; without one, its legacy ``span`` (of 12) sets the width."""
+    """The panel's grid position; without one, its legacy ``span`` (of 12) sets the width and its legacy
+    pixel ``height`` the height, as Grafana places panels of the old rows."""
     if panel.gridPos is not None:
         return panel.gridPos
     span = getattr(panel, "span", None)
     width = min(GRID_WIDTH, max(1, round(span * 2))) if isinstance(span, int | float) else DEFAULT_SIZE[0]
-    return g.GridPos(h=DEFAULT_SIZE[1], w=width, x=0, y=0)
+    height = _grid_height(getattr(panel, "height", None)) or DEFAULT_SIZE[1]
+    return g.GridPos(h=height, w=width, x=0, y=0)
 
 
 def _moved(panel: g.Panel, x: int, y: int) -> g.Panel:
