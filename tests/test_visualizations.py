@@ -25,6 +25,7 @@ from toolkit.panels import (
     histogram,
     logs,
     pie_chart,
+    raw_panel,
     raw_variable,
     row,
     stat,
@@ -202,6 +203,10 @@ TYPED_FIELDS = {
         r"panel 'Up': width must be a number, got str '6'",
     ),
     "a bad link uid": (lambda: Link("a/b", "A"), r"link uid 'a/b': Grafana accepts 1-40 letters"),
+    "a list as raw panel JSON": (
+        lambda: raw_panel([{"type": "text"}]),
+        r"raw_panel\(\) takes Grafana JSON as a dict",
+    ),  # type: ignore[arg-type]
     "a string as a panel": (lambda: row("R", "up"), r"row 'R', panel 1 is a str, not a panel"),
     "a row in a row": (lambda: row("R", row("S")), r"row 'R', panel 1 is a row: rows cannot nest"),
     "a list as a grafanalib query": (

@@ -295,6 +295,7 @@ class RawPanel:
 
 def raw_panel(data: dict) -> RawPanel:
     """A panel given as Grafana JSON (its ``gridPos`` pins it in a fixed layout)."""
+    _check_json("raw_panel", data)
     pos = data.get("gridPos") or {}
     grid = g.GridPos(
         h=int(pos.get("h", 8)), w=int(pos.get("w", 12)), x=int(pos.get("x", 0)), y=int(pos.get("y", 0))
@@ -305,7 +306,16 @@ def raw_panel(data: dict) -> RawPanel:
 
 def raw_variable(data: dict) -> RawVariable:
     """A template variable given as Grafana JSON."""
+    _check_json("raw_variable", data)
     return RawVariable(dict(data))
+
+
+def _check_json(what: str, data: Any) -> None:
+    if not isinstance(data, dict) or not isinstance(data.get("type", ""), str):
+        raise DefinitionError(
+            f"{what}() takes Grafana JSON as a dict with a string 'type', got {type(data).__name__}",
+            caller_location(),
+        )
 
 
 @attr.s
