@@ -546,8 +546,8 @@ def dashboard(
     items = _grafanalib_rows(_check_sequence(f"dashboard {uid!r}: rows", rows, object))
     for index, item in enumerate(items):
         for number, panel in enumerate(item.panels if isinstance(item, Row) else [item]):
-            where = f"row {item.title!r}, panel {number + 1}" if isinstance(item, Row) else f"rows[{index}]"
-            _check_panel(panel, f"dashboard {uid!r}: {where}")
+            place = f"row {item.title!r}, panel {number + 1}" if isinstance(item, Row) else f"rows[{index}]"
+            _check_panel(panel, f"dashboard {uid!r}: {place}")
     templates = [
         g.Template(
             name="datasource",
