@@ -218,9 +218,12 @@ def import_dashboard(board: dict[str, Any], name: str, origin: str) -> ImportedM
 
 
 def _waivers(board: dict[str, Any]) -> dict[str, str]:
-    from toolkit.dashboard_rules import dashboard_problems
+    from toolkit.bundle import DashboardEntry
+    from toolkit.lint.dashboard_checks import house_rule_findings
+    from toolkit.source import SourceLocation
 
-    found = {problem.check for problem in dashboard_problems(board)}
+    entry = DashboardEntry(uid=str(board.get("uid", "")), data=board, source=SourceLocation(""))
+    found = {finding.check for finding in house_rule_findings(entry)}
     reasons = {
         "panel/units": "imported as it was: give every panel a unit",
         "panel/description": "imported as it was: describe every panel",
