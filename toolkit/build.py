@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -131,6 +134,19 @@ def dump_json(data: Any) -> str:
         except TypeError:  # a key that is not a str, an int beyond 64 bits, a lone surrogate
             pass
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for a build: the build makes hundreds of thousands of small objects
+    and no cycles, and the collector's passes over them cost a fifth of its time at 500 dashboards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def render(bundle: Bundle) -> dict[str, bytes]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 _TOOLKIT_DIR = str(Path(__file__).resolve().parent) + os.sep
@@ -30,11 +31,18 @@ class SourceLocation:
 
     def relative_to(self, root: Path) -> SourceLocation:
         """The same location with ``path`` made relative to ``root`` where possible."""
-        try:
-            rel = Path(self.path).resolve().relative_to(root.resolve())
-        except ValueError:
-            return self
-        return SourceLocation(rel.as_posix(), self.line)
+        relative = _relative_path(self.path, root)
+        return self if relative is None else SourceLocation(relative, self.line)
+
+
+@lru_cache(maxsize=4096)
+def _relative_path(path: str, root: Path) -> str | None:
+    """``path`` relative to ``root`` (both resolved), None when outside it; cached, as every panel of a
+    module asks for the same file and resolving it costs a system call per path component."""
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
 
 
 _project_root: Path | None = None
