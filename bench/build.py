@@ -3,7 +3,7 @@
 The project: 125 dashboards of 20 panels and 500 alert rules per 1x (bench.workloads). The floor writes
 the toolkit's own output, handed to it as data, with plain ``json.dumps``/``yaml.safe_dump``. The peers
 build the same dashboards with raw grafanalib and with grafana-foundation-sdk and write the same rules
-with plain yaml. Targets (issue 17): at most 1.5x the floor; peak at most 150 MiB at 2,000 dashboards.
+with plain yaml (at 1x and 4x; at 16x too with --full). Targets (issue 17): at most 1.5x the floor; peak at most 150 MiB at 2,000 dashboards.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from bench.harness import Contender, Plan, compare_line, contest, describe, python, target, toolkit
+from bench.harness import FULL, Contender, Plan, compare_line, contest, describe, python, target, toolkit
 from bench.peers.records import write_records
 from bench.workloads import PANELS, counts, make_project
 
@@ -44,7 +44,7 @@ def main(plan: Plan) -> None:
                 prepare=_emptied(floor_out),
             )
             others = [floor]
-            for package, module in PEERS.items():
+            for package, module in PEERS.items() if scale <= 4 or plan is FULL else ():
                 if importlib.util.find_spec(package) is None:
                     print(f"   ({package} not installed: pip install -e '.[bench]')")
                     continue
