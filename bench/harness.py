@@ -2,9 +2,10 @@
 
 Every measured thing runs in its own child process. A *round* runs each contender once, the order rotating
 from round to round, so a passing load on the shared machine slows both sides alike; the figure reported
-is the median over rounds of the per-round ratio (toolkit / floor or peer), with its spread. Peak memory is
-the child's ``ru_maxrss`` from ``wait4`` (the largest resident set of the process and of the children it
-waited for), beside each time.
+is the median over rounds of the per-round ratio (toolkit / floor or peer), with its spread. Each child
+runs under a small wrapper (bench/measure.py) that reports its wall time, CPU time and peak memory
+(``ru_maxrss`` of its children: the largest resident set of the command and of the processes it waited
+for), beside each time.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+MEASURE = Path(__file__).resolve().with_name("measure.py")
 
 
 @dataclass(frozen=True)
@@ -51,19 +52,24 @@ def child_env(**extra: str) -> dict[str, str]:
 def run_child(
     argv: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None, ok: Sequence[int] = (0,)
 ) -> Run:
-    """Run ``argv`` to its end and measure it; RuntimeError when it exits with a code not in ``ok``."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        process = subprocess.Popen(argv, cwd=cwd, env=env or child_env(), stdout=out, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - started
-        process.returncode = code = os.waitstatus_to_exitcode(status)
+    """Run ``argv`` to its end under the measuring wrapper; RuntimeError when it exits with a code not in
+    ``ok``."""
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        result = Path(tmp) / "result.json"
+        wrapper = [sys.executable, "-S", str(MEASURE), str(result), "--", *argv]
+        subprocess.run(wrapper, cwd=cwd, env=env or child_env(), stdout=out, stderr=err, check=True)
+        measured = json.loads(result.read_text())
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+    code = measured["code"]
     if code not in ok:
         raise RuntimeError(f"{' '.join(map(str, argv))} exited {code}: {stderr[-800:] or stdout[-800:]}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, code, stdout, stderr)
+    return Run(measured["wall"], measured["cpu"], measured["maxrss_kib"] / 1024, code, stdout, stderr)
 
 
 def python(module: str, *args: str) -> list[str]:
