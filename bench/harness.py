@@ -161,6 +161,7 @@ class Verdict:
     figure: float
     limit: float
     unit: str = "x"
+    note: str = ""
 
     @property
     def met(self) -> bool:
@@ -169,26 +170,32 @@ class Verdict:
 
     def __str__(self) -> str:
         state = "met" if self.met else "NOT MET"
-        return f"{self.what}: {self.figure:.2f}{self.unit} (target <= {self.limit:g}{self.unit}) {state}"
+        note = f" ({self.note})" if self.note else ""
+        return (
+            f"{self.what}: {self.figure:.2f}{self.unit}{note} (target <= {self.limit:g}{self.unit}) {state}"
+        )
 
 
 VERDICTS: list[Verdict] = []
 
 
-def target(what: str, figure: float, limit: float, unit: str = "x") -> str:
+def target(what: str, figure: float, limit: float, unit: str = "x", note: str = "") -> str:
     """Record a target's verdict for the summary; the text to print beside the figure."""
-    verdict = Verdict(what, figure, limit, unit)
+    verdict = Verdict(what, figure, limit, unit, note)
     VERDICTS.append(verdict)
     return f"target <= {limit:g}{unit}: {'met' if verdict.met else 'NOT MET'}"
 
 
 def compare_line(ours: Contender, theirs: Contender, limit: float | None = None, what: str = "") -> str:
-    """``theirs``' line with the wall and CPU ratios of ``ours`` against it (and a target, if any)."""
+    """``theirs``' line with the wall and CPU ratios of ``ours`` against it (and a target on the wall
+    ratio, if any)."""
     wall = ratio([r.wall for r in ours.runs], [r.wall for r in theirs.runs])
     cpu = ratio([r.cpu for r in ours.runs], [r.cpu for r in theirs.runs])
     line = f"   {describe(theirs)}   {ours.name.split()[0]}/this: wall {wall}  cpu {cpu}"
     if limit is not None:
-        line += "   " + target(what or f"{ours.name} vs {theirs.name}", wall.median, limit)
+        line += "   " + target(
+            what or f"{ours.name} vs {theirs.name}", wall.median, limit, note=f"cpu {cpu.median:.2f}x"
+        )
     return line
 
 
