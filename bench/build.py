@@ -13,7 +13,18 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from bench.harness import FULL, Contender, Plan, compare_line, contest, describe, python, target, toolkit
+from bench.harness import (
+    FULL,
+    Contender,
+    Plan,
+    compare_line,
+    contest,
+    describe,
+    median,
+    python,
+    target,
+    toolkit,
+)
 from bench.peers.records import write_records
 from bench.workloads import PANELS, counts, make_project
 
@@ -60,7 +71,7 @@ def main(plan: Plan) -> None:
         print(compare_line(ours, floor, 1.5, f"build {scale}x vs floor"))
         for peer in others[1:]:
             print(compare_line(ours, peer))
-        peak = sorted(r.peak_mib for r in ours.runs)[len(ours.runs) // 2]
+        peak = median([r.peak_mib for r in ours.runs])
         if scale == 16:
             print(
                 f"   peak {peak:.0f} MiB at {dashboards} dashboards: {target(f'build peak {scale}x', peak, 150, ' MiB')}"
