@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import json
 import secrets
+import shutil
 import subprocess
+import tempfile
 import urllib.request
+from pathlib import Path
 
 from bench.harness import FULL, Contender, Plan, child_env, contest, median, python, ratio, target
+from bench.workloads import board
 
 DASHBOARDS, LATENCY, WORKERS = 64, 0.02, 8
 
@@ -53,20 +57,25 @@ def main(plan: Plan) -> None:
     for scale in plan.scales:
         count = DASHBOARDS * scale
         double = Double(env)
+        folder = Path(tempfile.mkdtemp(prefix="bench-sync-"))
+        for n in range(count):
+            data = board(n)
+            (folder / f"{data['uid']}.json").write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
         try:
             ours = Contender(
-                "toolkit sync", python("bench.peers.sync_toolkit", double.url, str(count)), env=env
+                "toolkit sync", python("bench.peers.sync_toolkit", double.url, str(folder)), env=env
             )
             first = ours.run().reported()
             before = double.requests()
             ours.run()
             requests = double.requests() - before
             ours.runs.clear()
-            loop = Contender("loop", python("bench.peers.sync_loop", double.url, str(count)), env=env)
+            loop = Contender("loop", python("bench.peers.sync_loop", double.url, str(folder)), env=env)
             contenders = [ours, loop] if scale <= 4 or plan is FULL else [ours]
             contest(contenders, plan.rounds)
         finally:
             double.close()
+            shutil.rmtree(folder)
         writes = max(run.reported()["writes"] for run in ours.runs)
         minimum = requests * LATENCY / WORKERS
         phase = median(_inner(ours))
@@ -90,9 +99,11 @@ def main(plan: Plan) -> None:
             f"sync/minimum {phase / minimum:.2f}x{verdict}"
         )
         if loop.runs:
+            loop_writes = max(run.reported()["writes"] for run in loop.runs)
             print(
                 f"   sequential grafana-client loop (GET, compare): {median(_inner(loop)):5.2f} s in the loop, "
                 f"{median([r.wall for r in loop.runs]):5.2f} s the process  cpu {median([r.cpu for r in loop.runs]):5.2f} s  "
                 f"peak {median([r.peak_mib for r in loop.runs]):4.0f} MiB   toolkit/loop: {ratio(_inner(ours), _inner(loop))}"
                 f" in the sync, {ratio([r.wall for r in ours.runs], [r.wall for r in loop.runs])} the process"
+                + (f"; the loop wrote {loop_writes} (it compares raw JSON)" if loop_writes else "")
             )

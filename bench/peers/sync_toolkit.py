@@ -1,7 +1,8 @@
-"""``toolkit sync`` (Grafana only) of the benchmark's dashboards, through the library as the CLI calls it.
+"""``toolkit sync`` (Grafana only) of dashboard files, read and normalized by the toolkit's file source and
+synced through the library as the CLI does.
 
-``python -m bench.peers.sync_toolkit URL DASHBOARDS``; token from ``BENCH_GRAFANA_TOKEN``. Prints, as its
-last line, JSON with the seconds spent in the sync itself and its writes.
+``python -m bench.peers.sync_toolkit URL FOLDER``; token from ``BENCH_GRAFANA_TOKEN``. Prints, as its last
+line, JSON with the seconds spent in the sync itself (not in reading the files) and its writes.
 """
 
 from __future__ import annotations
@@ -10,23 +11,18 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 
-from bench.workloads import board
-from toolkit.bundle import Bundle, DashboardEntry
 from toolkit.contexts import Context
-from toolkit.source import SourceLocation
+from toolkit.sources.files import load_paths
 from toolkit.sync.run import SyncOptions, run_sync
 
 
 def main() -> None:
-    url, count = sys.argv[1], int(sys.argv[2])
-    entries = [
-        DashboardEntry(f"bench-{n:05d}", board(n), SourceLocation("bench"), folder="bench")
-        for n in range(count)
-    ]
-    bundle = Bundle(dashboards=tuple(entries))
+    url, folder = sys.argv[1], Path(sys.argv[2])
+    bundle = load_paths([folder]).bundle
     context = Context(name="bench", grafana_url=url, grafana_auth=os.environ["BENCH_GRAFANA_TOKEN"])
-    options = SyncOptions(only=("grafana",), revision="bench", folder_titles={"bench": "Bench"})
+    options = SyncOptions(only=("grafana",), revision="bench")
     started = time.perf_counter()
     report = run_sync(bundle, context, options)
     seconds = time.perf_counter() - started
