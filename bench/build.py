@@ -35,6 +35,18 @@ def _emptied(folder: Path):
     return lambda: shutil.rmtree(folder, ignore_errors=True)
 
 
+def _floor_input(built: Path, records: Path, out: Path):
+    """Before each floor run: empty its output; the first time, store the toolkit's output as its input
+    (the toolkit runs first in the first round)."""
+
+    def prepare() -> None:
+        if not records.exists():
+            write_records(built, records)
+        shutil.rmtree(out, ignore_errors=True)
+
+    return prepare
+
+
 def main(plan: Plan) -> None:
     """Print build times, peaks and ratios against the floor and the peers at each scale."""
     for scale in plan.scales:
@@ -44,15 +56,11 @@ def main(plan: Plan) -> None:
             ours = Contender(
                 "toolkit build", toolkit("--project", str(root), "build"), prepare=_emptied(root / "build")
             )
-            ours.run()
-            ours.runs.clear()
-            records = Path(tmp) / "records"
-            write_records(root / "build", records)
-            floor_out = Path(tmp) / "floor"
+            records, floor_out = Path(tmp) / "records", Path(tmp) / "floor"
             floor = Contender(
                 "floor (json.dumps, yaml.safe_dump)",
                 python("bench.peers.floor_build", str(records), str(floor_out)),
-                prepare=_emptied(floor_out),
+                prepare=_floor_input(root / "build", records, floor_out),
             )
             others = [floor]
             for package, module in PEERS.items() if scale <= 4 or plan is FULL else ():
@@ -64,7 +72,7 @@ def main(plan: Plan) -> None:
                 others.append(
                     Contender(module.removesuffix("_build").replace("_", "-"), argv, prepare=_emptied(out))
                 )
-            contest([ours, *others], plan.rounds)
+            contest([ours, *others], plan.rounds, warmup=scale == plan.scales[0])
             same = _same_dashboards(root / "build", floor_out)
         print(f"-- {scale}x: {dashboards} dashboards x {PANELS} panels, {rules} rules ({plan.rounds} rounds)")
         print(f"   {describe(ours)}")
