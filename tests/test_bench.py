@@ -9,6 +9,8 @@ from pathlib import Path
 
 from bench.harness import Contender, child_env, contest, python, ratio, run_child
 from bench.peers.records import read_records, write_records
+from bench.sync import Double
+from bench.workloads import board
 from tests.sample_project import make_project
 from toolkit.build import render, write_build
 from toolkit.project import load_project
@@ -68,3 +70,22 @@ def test_the_peers_build_the_same_number_of_dashboards_and_rules(tmp_path: Path)
         assert [b["uid"] for b in boards] == ["bench-00000", "bench-00001"]
         assert all(len([p for p in b["panels"] if p["type"] != "row"]) == 20 for b in boards), peer
         assert len(list((out / "prometheus").glob("*.yml"))) == 2
+
+
+def test_the_sync_benchmark_measures_a_no_op_against_the_double_in_its_own_process(tmp_path: Path) -> None:
+    for n in range(3):
+        data = board(n)
+        (tmp_path / f"{data['uid']}.json").write_text(json.dumps(data))
+    env = child_env(BENCH_GRAFANA_TOKEN="bench-test-token")
+    double = Double(env)
+    try:
+        first = run_child(python("bench.peers.sync_toolkit", double.url, str(tmp_path)), env=env).reported()
+        before = double.requests()
+        again = run_child(python("bench.peers.sync_toolkit", double.url, str(tmp_path)), env=env).reported()
+        requests = double.requests() - before
+        loop = run_child(python("bench.peers.sync_loop", double.url, str(tmp_path)), env=env).reported()
+    finally:
+        double.close()
+    assert (first["writes"], again["writes"]) == (3, 0)
+    assert requests >= 3, "a no-op sync still reads every dashboard"
+    assert loop["writes"] == 0, "the loop finds the synced dashboards unchanged"
