@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from bench.harness import Contender, Plan, compare_line, contest, describe, median, python, target, toolkit
-from bench.peers.rules_yaml import write_rules
+from bench.peers.peer_build import write_rules
 from bench.workloads import DASHBOARDS, RULES, RULES_PER_GROUP, board
 
 

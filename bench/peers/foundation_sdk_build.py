@@ -7,14 +7,12 @@ rules.
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 from grafana_foundation_sdk.builders import dashboard, prometheus, stat, timeseries
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
 from grafana_foundation_sdk.models.dashboard import DataSourceRef, Threshold, ThresholdsMode
 
-from bench.peers.rules_yaml import write_rules
+from bench.peers.peer_build import run
 from bench.workloads import PANELS, ROWS
 
 DATASOURCE = DataSourceRef(type_val="prometheus", uid="${datasource}")
@@ -53,14 +51,7 @@ def build(n: int):
 
 
 def main() -> None:
-    out, dashboards, rules = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-    folder = out / "dashboards"
-    folder.mkdir(parents=True, exist_ok=True)
-    for n in range(dashboards):
-        board = build(n)
-        text = json.dumps(board, cls=JSONEncoder, indent=2, sort_keys=True)
-        (folder / f"{board.uid}.json").write_text(text + "\n")
-    write_rules(out, rules)
+    run(build, lambda board: json.dumps(board, cls=JSONEncoder, indent=2, sort_keys=True))
 
 
 if __name__ == "__main__":

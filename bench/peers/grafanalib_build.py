@@ -6,8 +6,6 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 from grafanalib._gen import DashboardEncoder
 from grafanalib.core import (
@@ -21,7 +19,7 @@ from grafanalib.core import (
     TimeSeries,
 )
 
-from bench.peers.rules_yaml import write_rules
+from bench.peers.peer_build import run
 from bench.workloads import PANELS, ROWS
 
 DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
@@ -73,14 +71,7 @@ def build(n: int) -> Dashboard:
 
 
 def main() -> None:
-    out, dashboards, rules = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-    folder = out / "dashboards"
-    folder.mkdir(parents=True, exist_ok=True)
-    for n in range(dashboards):
-        board = build(n)
-        text = json.dumps(board.to_json_data(), cls=DashboardEncoder, indent=2, sort_keys=True)
-        (folder / f"{board.uid}.json").write_text(text + "\n")
-    write_rules(out, rules)
+    run(build, lambda board: json.dumps(board.to_json_data(), cls=DashboardEncoder, indent=2, sort_keys=True))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,12 @@
-"""The rule files every build peer writes, as a user of a dashboard-only library would: plain dicts, yaml."""
+"""What the build peers share: the command line, writing each dashboard as it is built, and the rule files,
+written as a user of a dashboard-only library would (plain dicts, yaml)."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -31,3 +35,15 @@ def write_rules(out: Path, rules: int) -> None:
             ],
         }
         (folder / f"bench-{g:04d}.yml").write_text(yaml.safe_dump({"groups": [group]}, sort_keys=False))
+
+
+def run(build: Callable[[int], Any], text: Callable[[Any], str]) -> None:
+    """``OUT DASHBOARDS RULES`` from the command line: build dashboard n with ``build``, write ``text`` of
+    it to OUT/dashboards/<uid>.json before building the next, then the rules."""
+    out, dashboards, rules = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    folder = out / "dashboards"
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(dashboards):
+        board = build(n)
+        (folder / f"bench-{n:05d}.json").write_text(text(board) + "\n")
+    write_rules(out, rules)
