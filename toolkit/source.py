@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 _TOOLKIT_DIR = str(Path(__file__).resolve().parent) + os.sep
@@ -31,16 +31,16 @@ class SourceLocation:
 
     def relative_to(self, root: Path) -> SourceLocation:
         """The same location with ``path`` made relative to ``root`` where possible."""
-        relative = _relative_path(self.path, root)
-        return self if relative is None else SourceLocation(relative, self.line)
+        rel = _relative_path(self.path, str(root))
+        return self if rel is None else SourceLocation(rel, self.line)
 
 
-@lru_cache(maxsize=4096)
-def _relative_path(path: str, root: Path) -> str | None:
-    """``path`` relative to ``root`` (both resolved), None when outside it; cached, as every panel of a
-    module asks for the same file and resolving it costs a system call per path component."""
+@functools.lru_cache(maxsize=4096)
+def _relative_path(path: str, root: str) -> str | None:
+    """``path`` relative to ``root`` (both resolved), or None outside it; cached, as a project's modules
+    define thousands of objects from a few files."""
     try:
-        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
     except ValueError:
         return None
 
