@@ -23,6 +23,13 @@ def test_a_child_is_measured_with_its_own_peak_memory_and_cpu() -> None:
     assert 0 < run.cpu <= run.wall * 2 + 0.1
 
 
+def test_a_childs_peak_does_not_include_the_benchmarks_own_memory() -> None:
+    ballast = bytearray(256 * 2**20)
+    ballast[:: 2**12] = b"x" * len(ballast[:: 2**12])
+    assert run_child([sys.executable, "-c", "pass"]).peak_mib < 100
+    del ballast
+
+
 def test_a_failing_child_is_an_error_unless_its_exit_code_is_expected() -> None:
     argv = [sys.executable, "-c", "raise SystemExit(1)"]
     assert run_child(argv, ok=(1,)).code == 1
