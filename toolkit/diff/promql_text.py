@@ -36,7 +36,7 @@ def _squeezed(expr: str) -> str:
 def same(old: str, new: str) -> bool:
     """True when the two expressions mean the same: equal once prettified, or, for queries with Grafana
     variables (which the parser cannot print back), equal without whitespace."""
-    return pretty(old) == pretty(new) or _squeezed(old) == _squeezed(new)
+    return old == new or pretty(old) == pretty(new) or _squeezed(old) == _squeezed(new)
 
 
 def difference(old: str, new: str) -> tuple[str, tuple[str, ...]] | None:
