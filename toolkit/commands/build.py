@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from toolkit.build import render, stale_files, write_build
+from toolkit.build import collector_paused, render, stale_files, write_build
 from toolkit.commands.common import project_root
 from toolkit.commands.progress import Progress, quiet_option
 from toolkit.project import load_project
@@ -30,7 +30,7 @@ def command(ctx: click.Context, check: bool) -> None:
       toolkit build --check   # in CI: fails when someone forgot `make build`
     """
     root = project_root(ctx)
-    with Progress(ctx, "building"):
+    with Progress(ctx, "building"), collector_paused():
         project = load_project(root)
         files = render(project.bundle)
         if not check:
