@@ -90,7 +90,9 @@ class Bundle:
     """Everything one source holds, normalized; ``origin`` says which source made it.
 
     ``metrics`` is the project's metric catalogue and ``rule_tests`` its alert and expression tests;
-    only the code source has them.
+    ``alertmanager_files`` the notification templates by path relative to ``alertmanager.yml``'s folder,
+    ``route_sources`` where each route was defined (depth first, the order of the config) and
+    ``route_tests`` the routing policy's tests (:mod:`toolkit.route_tests`); only the code source has them.
     """
 
     dashboards: tuple[DashboardEntry, ...] = ()
@@ -100,6 +102,9 @@ class Bundle:
     origin: str = field(default="", compare=False)
     metrics: tuple[Metric, ...] = field(default=(), compare=False)
     rule_tests: tuple[RuleTestEntry, ...] = field(default=(), compare=False)
+    alertmanager_files: Mapping[str, str] = field(default_factory=dict, compare=False)
+    route_sources: tuple[SourceLocation, ...] = field(default=(), compare=False)
+    route_tests: tuple[Any, ...] = field(default=(), compare=False)
 
     def dashboard(self, uid: str) -> DashboardEntry | None:
         """The dashboard with ``uid``, or None."""

@@ -1,0 +1,423 @@
+"""Run the routing policy's tests on a real Alertmanager: the same routing, grouping, inhibition and time
+intervals as production, read back from Alertmanager's API and notifications, never re-implemented.
+
+Each :class:`~toolkit.route_tests.RouteTest` gets its own Alertmanager process (so the alerts of one case
+cannot inhibit another's), started from the configuration the build writes, changed only where routing
+does not depend on it:
+
+- every route's receiver becomes its own webhook, ``route-<n>`` (``n`` counts the routes depth first, as
+  in the config), pointing at a loopback recorder, so nothing leaves the machine and each receiver name
+  Alertmanager reports says exactly which route matched;
+- ``group_wait`` and ``group_interval`` are shortened to fractions of a second so a run is quick;
+- for a case with ``at``, each time period's ``location`` becomes a fixed-offset time zone whose wall clock
+  reads, at the moment Alertmanager starts, what the period's own zone (UTC without one) reads at ``at``,
+  so Alertmanager judges the intervals itself at that time (the few seconds a case runs are added to it).
+
+The alert's receivers and inhibition come from ``GET /api/v2/alerts``, its groups from
+``GET /api/v2/alerts/groups``; the notifications sent, from the webhook, after every group has been
+flushed twice (Alertmanager's debug log), so an absent notification means muted, not late.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import signal
+import struct
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from toolkit.alertmanager_process import (
+    AlertmanagerFailedError,
+    LocalAlertmanager,
+    WebhookSink,
+    find_alertmanager,
+)
+from toolkit.bundle import Bundle
+from toolkit.errors import DefinitionError, ToolkitError
+from toolkit.junit import JUnitCase
+from toolkit.promtools import find_tool, run_tool
+from toolkit.route_tests import RouteTest, TemplateTest
+from toolkit.source import SourceLocation
+
+ROUTE_RECEIVER = re.compile(r"^route-([0-9]+)$")
+GROUP_WAIT = "50ms"
+GROUP_INTERVAL = "250ms"
+FLUSH_SECONDS = 15.0
+WORKERS = 4
+ZONE_DIR = "Toolkit"
+
+
+@dataclass(frozen=True)
+class RouteResult:
+    """The outcome of one route or template test: ``problems`` are the failed expectations,
+    ``details`` what Alertmanager did (the routes that matched, with their Python lines)."""
+
+    name: str
+    kind: str
+    source: SourceLocation
+    problems: tuple[str, ...]
+    details: tuple[str, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        """True when every expectation held."""
+        return not self.problems
+
+    def summary(self) -> str:
+        """One line: ok or FAIL, the kind and name, and where the test is defined when it failed."""
+        if self.passed:
+            return f"ok    {self.kind} {self.name}"
+        return f"FAIL  {self.kind} {self.name} (test at {self.source})"
+
+    def report(self) -> str:
+        """The failed expectations, then what Alertmanager did, one per line."""
+        return "\n".join((*self.problems, *self.details))
+
+    def junit_case(self) -> JUnitCase:
+        """This result as a JUnit test case."""
+        failure = self.summary() if not self.passed else None
+        return JUnitCase(f"{self.kind}s", self.name, self.source, failure, self.report())
+
+
+@dataclass(frozen=True)
+class RouteReport:
+    """Every route and template test's result, in the order the project lists them."""
+
+    results: tuple[RouteResult, ...]
+
+    @property
+    def failed(self) -> tuple[RouteResult, ...]:
+        """The tests with a failed expectation."""
+        return tuple(r for r in self.results if not r.passed)
+
+
+def test_name(test: RouteTest | TemplateTest) -> str:
+    """The name ``toolkit test`` selects a test by."""
+    return test.name
+
+
+def route_table(config: dict[str, Any]) -> list[dict[str, Any]]:
+    """The config's routes depth first (the root first), the order of ``route_sources``."""
+    routes, todo = [], [config["route"]]
+    while todo:
+        route = todo.pop(0)
+        routes.append(route)
+        todo[:0] = route.get("routes") or []
+    return routes
+
+
+def test_config(
+    config: dict[str, Any], webhook: str, locations: dict[str | None, str] | None = None
+) -> dict[str, Any]:
+    """The configuration a case runs: ``config`` with every route's receiver replaced by its own webhook at
+    ``webhook/route/<n>``, short group timers, and each time period's location renamed by ``locations``."""
+    data = copy.deepcopy(config)
+    routes = route_table(data)
+    for number, route in enumerate(routes):
+        route["receiver"] = f"route-{number}"
+        for key, short in (("group_wait", GROUP_WAIT), ("group_interval", GROUP_INTERVAL)):
+            if key in route or number == 0:
+                route[key] = short
+    data["receivers"] = [
+        {"name": f"route-{n}", "webhook_configs": [{"url": f"{webhook}/route/{n}", "send_resolved": False}]}
+        for n in range(len(routes))
+    ]
+    data["global"] = {"resolve_timeout": data.get("global", {}).get("resolve_timeout", "5m")}
+    if locations is not None:
+        for interval in data.get("time_intervals") or []:
+            for period in interval.get("time_intervals") or []:
+                period["location"] = locations[period.get("location")]
+    return data
+
+
+def _tzif(offset_seconds: int) -> bytes:
+    """A version-1 TZif file for one fixed UTC offset (RFC 8536): header, one local time type, its name."""
+    name = b"TT\0"
+    header = b"TZif" + b"\0" * 16 + struct.pack(">6l", 0, 0, 0, 0, 1, len(name))
+    return header + struct.pack(">lBB", offset_seconds, 0, 0) + name
+
+
+def _shifted_zones(
+    config: dict[str, Any], at: datetime, now: datetime, folder: Path
+) -> dict[str | None, str]:
+    """Zone files under ``folder`` (Alertmanager's ZONEINFO) whose clocks read, at ``now``, what each
+    period's location reads at ``at``; the new location name for each original one (None is UTC)."""
+    originals = {
+        period.get("location")
+        for interval in config.get("time_intervals") or []
+        for period in interval.get("time_intervals") or []
+    }
+    names = {}
+    (folder / ZONE_DIR).mkdir(parents=True, exist_ok=True)
+    for number, location in enumerate(sorted(originals, key=str)):
+        wall = at.astimezone(ZoneInfo(location or "UTC")).replace(tzinfo=None)
+        offset = round((wall - now.astimezone(UTC).replace(tzinfo=None)).total_seconds())
+        if abs(offset) >= 2**31:
+            raise DefinitionError(f"at={at.isoformat()} is too far from now (more than 68 years) to test")
+        names[location] = f"{ZONE_DIR}/At{number}"
+        (folder / names[location]).write_bytes(_tzif(offset))
+    return names
+
+
+def _labels_text(labels: dict[str, str]) -> str:
+    return "{" + ", ".join(f'{k}="{v}"' for k, v in labels.items()) + "}"
+
+
+class _Case:
+    """One route test on its own Alertmanager."""
+
+    def __init__(
+        self, test: RouteTest, number: int, bundle: Bundle, binary: str, folder: Path, sink: WebhookSink
+    ):
+        self.test, self.number, self.bundle = test, number, bundle
+        self.binary, self.folder, self.sink = binary, folder, sink
+        self.routes = route_table(bundle.alertmanager or {})
+
+    def route_text(self, number: int) -> str:
+        route = self.routes[number]
+        where = self.bundle.route_sources[number] if number < len(self.bundle.route_sources) else None
+        flags = " (continue)" if route.get("continue") else ""
+        at = f" at {where}" if where else ""
+        name = "the root route" if number == 0 else "route"
+        return f"{name} to {route['receiver']}{at}{flags}"
+
+    def run(self, started: Callable[[LocalAlertmanager], None]) -> RouteResult:
+        test = self.test
+        prefix = f"/case/{self.number}"
+        assert self.bundle.alertmanager is not None
+        now = datetime.now(UTC)
+        env = {}
+        locations = None
+        if test.at is not None:
+            zones = self.folder / "zoneinfo"
+            locations = _shifted_zones(self.bundle.alertmanager, test.at, now, zones)
+            env["ZONEINFO"] = str(zones)
+        config = test_config(self.bundle.alertmanager, f"{self.sink.url}{prefix}", locations)
+        for path, text in self.bundle.alertmanager_files.items():
+            (self.folder / path).parent.mkdir(parents=True, exist_ok=True)
+            (self.folder / path).write_text(text)
+        server = LocalAlertmanager(self.binary, self.folder, yaml.safe_dump(config, sort_keys=False), env)
+        started(server)
+        with server:
+            start, end = datetime.now(UTC), datetime.now(UTC) + timedelta(hours=1)
+            alerts = [test.labels, *test.firing]
+            server.post(
+                "/api/v2/alerts",
+                [
+                    {"labels": labels, "startsAt": start.isoformat(), "endsAt": end.isoformat()}
+                    for labels in alerts
+                ],
+            )
+            found = server.get("/api/v2/alerts")
+            groups = server.get("/api/v2/alerts/groups")
+            notified = self._notified(server, prefix, len(groups)) if test.notified is not None else None
+        return self._judge(found, groups, notified)
+
+    def _notified(self, server: LocalAlertmanager, prefix: str, groups: int) -> list[int]:
+        """The routes that sent the alert, once every group has been flushed twice (so the first flush's
+        notifications, or their muting, are done)."""
+        deadline = time.monotonic() + FLUSH_SECONDS
+        while sum(1 for e in server.log_entries() if e.get("msg") == "flushing") < 2 * groups:
+            if time.monotonic() > deadline:
+                raise AlertmanagerFailedError(
+                    f"Alertmanager did not flush its {groups} alert groups within {FLUSH_SECONDS:.0f} s:\n"
+                    f"{server.log_tail()}"
+                )
+            time.sleep(0.05)
+        sent = set()
+        for path, body in self.sink.received(prefix):
+            number = int(path.rsplit("/", 1)[-1])
+            if any(alert.get("labels") == self.test.labels for alert in body.get("alerts", [])):
+                sent.add(number)
+        return sorted(sent)
+
+    def _judge(self, found: list[dict], groups: list[dict], notified: list[int] | None) -> RouteResult:
+        test = self.test
+        mine = next((a for a in found if a.get("labels") == test.labels), None)
+        if mine is None:
+            return RouteResult(test.name, "route", test.source, ("Alertmanager did not keep the alert",))
+        matched = [
+            int(m.group(1)) for r in mine.get("receivers", []) if (m := ROUTE_RECEIVER.match(r["name"]))
+        ]
+        receivers = [self.routes[n]["receiver"] for n in matched]
+        problems = []
+        if test.receivers is not None and tuple(receivers) != test.receivers:
+            problems.append(
+                f"receivers: expected {', '.join(test.receivers) or 'none'}; got {', '.join(receivers) or 'none'}"
+            )
+        if test.group_labels is not None:
+            for group in groups:
+                if not any(a.get("labels") == test.labels for a in group.get("alerts", [])):
+                    continue
+                number = int(ROUTE_RECEIVER.match(group["receiver"]["name"]).group(1))
+                labels = dict(sorted(group.get("labels", {}).items()))
+                if labels != test.group_labels:
+                    problems.append(
+                        f"group labels on the route to {self.routes[number]['receiver']}: expected "
+                        f"{_labels_text(dict(test.group_labels))}; got {_labels_text(labels)}"
+                    )
+        by_fingerprint = {a["fingerprint"]: a["labels"] for a in found}
+        inhibitors = [
+            by_fingerprint.get(f, {"fingerprint": f}) for f in mine["status"].get("inhibitedBy") or []
+        ]
+        if test.inhibited is not None and bool(inhibitors) != test.inhibited:
+            got = (
+                "inhibited by " + ", ".join(map(_labels_text, inhibitors)) if inhibitors else "not inhibited"
+            )
+            problems.append(f"inhibited: expected {'yes' if test.inhibited else 'no'}; got {got}")
+        if notified is not None and test.notified is not None:
+            sent = [self.routes[n]["receiver"] for n in notified]
+            if tuple(sent) != test.notified:
+                problems.append(
+                    f"notified at {test.at.isoformat() if test.at else 'now'}: expected "
+                    f"{', '.join(test.notified) or 'none'}; got {', '.join(sent) or 'none'}"
+                )
+        details = [f"matched {self.route_text(n)}" for n in matched] if problems else []
+        if problems and inhibitors:
+            details.append("inhibited by " + ", ".join(map(_labels_text, inhibitors)))
+        if problems and mine["status"].get("silencedBy"):
+            details.append("silenced by " + ", ".join(mine["status"]["silencedBy"]))
+        return RouteResult(test.name, "route", test.source, tuple(problems), tuple(details))
+
+
+def _template_result(test: TemplateTest, folder: Path, bundle: Bundle) -> RouteResult:
+    """Render ``test.text`` with ``amtool template render`` over the project's template files."""
+    for path, text in bundle.alertmanager_files.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(text)
+    alert = {
+        "status": "firing",
+        "labels": dict(test.labels),
+        "annotations": dict(test.annotations),
+        "startsAt": "2026-01-01T00:00:00Z",
+        "endsAt": "0001-01-01T00:00:00Z",
+        "generatorURL": "",
+        "fingerprint": "",
+    }
+    data = {
+        "receiver": "test",
+        "status": "firing",
+        "alerts": [alert],
+        "groupLabels": {},
+        "commonLabels": dict(test.labels),
+        "commonAnnotations": dict(test.annotations),
+        "externalURL": "http://127.0.0.1:9093",
+    }
+    (folder / "data.json").write_text(json.dumps(data))
+    done = run_tool(
+        "amtool",
+        [
+            "template",
+            "render",
+            f"--template.glob={folder / 'templates' / '*.tmpl'}",
+            f"--template.text={test.text}",
+            f"--template.data={folder / 'data.json'}",
+        ],
+    )
+    if done.returncode != 0:
+        problems = (f"amtool template render failed: {(done.stdout + done.stderr).strip()}",)
+    elif done.stdout.rstrip("\n") != test.expected:
+        problems = (f"rendered: expected {test.expected!r}; got {done.stdout.rstrip(chr(10))!r}",)
+    else:
+        problems = ()
+    return RouteResult(test.name, "template", test.source, problems)
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """While running, SIGTERM raises KeyboardInterrupt (in the main thread), so cleanup runs as on Ctrl-C."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run_route_tests(
+    bundle: Bundle,
+    names: Sequence[str] = (),
+    on_result: Callable[[RouteResult], None] | None = None,
+    on_start: Callable[[LocalAlertmanager], None] | None = None,
+) -> RouteReport:
+    """Run the bundle's route and template tests (only those named in ``names`` when given), route tests on
+    real Alertmanagers, up to WORKERS at a time; ``on_result`` is called with each result in test order,
+    ``on_start`` with each Alertmanager before it starts.
+
+    Every Alertmanager is stopped and the temporary folder removed on return, on error, on Ctrl-C and on
+    SIGTERM (which is raised as KeyboardInterrupt). Raises AlertmanagerMissingError (or ToolMissingError for
+    amtool) saying how to install it, and AlertmanagerFailedError when Alertmanager rejects the config or
+    does not answer.
+    """
+    tests = [t for t in bundle.route_tests if not names or t.name in names]
+    if not tests:
+        return RouteReport(())
+    if bundle.alertmanager is None:
+        raise ToolkitError("route tests need a routing policy: register ALERTMANAGER in alerts/__init__.py")
+    binary = find_alertmanager() if any(isinstance(t, RouteTest) for t in tests) else ""
+    if any(isinstance(t, TemplateTest) for t in tests):
+        find_tool("amtool")
+    servers: list[LocalAlertmanager] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def started(server: LocalAlertmanager) -> None:
+        with lock:
+            servers.append(server)
+            if stop.is_set():
+                server.stop()
+        if on_start:
+            on_start(server)
+
+    results: list[RouteResult] = []
+    with (
+        _sigterm_as_interrupt(),
+        tempfile.TemporaryDirectory(prefix="toolkit-routes-") as tmp,
+        WebhookSink() as sink,
+    ):
+
+        def run(item: tuple[int, RouteTest | TemplateTest]) -> RouteResult:
+            number, test = item
+            folder = Path(tmp) / f"case-{number}"
+            folder.mkdir()
+            if isinstance(test, TemplateTest):
+                return _template_result(test, folder, bundle)
+            if stop.is_set():
+                raise KeyboardInterrupt
+            return _Case(test, number, bundle, binary, folder, sink).run(started)
+
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            futures = [pool.submit(run, item) for item in enumerate(tests)]
+            try:
+                for future in futures:
+                    results.append(future.result())
+                    if on_result:
+                        on_result(results[-1])
+            except BaseException:
+                stop.set()
+                for future in futures:
+                    future.cancel()
+                with lock:
+                    for server in servers:
+                        server.stop()
+                raise
+    return RouteReport(tuple(results))
