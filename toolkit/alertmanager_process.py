@@ -26,6 +26,7 @@ BINARIES = ("prometheus-alertmanager", "alertmanager")
 INSTALL_HINT = "run `make setup`, or on Debian/Ubuntu: apt-get install prometheus-alertmanager"
 START_SECONDS = 15.0
 STOP_SECONDS = 10.0
+PORT_ATTEMPTS = 3
 
 
 class AlertmanagerMissingError(ToolMissingError):
@@ -90,9 +91,23 @@ class LocalAlertmanager:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    @property
+    def running(self) -> bool:
+        """True while the process runs."""
+        return self.process is not None and self.process.poll() is None
+
     def start(self) -> None:
         """Start the process and wait until it answers ``/-/ready``; AlertmanagerFailedError with its log
-        when it exits or does not become ready within START_SECONDS."""
+        when it exits or does not become ready within START_SECONDS. A port taken between choosing it and
+        binding it is retried with another."""
+        for attempt in range(PORT_ATTEMPTS):
+            try:
+                return self._start_once()
+            except AlertmanagerFailedError as error:
+                if attempt + 1 == PORT_ATTEMPTS or "address already in use" not in str(error):
+                    raise
+
+    def _start_once(self) -> None:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         args = [
@@ -107,18 +122,25 @@ class LocalAlertmanager:
         with self._lock:
             if self._stopped:
                 raise AlertmanagerFailedError("the run was stopped before Alertmanager started")
-            with self.log.open("w") as log:
-                self.process = subprocess.Popen(
-                    args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=self.env
-                )
+            try:
+                with self.log.open("w") as log:
+                    self.process = subprocess.Popen(
+                        args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=self.env
+                    )
+            except OSError as error:
+                raise AlertmanagerFailedError(
+                    f"cannot run {self.binary}: {error.strerror}: {INSTALL_HINT}"
+                ) from None
         self.api = HttpClient(self.url, Transport(retries=0, timeout=5.0))
         self.api.kind = f"Alertmanager ({self.binary})"
         deadline = time.monotonic() + START_SECONDS
         while True:
             if self.process.poll() is not None:
                 raise AlertmanagerFailedError(
-                    f"{self.binary} exited with status {self.process.returncode} before it was ready:\n"
-                    f"{self.log_tail()}\nfix the configuration it names, or reinstall it: {INSTALL_HINT}"
+                    f"{self.binary} exited with status {self.process.returncode} before it was ready; its log:\n"
+                    f"{self.log_tail()}\nIf it rejects the configuration, `toolkit build` and then "
+                    "`amtool check-config build/alertmanager/alertmanager.yml` show what to fix in the routing "
+                    f"policy; if it cannot run, reinstall it: {INSTALL_HINT}"
                 )
             try:
                 self.api.request("GET", "/-/ready")

@@ -20,9 +20,7 @@ flushed twice (Alertmanager's debug log), so an absent notification means muted,
 
 from __future__ import annotations
 
-import copy
 import json
-import re
 import signal
 import struct
 import tempfile
@@ -49,12 +47,10 @@ from toolkit.bundle import Bundle
 from toolkit.errors import DefinitionError, ToolkitError
 from toolkit.junit import JUnitCase
 from toolkit.promtools import find_tool, run_tool
+from toolkit.route_config import route_number, route_table, config_under_test
 from toolkit.route_tests import RouteTest, TemplateTest
 from toolkit.source import SourceLocation
 
-ROUTE_RECEIVER = re.compile(r"^route-([0-9]+)$")
-GROUP_WAIT = "50ms"
-GROUP_INTERVAL = "250ms"
 FLUSH_SECONDS = 15.0
 WORKERS = 4
 ZONE_DIR = "Toolkit"
@@ -102,45 +98,6 @@ class RouteReport:
     def failed(self) -> tuple[RouteResult, ...]:
         """The tests with a failed expectation."""
         return tuple(r for r in self.results if not r.passed)
-
-
-def test_name(test: RouteTest | TemplateTest) -> str:
-    """The name ``toolkit test`` selects a test by."""
-    return test.name
-
-
-def route_table(config: dict[str, Any]) -> list[dict[str, Any]]:
-    """The config's routes depth first (the root first), the order of ``route_sources``."""
-    routes, todo = [], [config["route"]]
-    while todo:
-        route = todo.pop(0)
-        routes.append(route)
-        todo[:0] = route.get("routes") or []
-    return routes
-
-
-def test_config(
-    config: dict[str, Any], webhook: str, locations: dict[str | None, str] | None = None
-) -> dict[str, Any]:
-    """The configuration a case runs: ``config`` with every route's receiver replaced by its own webhook at
-    ``webhook/route/<n>``, short group timers, and each time period's location renamed by ``locations``."""
-    data = copy.deepcopy(config)
-    routes = route_table(data)
-    for number, route in enumerate(routes):
-        route["receiver"] = f"route-{number}"
-        for key, short in (("group_wait", GROUP_WAIT), ("group_interval", GROUP_INTERVAL)):
-            if key in route or number == 0:
-                route[key] = short
-    data["receivers"] = [
-        {"name": f"route-{n}", "webhook_configs": [{"url": f"{webhook}/route/{n}", "send_resolved": False}]}
-        for n in range(len(routes))
-    ]
-    data["global"] = {"resolve_timeout": data.get("global", {}).get("resolve_timeout", "5m")}
-    if locations is not None:
-        for interval in data.get("time_intervals") or []:
-            for period in interval.get("time_intervals") or []:
-                period["location"] = locations[period.get("location")]
-    return data
 
 
 def _tzif(offset_seconds: int) -> bytes:
@@ -205,7 +162,7 @@ class _Case:
             zones = self.folder / "zoneinfo"
             locations = _shifted_zones(self.bundle.alertmanager, test.at, now, zones)
             env["ZONEINFO"] = str(zones)
-        config = test_config(self.bundle.alertmanager, f"{self.sink.url}{prefix}", locations)
+        config = config_under_test(self.bundle.alertmanager, f"{self.sink.url}{prefix}", locations)
         for path, text in self.bundle.alertmanager_files.items():
             (self.folder / path).parent.mkdir(parents=True, exist_ok=True)
             (self.folder / path).write_text(text)
@@ -231,6 +188,8 @@ class _Case:
         notifications, or their muting, are done)."""
         deadline = time.monotonic() + FLUSH_SECONDS
         while sum(1 for e in server.log_entries() if e.get("msg") == "flushing") < 2 * groups:
+            if not server.running:
+                raise AlertmanagerFailedError(f"Alertmanager stopped during the test:\n{server.log_tail()}")
             if time.monotonic() > deadline:
                 raise AlertmanagerFailedError(
                     f"Alertmanager did not flush its {groups} alert groups within {FLUSH_SECONDS:.0f} s:\n"
@@ -249,9 +208,7 @@ class _Case:
         mine = next((a for a in found if a.get("labels") == test.labels), None)
         if mine is None:
             return RouteResult(test.name, "route", test.source, ("Alertmanager did not keep the alert",))
-        matched = [
-            int(m.group(1)) for r in mine.get("receivers", []) if (m := ROUTE_RECEIVER.match(r["name"]))
-        ]
+        matched = [n for r in mine.get("receivers", []) if (n := route_number(r["name"])) is not None]
         receivers = [self.routes[n]["receiver"] for n in matched]
         problems = []
         if test.receivers is not None and tuple(receivers) != test.receivers:
@@ -262,7 +219,7 @@ class _Case:
             for group in groups:
                 if not any(a.get("labels") == test.labels for a in group.get("alerts", [])):
                     continue
-                number = int(ROUTE_RECEIVER.match(group["receiver"]["name"]).group(1))
+                number = route_number(group["receiver"]["name"]) or 0
                 labels = dict(sorted(group.get("labels", {}).items()))
                 if labels != test.group_labels:
                     problems.append(

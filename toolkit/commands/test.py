@@ -7,11 +7,10 @@ from pathlib import Path
 
 import click
 
-from toolkit.alertmanager_process import AlertmanagerFailedError
 from toolkit.commands.common import library_errors, project_root
+from toolkit.errors import ToolkitError
 from toolkit.junit import junit_xml
 from toolkit.project import load_project
-from toolkit.promtools import ToolMissingError
 from toolkit.route_testing import RouteResult, run_route_tests
 from toolkit.rule_testing import SubjectResult, run_rule_tests
 
@@ -73,21 +72,18 @@ def command(
     run_routes = not only_alerts and (not names or bool(route_names & set(names)))
     cases = []
     try:
-        with library_errors():
-            if run_alerts:
-                rule_report = run_rule_tests(bundle, [n for n in names if n in alert_names], on_result=show)
-                cases += [result.junit_case() for result in rule_report.results]
+        if run_alerts:
+            rule_report = run_rule_tests(bundle, [n for n in names if n in alert_names], on_result=show)
+            cases += [result.junit_case() for result in rule_report.results]
         if run_routes:
             route_report = run_route_tests(bundle, [n for n in names if n in route_names], on_result=show)
             cases += [result.junit_case() for result in route_report.results]
-    except (ToolMissingError, AlertmanagerFailedError) as error:
+    except ToolkitError as error:  # a missing or failing promtool, amtool or Alertmanager
         click.secho(f"Error: {error}", fg="red", err=True)
         ctx.exit(2)
     except KeyboardInterrupt:
         click.echo("interrupted: every Alertmanager started was stopped", err=True)
         ctx.exit(130)
-    except click.ClickException:
-        raise
     if junit:
         junit.parent.mkdir(parents=True, exist_ok=True)
         junit.write_bytes(junit_xml(cases))
