@@ -111,13 +111,14 @@ def tests(settings: Settings) -> list[NotificationTest]:
         return {key: labels[key] for key in group_by if key in labels}
 
     service_down = alert("ServiceDown", "critical")
-    error_rate = alert("HighErrorRate", "warning")
+    slow = alert("SlowAPIResponses", "warning")
+    burn = "ApiAvailabilityBudgetBurn"  # an SLO's page (critical) and ticket (warning) share the name
     quota = {"provider": "openai", "period": "daily", "job": "worker"}
     almost = alert("QuotaAlmostExceeded", "warning", **quota)
     exceeded = alert("QuotaExceeded", "critical", **quota)
-    budget = alert("DailyBudgetExceeded", "warning", category="cost")
+    budget = alert("DailyCostHigh", "warning", category="cost")
     cost_critical = alert("MonthlyBudgetExceeded", "critical", category="cost")
-    info = alert("ApiTrafficDrop", "info")
+    info = alert("ApiTrafficLow", "info")
     return [
         RouteTest(
             "critical pages PagerDuty and posts to the critical channel",
@@ -130,20 +131,20 @@ def tests(settings: Settings) -> list[NotificationTest]:
             service_down,
             at=NIGHT,
             notified=["pagerduty", "slack-critical"],
-        ),  # fmt: skip
+        ),
         RouteTest(
             "warning goes to the warnings channel",
-            error_rate,
+            slow,
             receivers=["slack-warning"],
-            group_labels=group(error_rate),
-        ),  # fmt: skip
+            group_labels=group(slow),
+        ),
         RouteTest("cost warning goes to finance", budget, receivers=["slack-cost"]),
         RouteTest(
             "cost critical pages and goes to finance", cost_critical, receivers=["pagerduty", "slack-cost"]
         ),
         RouteTest(
             "security goes to the security channel",
-            alert("AuthFailuresHigh", "warning", category="security"),
+            alert("HighAuthFailureRate", "warning", category="security"),
             receivers=["slack-security"],
         ),
         RouteTest("info goes to the info channel", info, receivers=["slack-info"], group_labels=group(info)),
@@ -154,27 +155,27 @@ def tests(settings: Settings) -> list[NotificationTest]:
             {"alertname": "Watchdog"},
             receivers=["slack-default"],
             group_labels={"alertname": "Watchdog"},
-        ),  # fmt: skip
+        ),
         RouteTest(
             "ServiceDown inhibits the same job's warnings",
-            error_rate,
+            slow,
             firing=[service_down],
             inhibited=True,
             at=WORKDAY,
             notified=[],
-        ),  # fmt: skip
+        ),
         RouteTest(
             "ServiceDown leaves other jobs' warnings alone",
-            alert("HighErrorRate", "warning", job="worker"),
+            alert("SlowAPIResponses", "warning", job="worker"),
             firing=[service_down],
             inhibited=False,
         ),
         RouteTest(
             "a critical alert inhibits its own warning",
-            alert("DiskFull", "warning"),
-            firing=[alert("DiskFull", "critical")],
+            alert(burn, "warning"),
+            firing=[alert(burn, "critical")],
             inhibited=True,
-        ),  # fmt: skip
+        ),
         RouteTest("QuotaExceeded inhibits QuotaAlmostExceeded", almost, firing=[exceeded], inhibited=True),
         RouteTest(
             "QuotaExceeded of another provider does not inhibit",
@@ -185,7 +186,7 @@ def tests(settings: Settings) -> list[NotificationTest]:
         TemplateTest(
             "the Slack title names the alert and its job",
             '{{ template "slack.title" . }}',
-            "[FIRING:1] HighErrorRate (api)",
-            labels=error_rate,
+            "[FIRING:1] SlowAPIResponses (api)",
+            labels=slow,
         ),
     ]

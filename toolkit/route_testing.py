@@ -47,7 +47,7 @@ from toolkit.bundle import Bundle
 from toolkit.errors import DefinitionError, ToolkitError
 from toolkit.junit import JUnitCase
 from toolkit.promtools import find_tool, run_tool
-from toolkit.route_config import route_number, route_table, config_under_test
+from toolkit.route_config import config_under_test, route_number, route_table
 from toolkit.route_tests import RouteTest, TemplateTest
 from toolkit.source import SourceLocation
 
