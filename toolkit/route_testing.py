@@ -21,6 +21,7 @@ flushed twice (Alertmanager's debug log), so an absent notification means muted,
 from __future__ import annotations
 
 import json
+import math
 import signal
 import struct
 import tempfile
@@ -121,7 +122,9 @@ def _shifted_zones(
     (folder / ZONE_DIR).mkdir(parents=True, exist_ok=True)
     for number, location in enumerate(sorted(originals, key=str)):
         wall = at.astimezone(ZoneInfo(location or "UTC")).replace(tzinfo=None)
-        offset = round((wall - now.astimezone(UTC).replace(tzinfo=None)).total_seconds())
+        # rounded up, so Alertmanager's clock never reads earlier than ``at`` (a case at an interval's end
+        # must see it ended); it reads later by the seconds the case has run
+        offset = math.ceil((wall - now.astimezone(UTC).replace(tzinfo=None)).total_seconds())
         if abs(offset) >= 2**31:
             raise DefinitionError(f"at={at.isoformat()} is too far from now (more than 68 years) to test")
         names[location] = f"{ZONE_DIR}/At{number}"
@@ -178,24 +181,36 @@ class _Case:
                     for labels in alerts
                 ],
             )
+            self._settle(server, len(alerts))
             found = server.get("/api/v2/alerts")
             groups = server.get("/api/v2/alerts/groups")
-            notified = self._notified(server, prefix, len(groups)) if test.notified is not None else None
+            notified = self._notified(prefix) if test.notified is not None else None
         return self._judge(found, groups, notified)
 
-    def _notified(self, server: LocalAlertmanager, prefix: str, groups: int) -> list[int]:
-        """The routes that sent the alert, once every group has been flushed twice (so the first flush's
-        notifications, or their muting, are done)."""
+    def _settle(self, server: LocalAlertmanager, posted: int) -> None:
+        """Wait until Alertmanager has taken in every alert (each sits in one group per route it matched)
+        and flushed every group twice: the first flush's notifications, muting and inhibition are done
+        (a group's flushes run one after another), and the inhibitor has seen every alert."""
         deadline = time.monotonic() + FLUSH_SECONDS
-        while sum(1 for e in server.log_entries() if e.get("msg") == "flushing") < 2 * groups:
+        while True:
             if not server.running:
                 raise AlertmanagerFailedError(f"Alertmanager stopped during the test:\n{server.log_tail()}")
+            found = server.get("/api/v2/alerts")
+            groups = server.get("/api/v2/alerts/groups")
+            routed = sum(len(alert.get("receivers") or []) for alert in found)
+            grouped = sum(len(group.get("alerts") or []) for group in groups)
+            flushes = sum(1 for entry in server.log_entries() if entry.get("msg") == "flushing")
+            if len(found) == posted and grouped == routed and flushes >= 2 * len(groups):
+                return
             if time.monotonic() > deadline:
                 raise AlertmanagerFailedError(
-                    f"Alertmanager did not flush its {groups} alert groups within {FLUSH_SECONDS:.0f} s:\n"
-                    f"{server.log_tail()}"
+                    f"Alertmanager did not group and flush the case's {posted} alerts within "
+                    f"{FLUSH_SECONDS:.0f} s:\n{server.log_tail()}"
                 )
             time.sleep(0.05)
+
+    def _notified(self, prefix: str) -> list[int]:
+        """The routes whose webhook received the tested alert."""
         sent = set()
         for path, body in self.sink.received(prefix):
             number = int(path.rsplit("/", 1)[-1])

@@ -101,8 +101,10 @@ class RouteTest:
         if self.group_labels is not None:
             object.__setattr__(self, "group_labels", dict(sorted(self.group_labels.items())))
         firing = tuple(_labels(where, f"{what}, firing alert", labels) for labels in self.firing)
-        if self.labels in firing:
-            raise DefinitionError(f"{what}: a firing alert has the tested alert's own labels", where)
+        if self.labels in firing or len({tuple(labels.items()) for labels in firing}) < len(firing):
+            raise DefinitionError(
+                f"{what}: two alerts have the same labels, so Alertmanager would keep one: make them differ", where
+            )
         object.__setattr__(self, "firing", firing)
         if self.inhibited and not firing:
             raise DefinitionError(f"{what}: inhibited=True needs the inhibiting alert in firing=[...]", where)
