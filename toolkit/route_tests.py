@@ -103,7 +103,8 @@ class RouteTest:
         firing = tuple(_labels(where, f"{what}, firing alert", labels) for labels in self.firing)
         if self.labels in firing or len({tuple(labels.items()) for labels in firing}) < len(firing):
             raise DefinitionError(
-                f"{what}: two alerts have the same labels, so Alertmanager would keep one: make them differ", where
+                f"{what}: two alerts have the same labels, so Alertmanager would keep one: make them differ",
+                where,
             )
         object.__setattr__(self, "firing", firing)
         if self.inhibited and not firing:

@@ -67,7 +67,7 @@ def command(
     route_names = {test.name for test in bundle.route_tests}
     unknown = sorted(set(names) - alert_names - route_names)
     if unknown:
-        raise click.UsageError(f"no tests named: {', '.join(unknown)}")
+        raise click.UsageError(f"no tests for: {', '.join(unknown)}")
     run_alerts = not only_routes and (not names or bool(alert_names & set(names)))
     run_routes = not only_alerts and (not names or bool(route_names & set(names)))
     cases = []
