@@ -30,10 +30,13 @@ from toolkit.route_config import config_under_test, route_table
 from toolkit.route_testing import run_route_tests
 from toolkit.route_tests import RouteTest, TemplateTest
 
-pytestmark = pytest.mark.skipif(
-    not shutil.which("prometheus-alertmanager") or not shutil.which("amtool"),
-    reason="needs Debian's prometheus-alertmanager (make setup)",
-)
+pytestmark = [
+    pytest.mark.servers,
+    pytest.mark.skipif(
+        not shutil.which("prometheus-alertmanager") or not shutil.which("amtool"),
+        reason="needs Debian's prometheus-alertmanager (make setup)",
+    ),
+]
 
 
 def copy_project(root: Path) -> Path:
@@ -108,7 +111,11 @@ def test_a_removed_inhibition_fails_the_named_case(tmp_path: Path) -> None:
         routing, "source_matchers=['alertname=\"ServiceDown\"']", "source_matchers=['alertname=\"Nothing\"']"
     )
     bundle = load_project(root).bundle
-    report = run_route_tests(bundle, ["ServiceDown inhibits the same job's warnings"])
+    started: list[LocalAlertmanager] = []
+    report = run_route_tests(
+        bundle, ["ServiceDown inhibits the same job's warnings"], on_start=started.append
+    )
+    assert len(started) == 1 and not started[0].running
     (result,) = report.results
     assert result.problems == (
         "inhibited: expected yes; got not inhibited",

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.metrics import Metric
 from toolkit.source import SourceLocation
+
+if TYPE_CHECKING:
+    from toolkit.route_tests import NotificationTest
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,7 @@ class Bundle:
     rule_tests: tuple[RuleTestEntry, ...] = field(default=(), compare=False)
     alertmanager_files: Mapping[str, str] = field(default_factory=dict, compare=False)
     route_sources: tuple[SourceLocation, ...] = field(default=(), compare=False)
-    route_tests: tuple[Any, ...] = field(default=(), compare=False)
+    route_tests: tuple[NotificationTest, ...] = field(default=(), compare=False)
 
     def dashboard(self, uid: str) -> DashboardEntry | None:
         """The dashboard with ``uid``, or None."""

@@ -257,10 +257,10 @@ class _Case:
                     f"notified at {test.at.isoformat() if test.at else 'now'}: expected "
                     f"{', '.join(test.notified) or 'none'}; got {', '.join(sent) or 'none'}"
                 )
-        details = [f"matched {self.route_text(n)}" for n in matched] if problems else []
-        if problems and inhibitors:
+        details = [f"matched {self.route_text(n)}" for n in matched]
+        if inhibitors:
             details.append("inhibited by " + ", ".join(map(_labels_text, inhibitors)))
-        if problems and mine["status"].get("silencedBy"):
+        if mine["status"].get("silencedBy"):
             details.append("silenced by " + ", ".join(mine["status"]["silencedBy"]))
         return RouteResult(test.name, "route", test.source, tuple(problems), tuple(details))
 

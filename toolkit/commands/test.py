@@ -24,7 +24,12 @@ from toolkit.rule_testing import SubjectResult, run_rule_tests
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Also write the results as JUnit XML to this file (for CI test reports).",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Show promtool's report for passing subjects too.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Show promtool's report and the routes matched for passing tests too.",
+)
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -58,7 +63,7 @@ def command(
     def show(result: SubjectResult | RouteResult) -> None:
         click.secho(result.summary(), fg=None if result.passed else "red")
         text = result.output if isinstance(result, SubjectResult) else result.report()
-        if text and (not result.passed or (verbose and isinstance(result, SubjectResult))):
+        if text and (not result.passed or verbose):
             click.echo("\n".join(f"      {line}" for line in text.splitlines()))
 
     with library_errors():
