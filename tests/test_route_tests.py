@@ -245,7 +245,7 @@ def test_an_interrupted_run_stops_every_alertmanager_and_exits_130(tmp_path: Pat
     process.send_signal(signum)
     _, err = process.communicate(timeout=30)
     assert process.returncode == 130, err
-    assert "interrupted: every Alertmanager started was stopped" in err
+    assert "interrupted" in err
     for pid in seen:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)

@@ -87,7 +87,7 @@ def command(
         click.secho(f"Error: {error}", fg="red", err=True)
         ctx.exit(2)
     except KeyboardInterrupt:
-        click.echo("interrupted: every Alertmanager started was stopped", err=True)
+        click.echo("interrupted", err=True)
         ctx.exit(130)
     if junit:
         junit.parent.mkdir(parents=True, exist_ok=True)
