@@ -18,9 +18,17 @@ import yaml
 from click.testing import CliRunner
 
 from tests.sample_project import REPO
-from toolkit.alertmanager import NotificationTemplate, Route, TimeInterval, TimePeriod
+from toolkit.alertmanager import (
+    AlertmanagerConfig,
+    NotificationTemplate,
+    Receiver,
+    Route,
+    TimeInterval,
+    TimePeriod,
+)
 from toolkit.alertmanager_process import LocalAlertmanager
 from toolkit.build import render
+from toolkit.bundle import Bundle
 from toolkit.cli import main
 from toolkit.errors import DefinitionError
 from toolkit.lint.engine import lint_bundle
@@ -367,3 +375,31 @@ def test_a_route_naming_an_unknown_interval_or_a_case_an_unknown_receiver_fails_
     assert "names unknown receivers finance" in result.output
     finance = line_of(routing2, 'receivers=["finance"]')
     assert f"alerts/routing.py:{finance}" in result.output
+
+
+def test_mute_time_intervals_in_a_named_zone_mute_only_inside_them() -> None:
+    night = TimeInterval("night", [TimePeriod(times=[("00:00", "06:00")], location="Europe/Berlin")])
+    config = AlertmanagerConfig(
+        route=Route(
+            "default",
+            group_by=["alertname"],
+            routes=[Route("oncall", matchers=['team="db"'], mute_time_intervals=["night"])],
+        ),
+        receivers=[Receiver("default"), Receiver("oncall")],
+        time_intervals=[night],
+    )
+    labels = {"alertname": "PostgresDown", "team": "db"}
+    tests = (
+        RouteTest("muted at 05:30 in Berlin", labels, at="2026-12-01T04:30:00+00:00", notified=[]),
+        RouteTest("sent at 06:00 in Berlin", labels, at="2026-12-01T06:00:00+01:00", notified=["oncall"]),
+        RouteTest(
+            "sent from the default route",
+            {"alertname": "Other"},
+            at="2026-12-01T04:30:00+00:00",
+            receivers=["default"],
+            notified=["default"],
+        ),  # fmt: skip
+    )
+    bundle = Bundle(alertmanager=config.to_data(), route_tests=tests)
+    report = run_route_tests(bundle)
+    assert [(r.name, r.problems) for r in report.results] == [(t.name, ()) for t in tests]
