@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -26,7 +27,7 @@ from toolkit.alertmanager import (
     TimeInterval,
     TimePeriod,
 )
-from toolkit.alertmanager_process import LocalAlertmanager
+from toolkit.alertmanager_process import AlertmanagerFailedError, LocalAlertmanager
 from toolkit.build import render
 from toolkit.bundle import Bundle
 from toolkit.cli import main
@@ -403,3 +404,27 @@ def test_mute_time_intervals_in_a_named_zone_mute_only_inside_them() -> None:
     bundle = Bundle(alertmanager=config.to_data(), route_tests=tests)
     report = run_route_tests(bundle)
     assert [(r.name, r.problems) for r in report.results] == [(t.name, ()) for t in tests]
+
+
+def test_an_alertmanager_that_dies_during_a_case_is_an_error_naming_it() -> None:
+    bundle = load_project(REPO).bundle
+
+    def kill_once_it_has_the_alert(server: LocalAlertmanager) -> None:
+        def kill() -> None:
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and "Received alert" not in (
+                server.log.read_text() if server.log.exists() else ""
+            ):
+                time.sleep(0.01)
+            if server.process is not None:
+                server.process.kill()
+
+        threading.Thread(target=kill, daemon=True).start()
+
+    with pytest.raises(AlertmanagerFailedError) as raised:
+        run_route_tests(bundle, ["info does not post at night"], on_start=kill_once_it_has_the_alert)
+    message = str(raised.value)
+    assert re.search(r"/prometheus-alertmanager (stopped during the test|has stopped); its log:", message), (
+        message
+    )
+    assert "if it keeps failing: run `make setup`" in message

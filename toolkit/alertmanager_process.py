@@ -148,8 +148,9 @@ class LocalAlertmanager:
             except ClientError:
                 if time.monotonic() > deadline:
                     raise AlertmanagerFailedError(
-                        f"{self.binary} did not become ready at {self.url} within {START_SECONDS:.0f} s:\n"
-                        f"{self.log_tail()}"
+                        f"{self.binary} did not become ready at {self.url} within {START_SECONDS:.0f} s; "
+                        f"its log:\n{self.log_tail()}\nIs the machine overloaded, or does something block "
+                        f"127.0.0.1? If it never starts: {INSTALL_HINT}"
                     ) from None
                 time.sleep(0.02)
 

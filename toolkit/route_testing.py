@@ -39,12 +39,14 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from toolkit.alertmanager_process import (
+    INSTALL_HINT,
     AlertmanagerFailedError,
     LocalAlertmanager,
     WebhookSink,
     find_alertmanager,
 )
 from toolkit.bundle import Bundle
+from toolkit.clients.errors import ClientError
 from toolkit.errors import DefinitionError, ToolkitError
 from toolkit.junit import JUnitCase
 from toolkit.promtools import find_tool, run_tool
@@ -171,7 +173,7 @@ class _Case:
             (self.folder / path).write_text(text)
         server = LocalAlertmanager(self.binary, self.folder, yaml.safe_dump(config, sort_keys=False), env)
         started(server)
-        with server:
+        with server, _answering(server):
             start, end = datetime.now(UTC), datetime.now(UTC) + timedelta(hours=1)
             alerts = [test.labels, *test.firing]
             server.post(
@@ -194,7 +196,10 @@ class _Case:
         deadline = time.monotonic() + FLUSH_SECONDS
         while True:
             if not server.running:
-                raise AlertmanagerFailedError(f"Alertmanager stopped during the test:\n{server.log_tail()}")
+                raise AlertmanagerFailedError(
+                    f"{server.binary} stopped during the test; its log:\n{server.log_tail()}\n"
+                    f"If it crashed or another program killed it, run again; if it keeps failing: {INSTALL_HINT}"
+                )
             found = server.get("/api/v2/alerts")
             groups = server.get("/api/v2/alerts/groups")
             routed = sum(len(alert.get("receivers") or []) for alert in found)
@@ -263,6 +268,19 @@ class _Case:
         if mine["status"].get("silencedBy"):
             details.append("silenced by " + ", ".join(mine["status"]["silencedBy"]))
         return RouteResult(test.name, "route", test.source, tuple(problems), tuple(details))
+
+
+@contextmanager
+def _answering(server: LocalAlertmanager) -> Iterator[None]:
+    """Turn a request the running Alertmanager does not answer into AlertmanagerFailedError with its log."""
+    try:
+        yield
+    except ClientError as error:
+        state = "is running" if server.running else "has stopped"
+        raise AlertmanagerFailedError(
+            f"{error.message}\n{server.binary} {state}; its log:\n{server.log_tail()}\n"
+            f"If it crashed or another program killed it, run again; if it keeps failing: {INSTALL_HINT}"
+        ) from None
 
 
 def _template_result(test: TemplateTest, folder: Path, bundle: Bundle) -> RouteResult:
