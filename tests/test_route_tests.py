@@ -428,3 +428,41 @@ def test_an_alertmanager_that_dies_during_a_case_is_an_error_naming_it() -> None
         message
     )
     assert "if it keeps failing: run `make setup`" in message
+
+
+def test_time_periods_validate_every_field_and_write_what_alertmanager_reads() -> None:
+    period = TimePeriod(
+        times=[("00:00", "06:00"), ("22:00", "24:00")],
+        weekdays=["saturday", "monday:friday"],
+        days_of_month=["1:7", "-3:-1"],
+        months=["january:march", "12"],
+        years=["2026:2027"],
+        location="Europe/Berlin",
+    )
+    assert period.to_data() == {
+        "times": [{"start_time": "00:00", "end_time": "06:00"}, {"start_time": "22:00", "end_time": "24:00"}],
+        "weekdays": ["saturday", "monday:friday"],
+        "days_of_month": ["1:7", "-3:-1"],
+        "months": ["january:march", "12"],
+        "years": ["2026:2027"],
+        "location": "Europe/Berlin",
+    }
+    for field, value, message in (
+        ("weekdays", ["friday:monday"], "weekday range 'friday:monday' ends before it starts"),
+        ("days_of_month", ["0"], "'0' is not a day of the month"),
+        ("months", ["13"], "'13' is not a month"),
+        ("years", ["26:25"], "year range '26:25' ends before it starts"),
+        ("times", [("8:00", "9:00")], "must be HH:MM clock times"),
+    ):
+        with pytest.raises(DefinitionError, match=re.escape(message)):
+            TimePeriod(**{field: value})
+
+
+def test_lint_says_when_amtool_is_missing_instead_of_passing_silently(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    bundle = load_project(REPO).bundle
+    monkeypatch.setenv("PATH", str(tmp_path))
+    (finding,) = [f for f in lint_bundle(bundle, is_project=True) if f.check == "routes/uncovered"]
+    assert finding.level.name == "INFO"
+    assert finding.message.startswith("route coverage not checked: amtool is not installed")
