@@ -111,7 +111,7 @@ def _tzif(offset_seconds: int) -> bytes:
 
 
 def _shifted_zones(
-    config: dict[str, Any], at: datetime, now: datetime, folder: Path
+    config: dict[str, Any], at: datetime, now: datetime, folder: Path, where: SourceLocation
 ) -> dict[str | None, str]:
     """Zone files under ``folder`` (Alertmanager's ZONEINFO) whose clocks read, at ``now``, what each
     period's location reads at ``at``; the new location name for each original one (None is UTC)."""
@@ -128,7 +128,10 @@ def _shifted_zones(
         # must see it ended); it reads later by the seconds the case has run
         offset = math.ceil((wall - now.astimezone(UTC).replace(tzinfo=None)).total_seconds())
         if abs(offset) >= 2**31:
-            raise DefinitionError(f"at={at.isoformat()} is too far from now (more than 68 years) to test")
+            raise DefinitionError(
+                f"at={at.isoformat()} is too far from now (more than 68 years) to test: pick a nearer time",
+                where,
+            )
         names[location] = f"{ZONE_DIR}/At{number}"
         (folder / names[location]).write_bytes(_tzif(offset))
     return names
@@ -165,7 +168,7 @@ class _Case:
         locations = None
         if test.at is not None:
             zones = self.folder / "zoneinfo"
-            locations = _shifted_zones(self.bundle.alertmanager, test.at, now, zones)
+            locations = _shifted_zones(self.bundle.alertmanager, test.at, now, zones, test.source)
             env["ZONEINFO"] = str(zones)
         config = config_under_test(self.bundle.alertmanager, f"{self.sink.url}{prefix}", locations)
         for path, text in self.bundle.alertmanager_files.items():
