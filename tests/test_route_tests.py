@@ -228,9 +228,13 @@ def test_an_alertmanager_that_rejects_its_config_exits_2_with_its_log(
     assert "amtool check-config build/alertmanager/alertmanager.yml" in result.output
 
 
-def _children(pid: int) -> set[int]:
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
-    return {int(p) for p in out.split()}
+def _alertmanagers(pid: int) -> set[int]:
+    """The Alertmanager processes whose parent is ``pid``."""
+    out = subprocess.run(
+        ["ps", "-o", "pid=,comm=", "--ppid", str(pid)], capture_output=True, text=True
+    ).stdout
+    found = (line.split() for line in out.splitlines())
+    return {int(pid) for pid, comm in found if comm.startswith(("prometheus-aler", "alertmanager"))}
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
@@ -248,7 +252,7 @@ def test_an_interrupted_run_stops_every_alertmanager_and_exits_130(tmp_path: Pat
     seen: set[int] = set()
     deadline = time.monotonic() + 30
     while not seen and time.monotonic() < deadline and process.poll() is None:
-        seen = _children(process.pid)
+        seen = _alertmanagers(process.pid)
         time.sleep(0.02)
     assert seen, "no Alertmanager was started"
     process.send_signal(signum)
@@ -466,3 +470,36 @@ def test_lint_says_when_amtool_is_missing_instead_of_passing_silently(
     (finding,) = [f for f in lint_bundle(bundle, is_project=True) if f.check == "routes/uncovered"]
     assert finding.level.name == "INFO"
     assert finding.message.startswith("route coverage not checked: amtool is not installed")
+
+
+@pytest.fixture
+def amtool_without_render(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An amtool as old ones are: every command but ``template``."""
+    fake = tmp_path / "old-amtool" / "amtool"
+    fake.parent.mkdir()
+    fake.write_text(
+        '#!/bin/sh\nif [ "$1" = template ]; then echo "amtool: error: expected command" >&2; exit 1; fi\n'
+        f'exec {shutil.which("amtool")} "$@"\n'
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+
+
+@pytest.mark.usefixtures("amtool_without_render")
+def test_templates_render_through_alertmanager_when_amtool_cannot(tmp_path: Path) -> None:
+    name = "the Slack title names the alert and its job"
+    started: list[LocalAlertmanager] = []
+    assert run_route_tests(load_project(REPO).bundle, [name], on_start=started.append).results[0].passed
+    assert len(started) == 1 and not started[0].running
+    (tmp_path / "project").mkdir()
+    root = copy_project(tmp_path / "project")
+    template = root / "alerts" / "templates" / "slack.tmpl"
+    edit(template, "{{ .CommonLabels.alertname }}", "{{ .CommonLabels.job }}")
+    (result,) = run_route_tests(load_project(root).bundle, [name]).results
+    assert result.problems == (
+        "rendered: expected '[FIRING:1] SlowAPIResponses (api)'; got '[FIRING:1] api (api)'",
+    )
+    edit(template, '{{ define "slack.title" -}}', '{{ define "slack.title" -}}{{ .Nope.Nope }}')
+    (result,) = run_route_tests(load_project(root).bundle, [name]).results
+    assert result.problems[0].startswith("Alertmanager could not render it: ")
+    assert "can't evaluate field Nope" in result.problems[0]

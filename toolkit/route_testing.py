@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import signal
 import struct
 import tempfile
@@ -49,13 +50,14 @@ from toolkit.bundle import Bundle
 from toolkit.clients.errors import ClientError
 from toolkit.errors import DefinitionError, ToolkitError
 from toolkit.junit import JUnitCase
-from toolkit.promtools import find_tool, run_tool
-from toolkit.route_config import config_under_test, route_number, route_table
+from toolkit.promtools import run_tool
+from toolkit.route_config import GROUP_WAIT, config_under_test, route_number, route_table
 from toolkit.route_tests import RouteTest, TemplateTest
 from toolkit.source import SourceLocation
 
 FLUSH_SECONDS = 15.0
 WORKERS = 4
+NOTIFY_FAILED = ("Notify for alerts failed", "Notify attempt failed")  # Alertmanager's log messages
 ZONE_DIR = "Toolkit"
 
 
@@ -171,9 +173,7 @@ class _Case:
             locations = _shifted_zones(self.bundle.alertmanager, test.at, now, zones, test.source)
             env["ZONEINFO"] = str(zones)
         config = config_under_test(self.bundle.alertmanager, f"{self.sink.url}{prefix}", locations)
-        for path, text in self.bundle.alertmanager_files.items():
-            (self.folder / path).parent.mkdir(parents=True, exist_ok=True)
-            (self.folder / path).write_text(text)
+        _write_templates(self.bundle, self.folder)
         server = LocalAlertmanager(self.binary, self.folder, yaml.safe_dump(config, sort_keys=False), env)
         started(server)
         with server, _answering(server):
@@ -286,11 +286,22 @@ def _answering(server: LocalAlertmanager) -> Iterator[None]:
         ) from None
 
 
-def _template_result(test: TemplateTest, folder: Path, bundle: Bundle) -> RouteResult:
-    """Render ``test.text`` with ``amtool template render`` over the project's template files."""
+def amtool_renders() -> bool:
+    """True when an amtool on PATH has ``template render`` (older ones do not)."""
+    return (
+        shutil.which("amtool") is not None
+        and run_tool("amtool", ["template", "render", "--help"]).returncode == 0
+    )
+
+
+def _write_templates(bundle: Bundle, folder: Path) -> None:
     for path, text in bundle.alertmanager_files.items():
         (folder / path).parent.mkdir(parents=True, exist_ok=True)
         (folder / path).write_text(text)
+
+
+def _template_data(test: TemplateTest) -> dict[str, Any]:
+    """The notification data a group holding only the test's alert gets (grouped by all its labels)."""
     alert = {
         "status": "firing",
         "labels": dict(test.labels),
@@ -300,16 +311,20 @@ def _template_result(test: TemplateTest, folder: Path, bundle: Bundle) -> RouteR
         "generatorURL": "",
         "fingerprint": "",
     }
-    data = {
-        "receiver": "test",
+    return {
+        "receiver": "render",
         "status": "firing",
         "alerts": [alert],
-        "groupLabels": {},
+        "groupLabels": dict(test.labels),
         "commonLabels": dict(test.labels),
         "commonAnnotations": dict(test.annotations),
         "externalURL": "http://127.0.0.1:9093",
     }
-    (folder / "data.json").write_text(json.dumps(data))
+
+
+def _render_with_amtool(test: TemplateTest, folder: Path) -> tuple[str | None, str]:
+    """``amtool template render`` of the test's text: (the text, '') or (None, what amtool said)."""
+    (folder / "data.json").write_text(json.dumps(_template_data(test)))
     done = run_tool(
         "amtool",
         [
@@ -321,9 +336,57 @@ def _template_result(test: TemplateTest, folder: Path, bundle: Bundle) -> RouteR
         ],
     )
     if done.returncode != 0:
-        problems = (f"amtool template render failed: {(done.stdout + done.stderr).strip()}",)
-    elif done.stdout.rstrip("\n") != test.expected:
-        problems = (f"rendered: expected {test.expected!r}; got {done.stdout.rstrip(chr(10))!r}",)
+        return None, f"amtool template render failed: {(done.stdout + done.stderr).strip()}"
+    return done.stdout.rstrip("\n"), ""
+
+
+class _AlertmanagerRender:
+    """The test's text rendered by a real Alertmanager, for an amtool without ``template render``: the text
+    is a Slack receiver's title, and the Slack message is posted to the loopback recorder."""
+
+    def __init__(
+        self, test: TemplateTest, number: int, bundle: Bundle, binary: str, folder: Path, sink: WebhookSink
+    ):
+        self.test, self.path, self.sink = test, f"/template/{number}", sink
+        slack = {
+            "api_url": f"{sink.url}{self.path}",
+            "channel": "#render",
+            "title": test.text,
+            "send_resolved": False,
+        }
+        self.config = {
+            "route": {"receiver": "render", "group_by": ["..."], "group_wait": GROUP_WAIT},
+            "receivers": [{"name": "render", "slack_configs": [slack]}],
+            "templates": list((bundle.alertmanager or {}).get("templates") or []),
+        }
+        self.binary, self.folder = binary, folder
+
+    def run(self, started: Callable[[LocalAlertmanager], None]) -> tuple[str | None, str]:
+        server = LocalAlertmanager(self.binary, self.folder, yaml.safe_dump(self.config, sort_keys=False))
+        started(server)
+        with server, _answering(server):
+            end = datetime.now(UTC) + timedelta(hours=1)
+            alert = {"labels": dict(self.test.labels), "annotations": dict(self.test.annotations)}
+            server.post("/api/v2/alerts", [{**alert, "endsAt": end.isoformat()}])
+            deadline = time.monotonic() + FLUSH_SECONDS
+            while not self.sink.received(self.path):
+                failed = [e for e in server.log_entries() if e.get("msg") in NOTIFY_FAILED]
+                if failed:
+                    return None, f"Alertmanager could not render it: {failed[0].get('err', '')}"
+                if time.monotonic() > deadline or not server.running:
+                    raise AlertmanagerFailedError(
+                        f"{self.binary} sent no message within {FLUSH_SECONDS:.0f} s; its log:\n{server.log_tail()}"
+                    )
+                time.sleep(0.05)
+        body = self.sink.received(self.path)[0][1]
+        return (body.get("attachments") or [{}])[0].get("title", ""), ""
+
+
+def _template_result(test: TemplateTest, rendered: str | None, error: str) -> RouteResult:
+    if rendered is None:
+        problems: tuple[str, ...] = (error,)
+    elif rendered != test.expected:
+        problems = (f"rendered: expected {test.expected!r}; got {rendered!r}",)
     else:
         problems = ()
     return RouteResult(test.name, "template", test.source, problems)
@@ -354,21 +417,32 @@ def run_route_tests(
 ) -> RouteReport:
     """Run the bundle's route and template tests (only those named in ``names`` when given), route tests on
     real Alertmanagers, up to WORKERS at a time; ``on_result`` is called with each result in test order,
-    ``on_start`` with each Alertmanager before it starts.
+    ``on_start`` with each Alertmanager before it starts. Templates are rendered by ``amtool template
+    render``, or by a real Alertmanager when amtool is missing or too old to have it.
 
     Every Alertmanager is stopped and the temporary folder removed on return, on error, on Ctrl-C and on
-    SIGTERM (which is raised as KeyboardInterrupt). Raises AlertmanagerMissingError (or ToolMissingError for
-    amtool) saying how to install it, and AlertmanagerFailedError when Alertmanager rejects the config or
-    does not answer.
+    SIGTERM (which is raised as KeyboardInterrupt). Raises AlertmanagerMissingError saying how to install it,
+    and AlertmanagerFailedError when Alertmanager rejects the config or does not answer.
     """
     tests = [t for t in bundle.route_tests if not names or t.name in names]
     if not tests:
         return RouteReport(())
     if bundle.alertmanager is None:
         raise ToolkitError("route tests need a routing policy: register ALERTMANAGER in alerts/__init__.py")
-    binary = find_alertmanager() if any(isinstance(t, RouteTest) for t in tests) else ""
-    if any(isinstance(t, TemplateTest) for t in tests):
-        find_tool("amtool")
+    with _sigterm_as_interrupt():
+        return _run_tests(bundle, tests, on_result, on_start)
+
+
+def _run_tests(
+    bundle: Bundle,
+    tests: list[RouteTest | TemplateTest],
+    on_result: Callable[[RouteResult], None] | None,
+    on_start: Callable[[LocalAlertmanager], None] | None,
+) -> RouteReport:
+    templates = any(isinstance(t, TemplateTest) for t in tests)
+    with_amtool = templates and amtool_renders()
+    needs_alertmanager = any(isinstance(t, RouteTest) for t in tests) or (templates and not with_amtool)
+    binary = find_alertmanager() if needs_alertmanager else ""
     servers: list[LocalAlertmanager] = []
     lock = threading.Lock()
     stop = threading.Event()
@@ -382,21 +456,22 @@ def run_route_tests(
             on_start(server)
 
     results: list[RouteResult] = []
-    with (
-        _sigterm_as_interrupt(),
-        tempfile.TemporaryDirectory(prefix="toolkit-routes-") as tmp,
-        WebhookSink() as sink,
-    ):
+    with tempfile.TemporaryDirectory(prefix="toolkit-routes-") as tmp, WebhookSink() as sink:
 
         def run(item: tuple[int, RouteTest | TemplateTest]) -> RouteResult:
             number, test = item
             folder = Path(tmp) / f"case-{number}"
             folder.mkdir()
-            if isinstance(test, TemplateTest):
-                return _template_result(test, folder, bundle)
             if stop.is_set():
                 raise KeyboardInterrupt
-            return _Case(test, number, bundle, binary, folder, sink).run(started)
+            if isinstance(test, RouteTest):
+                return _Case(test, number, bundle, binary, folder, sink).run(started)
+            _write_templates(bundle, folder)
+            if with_amtool:
+                return _template_result(test, *_render_with_amtool(test, folder))
+            return _template_result(
+                test, *_AlertmanagerRender(test, number, bundle, binary, folder, sink).run(started)
+            )
 
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             futures = [pool.submit(run, item) for item in enumerate(tests)]
