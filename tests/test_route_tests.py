@@ -3,7 +3,6 @@ with its line, errors exit 2 naming the binary and the fix, and no Alertmanager 
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import shutil
@@ -32,7 +31,6 @@ from toolkit.alertmanager_process import AlertmanagerFailedError, LocalAlertmana
 from toolkit.build import render
 from toolkit.bundle import Bundle
 from toolkit.cli import main
-from toolkit.diff.alertmanager import alertmanager_changes
 from toolkit.errors import DefinitionError
 from toolkit.lint.engine import lint_bundle
 from toolkit.project import load_project
@@ -40,7 +38,6 @@ from toolkit.promtools import check_alertmanager_config
 from toolkit.route_config import config_under_test, route_table
 from toolkit.route_testing import run_route_tests
 from toolkit.route_tests import RouteTest, TemplateTest
-from toolkit.sources.git import load_build
 
 pytestmark = [
     pytest.mark.servers,
@@ -506,20 +503,3 @@ def test_templates_render_through_alertmanager_when_amtool_cannot(tmp_path: Path
     (result,) = run_route_tests(load_project(root).bundle, [name]).results
     assert result.problems[0].startswith("Alertmanager could not render it: ")
     assert "can't evaluate field Nope" in result.problems[0]
-
-
-def test_diff_reads_templates_back_from_build_and_names_a_changed_one() -> None:
-    code = load_project(REPO).bundle
-    built = load_build(REPO, "HEAD").bundle
-    assert built.alertmanager_files == dict(code.alertmanager_files) != {}
-    assert alertmanager_changes(built, code) == []
-    path = next(iter(code.alertmanager_files))
-    edited = dataclasses.replace(
-        code, alertmanager_files={path: code.alertmanager_files[path].replace("[", "(")}
-    )
-    (change,) = alertmanager_changes(built, edited)
-    assert change.text == f"template {path} changed"
-    unseen = dataclasses.replace(
-        code, alertmanager_files=None
-    )  # a live Alertmanager does not serve its files
-    assert alertmanager_changes(built, unseen) == []

@@ -295,7 +295,7 @@ def amtool_renders() -> bool:
 
 
 def _write_templates(bundle: Bundle, folder: Path) -> None:
-    for path, text in (bundle.alertmanager_files or {}).items():
+    for path, text in bundle.alertmanager_files.items():
         (folder / path).parent.mkdir(parents=True, exist_ok=True)
         (folder / path).write_text(text)
 

@@ -106,7 +106,7 @@ class Bundle:
     ``metrics`` is the project's metric catalogue and ``rule_tests`` its alert and expression tests;
     the code source has them, and the git source reads them back from ``build/``.
     ``alertmanager_files`` are the notification templates by path relative to ``alertmanager.yml``'s
-    folder (None where the source cannot see them, as a live Alertmanager), ``route_sources`` where each route was defined (depth first, the order of the config) and
+    folder, ``route_sources`` where each route was defined (depth first, the order of the config) and
     ``route_tests`` the routing policy's tests (:mod:`toolkit.route_tests`); only the code source has the
     last two.
     """
@@ -118,7 +118,7 @@ class Bundle:
     origin: str = ""
     metrics: tuple[Metric, ...] = ()
     rule_tests: tuple[RuleTestEntry, ...] = ()
-    alertmanager_files: Mapping[str, str] | None = None
+    alertmanager_files: Mapping[str, str] = field(default_factory=dict)
     route_sources: tuple[SourceLocation, ...] = ()
     route_tests: tuple[NotificationTest, ...] = ()
 

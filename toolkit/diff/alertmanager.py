@@ -1,11 +1,11 @@
 """Alertmanager changes: receivers added or removed, and each receiver's fields by path; routes as
-'matchers -> receiver [options]' lines; inhibition rules; the notification template files; every other key (``global.resolve_timeout``,
+'matchers -> receiver [options]' lines; inhibition rules; every other key (``global.resolve_timeout``,
 templates, time intervals...) as a path-level change. The order of receivers is no change."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 from toolkit.bundle import Bundle
@@ -52,26 +52,14 @@ def _lines(config: dict[str, Any], key: str) -> str:
     return "\n".join(json.dumps(r, sort_keys=True) for r in config.get(key) or [])
 
 
-def _template_changes(old: Mapping[str, str] | None, new: Mapping[str, str] | None) -> Iterator[Change]:
-    """Notification template files added, removed, or changed (as a line diff); none where a side cannot
-    see them (a live Alertmanager)."""
-    if old is None or new is None:
-        return
-    for path in sorted(set(old) | set(new)):
-        if path not in old or path not in new:
-            yield Change(SECTION, ADDED if path not in old else REMOVED, f"template {path}")
-        elif old[path] != new[path]:
-            yield Change(SECTION, CHANGED, f"template {path} changed", line_diff(old[path], new[path]))
-
-
 def alertmanager_changes(old: Bundle, new: Bundle) -> list[Change]:
     """Every Alertmanager change from ``old`` to ``new``."""
     a, b = old.alertmanager, new.alertmanager
-    changes: list[Change] = list(_template_changes(old.alertmanager_files, new.alertmanager_files))
     if a == b:
-        return changes
+        return []
     if a is None or b is None:
-        return [Change(SECTION, ADDED if a is None else REMOVED, "Alertmanager config"), *changes]
+        return [Change(SECTION, ADDED if a is None else REMOVED, "Alertmanager config")]
+    changes: list[Change] = []
     done: list[Path] = []
     receivers = _receivers(a), _receivers(b)
     if receivers[0] is not None and receivers[1] is not None and ("receivers" in a) == ("receivers" in b):

@@ -1,6 +1,6 @@
 """The files ``toolkit build`` writes besides dashboards, rule files and the Alertmanager config, read
-back into a bundle: the promtool tests (``prometheus/tests/*.yml``), the metric catalogue (``metrics.md``)
-and the notification templates (``alertmanager/templates/*.tmpl``)."""
+back into a bundle: the promtool tests (``prometheus/tests/*.yml``) and the metric catalogue
+(``metrics.md``)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from toolkit.alertmanager import TEMPLATES_DIR
-from toolkit.build import TEMPLATE_MARKER, TESTS_DIR
+from toolkit.build import TESTS_DIR
 from toolkit.bundle import RuleTestEntry
 from toolkit.errors import DefinitionError
 from toolkit.metrics import PLATFORM, Metric
@@ -81,17 +80,3 @@ def load_metrics(folder: Path, shown: str) -> tuple[Metric, ...]:
             )
         metrics.append(_metric(cells[1:-1], where))
     return tuple(metrics)
-
-
-def load_alertmanager_templates(folder: Path, shown: str) -> dict[str, str]:
-    """The notification templates under ``folder``/alertmanager/templates by path relative to the config's
-    folder, as the code holds them (without the build's marker line)."""
-    templates = {}
-    for file in sorted((folder / "alertmanager" / TEMPLATES_DIR).glob("*.tmpl")):
-        try:
-            text = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            where = SourceLocation(f"{shown}/alertmanager/{TEMPLATES_DIR}/{file.name}", 1)
-            raise SourceError(f"cannot read the template: {error}", where) from None
-        templates[f"{TEMPLATES_DIR}/{file.name}"] = text.removeprefix(TEMPLATE_MARKER)
-    return templates

@@ -14,7 +14,7 @@ from pathlib import Path
 from toolkit.build import BUILD_DIR
 from toolkit.bundle import Bundle
 from toolkit.errors import ToolkitError
-from toolkit.sources.built_extras import load_alertmanager_templates, load_metrics, load_rule_tests
+from toolkit.sources.built_extras import load_metrics, load_rule_tests
 from toolkit.sources.files import FileBundle, SourceError, load_paths
 
 WORKING_TREE = "WORKTREE"
@@ -75,8 +75,6 @@ def _load(folder: Path, origin: str, shown: str) -> FileBundle:
     try:
         tests = load_rule_tests(folder, shown, alerts)
         metrics = load_metrics(folder, shown)
-        templates = load_alertmanager_templates(folder, shown)
     except SourceError as error:
         return FileBundle(loaded.bundle, [*loaded.errors, error])
-    bundle = replace(loaded.bundle, rule_tests=tests, metrics=metrics, alertmanager_files=templates)
-    return FileBundle(bundle, loaded.errors)
+    return FileBundle(replace(loaded.bundle, rule_tests=tests, metrics=metrics), loaded.errors)
