@@ -105,7 +105,7 @@ class Bundle:
 
     ``metrics`` is the project's metric catalogue and ``rule_tests`` its alert and expression tests;
     the code source has them, and the git source reads them back from ``build/``.
-    ``alertmanager_files`` are the notification templates by path relative to ``alertmanager.yml``'s
+    ``alertmanager_files`` holds the notification templates by path relative to ``alertmanager.yml``'s
     folder, ``route_sources`` where each route was defined (depth first, the order of the config) and
     ``route_tests`` the routing policy's tests (:mod:`toolkit.route_tests`); only the code source has the
     last two.
