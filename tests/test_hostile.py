@@ -181,6 +181,12 @@ main(["--project", sys.argv[1], "build"])
 """
 
 
+SIGNALS = pytest.mark.parametrize(
+    ("signum", "code", "message"),
+    [(signal.SIGINT, 130, "Interrupted (Ctrl-C)."), (signal.SIGTERM, 143, "Terminated (SIGTERM).")],
+)
+
+
 def child(script: str, project: Path, **env: str) -> subprocess.Popen:
     environment = {**os.environ, "PYTHONPATH": str(REPO), **env}
     return subprocess.Popen(
@@ -193,10 +199,7 @@ def child(script: str, project: Path, **env: str) -> subprocess.Popen:
     )
 
 
-@pytest.mark.parametrize(
-    ("signum", "code", "message"),
-    [(signal.SIGINT, 130, "Interrupted (Ctrl-C)."), (signal.SIGTERM, 143, "Terminated (SIGTERM).")],
-)
+@SIGNALS
 def test_a_build_interrupted_mid_write_leaves_build_as_it_was(
     project: Path, signum: int, code: int, message: str
 ) -> None:
@@ -295,10 +298,7 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-@pytest.mark.parametrize(
-    ("signum", "code", "message"),
-    [(signal.SIGINT, 130, "Interrupted (Ctrl-C)."), (signal.SIGTERM, 143, "Terminated (SIGTERM).")],
-)
+@SIGNALS
 def test_toolkit_test_stops_promtool_and_removes_its_temp_dir_on_a_signal(
     tmp_path: Path, signum: int, code: int, message: str
 ) -> None:
