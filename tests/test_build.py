@@ -106,7 +106,7 @@ def test_duplicate_uid_names_both_definitions(project: Path) -> None:
         },
     )
     result = run(project, "build")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output == (
         "Error: dashboards/second.py:5: duplicate dashboard uid 'same': defined at dashboards/first.py:5 "
         "and at dashboards/second.py:5; give each dashboard its own uid\n"
@@ -124,7 +124,7 @@ def test_a_module_that_raises_is_named_with_its_line(project: Path) -> None:
         """,
     )
     result = run(project, "build")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output == (
         "Error: dashboards/overview.py:3: dashboards.overview.build raised ZeroDivisionError: float division by zero\n"
     )
@@ -133,8 +133,10 @@ def test_a_module_that_raises_is_named_with_its_line(project: Path) -> None:
 def test_a_module_that_fails_to_import_is_named(project: Path) -> None:
     write(project, "alerts/basic.py", "import json\n\nTHRESHOLD = json.loads('{')\n")
     result = run(project, "build")
-    assert result.exit_code == 1
-    assert result.output.startswith("Error: alerts/basic.py:3: importing alerts raised JSONDecodeError: ")
+    assert result.exit_code == 2
+    assert result.output.startswith(
+        "Error: alerts/basic.py:3: importing alerts.basic raised JSONDecodeError: "
+    )
     assert "Traceback" not in result.output
 
 
@@ -145,7 +147,7 @@ def test_an_unknown_setting_is_named_with_the_known_ones(project: Path) -> None:
         "def build(settings):\n    return settings.threshold('cpu_bussy')\n",
     )
     result = run(project, "build")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output.startswith(
         f"Error: {project / 'toolkit.yaml'}: thresholds.cpu_bussy is not set: add it to toolkit.yaml "
         "(known thresholds: agent_failure_rate, agent_p95_latency_seconds, "
@@ -162,7 +164,7 @@ def test_an_alert_defined_twice_with_the_same_labels_names_both(project: Path) -
         "from alerts import again, basic\n\nRULE_GROUPS = (basic.groups, again.groups)\n",
     )
     result = run(project, "build")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output == (
         "Error: alerts/again.py:9: duplicate alert 'ServiceDown' with the same labels: defined at "
         "alerts/basic.py:9 and at alerts/again.py:9; rename one or give them different labels\n"

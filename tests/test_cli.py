@@ -41,5 +41,5 @@ def test_python_dash_m_toolkit_works() -> None:
 
 def test_outside_a_project_the_error_says_what_to_do(tmp_path) -> None:
     result = CliRunner().invoke(main, ["--project", str(tmp_path), "build"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "no toolkit.yaml in" in result.output and "pass --project DIR" in result.output

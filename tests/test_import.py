@@ -149,7 +149,7 @@ def test_bad_input_is_a_clear_error_and_writes_nothing(
     tmp_path: Path, name: str, content: str, message: str
 ) -> None:
     root, result = import_into(tmp_path, name, content)
-    assert result.exit_code == 1 and message in result.output
+    assert result.exit_code == 2 and message in result.output
     assert sorted(p.name for p in (root / "alerts").glob("*.py")) == ["__init__.py", "basic.py"]
     assert (
         "basic" in (root / "alerts" / "__init__.py").read_text()
@@ -159,7 +159,7 @@ def test_bad_input_is_a_clear_error_and_writes_nothing(
 
 def test_a_name_that_collides_is_refused(tmp_path: Path) -> None:
     root, result = import_into(tmp_path, "basic.yml", MANIFEST)
-    assert result.exit_code == 1 and "alerts/basic.py exists: choose another --name" in result.output
+    assert result.exit_code == 2 and "alerts/basic.py exists: choose another --name" in result.output
     registry = (root / "alerts" / "__init__.py").read_text()
     again = CliRunner().invoke(
         main, ["--project", str(root), "import", "rules", str(tmp_path / "basic.yml"), "--name", "platform"]
@@ -463,7 +463,7 @@ def test_bad_dashboard_input_writes_nothing(tmp_path: Path, content: str, messag
     source = tmp_path / "bad.json"
     source.write_text(content)
     result = run_import(root, "dashboard", str(source))
-    assert result.exit_code == 1 and message in result.output
+    assert result.exit_code == 2 and message in result.output
     assert sorted(p.name for p in (root / "dashboards").glob("*.py")) == ["__init__.py", "overview.py"]
 
 
@@ -472,7 +472,7 @@ def test_a_colliding_dashboard_name_is_refused(tmp_path: Path) -> None:
     source = tmp_path / "overview.json"
     source.write_text(json.dumps({**MODERN, "uid": "overview"}))
     result = run_import(root, "dashboard", str(source))
-    assert result.exit_code == 1 and "dashboards/overview.py exists: choose another --name" in result.output
+    assert result.exit_code == 2 and "dashboards/overview.py exists: choose another --name" in result.output
 
 
 def test_import_from_grafana(tmp_path: Path, grafana_double) -> None:

@@ -106,9 +106,9 @@ def test_usage_errors_exit_2(args: list[str], message: str) -> None:
     assert result.exit_code == 2 and message in result.output
 
 
-def test_an_unknown_context_exits_1_naming_the_known_ones() -> None:
+def test_an_unknown_context_exits_2_naming_the_known_ones() -> None:
     result = CliRunner().invoke(main, ["--project", str(REPO), "sync", "--context", "prod"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert (
         result.output
         == f"Error: {REPO / 'toolkit.yaml'}: no context 'prod' in toolkit.yaml: use one of local\n"

@@ -1,8 +1,9 @@
 """The ``toolkit`` command line: a thin click layer over the library.
 
 Commands live in ``toolkit.commands.<name>`` and are imported only when run, so ``toolkit lint`` never
-pays for the imports of ``toolkit sync``. Library errors (ToolkitError) exit 1 with their message;
-misuse of flags exits 2.
+pays for the imports of ``toolkit sync``. Every command runs inside one error boundary
+(``toolkit.commands.common.error_boundary``): exit 0 ok, 1 findings or differences, 2 errors (misuse of flags
+included), 130 Ctrl-C, 143 SIGTERM; no traceback reaches the user (docs/exit-codes.md).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from pathlib import Path
 import click
 
 from toolkit import __version__
+from toolkit.commands.common import error_boundary
+from toolkit.interrupts import sigterm_unwinds
 
 # command name -> (module under toolkit.commands, one-line help shown in `toolkit --help`)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -39,6 +42,19 @@ class LazyGroup(click.Group):
         module = importlib.import_module(f"toolkit.commands.{COMMANDS[name][0]}")
         return module.command
 
+    def main(self, *args, **kwargs):
+        """Run the CLI with SIGTERM unwinding the stack like Ctrl-C, so cleanup runs on both."""
+        with sigterm_unwinds():
+            return super().main(*args, **kwargs)
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        with error_boundary():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context):
+        with error_boundary():
+            return super().invoke(ctx)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
@@ -56,6 +72,9 @@ class LazyGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context, project_dir: Path | None) -> None:
     """Dashboards, alert rules and routing as reviewed Python, checked before they ship.
+
+    Exit codes: 0 ok, 1 findings or differences, 2 errors, 130 Ctrl-C, 143 SIGTERM
+    (docs/exit-codes.md).
 
     \b
     Example:

@@ -1,4 +1,9 @@
-"""Prometheus durations: validation and one canonical spelling, via promql-parser."""
+"""Prometheus durations: validation and one canonical spelling, via promql-parser.
+
+Durations in rule files, tests and Alertmanager's config are Prometheus' ``model.Duration``: a number
+without a unit is refused there (promql-parser alone would read ``5`` as five seconds), only ``0`` may go
+without one.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,10 @@ def canonical_duration(value: str) -> str:
         raise ValueError(f"{value!r} is not a Prometheus duration: write a string such as '5m'")
     if value in _ZERO:
         return "0s"
+    if value.isdigit():
+        raise ValueError(
+            f"{value!r} is not a Prometheus duration: it needs a unit, e.g. '{value}s' or '{value}m'"
+        )
     try:
         return promql_parser.display_duration(promql_parser.parse_duration(value))
     except ValueError:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from toolkit.errors import DefinitionError
+from toolkit.rules import LABEL_NAME, METRIC_NAME
 from toolkit.source import SourceLocation, caller_location
 
 
@@ -42,6 +43,19 @@ class Metric:
     def __post_init__(self) -> None:
         where = self.source or caller_location()
         object.__setattr__(self, "source", where)
+        if not isinstance(self.name, str) or not METRIC_NAME.match(self.name):
+            raise DefinitionError(
+                f"metric name {self.name!r} is not a Prometheus metric name: use letters, digits, '_' and ':', "
+                "not starting with a digit",
+                where,
+            )
+        for label in self.labels:
+            if not isinstance(label, str) or not LABEL_NAME.match(label) or label.startswith("__"):
+                raise DefinitionError(
+                    f"metric {self.name}: {label!r} is not a label name: use letters, digits and '_', "
+                    "not starting with a digit or '__'",
+                    where,
+                )
         try:
             object.__setattr__(self, "type", MetricType(self.type))
         except ValueError:

@@ -10,15 +10,18 @@ route and template tests (``toolkit.route_tests``), and ``METRICS``, the metric 
 
 from __future__ import annotations
 
+import ast
 import importlib
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+import attr
 
 from toolkit.alert_tests import AlertTest, ExprTest, RuleTest
 from toolkit.alertmanager import AlertmanagerConfig
@@ -31,7 +34,7 @@ from toolkit.route_tests import NotificationTest, RouteTest
 from toolkit.rule_data import normalize_group_options, normalize_rule
 from toolkit.rules import AlertRule, RuleGroup
 from toolkit.settings import Settings, load_settings
-from toolkit.source import SourceLocation, set_project_root
+from toolkit.source import SourceLocation, is_user_file, set_project_root
 
 PACKAGES = ("dashboards", "alerts")
 
@@ -46,6 +49,7 @@ class Project:
     rule_groups: tuple[RuleGroup, ...]
     alertmanager: AlertmanagerConfig | None
     bundle: Bundle
+    warnings: tuple[str, ...] = ()
 
 
 def load_project(root: Path) -> Project:
@@ -72,8 +76,8 @@ def load_project(root: Path) -> Project:
             for fn in getattr(alerts_pkg, "ROUTE_TESTS", ())
             for t in _call_many(root, fn, settings, NotificationTest)
         )
-    _check_unique_dashboards(dashboards)
-    _check_unique_rules(groups)
+        warnings = unregistered_modules(root)
+    _check_unique_names(dashboards, groups)
     rule_groups = tuple(_group_entry(g, settings) for g in groups)
     disabled = settings.section("lint").get("disabled", {})
     bundle = Bundle(
@@ -88,7 +92,7 @@ def load_project(root: Path) -> Project:
         route_sources=tuple(route.source for route in alertmanager.route.walk()) if alertmanager else (),
         route_tests=_check_route_tests(route_tests, alertmanager),
     )
-    return Project(root, settings, dashboards, groups, alertmanager, bundle)
+    return Project(root, settings, dashboards, groups, alertmanager, bundle, warnings)
 
 
 @contextmanager
@@ -105,26 +109,62 @@ def _project_imports(root: Path) -> Iterator[None]:
         _forget_packages()
 
 
+# package -> (function a module defines, registry in the package's __init__.py it belongs to)
+REGISTRIES = {
+    "dashboards": (("build", "DASHBOARDS"),),
+    "alerts": (("groups", "RULE_GROUPS"), ("tests", "ALERT_TESTS")),
+}
+
+
+def unregistered_modules(root: Path) -> tuple[str, ...]:
+    """One warning per module in ``dashboards/`` or ``alerts/`` that loading the project never imported,
+    with the line to add. Call while the project's packages are imported (modules named ``_*`` are private
+    helpers and not reported)."""
+    warnings = []
+    for package, registries in REGISTRIES.items():
+        for path in sorted((root / package).glob("*.py")):
+            if path.stem.startswith("_") or f"{package}.{path.stem}" in sys.modules:
+                continue
+            try:
+                defined = {
+                    n.name for n in ast.parse(path.read_bytes()).body if isinstance(n, ast.FunctionDef)
+                }
+            except (SyntaxError, ValueError):
+                defined = set()
+            adds = [f"{path.stem}.{fn} to {registry}" for fn, registry in registries if fn in defined]
+            adds = adds or [f"its builder function to {registries[0][1]}"]
+            warnings.append(
+                f"{package}/{path.name} is not registered: add {' and '.join(adds)} in {package}/__init__.py"
+            )
+    return tuple(warnings)
+
+
 def _forget_packages() -> None:
     for name in [m for m in sys.modules if m.split(".")[0] in PACKAGES]:
         del sys.modules[name]
 
 
 def _where_raised(root: Path, error: BaseException) -> SourceLocation | None:
-    """The innermost frame of the traceback that lies inside the project."""
+    """The innermost frame of the traceback in the user's own code inside the project (never a frame of
+    generated code, the toolkit or an installed library)."""
     found = None
     for frame in traceback.extract_tb(error.__traceback__):
-        location = SourceLocation(frame.filename, frame.lineno or 0).relative_to(root)
-        if not Path(location.path).is_absolute() and not location.path.startswith(".venv"):
-            found = location
+        if is_user_file(frame.filename) and Path(frame.filename).resolve().is_relative_to(root):
+            found = SourceLocation(frame.filename, frame.lineno or 0).relative_to(root)
     return found
+
+
+def _message(error: BaseException) -> str:
+    """The error's own words: attrs validators raise TypeError(message, attribute, type, value)."""
+    args = error.args
+    return args[0] if len(args) > 1 and isinstance(args[1], attr.Attribute) else str(error)
 
 
 def _wrap(root: Path, error: Exception, what: str) -> ToolkitError:
     if isinstance(error, ToolkitError):
         return error
     where = _where_raised(root, error)
-    return ProjectError(f"{what} raised {type(error).__name__}: {error}", where)
+    return ProjectError(f"{what} raised {type(error).__name__}: {_message(error)}", where)
 
 
 def _import(root: Path, package: str) -> Any:
@@ -135,9 +175,9 @@ def _import(root: Path, package: str) -> Any:
     try:
         return importlib.import_module(package)
     except Exception as error:
-        module = getattr(error, "name", None) if isinstance(error, ImportError) else None
-        what = f"importing {module or package}"
-        raise _wrap(root, error, what) from error
+        where = _where_raised(root, error)
+        module = Path(where.path).with_suffix("").as_posix().removesuffix("/__init__") if where else package
+        raise _wrap(root, error, f"importing {module.replace('/', '.')}") from error
 
 
 def _registry(root: Path, package: Any, name: str) -> tuple[Callable, ...]:
@@ -205,32 +245,34 @@ def _check_route_tests(tests: tuple[NotificationTest, ...], config: Alertmanager
     return tests
 
 
-def _check_unique_dashboards(dashboards: tuple[DashboardDef, ...]) -> None:
-    seen: dict[str, DashboardDef] = {}
-    for board in dashboards:
-        first = seen.setdefault(board.uid, board)
-        if first is not board:
+def _check_unique(
+    items: Iterable[Any], key: Callable[[Any], Any], what: Callable[[Any], str], fix: str
+) -> None:
+    """ProjectError naming both definitions when two of ``items`` share ``key``."""
+    seen: dict[Any, Any] = {}
+    for item in items:
+        first = seen.setdefault(key(item), item)
+        if first is not item:
             raise ProjectError(
-                f"duplicate dashboard uid {board.uid!r}: defined at {first.source} and at {board.source}; "
-                "give each dashboard its own uid",
-                board.source,
+                f"duplicate {what(item)}: defined at {first.source} and at {item.source}; {fix}", item.source
             )
 
 
-def _check_unique_rules(groups: tuple[RuleGroup, ...]) -> None:
-    seen: dict[Any, AlertRule] = {}
-    for group in groups:
-        for rule in group.rules:
-            if not isinstance(rule, AlertRule):
-                continue
-            key = (rule.name, rule.severity, rule.team, rule.category, tuple(sorted(rule.labels.items())))
-            first = seen.setdefault(key, rule)
-            if first is not rule:
-                raise ProjectError(
-                    f"duplicate alert {rule.name!r} with the same labels: defined at {first.source} and at "
-                    f"{rule.source}; rename one or give them different labels",
-                    rule.source,
-                )
+def _check_unique_names(dashboards: tuple[DashboardDef, ...], groups: tuple[RuleGroup, ...]) -> None:
+    """Dashboard uids, rule group names (Prometheus refuses a file that repeats one) and alerts with the
+    same labels are unique in the project."""
+    _check_unique(
+        dashboards, lambda d: d.uid, lambda d: f"dashboard uid {d.uid!r}", "give each dashboard its own uid"
+    )
+    _check_unique(
+        groups, lambda g: g.name, lambda g: f"rule group name {g.name!r}", "give each group its own name"
+    )
+    _check_unique(
+        (rule for group in groups for rule in group.rules if isinstance(rule, AlertRule)),
+        lambda r: (r.name, r.severity, r.team, r.category, tuple(sorted(r.labels.items()))),
+        lambda r: f"alert {r.name!r} with the same labels",
+        "rename one or give them different labels",
+    )
 
 
 def _location(text: str) -> SourceLocation:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
-from collections.abc import Sequence
+import threading
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from toolkit.errors import ToolkitError
@@ -32,14 +34,68 @@ def find_tool(name: str) -> str:
     return path
 
 
+class ChildProcesses:
+    """The tool processes started through it, so all can be stopped at once (on Ctrl-C or SIGTERM).
+
+    After :meth:`stop`, every running process is killed and no new one starts.
+    """
+
+    def __init__(self) -> None:
+        self._running: set[subprocess.Popen] = set()
+        self._lock = threading.Lock()
+        self._stopped = False
+
+    def run(
+        self, command: list[str], cwd: Path | None, timeout: float, env: Mapping[str, str] | None = None
+    ) -> subprocess.CompletedProcess:
+        """Run ``command`` to its end (or ``timeout`` seconds) and return it with its text output;
+        ``env`` adds to the environment."""
+        with self._lock:
+            if self._stopped:
+                raise ToolkitError(f"{Path(command[0]).name} not started: the run is being stopped")
+            process = subprocess.Popen(
+                command,
+                cwd=cwd,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env={**os.environ, **env} if env else None,
+            )
+            self._running.add(process)
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except BaseException:
+            process.kill()
+            process.communicate()
+            raise
+        finally:
+            with self._lock:
+                self._running.discard(process)
+        return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+    def stop(self) -> None:
+        """Kill every running process and refuse new ones."""
+        with self._lock:
+            self._stopped = True
+            for process in self._running:
+                process.kill()
+
+
 def run_tool(
-    name: str, args: Sequence[str], cwd: Path | None = None, timeout: float = 300
+    name: str,
+    args: Sequence[str],
+    cwd: Path | None = None,
+    timeout: float = 300,
+    children: ChildProcesses | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> subprocess.CompletedProcess:
-    """Run ``name args...``; return the finished process with its text output (never raises on exit status)."""
+    """Run ``name args...``; return the finished process with its text output (never raises on exit status).
+
+    ``children`` tracks the process so another thread can stop it; an interruption kills it either way.
+    ``env`` adds to the environment.
+    """
     try:
-        return subprocess.run(
-            [find_tool(name), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
-        )
+        return (children or ChildProcesses()).run([find_tool(name), *args], cwd, timeout, env)
     except subprocess.TimeoutExpired:
         raise ToolkitError(f"{name} {' '.join(args[:2])} did not finish within {timeout:.0f} s") from None
 

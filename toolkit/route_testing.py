@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import math
 import shutil
-import signal
 import struct
 import tempfile
 import threading
@@ -49,6 +48,7 @@ from toolkit.alertmanager_process import (
 from toolkit.bundle import Bundle
 from toolkit.clients.errors import ClientError
 from toolkit.errors import DefinitionError, ToolkitError
+from toolkit.interrupts import sigterm_unwinds
 from toolkit.junit import JUnitCase
 from toolkit.promtools import run_tool
 from toolkit.route_config import GROUP_WAIT, config_under_test, route_number, route_table
@@ -392,23 +392,6 @@ def _template_result(test: TemplateTest, rendered: str | None, error: str) -> Ro
     return RouteResult(test.name, "template", test.source, problems)
 
 
-@contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """While running, SIGTERM raises KeyboardInterrupt (in the main thread), so cleanup runs as on Ctrl-C."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def run_route_tests(
     bundle: Bundle,
     names: Sequence[str] = (),
@@ -421,7 +404,7 @@ def run_route_tests(
     render``, or by a real Alertmanager when amtool is missing or too old to have it.
 
     Every Alertmanager is stopped and the temporary folder removed on return, on error, on Ctrl-C and on
-    SIGTERM (which is raised as KeyboardInterrupt). Raises AlertmanagerMissingError saying how to install it,
+    SIGTERM (raised as Terminated, a KeyboardInterrupt). Raises AlertmanagerMissingError saying how to install it,
     and AlertmanagerFailedError when Alertmanager rejects the config or does not answer.
     """
     tests = [t for t in bundle.route_tests if not names or t.name in names]
@@ -429,7 +412,7 @@ def run_route_tests(
         return RouteReport(())
     if bundle.alertmanager is None:
         raise ToolkitError("route tests need a routing policy: register ALERTMANAGER in alerts/__init__.py")
-    with _sigterm_as_interrupt():
+    with sigterm_unwinds():
         return _run_tests(bundle, tests, on_result, on_start)
 
 

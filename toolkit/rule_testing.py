@@ -17,7 +17,7 @@ from pathlib import Path
 from toolkit.build import TESTS_DIR, render
 from toolkit.bundle import Bundle, RuleTestEntry
 from toolkit.junit import JUnitCase, junit_xml
-from toolkit.promtools import find_tool, run_tool
+from toolkit.promtools import ChildProcesses, find_tool, run_tool
 from toolkit.source import SourceLocation
 
 EVAL_TIME = re.compile(r"\btime: ([0-9a-z.]+)")
@@ -89,6 +89,7 @@ def run_rule_tests(
     for entry in bundle.rule_tests:
         if not subjects or entry.subject in subjects:
             by_file.setdefault(entry.file, []).append(entry)
+    children = ChildProcesses()
     with tempfile.TemporaryDirectory(prefix="toolkit-test-") as tmp:
         root = Path(tmp)
         for path, content in render(bundle).items():
@@ -96,11 +97,19 @@ def run_rule_tests(
                 (root / path).parent.mkdir(parents=True, exist_ok=True)
                 (root / path).write_bytes(content)
         tests_dir = root / TESTS_DIR
+        scratch = root / "promtool-tmp"  # promtool's own temporary storage, removed with ours even if killed
+        scratch.mkdir()
 
         def run(item: tuple[str, list[RuleTestEntry]]) -> SubjectResult:
             name, entries = item
-            done = run_tool("promtool", ["test", "rules", name], cwd=tests_dir)
-            result = SubjectResult(
+            done = run_tool(
+                "promtool",
+                ["test", "rules", name],
+                cwd=tests_dir,
+                children=children,
+                env={"TMPDIR": str(scratch)},
+            )
+            return SubjectResult(
                 subject=entries[0].subject,
                 is_alert=entries[0].is_alert,
                 cases=len(entries),
@@ -108,12 +117,17 @@ def run_rule_tests(
                 output=(done.stdout + done.stderr).strip(),
                 sources=tuple(dict.fromkeys(e.source for e in entries)),
             )
-            return result
 
         results = []
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2)
+        try:
             for result in pool.map(run, sorted(by_file.items())):
                 results.append(result)
                 if on_result:
                     on_result(result)
+        except BaseException:
+            children.stop()  # on Ctrl-C, SIGTERM or an error: no promtool outlives the run
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     return TestReport(tuple(results))

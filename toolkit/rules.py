@@ -22,6 +22,7 @@ from toolkit.source import SourceLocation, caller_location
 ALERT_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 RECORD_NAME = re.compile(r"^([a-zA-Z_][a-zA-Z0-9_]*)?:[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z0-9_]+$")
 LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
 GROUP_FILE = re.compile(r"^[a-z0-9][a-z0-9._-]*\.ya?ml$")
 RESERVED_LABELS = ("severity", "team", "category")
 

@@ -5,18 +5,25 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 
 _TOOLKIT_DIR = str(Path(__file__).resolve().parent) + os.sep
-_SKIPPED_PREFIXES = (_TOOLKIT_DIR, "<frozen ", "<attrs generated")
+_INSTALLED_DIRS = tuple(
+    str(Path(sysconfig.get_paths()[key]).resolve()) + os.sep
+    for key in ("stdlib", "platstdlib", "purelib", "platlib")
+)
 
 
-def _is_library_frame(code) -> bool:
-    """True for toolkit's own frames and the ``__init__`` that dataclasses generate."""
-    return code.co_filename.startswith(_SKIPPED_PREFIXES) or (
-        code.co_filename == "<string>" and code.co_name == "__init__"
-    )
+@functools.lru_cache(maxsize=1024)
+def is_user_file(filename: str) -> bool:
+    """True for a real source file of the user's: not generated code (``<string>``, ``<attrs generated
+    ...>``, ``<frozen ...>``), not the toolkit itself, not the standard library or an installed package."""
+    if filename.startswith("<"):
+        return False
+    resolved = str(Path(filename).resolve())
+    return not resolved.startswith((_TOOLKIT_DIR, *_INSTALLED_DIRS)) and "site-packages" not in resolved
 
 
 @dataclass(frozen=True, order=True)
@@ -55,9 +62,9 @@ def set_project_root(root: Path | None) -> None:
 
 
 def caller_location() -> SourceLocation:
-    """The first frame on the stack outside the toolkit package: the user's definition."""
+    """The first frame on the stack in the user's own code (see :func:`is_user_file`): the definition."""
     frame = sys._getframe(1)
-    while frame is not None and _is_library_frame(frame.f_code):
+    while frame is not None and not is_user_file(frame.f_code.co_filename):
         frame = frame.f_back
     if frame is None:
         return SourceLocation("<unknown>")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from toolkit.build import collector_paused, render, stale_files, write_build
-from toolkit.commands.common import library_errors, project_root
+from toolkit.commands.common import project_root
+from toolkit.commands.progress import Progress, quiet_option
 from toolkit.project import load_project
 
 
@@ -13,12 +14,15 @@ from toolkit.project import load_project
 @click.option(
     "--check", is_flag=True, help="Write nothing; exit 1 and name the stale files if build/ is out of date."
 )
+@quiet_option
 @click.pass_context
 def command(ctx: click.Context, check: bool) -> None:
     """Build build/ from dashboards/, alerts/ and toolkit.yaml.
 
     Writes build/dashboards/<uid>.json, build/prometheus/<group>.yml and
     build/alertmanager/alertmanager.yml; removes files no longer produced.
+    All or nothing: an interrupted or failed build leaves build/ as it was.
+    Modules in dashboards/ or alerts/ that are not registered are warned about.
 
     \b
     Example:
@@ -26,18 +30,22 @@ def command(ctx: click.Context, check: bool) -> None:
       toolkit build --check   # in CI: fails when someone forgot `make build`
     """
     root = project_root(ctx)
-    with library_errors(), collector_paused():
-        files = render(load_project(root).bundle)
-        if check:
-            stale = stale_files(root, files)
-            if stale:
-                listing = "\n".join(f"  {path}" for path in stale)
-                raise click.ClickException(
-                    f"build/ is stale; run `make build` and commit. Stale files:\n{listing}"
-                )
-            click.echo(f"build/ is up to date ({len(files)} files)")
-            return
-        result = write_build(root, files)
+    with Progress(ctx, "building"), collector_paused():
+        project = load_project(root)
+        files = render(project.bundle)
+        if not check:
+            result = write_build(root, files)
+    for warning in project.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if check:
+        stale = stale_files(root, files)
+        if stale:
+            listing = "\n".join(f"  {path}" for path in stale)
+            raise click.ClickException(
+                f"build/ is stale; run `make build` and commit. Stale files:\n{listing}"
+            )
+        click.echo(f"build/ is up to date ({len(files)} files)")
+        return
     for path in result.written:
         click.echo(f"wrote {path}")
     for path in result.removed:

@@ -9,11 +9,12 @@ from pathlib import Path
 import click
 
 from toolkit.bundle import Bundle, RuleGroupEntry
-from toolkit.commands.common import library_errors, project_root
+from toolkit.commands.common import CommandError, project_root, write_output
 from toolkit.diff.compare import compare
 from toolkit.diff.model import Change
 from toolkit.diff.report import as_json, markdown, text
 from toolkit.layout_svg import render_svg
+from toolkit.paths import inside
 from toolkit.sources.git import WORKING_TREE, default_base, load_build
 
 PANEL = re.compile(r'^panel "([^"]+)"')
@@ -30,7 +31,7 @@ def write_previews(folder: Path, changes: list[Change], old, new) -> dict[str, t
         marked = {m.group(1) for c in changes if c.section == section for m in [PANEL.match(c.text)] if m}
         paths = []
         for side, boards in (("before", before), ("after", after)):
-            path = folder / f"{uid}.{side}.svg"
+            path = inside(folder, f"{uid}.{side}.svg")
             if uid in boards:
                 path.write_text(render_svg(boards[uid], marked))
             paths.append(path.as_posix())
@@ -132,26 +133,25 @@ def command(
     root = project_root(ctx)
     if live and base:
         raise click.UsageError("--live compares with the servers: drop --base")
-    try:
-        with library_errors():
-            new_files = load_build(root, head)
-            old_files = None if live else load_build(root, base or default_base(root))
-    except click.ClickException as error:
-        raise click.UsageError(error.message) from None
+    new_files = load_build(root, head)
+    old_files = None if live else load_build(root, base or default_base(root))
     problems = new_files.errors + (old_files.errors if old_files else [])
     if problems:
-        raise click.UsageError("; ".join(str(p) for p in problems))
+        raise CommandError("; ".join(str(p) for p in problems))
     new_bundle = new_files.bundle
     if live:
-        with library_errors():
-            old_bundle, new_bundle = live_sides(root, context_name, new_bundle)
+        old_bundle, new_bundle = live_sides(root, context_name, new_bundle)
     else:
         old_bundle = old_files.bundle
     changes = compare(old_bundle, new_bundle)
     if output == "json":
         click.echo(as_json(changes))
     elif output == "markdown":
-        links = write_previews(previews, changes, old_bundle, new_bundle) if previews else None
+        links = None
+        if previews:
+            links = write_output(
+                "--previews", previews, lambda f: write_previews(f, changes, old_bundle, new_bundle)
+            )
         click.echo(markdown(changes, links), nl=False)
     else:
         click.echo(text(changes, click.style), color=None)

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from toolkit.commands.common import library_errors, project_root
+from toolkit.commands.progress import Progress, quiet_option
 from toolkit.lint.engine import lint_bundle, settings_options, source_findings, source_line
 from toolkit.lint.findings import Level
 from toolkit.lint.registry import CHECKS
@@ -68,6 +69,7 @@ def _without_cycle_collection() -> Iterator[None]:
     help="Worker processes (default: one per 300 rules and dashboards, at most one per CPU; 1: none).",
 )
 @click.option("--list-checks", is_flag=True, help="List every check with its level and exit.")
+@quiet_option
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -101,7 +103,8 @@ def command(
     if unknown:
         raise click.UsageError(f"unknown check(s): {', '.join(unknown)}; see toolkit lint --list-checks")
     root: Path | None = None
-    with library_errors(), _without_cycle_collection():
+    warnings: tuple[str, ...] = ()
+    with library_errors(), _without_cycle_collection(), Progress(ctx, "linting"):
         if paths:
             from toolkit.sources.files import load_paths
 
@@ -115,6 +118,7 @@ def command(
 
             root = project_root(ctx)
             project = load_project(root)
+            warnings = project.warnings
             findings = lint_bundle(
                 project.bundle,
                 is_project=True,
@@ -122,6 +126,8 @@ def command(
                 jobs=jobs,
                 **settings_options(project.settings, root),
             )
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
     shown = [f for f in findings if show_suppressed or not f.suppressed]
 
     def line_of(finding) -> str:
@@ -131,5 +137,5 @@ def command(
         click.echo(FORMATS[output](shown, line_of))
     if output == "text":
         click.echo(summary(shown), err=bool(shown))
-    if any(f.level >= Level.parse(fail_on) for f in shown):
+    if any(f.level >= Level.parse(fail_on) and not f.suppressed for f in shown):
         ctx.exit(1)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from toolkit.commands.common import library_errors, project_root
+from toolkit.commands.common import project_root, write_output
 from toolkit.layout_svg import render_svg
+from toolkit.paths import inside
 from toolkit.sources.git import WORKING_TREE, load_build
 
 
@@ -33,19 +34,22 @@ def command(ctx: click.Context, uid: str | None, out: Path | None, all_dir: Path
     """
     if bool(uid) == bool(all_dir):
         raise click.UsageError("give a dashboard uid, or --all DIR")
-    with library_errors():
-        boards = {b.uid: b.data for b in load_build(project_root(ctx), WORKING_TREE).bundle.dashboards}
+    boards = {b.uid: b.data for b in load_build(project_root(ctx), WORKING_TREE).bundle.dashboards}
     if all_dir:
-        all_dir.mkdir(parents=True, exist_ok=True)
-        for name, board in sorted(boards.items()):
-            (all_dir / f"{name}.svg").write_text(render_svg(board))
+
+        def write_all(folder: Path) -> None:
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, board in sorted(boards.items()):
+                inside(folder, f"{name}.svg").write_text(render_svg(board))
+
+        write_output("--all", all_dir, write_all)
         click.echo(f"wrote {len(boards)} SVGs to {all_dir}")
         return
     if uid not in boards:
         raise click.UsageError(f"no dashboard {uid!r} in build/ (have: {', '.join(sorted(boards))})")
     svg = render_svg(boards[uid])
     if out:
-        out.write_text(svg)
+        write_output("--out", out, lambda path: path.write_text(svg))
         click.echo(f"wrote {out}")
     else:
         click.echo(svg, nl=False)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from toolkit.commands.common import library_errors, project_root
-from toolkit.errors import ToolkitError
+from toolkit.commands.common import project_root, write_output
+from toolkit.commands.progress import Progress, quiet_option
 from toolkit.junit import junit_xml
 from toolkit.project import load_project
 from toolkit.route_testing import RouteResult, run_route_tests
@@ -30,6 +30,7 @@ from toolkit.rule_testing import SubjectResult, run_rule_tests
     is_flag=True,
     help="Show promtool's report and the routes matched for passing tests too.",
 )
+@quiet_option
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -60,14 +61,7 @@ def command(
         raise click.UsageError("--routes and --alerts exclude each other: give neither to run both")
     root = project_root(ctx)
 
-    def show(result: SubjectResult | RouteResult) -> None:
-        click.secho(result.summary(), fg=None if result.passed else "red")
-        text = result.output if isinstance(result, SubjectResult) else result.report()
-        if text and (not result.passed or verbose):
-            click.echo("\n".join(f"      {line}" for line in text.splitlines()))
-
-    with library_errors():
-        bundle = load_project(root).bundle
+    bundle = load_project(root).bundle
     alert_names = {entry.subject for entry in bundle.rule_tests}
     route_names = {test.name for test in bundle.route_tests}
     unknown = sorted(set(names) - alert_names - route_names)
@@ -75,23 +69,31 @@ def command(
         raise click.UsageError(f"no tests for: {', '.join(unknown)}")
     run_alerts = not only_routes and (not names or bool(alert_names & set(names)))
     run_routes = not only_alerts and (not names or bool(route_names & set(names)))
+    total = len({n for n in alert_names if not names or n in names}) if run_alerts else 0
+    total += len({n for n in route_names if not names or n in names}) if run_routes else 0
     cases = []
-    try:
+    with Progress(ctx, "testing", total) as progress:
+
+        def show(result: SubjectResult | RouteResult) -> None:
+            progress.advance()
+            progress.echo(result.summary(), fg=None if result.passed else "red")
+            text = result.output if isinstance(result, SubjectResult) else result.report()
+            if text and (not result.passed or verbose):
+                progress.echo("\n".join(f"      {line}" for line in text.splitlines()))
+
         if run_alerts:
             rule_report = run_rule_tests(bundle, [n for n in names if n in alert_names], on_result=show)
             cases += [result.junit_case() for result in rule_report.results]
         if run_routes:
             route_report = run_route_tests(bundle, [n for n in names if n in route_names], on_result=show)
             cases += [result.junit_case() for result in route_report.results]
-    except ToolkitError as error:  # a missing or failing promtool, amtool or Alertmanager
-        click.secho(f"Error: {error}", fg="red", err=True)
-        ctx.exit(2)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        ctx.exit(130)
     if junit:
-        junit.parent.mkdir(parents=True, exist_ok=True)
-        junit.write_bytes(junit_xml(cases))
+
+        def write_junit(path: Path) -> None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(junit_xml(cases))
+
+        write_output("--junit", junit, write_junit)
     failed = sum(1 for case in cases if case.failure is not None)
     click.echo(f"{len(cases) - failed} passed, {failed} failed")
     if failed:
