@@ -78,7 +78,11 @@ def dashboard_file(*panels: dict, **changes) -> str:
 
 # check -> (file name, content that triggers it, content that does not)
 CASES = {
-    "promql/syntax": ("r.yml", rules_file(alert(expr="sum(rate(x_total[5m]) > 1")), rules_file(alert())),
+    "promql/syntax": (
+        "d.json",
+        dashboard_file(panel(targets=[{"refId": "A", "expr": "sum(rate(x_total[5m]) > 1"}])),
+        dashboard_file(),
+    ),
     "promql/rate": (
         "r.yml",
         rules_file(alert(expr="sum(rate(sum(x_total)[5m:])) > 1")),
@@ -105,7 +109,26 @@ CASES = {
         rules_file(alert(expr='sum by (job) (rate(x_total{job=~"^api$"}[5m])) > 1')),
         rules_file(alert(expr='sum by (job) (rate(x_total{job=~"api|web"}[5m])) > 1')),
     ),
-    "alerts/for": ("r.yml", rules_file(alert(**{"for": None})), rules_file(alert())),
+    "alerts/for": (
+        "r.yml",
+        rules_file(alert(expr="absent(up{job='api'})", **{"for": "30s"})),
+        rules_file(alert(expr="absent(up{job='api'})", **{"for": "5m"})),
+    ),
+    "alerts/humanize": (
+        "r.yml",
+        rules_file(alert(annotations={**GOOD_ALERT["annotations"], "description": "{{ $value }} errors"})),
+        rules_file(alert()),
+    ),
+    "promql/impossible": (
+        "r.yml",
+        rules_file(alert(expr="count(up{job='api'} == 1) == 0")),
+        rules_file(alert(expr="count(up{job='api'} == 1) < 2")),
+    ),
+    "promql/absent": (
+        "r.yml",
+        rules_file(alert(expr="absent(sum(up{job='api'}))", **{"for": "5m"})),
+        rules_file(alert(expr="absent(up{job='api'})", **{"for": "5m"})),
+    ),
     "alerts/comparison": (
         "r.yml",
         rules_file(alert(expr="sum by (job) (rate(x_total[5m]))")),
@@ -179,18 +202,22 @@ CASES = {
 }
 PROJECT_ONLY = {"alerts/untested", "metrics/catalogue", "dashboard/links"}
 LIVE_ONLY = {"promql/series"}
+LOADER = {"rule/load", "source/read", "source/skipped"}  # tested in test_lint_parity.py
 
 
-def findings_for(tmp_path: Path, name: str, content: str, check: str):
+def findings_for(tmp_path: Path, name: str, content: str, check: str, conventions: bool = True):
     path = tmp_path / name
     path.write_text(content)
     loaded = load_paths([path])
     assert loaded.errors == []
-    return [f for f in lint_bundle(loaded.bundle, is_project=False) if f.check == check]
+    return [
+        f for f in lint_bundle(loaded.bundle, is_project=False, conventions=conventions) if f.check == check
+    ]
 
 
 def test_every_registered_check_has_a_case() -> None:
-    assert set(CASES) | PROJECT_ONLY | LIVE_ONLY == set(CHECKS)
+    assert set(CASES) | PROJECT_ONLY | LIVE_ONLY | LOADER == set(CHECKS)
+    assert {name for name, registered in CHECKS.items() if registered.loader} == LOADER
 
 
 @pytest.mark.parametrize("check", sorted(CASES))
@@ -264,7 +291,7 @@ SEEDED = {
         "5m",
         "promql/histogram",
     ),
-    "Fragile": ("topk(1, sum by (job) (rate(errors_total[5m]))) > 1", "5m", "promql/fragile"),
+    "Fragile": ("topk(3, sum by (job) (rate(errors_total[5m]))) > 1", "5m", "promql/fragile"),
     "Missing": ("job:errors:rate5m > 1", "5m", "rule/dependency"),
 }
 SEEDED_CHECKS = {check for _, _, check in SEEDED.values()}
@@ -295,11 +322,14 @@ def test_the_same_mistakes_are_found_at_their_lines_in_yaml_and_in_python(tmp_pa
     yaml_rules = tmp_path / "rules.yml"
     yaml_rules.write_text(_seeded_yaml())
     yaml_lines = yaml_rules.read_text().splitlines()
-    foreign = lint_bundle(load_paths([yaml_rules]).bundle, is_project=False)
+    foreign = lint_bundle(load_paths([yaml_rules]).bundle, is_project=False, conventions=True)
+    field = {"alerts/for": "      - alert: {name}"}  # no for: reported at the alert's name
     assert {(f.subject, f.check, f.location.line) for f in foreign if f.check in SEEDED_CHECKS} == {
-        (name, check, yaml_lines.index(f"      - alert: {name}") + 1)
+        (name, check, yaml_lines.index(field.get(check, "      - alert: {name}").format(name=name)) + 2)
+        if check != "alerts/for"
+        else (name, check, yaml_lines.index(f"      - alert: {name}") + 1)
         for name, (_, _, check) in SEEDED.items()
-    }
+    }, "each at its expr: line (the line under the alert's name)"
     (tmp_path / "p").mkdir()
     root = make_project(tmp_path / "p")
     basic = root / "alerts" / "basic.py"
@@ -323,20 +353,26 @@ def test_cli_reports_path_line_level_message_check_and_source(tmp_path: Path) ->
     path = tmp_path / "r.yml"
     path.write_text(rules_file(alert(expr="http_requests_total > 100")))
     result = run("lint", str(path))
-    assert result.exit_code == 1
-    assert f"{path}:4: bug: http_requests_total is a counter" in result.output
-    assert "(promql/counter)\n    - alert: HighErrorRate" in result.output
+    assert result.exit_code == 0, "a counter judged by its name is a warning"
+    result = run("lint", "--fail-on", "warning", str(path))
+    assert f"{path}:5:11: warning: http_requests_total is a counter (judged by its name" in result.output
+    assert "(promql/counter)\n    expr: http_requests_total > 100" in result.output
 
 
 def test_fail_on_and_formats(tmp_path: Path) -> None:
     path = tmp_path / "r.yml"
     path.write_text(rules_file(alert(**{"for": None})))
     assert run("lint", str(path)).exit_code == 0
-    assert run("lint", "--fail-on", "warning", str(path)).exit_code == 1
-    listed = json.loads(run("lint", "--format", "json", str(path)).output)
+    assert run("lint", "--format", "json", str(path)).output == "[]\n", "clean: an empty list"
+    assert run("lint", "--fail-on", "warning", "--conventions", str(path)).exit_code == 1
+    listed = json.loads(run("lint", "--format", "json", "--conventions", str(path)).output)
     assert listed[0]["check"] == "alerts/for" and listed[0]["line"] == 4
+    path.write_text(rules_file(alert(expr="rate(x_total[5m]) + http_requests_total > 9")))
+    column = path.read_text().splitlines()[4].index("http_requests_total") + 1
+    listed = json.loads(run("lint", "--format", "json", str(path)).output)
+    assert (listed[0]["check"], listed[0]["line"], listed[0]["column"]) == ("promql/counter", 5, column)
     assert run("lint", "--format", "github", str(path)).output.startswith(
-        f"::warning file={path},line=4,title=alerts/for::"
+        f"::warning file={path},line=5,col={column},title=promql/counter::"
     )
 
 
@@ -363,10 +399,11 @@ def test_lint_imports_only_what_it_needs(tmp_path: Path) -> None:
         assert unneeded not in on_files, unneeded
 
 
-def test_every_check_is_documented_with_an_example_that_fires() -> None:
+def test_every_check_is_documented_with_an_example_that_fires_and_one_that_is_quiet() -> None:
     assert set(EXAMPLES) == set(CHECKS)
     for name in sorted(set(CHECKS) - LIVE_ONLY):
         assert {f.check for f in example_findings(name)} == {name}, name
+        assert example_findings(name, quiet=True) == [], name
     assert checks_section() in (REPO / "docs" / "lint.md").read_text(), "run python -m toolkit.lint.docs"
 
 
@@ -408,16 +445,30 @@ def test_live_checks_against_a_real_prometheus(tmp_path: Path, prometheus_factor
     assert ("RawCounter", "promql/counter") in found
     assert not any(s in ("Deep", "Processed") and c in ("promql/series", "promql/rate") for s, c in found)
     assert ("Connections", "promql/counter") not in found, "the server says it is a gauge"
-    offline = {(f.subject, f.check) for f in lint_bundle(load_paths([path]).bundle, is_project=False)}
+    levels = {(f.subject, f.check): f.level for f in live}
+    assert levels[("RawCounter", "promql/counter")] == Level.BUG, "confirmed by the metadata"
+    assert levels[("RateOfGauge", "promql/rate")] == Level.BUG
+    offline = {
+        (f.subject, f.check): f.level for f in lint_bundle(load_paths([path]).bundle, is_project=False)
+    }
     assert not {c for _, c in offline} & {"promql/series", "promql/rate"}
-    assert ("Connections", "promql/counter") in offline, "without a server, its name says counter"
+    assert offline[("RawCounter", "promql/counter")] == Level.WARNING, "without a server, a guess by its name"
+    assert ("Connections", "promql/counter") not in offline, "a _count name alone is no evidence"
 
 
-def test_syntax_findings_give_the_column_where_they_can(tmp_path: Path) -> None:
-    found = findings_for(
-        tmp_path, "r.yml", rules_file(alert(expr='sum(rate(x_total{job="a"}[5m]) > 1')), "promql/syntax"
+def test_syntax_findings_give_the_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "r.yml"
+    path.write_text(
+        "groups:\n  - name: g\n    rules:\n      - alert: X\n        expr: |\n          sum by (job) (up)\n"
+        '            / sum(rate(x_total{job="a"}[5m]) > 1\n'
     )
-    assert "unclosed left parenthesis at column 4 in: sum(rate(" in found[0].message
+    (problem,) = load_paths([path]).errors
+    assert str(problem.location) == f"{path}:7" and problem.column == 18
+    assert problem.message == 'group "g", rule 1, "X": could not parse expression: unclosed left parenthesis'
+    board = dashboard_file(panel(targets=[{"refId": "A", "expr": "sum(rate(x_total[5m]) > 1"}]))
+    (found,) = findings_for(tmp_path, "d.json", board, "promql/syntax")
+    assert found.level == Level.BUG, "Grafana keeps a dashboard whose query fails"
+    assert board.splitlines()[found.location.line - 1].strip().startswith('"expr": "sum(rate(')
 
 
 def test_usage_errors_exit_2_and_say_the_fix(tmp_path: Path) -> None:

@@ -57,6 +57,11 @@ def _without_cycle_collection() -> Iterator[None]:
     "--prometheus", metavar="URL", help="Also check metrics, labels and types against this Prometheus."
 )
 @click.option(
+    "--conventions",
+    is_flag=True,
+    help="Also apply the house conventions (naming, team label, annotations, units) to foreign files.",
+)
+@click.option(
     "--show-suppressed",
     is_flag=True,
     help="Also report findings that lint_ignore suppresses, with the reason.",
@@ -77,14 +82,17 @@ def command(
     only: tuple[str, ...],
     prometheus: str | None,
     show_suppressed: bool,
+    conventions: bool,
     jobs: int | None,
     list_checks: bool,
 ) -> None:
     """Lint PromQL, rules and dashboards without a server.
 
     With no PATHS, lint the project's own definitions (dashboards after
-    normalization, rules, settings). With PATHS, lint foreign Prometheus rule
-    files and Grafana dashboard JSON (files or directories).
+    normalization, rules, settings) with the house conventions. With PATHS,
+    lint foreign Prometheus rule files and Grafana dashboard JSON (files or
+    directories) for correctness only, unless --conventions; other YAML and
+    JSON files (compose files, workflows) are skipped.
 
     \b
     Example:
@@ -106,9 +114,14 @@ def command(
             from toolkit.sources.files import load_paths
 
             loaded = load_paths(paths)
-            findings = source_findings(loaded.errors)
+            findings = source_findings(loaded.errors, loaded.skipped)
             findings += lint_bundle(
-                loaded.bundle, is_project=False, only=only, prometheus=prometheus, jobs=jobs
+                loaded.bundle,
+                is_project=False,
+                only=only,
+                prometheus=prometheus,
+                jobs=jobs,
+                conventions=conventions,
             )
         else:
             from toolkit.project import load_project
@@ -119,6 +132,7 @@ def command(
                 project.bundle,
                 is_project=True,
                 only=only,
+                prometheus=prometheus,
                 jobs=jobs,
                 **settings_options(project.settings, root),
             )
@@ -127,9 +141,9 @@ def command(
     def line_of(finding) -> str:
         return source_line(finding.location, root)
 
-    if shown:
+    if shown or output == "json":
         click.echo(FORMATS[output](shown, line_of))
     if output == "text":
         click.echo(summary(shown), err=bool(shown))
-    if any(f.level >= Level.parse(fail_on) for f in shown):
+    if any(f.level >= Level.parse(fail_on) and not f.suppressed for f in findings):
         ctx.exit(1)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 
-import promql_parser as pp
-
-from toolkit.lint.promql import substitute_variables
+from toolkit import promql
 
 STRING = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
 NUMBER = re.compile(r"(?<![\w.$])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?(?![\w.])")
@@ -15,10 +13,10 @@ NUMBER = re.compile(r"(?<![\w.$])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?(?![\w.])")
 def pretty(expr: str) -> str:
     """``expr`` as promql-parser's prettifier writes it; unchanged when it does not parse."""
     try:
-        return pp.parse(expr).prettify()
+        return promql.parse(expr).prettify()
     except ValueError:
         try:
-            pp.parse(substitute_variables(expr))
+            promql.parse(expr, grafana=True)
         except ValueError:
             return expr.strip()
         return " ".join(expr.split())

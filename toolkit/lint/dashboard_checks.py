@@ -12,6 +12,7 @@ from toolkit.lint.promql import parse
 from toolkit.lint.registry import check
 
 UID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+STRING = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`""")
 GRID = 24
 DATASOURCE_VARIABLE = re.compile(r"^\$\{?datasource\}?$|^\$\{?ds\w*\}?$")
 NO_TARGETS = {"text", "news", "dashlist", "row", "alertlist", "annolist", "welcome"}
@@ -34,7 +35,7 @@ def uid(ctx: LintContext) -> Iterator[Finding]:
             )
 
 
-@check("panel/units", "A panel without a unit.", Level.WARNING)
+@check("panel/units", "A panel without a unit.", Level.WARNING, convention=True)
 def units(ctx: LintContext) -> Iterator[Finding]:
     for board, panel in ctx.panels():
         if panel.get("type") not in NO_TARGETS and not (
@@ -45,7 +46,7 @@ def units(ctx: LintContext) -> Iterator[Finding]:
             )
 
 
-@check("panel/description", "A panel without a description.", Level.INFO)
+@check("panel/description", "A panel without a description.", Level.INFO, convention=True)
 def description(ctx: LintContext) -> Iterator[Finding]:
     for board, panel in ctx.panels():
         if panel.get("type") not in NO_TARGETS and not str(panel.get("description") or "").strip():
@@ -55,16 +56,20 @@ def description(ctx: LintContext) -> Iterator[Finding]:
 
 
 def _datasource_ok(value: object) -> bool:
+    """Grafana's default (none), a reference with a uid (a variable's or a data source's), or a variable."""
+    if value is None:
+        return True
     if isinstance(value, dict):
-        uid = str(value.get("uid") or "")
-        return bool(value.get("type")) and bool(uid)
-    return isinstance(value, str) and bool(DATASOURCE_VARIABLE.match(value))
+        return bool(value.get("uid"))
+    return isinstance(value, str) and (value.startswith("$") or bool(DATASOURCE_VARIABLE.match(value)))
 
 
 @check(
     "panel/datasource",
-    "A panel or query whose datasource is neither a typed {type, uid} reference nor the ${datasource} variable.",
+    "A panel or query that names its data source by display name (or a reference without a uid) instead of "
+    "a {type, uid} reference or a variable; no data source (Grafana's default) is fine.",
     Level.WARNING,
+    convention=True,
 )
 def datasource(ctx: LintContext) -> Iterator[Finding]:
     for board, panel in ctx.panels():
@@ -100,12 +105,16 @@ def targets(ctx: LintContext) -> Iterator[Finding]:
     "target/rate-interval",
     "rate()/irate() in a dashboard query with a window other than $__rate_interval.",
     Level.WARNING,
+    convention=True,
 )
 def rate_interval(ctx: LintContext) -> Iterator[Finding]:
     for board, panel in ctx.panels():
         for target in panel.get("targets") or []:
             expr = target.get("expr", "") if isinstance(target, dict) else ""
-            for function, _, window in RATE_WINDOW.findall(expr if isinstance(expr, str) else ""):
+            unquoted = (
+                STRING.sub('""', expr) if isinstance(expr, str) else ""
+            )  # [a-z] in a regex is no window
+            for function, _, window in RATE_WINDOW.findall(unquoted):
                 if window.strip() != "$__rate_interval":
                     yield ctx.panel_finding(
                         "target/rate-interval",
@@ -119,6 +128,7 @@ def rate_interval(ctx: LintContext) -> Iterator[Finding]:
     "template/datasource",
     "A dashboard without a datasource variable, so it cannot be pointed at another Prometheus.",
     Level.WARNING,
+    convention=True,
 )
 def template_datasource(ctx: LintContext) -> Iterator[Finding]:
     for board in ctx.bundle.dashboards:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from functools import lru_cache, partial
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,12 +17,14 @@ from toolkit.lint import (  # noqa: F401  (they register checks)
     promql_checks,
     rule_checks,
 )
-from toolkit.lint.context import DEFAULT_SCRAPE_SECONDS, LintContext
+from toolkit.lint.context import DEFAULT_SCRAPE_SECONDS, LintContext, file_lines
 from toolkit.lint.findings import Finding, Level
 from toolkit.lint.live import LivePrometheus
 from toolkit.lint.parallel import fan_out, usable_cpus
 from toolkit.lint.registry import CHECKS, Check
+from toolkit.promql import MAX_NESTING
 from toolkit.source import SourceLocation
+from toolkit.sources.files import RuleFileProblem
 
 if TYPE_CHECKING:
     from toolkit.settings import Settings
@@ -39,11 +43,15 @@ def lint_bundle(
     only: Iterable[str] = (),
     prometheus: str | None = None,
     jobs: int | None = None,
+    conventions: bool | None = None,
+    root: Path | None = None,
 ) -> list[Finding]:
     """Every finding of every enabled check, sorted by place; findings a rule or dashboard suppresses are kept
     with their reason in ``Finding.suppressed``, for the caller to show or drop.
 
-    With ``prometheus`` (a URL), the live checks also ask that server; without it they are skipped.
+    House conventions apply to the project's own definitions, and to foreign files only with
+    ``conventions``. With ``prometheus`` (a URL), the live checks also ask that server; without it they
+    are skipped. ``root`` resolves relative source paths (to point at the exact line of a field).
     A large bundle is split across ``jobs`` worker processes (default: one per PARALLEL_FROM rules and
     dashboards, at most one per usable CPU); the findings are the same for any number of jobs.
     """
@@ -54,12 +62,18 @@ def lint_bundle(
         live=LivePrometheus(prometheus).load() if prometheus else None,
         disabled=disabled or {},
         disabled_at=disabled_at or {},
+        root=root,
+        conventions=is_project if conventions is None else conventions,
     )
     wanted = set(only) or set(CHECKS)
     enabled = [
         registered
         for name, registered in CHECKS.items()
-        if name in wanted and name not in (disabled or {}) and (is_project or not registered.project_only)
+        if name in wanted
+        and name not in (disabled or {})
+        and not registered.loader
+        and (is_project or not registered.project_only)
+        and (ctx.conventions or not registered.convention or name in set(only))
     ]
     size = sum(len(group.rules) for group in bundle.rule_groups) + len(bundle.dashboards)
     workers = jobs or min(usable_cpus(), size // PARALLEL_FROM + 1)
@@ -68,8 +82,21 @@ def lint_bundle(
         partial(_run, [c for c in enabled if c.whole_bundle], ctx),
         *(partial(_run, [c for c in enabled if not c.whole_bundle], shard) for shard in shards),
     ]
-    parts = fan_out(tasks) if len(shards) > 1 else [task() for task in tasks]
+    with _deep_recursion():
+        parts = fan_out(tasks) if len(shards) > 1 else [task() for task in tasks]
     return sorted({finding for part in parts for finding in part})
+
+
+@contextmanager
+def _deep_recursion() -> Iterator[None]:
+    """Room for the label analysis to follow a syntax tree as deep as toolkit.promql allows (Python calls
+    Python without using the C stack, so this is safe)."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 4 * MAX_NESTING + 1000))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def _run(checks: Iterable[Check], ctx: LintContext) -> list[Finding]:
@@ -81,11 +108,12 @@ def settings_options(settings: Settings, root: Path) -> dict:
     that names each."""
     disabled = settings.section("lint").get("disabled", {})
     path = SourceLocation(str(settings.path)).relative_to(root).path
-    lines = _lines(str(settings.path))
+    lines = file_lines(str(settings.path))
     return {
         "scrape_interval": settings.scrape_interval,
         "disabled": disabled,
         "disabled_at": {name: SourceLocation(path, _line_naming(lines, name)) for name in disabled},
+        "root": root,
     }
 
 
@@ -94,12 +122,24 @@ def _line_naming(lines: tuple[str, ...], key: str) -> int:
     return next((n for n, text in enumerate(lines, 1) if text.strip().startswith(quoted)), 0)
 
 
-def source_findings(errors: Iterable[Exception]) -> list[Finding]:
-    """Files that could not be read, one fatal ``source/read`` finding each."""
+def source_findings(errors: Iterable[Exception], skipped: Iterable[Exception] = ()) -> list[Finding]:
+    """What reading the files found: a fatal ``source/read`` finding for each file that cannot be read, a
+    ``rule/load`` finding for each problem Prometheus would refuse a rule file for (fatal) or that only
+    other rulers accept (warning), and an info ``source/skipped`` for each file of another kind."""
     findings = []
     for error in errors:
         where = getattr(error, "location", None) or SourceLocation("")
-        findings.append(Finding(where, "source/read", Level.FATAL, getattr(error, "message", str(error))))
+        message = getattr(error, "message", str(error))
+        column = getattr(error, "column", 0)
+        if isinstance(error, RuleFileProblem):
+            level = Level.FATAL if error.fatal else Level.WARNING
+            findings.append(Finding(where, "rule/load", level, message, column=column))
+        else:
+            findings.append(Finding(where, "source/read", Level.FATAL, message, column=column))
+    for error in skipped:
+        where = getattr(error, "location", None) or SourceLocation("")
+        message = f"{getattr(error, 'message', error)}: skipped"
+        findings.append(Finding(where, "source/skipped", Level.INFO, message))
     return findings
 
 
@@ -108,13 +148,5 @@ def source_line(location: SourceLocation, root: Path | None = None) -> str:
     if not location.line:
         return ""
     path = Path(location.path)
-    lines = _lines(str(root / path if root is not None and not path.is_absolute() else path))
+    lines = file_lines(str(root / path if root is not None and not path.is_absolute() else path))
     return lines[location.line - 1] if location.line <= len(lines) else ""
-
-
-@lru_cache(maxsize=256)
-def _lines(path: str) -> tuple[str, ...]:
-    try:
-        return tuple(Path(path).read_text(encoding="utf-8").splitlines())
-    except (OSError, UnicodeDecodeError):
-        return ()

@@ -1,4 +1,5 @@
-"""A small input file per check that makes it fire; docs/lint.md shows each with lint's real output.
+"""Per check, a small input file that makes it fire and one that keeps it quiet; docs/lint.md shows each
+with lint's real output, and the tests run both.
 
 A rule file is YAML, a dashboard is JSON (it starts with ``{``). ``catalogue`` names the metrics of the
 project's catalogue when the check needs one.
@@ -11,15 +12,22 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Example:
-    """An input that triggers a check, and the catalogue it is linted with (project-only checks)."""
+    """An input that triggers a check (``text``), one that does not (``quiet``; by default the same kind of
+    file without the mistake), and the catalogue they are linted with (project-only checks)."""
 
     text: str
     catalogue: tuple[str, ...] = ()
+    quiet: str = ""
 
     @property
     def is_dashboard(self) -> bool:
         """True for Grafana dashboard JSON, False for a Prometheus rule file."""
         return self.text.startswith("{")
+
+    @property
+    def quiet_text(self) -> str:
+        """The quiet input: ``quiet``, else a clean file of the same kind."""
+        return self.quiet or (_dashboard() if self.is_dashboard else _rules(_alert(_RATIO)))
 
 
 _ANNOTATIONS = (
@@ -76,19 +84,29 @@ EXAMPLES: dict[str, Example] = {
         _rules(_alert(_RATIO, annotations="        annotations: {summary: Requests fail.}\n"))
     ),
     "alerts/comparison": Example(
-        _rules(_alert('sum by (job) (rate(http_requests_total{status=~"5.."}[5m]))'))
+        _rules(_alert('sum by (job) (rate(http_requests_total{status=~"5.."}[5m]))')),
+        quiet=_rules(_alert("vector(1)", name="Watchdog")),
     ),
     "alerts/for": Example(
         _rules(
             _alert(_RATIO).replace("        for: 5m\n", ""),
             _alert("absent(up{job='api'})", name="ApiAbsent").replace("for: 5m", "for: 30s"),
+            _alert(_RATIO.replace("[5m]", "[1h]"), name="SlowErrorRate").replace("for: 5m", "for: 2m"),
         )
+    ),
+    "alerts/humanize": Example(
+        _rules(_alert(_RATIO, annotations=_ANNOTATIONS.replace(" | humanizePercentage", "")))
     ),
     "alerts/template": Example(
         _rules(_alert(_RATIO, annotations=_ANNOTATIONS.replace("humanizePercentage", "humanise")))
-        + _alert(_RATIO, name="RawValue", annotations=_ANNOTATIONS.replace(" | humanizePercentage", ""))
     ),
-    "alerts/untested": Example(_rules(_alert(_RATIO))),
+    "alerts/untested": Example(
+        _rules(_alert(_RATIO)),
+        quiet=_rules(
+            "      - record: job:http_requests:rate5m\n        expr: sum by (job) (rate(http_requests_total[5m]))\n",
+            group="api.rules",
+        ),
+    ),
     "dashboard/grid": Example(
         _dashboard(_panel(), _panel(id=2, title="Errors", grid='{"x": 6, "y": 0, "w": 12, "h": 8}'))
     ),
@@ -118,11 +136,34 @@ EXAMPLES: dict[str, Example] = {
             _alert(
                 'sum(rate(http_requests_total{status=~"5.."}[5m])) / sum(rate(http_requests_total[5m])) > 0.05'
             )
+        ),
+        quiet=_rules(
+            _alert(
+                "sum by (pod) (rate(http_requests_total[5m])) * on (pod) group_left (job) kube_pod_info > 0.05"
+            )
+        ),
+    ),
+    "promql/counter": Example(
+        _rules(_alert('http_requests_total{status=~"5.."} > 100')),
+        quiet=_rules(
+            _alert('http_requests_total{status=~"5.."} > 0', name="AnyError"),
+            "      - record: http_requests:total\n        expr: http_requests_total\n",
+        ),
+    ),
+    "promql/impossible": Example(_rules(_alert("count(up{job='api'} == 1) == 0", name="ApiGone"))),
+    "promql/absent": Example(_rules(_alert("absent(sum(up{job='api'}))", name="ApiAbsent"))),
+    "rule/load": Example(
+        _rules(
+            "      - record: job:http_requests:rate5m\n        expr: sum by (job) (rate(http_requests_total[5m]))\n"
+            "        for: 5m\n",
+            group="api.rules",
         )
     ),
-    "promql/counter": Example(_rules(_alert('http_requests_total{status=~"5.."} > 100'))),
+    "source/read": Example("groups:\n  - name: api-alerts\n    rules: [\n"),
+    "source/skipped": Example("services:\n  web:\n    image: nginx\n"),
     "promql/fragile": Example(
-        _rules(_alert('topk(3, sum by (job) (rate(http_requests_total{status=~"5.."}[5m]))) > 1'))
+        _rules(_alert('topk(3, sum by (job) (rate(http_requests_total{status=~"5.."}[5m]))) > 1')),
+        quiet=_rules(_alert('topk(1, sum by (job) (rate(http_requests_total{status=~"5.."}[5m]))) > 1')),
     ),
     "promql/histogram": Example(
         _rules(
@@ -140,14 +181,27 @@ EXAMPLES: dict[str, Example] = {
             group="api.rules",
         )
     ),
-    "promql/regexp": Example(_rules(_alert(_RATIO.replace('status=~"5.."', 'job=~"^api$", status=~"500"')))),
+    "promql/regexp": Example(
+        _rules(_alert(_RATIO.replace('status=~"5.."', 'job=~"^api$", mountpoint=~"^/var", status=~"500"')))
+    ),
     "promql/series": Example(_rules(_alert(_RATIO.replace('status=~"5.."', 'stauts=~"5.."')))),
     "promql/syntax": Example(
-        _rules(_alert('sum by (job) (rate(http_requests_total{status=~"5.."}[5m]) > 1'))
+        _dashboard(_panel(expr="sum by (job) (rate(http_requests_total[$__rate_interval])")),
+        quiet=_dashboard(
+            _panel(expr="sum by () (increase(http_requests_total[$__interval:] offset -$__interval))")
+        ),
     ),
     "rule/dependency": Example(_rules(_alert("job:http_errors:ratio_rate5m > 0.05"))),
-    "rule/duplicate": Example(_rules(_alert(_RATIO), _alert(_RATIO.replace("0.05", "0.1")))),
-    "rule/label": Example(_rules(_alert(_RATIO, extra="        labels: {severity: page}\n"))),
+    "rule/duplicate": Example(
+        _rules(_alert(_RATIO), _alert(_RATIO)),
+        quiet=_rules(_alert(_RATIO), _alert(_RATIO.replace("0.05", "0.1")).replace("5m\n", "15m\n", 1)),
+    ),
+    "rule/label": Example(
+        _rules(_alert(_RATIO, extra="        labels: {severity: page}\n")),
+        quiet=_rules(
+            _alert("vector(1)", name="Watchdog", extra="        labels: {severity: none, team: platform}\n")
+        ),
+    ),
     "rule/name": Example(
         _rules(
             "      - record: http_requests_rate5m\n        expr: sum by (job) (rate(http_requests_total[5m]))\n",
@@ -155,7 +209,12 @@ EXAMPLES: dict[str, Example] = {
             group="API Alerts",
         )
     ),
-    "target/rate-interval": Example(_dashboard(_panel(expr="sum(rate(http_requests_total[5m]))"))),
+    "target/rate-interval": Example(
+        _dashboard(_panel(expr="sum(rate(http_requests_total[5m]))")),
+        quiet=_dashboard(
+            _panel(expr='sum(rate(http_requests_total{handler=~\\"/api/[a-z]+\\"}[$__rate_interval]))')
+        ),
+    ),
     "template/datasource": Example(_dashboard(templating='{"list": []}')),
     "template/promql": Example(
         _dashboard(

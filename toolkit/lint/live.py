@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from toolkit.errors import ToolkitError
 
@@ -14,27 +15,46 @@ class LiveError(ToolkitError):
 
 @dataclass
 class LivePrometheus:
-    """A Prometheus to check queries against; answers are fetched once and kept."""
+    """A Prometheus to check queries against; answers are fetched once and kept.
 
-    url: str
+    A user and password in the URL are sent as basic authentication and never shown: ``url`` is the
+    address with the password replaced by ``***``, as every message prints it.
+    """
+
+    address: str
     timeout: float = 10
     names: set[str] = field(default_factory=set)
     types: dict[str, str] = field(default_factory=dict)
     _labels: dict[str, set[str]] = field(default_factory=dict)
 
+    @property
+    def url(self) -> str:
+        """The address, its password (if any) replaced by ``***``."""
+        parts = urlsplit(self.address)
+        if parts.password is None:
+            return self.address
+        host = parts.netloc.rsplit("@", 1)[1]
+        return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+
     def _get(self, path: str, **params: str) -> object:
+        import base64
         import urllib.error  # here: plain lint never pays for urllib.request
         import urllib.parse
         import urllib.request
 
+        parts = urlsplit(self.address)
+        base = urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1]))
         query = f"?{urllib.parse.urlencode(params)}" if params else ""
+        request = urllib.request.Request(f"{base.rstrip('/')}{path}{query}")
+        if parts.username is not None:
+            user = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+            request.add_header("Authorization", f"Basic {base64.b64encode(user.encode()).decode()}")
         try:
-            with urllib.request.urlopen(
-                f"{self.url.rstrip('/')}{path}{query}", timeout=self.timeout
-            ) as response:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 body = json.loads(response.read())
         except (urllib.error.URLError, OSError, ValueError) as error:
-            raise LiveError(f"cannot query Prometheus at {self.url}{path}: {error}") from None
+            message = str(error).replace(parts.password, "***") if parts.password else str(error)
+            raise LiveError(f"cannot query Prometheus at {self.url}{path}: {message}") from None
         if body.get("status") != "success":
             raise LiveError(f"Prometheus at {self.url} answered {path} with: {body.get('error', body)}")
         return body["data"]

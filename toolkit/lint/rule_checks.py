@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 
 import promql_parser as pp
 
 from toolkit.bundle import RuleEntry
 from toolkit.durations import duration_seconds
-from toolkit.lint.context import LintContext
+from toolkit.lint.context import Expression, LintContext
 from toolkit.lint.findings import Finding, Level
 from toolkit.lint.promql import COMPARISONS, Parsed
+from toolkit.lint.promql_checks import rate_windows
 from toolkit.lint.registry import check
 from toolkit.lint.templates import judge
 from toolkit.rules import ALERT_NAME, RECORD_NAME
@@ -32,9 +34,15 @@ def _has_comparison(parsed: Parsed) -> bool:
     return any(_is_condition(node.expr) for node in parsed.nodes)
 
 
+def _is_constant(parsed: Parsed) -> bool:
+    """True for an expression that reads no series (vector(1): the always-firing Watchdog)."""
+    return not parsed.of_type(pp.VectorSelector) and not parsed.of_type(pp.MatrixSelector)
+
+
 @check(
     "alerts/for",
-    "An alert without `for` fires on one bad evaluation; absent() needs a `for` of at least 2m or 4 scrapes.",
+    "absent() needs a `for` of at least 2m or 4 scrapes; a `for` under a quarter of the rate() window "
+    "filters no spike; (with conventions) an alert without `for` fires on one bad evaluation.",
     Level.WARNING,
 )
 def alert_for(ctx: LintContext) -> Iterator[Finding]:
@@ -49,34 +57,50 @@ def alert_for(ctx: LintContext) -> Iterator[Finding]:
                 rule,
                 "absent() fires on one missed scrape: give the alert for: 2m or more",
                 Level.BUG,
+                field="for" if rule.data.get("for") else "alert",
             )
-        elif not for_seconds and _has_comparison(parsed):
+        elif not for_seconds and _has_comparison(parsed) and ctx.conventions:
             yield ctx.rule_finding(
                 "alerts/for",
                 rule,
                 "no for: one evaluation over the threshold fires it; add for: (e.g. 5m) or lint_ignore with the reason",
+                field="alert",
+            )
+        windows = rate_windows(Expression(parsed, rule=rule))
+        if for_seconds and windows and 4 * for_seconds <= min(windows):
+            window = pp.display_duration(timedelta(seconds=min(windows)))
+            yield ctx.rule_finding(
+                "alerts/for",
+                rule,
+                f"for: {rule.data['for']} is under a quarter of the [{window}] rate window: one short spike "
+                f"keeps the rate high for {window}, so for: filters nothing; make for: longer or the window shorter",
+                Level.WARNING,
+                field="for",
             )
 
 
 @check(
     "alerts/comparison",
-    "An alert expression with no comparison fires for every series it returns.",
-    Level.BUG,
+    "An alert expression that reads series but compares nothing fires for every series it returns (fine "
+    "when the series exist only in trouble; vector(1), the always-firing Watchdog, is quiet).",
+    Level.WARNING,
 )
 def comparison(ctx: LintContext) -> Iterator[Finding]:
     for rule, parsed in ctx.rule_exprs():
-        if rule.is_alert and not _has_comparison(parsed):
+        if rule.is_alert and not _has_comparison(parsed) and not _is_constant(parsed):
             yield ctx.rule_finding(
                 "alerts/comparison",
                 rule,
                 "the expression has no comparison, so it fires whenever it returns anything: add a threshold such as > 0.05",
+                field="expr",
             )
 
 
 @check(
     "alerts/template",
-    "A label or annotation template that does not parse (promtool judges where installed), or $value shown raw in a description.",
-    Level.BUG,
+    "A label or annotation template that does not parse, so Prometheus refuses the file (promtool judges "
+    "where installed).",
+    Level.FATAL,
     whole_bundle=True,
 )
 def template(ctx: LintContext) -> Iterator[Finding]:
@@ -86,20 +110,34 @@ def template(ctx: LintContext) -> Iterator[Finding]:
             for kind in ("labels", "annotations"):
                 for key, text in rule.data.get(kind, {}).items():
                     if "{{" in text:
-                        uses.setdefault(text, []).append((rule, f"{kind[:-1]} {key}"))
+                        uses.setdefault(text, []).append((rule, (kind[:-1], key)))
     judged = judge(list(uses))
     for text in sorted(uses):
         for problem in judged[text]:
-            for rule, where in uses[text]:
-                yield ctx.rule_finding("alerts/template", rule, f"{where}: {problem}")
+            for rule, (kind, key) in uses[text]:
+                yield ctx.rule_finding(
+                    "alerts/template",
+                    rule,
+                    f'{kind} "{key}": template: __alert_{rule.name}: {problem}',
+                    field=key,
+                )
+
+
+@check(
+    "alerts/humanize",
+    "A description that shows $value raw instead of through humanize, humanizePercentage or humanizeDuration.",
+    Level.INFO,
+    convention=True,
+)
+def humanize(ctx: LintContext) -> Iterator[Finding]:
     for _, rule in ctx.rules():
         description = rule.data.get("annotations", {}).get("description", "")
         if rule.is_alert and RAW_VALUE.search(description):
             yield ctx.rule_finding(
-                "alerts/template",
+                "alerts/humanize",
                 rule,
                 "description shows $value raw: use {{ $value | humanize }} (or humanizePercentage, humanizeDuration)",
-                Level.INFO,
+                field="description",
             )
 
 
@@ -107,6 +145,7 @@ def template(ctx: LintContext) -> Iterator[Finding]:
     "alerts/annotation",
     "An alert without a summary, description or runbook_url annotation.",
     Level.WARNING,
+    convention=True,
 )
 def annotation(ctx: LintContext) -> Iterator[Finding]:
     for _, rule in ctx.rules():
@@ -121,8 +160,10 @@ def annotation(ctx: LintContext) -> Iterator[Finding]:
 
 @check(
     "rule/label",
-    "An alert without severity or team, or with a severity outside the allowed set.",
+    "An alert without severity or team, or with a severity outside the allowed set (a deliberate "
+    "severity: none, as on the Watchdog, is accepted).",
     Level.BUG,
+    convention=True,
 )
 def label(ctx: LintContext) -> Iterator[Finding]:
     allowed = ", ".join(ctx.severities)
@@ -133,8 +174,10 @@ def label(ctx: LintContext) -> Iterator[Finding]:
         severity = labels.get("severity")
         if severity is None:
             yield ctx.rule_finding("rule/label", rule, f"no severity label: set one of {allowed}")
-        elif severity not in ctx.severities:
-            yield ctx.rule_finding("rule/label", rule, f"severity {severity!r} is not one of {allowed}")
+        elif severity not in ctx.severities and severity != "none":
+            yield ctx.rule_finding(
+                "rule/label", rule, f"severity {severity!r} is not one of {allowed}", field="severity"
+            )
         if "team" not in labels:
             yield ctx.rule_finding(
                 "rule/label", rule, "no team label: routing needs to know who owns it", Level.WARNING
@@ -145,6 +188,7 @@ def label(ctx: LintContext) -> Iterator[Finding]:
     "rule/name",
     "Naming conventions: CamelCase alerts, level:metric:operations recording rules, lower-case group names.",
     Level.WARNING,
+    convention=True,
 )
 def name(ctx: LintContext) -> Iterator[Finding]:
     for group in ctx.bundle.rule_groups:
@@ -171,7 +215,7 @@ def name(ctx: LintContext) -> Iterator[Finding]:
 
 @check(
     "rule/duplicate",
-    "The same alert (name and labels) or recording rule (name, labels and expression) defined twice.",
+    "The same rule (name, labels and expression) defined twice: the second adds nothing but load and confusion.",
     Level.BUG,
     whole_bundle=True,
 )
@@ -179,21 +223,27 @@ def duplicate(ctx: LintContext) -> Iterator[Finding]:
     seen = {}
     for _, rule in ctx.rules():
         labels = tuple(sorted(rule.data.get("labels", {}).items()))
-        key = (rule.is_alert, rule.name, labels, None if rule.is_alert else rule.data["expr"])
+        key = (rule.is_alert, rule.name, labels, rule.data["expr"], rule.data.get("for"))
         if key in seen:
             yield ctx.rule_finding(
                 "rule/duplicate",
                 rule,
-                f"{rule.name} with the same labels is already defined at {seen[key].source}",
+                f"{rule.name} with the same labels and expression is already defined at {_where(seen[key], rule)}",
             )
         else:
             seen[key] = rule
 
 
+def _where(first: RuleEntry, then: RuleEntry) -> str:
+    same = first.source.path == then.source.path
+    return f"line {first.source.line}" if same else str(first.source)
+
+
 @check(
     "rule/dependency",
-    "A recording rule's name (level:metric:ops) is queried but no rule records it.",
-    Level.BUG,
+    "A recording rule's name (level:metric:ops) is queried but no rule linted with it records it (it may "
+    "live in a file not given).",
+    Level.WARNING,
 )
 def dependency(ctx: LintContext) -> Iterator[Finding]:
     for rule, parsed in ctx.rule_exprs():
@@ -204,6 +254,8 @@ def dependency(ctx: LintContext) -> Iterator[Finding]:
                     "rule/dependency",
                     rule,
                     f"{used} is not recorded by any rule here: define the recording rule or fix the name",
+                    field="expr",
+                    token=used,
                 )
 
 
