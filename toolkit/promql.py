@@ -151,9 +151,10 @@ def substitute_variables(expr: str, *, numbers: bool = False) -> str:
     friends become a number; elsewhere a variable becomes an identifier, or with ``numbers`` the number 1.
     """
     out, last = [], 0
+    code = _without_comments(expr)
     for match in VARIABLE.finditer(expr):
         token = match.group(0)
-        before = expr[: match.start()]
+        before = code[: match.start()]
         in_string = before.count('"') % 2 == 1 or before.count("'") % 2 == 1
         in_range = before.rfind("[") > before.rfind("]")
         if token in SECONDS_MACROS:
@@ -169,6 +170,27 @@ def substitute_variables(expr: str, *, numbers: bool = False) -> str:
         out += [expr[last : match.start()], value]
         last = match.end()
     return "".join(out) + expr[last:]
+
+
+def _without_comments(expr: str) -> str:
+    """``expr`` with ``# ...`` comments (outside strings) blanked, same length, so quotes in a comment
+    ("we're") do not look like strings."""
+    out, quote, comment = [], "", False
+    for char in expr:
+        if comment:
+            comment = char != "\n"
+            out.append(char if not comment else " ")
+            continue
+        if quote:
+            quote = "" if char == quote and (not out or out[-1] != "\\") else quote
+        elif char in "\"'`":
+            quote = char
+        elif char == "#":
+            comment = True
+            out.append(" ")
+            continue
+        out.append(char)
+    return "".join(out)
 
 
 def error_column(text: str, message: str) -> int | None:

@@ -114,12 +114,16 @@ class LintContext:
         """Every PromQL query of every panel, parsed after Grafana substitution, parsed or not. Queries of
         other data sources (Loki's LogQL, by the data source's type or, behind a variable, by the query's
         shape) are left out."""
+        variables: dict[int, dict[str, str]] = {}
         for board, panel in self.panels():
+            offered = variables.setdefault(id(board), datasource_variables(board))
             for target in panel.get("targets") or []:
                 expr = target.get("expr") if isinstance(target, dict) else None
                 if not isinstance(expr, str) or not expr.strip():
                     continue
-                kind = _datasource_type(target.get("datasource")) or _datasource_type(panel.get("datasource"))
+                kind = datasource_type(target.get("datasource"), offered) or datasource_type(
+                    panel.get("datasource"), offered
+                )
                 if kind not in ("", "prometheus"):
                     continue
                 parsed = parse(expr, grafana=True)
@@ -213,20 +217,33 @@ LOGQL = re.compile(
 )
 
 
-def _datasource_type(ref: object) -> str:
-    """'prometheus', another plugin's type, or '' when unknown (no reference, or a variable): a reference
-    naming Loki counts as Loki."""
+def datasource_variables(board: DashboardEntry) -> dict[str, str]:
+    """The dashboard's data source variables: name -> the plugin type they offer (``query: loki``)."""
+    variables = (board.data.get("templating") or {}).get("list") or []
+    return {
+        str(v.get("name")): str(v.get("query") or "")
+        for v in variables
+        if isinstance(v, dict) and v.get("type") == "datasource"
+    }
+
+
+def datasource_type(ref: object, variables: Mapping[str, str] | None = None) -> str:
+    """'prometheus', another plugin's type, or '' when unknown (no reference, or a variable of unknown
+    type): a variable's type is the one its data source variable offers; a reference naming Loki is Loki."""
+    kind, uid = "", ""
     if isinstance(ref, dict):
-        kind = str(ref.get("type") or "")
-        uid = str(ref.get("uid") or "")
-        if "prometheus" in kind:
-            return "prometheus"
-        if kind and kind != "datasource" and not kind.startswith("-- "):
-            return kind
-        return "loki" if "loki" in uid.lower() else ""
-    if isinstance(ref, str) and "loki" in ref.lower():
-        return "loki"
-    return ""
+        kind, uid = str(ref.get("type") or ""), str(ref.get("uid") or "")
+    elif isinstance(ref, str):
+        uid = ref
+    if "prometheus" in kind:
+        return "prometheus"
+    if kind and kind != "datasource" and not kind.startswith("-- "):
+        return kind
+    name = uid.strip("${}").split(":")[0]
+    offered = (variables or {}).get(name, "") if uid.startswith("$") else ""
+    if offered:
+        return "prometheus" if "prometheus" in offered else offered
+    return "loki" if "loki" in uid.lower() else ""
 
 
 EXPR_VALUE = re.compile(r'"expr"\s*:\s*("(?:[^"\\]|\\.)*")')

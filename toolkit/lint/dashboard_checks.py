@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from toolkit.dashboard_rules import RATE_WINDOW
-from toolkit.lint.context import LintContext
+from toolkit.lint.context import LintContext, datasource_type, datasource_variables
 from toolkit.lint.findings import Finding, Level
 from toolkit.lint.promql import parse
 from toolkit.lint.registry import check
@@ -152,6 +152,11 @@ def template_promql(ctx: LintContext) -> Iterator[Finding]:
         for variable in board.data.get("templating", {}).get("list") or []:
             if not isinstance(variable, dict) or variable.get("type") != "query":
                 continue
+            if datasource_type(variable.get("datasource"), datasource_variables(board)) not in (
+                "",
+                "prometheus",
+            ):
+                continue  # Loki's label_values({}, job) is LogQL
             query = variable.get("query")
             query = query.get("query", "") if isinstance(query, dict) else str(query or "")
             match = LABEL_VALUES.match(query)
@@ -167,8 +172,9 @@ def template_promql(ctx: LintContext) -> Iterator[Finding]:
 
 @check(
     "dashboard/grid",
-    "Panels that overlap or do not fit the 24-column grid.",
-    Level.BUG,
+    "Panels that overlap or do not fit the 24-column grid (Grafana moves them, so the layout is not the "
+    "one written; rows always span the grid).",
+    Level.WARNING,
 )
 def grid(ctx: LintContext) -> Iterator[Finding]:
     for board in ctx.bundle.dashboards:
@@ -178,6 +184,8 @@ def grid(ctx: LintContext) -> Iterator[Finding]:
             if not isinstance(pos, dict):
                 continue
             x, y, w, h = (int(pos.get(k, 0) or 0) for k in ("x", "y", "w", "h"))
+            if panel.get("type") == "row":
+                x, w = 0, GRID
             title = panel.get("title", "")
             if x < 0 or w < 1 or x + w > GRID:
                 yield ctx.panel_finding(

@@ -55,8 +55,9 @@ def alert_for(ctx: LintContext) -> Iterator[Finding]:
             yield ctx.rule_finding(
                 "alerts/for",
                 rule,
-                "absent() fires on one missed scrape: give the alert for: 2m or more",
-                Level.BUG,
+                "absent() fires as soon as the series goes stale (a target gone, one scrape without the "
+                "metric): give the alert for: 2m or more",
+                Level.WARNING,
                 field="for" if rule.data.get("for") else "alert",
             )
         elif not for_seconds and _has_comparison(parsed) and ctx.conventions:
@@ -215,7 +216,8 @@ def name(ctx: LintContext) -> Iterator[Finding]:
 
 @check(
     "rule/duplicate",
-    "The same rule (name, labels and expression) defined twice: the second adds nothing but load and confusion.",
+    "The same rule (name, labels and expression) defined twice in one file (a warning across files, which "
+    "may be loaded apart): the second adds nothing but load and confusion.",
     Level.BUG,
     whole_bundle=True,
 )
@@ -228,7 +230,8 @@ def duplicate(ctx: LintContext) -> Iterator[Finding]:
             yield ctx.rule_finding(
                 "rule/duplicate",
                 rule,
-                f"{rule.name} with the same labels and expression is already defined at {_where(seen[key], rule)}",
+                level=None if seen[key].source.path == rule.source.path else Level.WARNING,
+                message=f"{rule.name} with the same labels and expression is already defined at {_where(seen[key], rule)}",
             )
         else:
             seen[key] = rule
