@@ -71,6 +71,7 @@ class LintContext:
     disabled_at: Mapping[str, SourceLocation] = field(default_factory=dict)
     root: Path | None = None
     conventions: bool = False
+    knows_scrape_interval: bool = False
 
     def __post_init__(self) -> None:
         self.catalogue = series_index(self.bundle.metrics)

@@ -37,8 +37,9 @@ def checks_table() -> str:
 
 
 def example_findings(name: str, quiet: bool = False) -> list[Finding]:
-    """What ``name`` reports on its example, or on its quiet example (linted as the project's own for
-    project-only checks, with the conventions), as ``toolkit lint example.yml`` reports it."""
+    """What ``name`` reports on its example, or on its quiet example, as ``toolkit lint example.yml`` reports
+    it, linted as a project would be: with the conventions and a 1m scrape interval (as the project's own
+    for project-only checks)."""
     example = EXAMPLES[name]
     text = example.quiet_text if quiet else example.text
     file = "example.json" if text.startswith("{") else "example.yml"
@@ -50,7 +51,12 @@ def example_findings(name: str, quiet: bool = False) -> list[Finding]:
         bundle = replace(loaded.bundle, metrics=catalogue)
         found = source_findings(loaded.errors, loaded.skipped)
         found += lint_bundle(
-            bundle, is_project=CHECKS[name].project_only, only=[name], jobs=1, conventions=True
+            bundle,
+            is_project=CHECKS[name].project_only,
+            only=[name],
+            jobs=1,
+            conventions=True,
+            scrape_interval="1m",
         )
         return [
             replace(finding, location=SourceLocation(file, finding.location.line))

@@ -64,6 +64,7 @@ def lint_bundle(
         disabled_at=disabled_at or {},
         root=root,
         conventions=is_project if conventions is None else conventions,
+        knows_scrape_interval=bool(scrape_interval),
     )
     wanted = set(only) or set(CHECKS)
     enabled = [

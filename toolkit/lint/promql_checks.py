@@ -97,7 +97,8 @@ def _gauge_verdict(ctx: LintContext, name: str) -> tuple[Level, str] | None:
 @check(
     "promql/rate",
     "rate/irate/increase over a gauge (certain by the catalogue or --prometheus metadata, else a guess by "
-    "name), over a window shorter than 4 scrape intervals, or around an aggregation.",
+    "name), around an aggregation, or (where the scrape interval is known: the project's toolkit.yaml) over a "
+    "window shorter than 4 scrape intervals.",
     Level.BUG,
 )
 def rate(ctx: LintContext) -> Iterator[Finding]:
@@ -131,7 +132,7 @@ def rate(ctx: LintContext) -> Iterator[Finding]:
                     token=name,
                 )
             seconds = arg.range.total_seconds()
-            if expression.rule is not None and seconds < minimum:
+            if expression.rule is not None and seconds < minimum and ctx.knows_scrape_interval:
                 yield expression.finding(
                     ctx,
                     "promql/rate",

@@ -76,7 +76,8 @@ def alert_for(ctx: LintContext) -> Iterator[Finding]:
                 f"for: {rule.data['for']} is under a quarter of the [{window}] rate window: one short spike "
                 f"keeps the rate high for {window}, so for: filters nothing; make for: longer or the window shorter",
                 Level.WARNING,
-                field="for",
+                field="expr",
+                token=f"[{window}]",
             )
 
 
