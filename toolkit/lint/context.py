@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry
 from toolkit.lint.findings import Finding, Level
 from toolkit.lint.live import LivePrometheus
+from toolkit.lint.policy import Policy
 from toolkit.lint.promql import Parsed, parse
 from toolkit.lint.registry import CHECKS
 from toolkit.metrics import Metric, series_index
@@ -72,6 +73,7 @@ class LintContext:
     root: Path | None = None
     conventions: bool = False
     knows_scrape_interval: bool = False
+    policy: Policy = field(default_factory=Policy)
 
     def __post_init__(self) -> None:
         self.catalogue = series_index(self.bundle.metrics)

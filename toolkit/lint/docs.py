@@ -11,6 +11,7 @@ from pathlib import Path
 from toolkit.lint.engine import CHECKS, lint_bundle, source_findings
 from toolkit.lint.examples import EXAMPLES, Example
 from toolkit.lint.findings import Finding
+from toolkit.lint.policy import Policy
 from toolkit.lint.report import human
 from toolkit.metrics import Metric, MetricType
 from toolkit.source import SourceLocation
@@ -57,6 +58,7 @@ def example_findings(name: str, quiet: bool = False) -> list[Finding]:
             jobs=1,
             conventions=True,
             scrape_interval="1m",
+            policy=Policy.from_settings(example.policy),
         )
         return [
             replace(finding, location=SourceLocation(file, finding.location.line))

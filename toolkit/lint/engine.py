@@ -14,6 +14,7 @@ from toolkit.durations import duration_seconds
 from toolkit.lint import (  # noqa: F401  (they register checks)
     config_checks,
     dashboard_checks,
+    policy_checks,
     promql_checks,
     rule_checks,
 )
@@ -21,6 +22,7 @@ from toolkit.lint.context import DEFAULT_SCRAPE_SECONDS, LintContext, file_lines
 from toolkit.lint.findings import Finding, Level
 from toolkit.lint.live import LivePrometheus
 from toolkit.lint.parallel import fan_out, usable_cpus
+from toolkit.lint.policy import Policy
 from toolkit.lint.registry import CHECKS, Check
 from toolkit.promql import MAX_NESTING
 from toolkit.source import SourceLocation
@@ -45,6 +47,7 @@ def lint_bundle(
     jobs: int | None = None,
     conventions: bool | None = None,
     root: Path | None = None,
+    policy: Policy | None = None,
 ) -> list[Finding]:
     """Every finding of every enabled check, sorted by place; findings a rule or dashboard suppresses are kept
     with their reason in ``Finding.suppressed``, for the caller to show or drop.
@@ -65,6 +68,7 @@ def lint_bundle(
         root=root,
         conventions=is_project if conventions is None else conventions,
         knows_scrape_interval=bool(scrape_interval),
+        policy=policy or Policy(),
     )
     wanted = set(only) or set(CHECKS)
     enabled = [
@@ -105,9 +109,10 @@ def _run(checks: Iterable[Check], ctx: LintContext) -> list[Finding]:
 
 
 def settings_options(settings: Settings, root: Path) -> dict:
-    """The lint options ``toolkit.yaml`` sets: scrape interval, checks disabled with a reason, and the line
-    that names each."""
-    disabled = settings.section("lint").get("disabled", {})
+    """The lint options ``toolkit.yaml`` sets: scrape interval, checks disabled with a reason (and the line
+    that names each), and the team's policies."""
+    section = settings.section("lint")
+    disabled = section.get("disabled", {})
     path = SourceLocation(str(settings.path)).relative_to(root).path
     lines = file_lines(str(settings.path))
     return {
@@ -115,6 +120,7 @@ def settings_options(settings: Settings, root: Path) -> dict:
         "disabled": disabled,
         "disabled_at": {name: SourceLocation(path, _line_naming(lines, name)) for name in disabled},
         "root": root,
+        "policy": Policy.from_settings(section.get("policies")),
     }
 
 

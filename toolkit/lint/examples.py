@@ -13,11 +13,12 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Example:
     """An input that triggers a check (``text``), one that does not (``quiet``; by default the same kind of
-    file without the mistake), and the catalogue they are linted with (project-only checks)."""
+    file without the mistake), and the catalogue and ``lint.policies`` they are linted with."""
 
     text: str
     catalogue: tuple[str, ...] = ()
     quiet: str = ""
+    policy: dict | None = None
 
     @property
     def is_dashboard(self) -> bool:
@@ -161,6 +162,49 @@ EXAMPLES: dict[str, Example] = {
     ),
     "source/read": Example("groups:\n  - name: api-alerts\n    rules: [\n"),
     "source/skipped": Example("services:\n  web:\n    image: nginx\n"),
+    "group/interval": Example(
+        _rules(_alert(_RATIO).replace("for: 5m", "for: 30s"), group="api-alerts\n    interval: 2m"),
+        quiet=_rules(_alert(_RATIO), group="api-alerts\n    interval: 1m"),
+    ),
+    "promql/keep": Example(
+        _rules(
+            "      - record: http_requests:rate5m\n        expr: sum(rate(http_requests_total[5m]))\n",
+            group="api.rules",
+        ),
+        quiet=_rules(
+            "      - record: job:http_requests:rate5m\n        expr: sum by (job) (rate(http_requests_total[5m]))\n",
+            group="api.rules",
+        ),
+        policy={"keep": ["job"]},
+    ),
+    "promql/selector": Example(
+        _rules(_alert(_RATIO.replace('{status=~"5.."}', "").replace("[5m]", '{status=~"5.."}[5m]', 1))),
+        quiet=_rules(
+            _alert(
+                _RATIO.replace('status=~"5.."', 'job="api", status=~"5.."').replace(
+                    "http_requests_total[5m]", 'http_requests_total{job="api"}[5m]'
+                )
+            )
+        ),
+        policy={"selectors": ["job"]},
+    ),
+    "rule/for": Example(
+        _rules(_alert(_RATIO).replace("for: 5m", "for: 1m")),
+        quiet=_rules(_alert(_RATIO).replace("for: 5m", "for: 10m")),
+        policy={"min_for": "5m"},
+    ),
+    "rule/reject": Example(
+        _rules(
+            _alert(_RATIO, extra="        labels: {severity: critical, team: platform, instance: web-1}\n")
+        ),
+        policy={"reject": {"label_keys": ["^instance$"]}},
+    ),
+    "rule/report": Example(
+        _rules(_alert(_RATIO, name="LegacyHighErrorRate")),
+        policy={
+            "report": [{"match": "^Legacy", "message": "legacy alerts are being replaced by the SLO alerts"}]
+        },
+    ),
     "promql/fragile": Example(
         _rules(_alert('topk(3, sum by (job) (rate(http_requests_total{status=~"5.."}[5m]))) > 1')),
         quiet=_rules(_alert('topk(1, sum by (job) (rate(http_requests_total{status=~"5.."}[5m]))) > 1')),

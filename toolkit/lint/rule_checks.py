@@ -12,6 +12,7 @@ from toolkit.bundle import RuleEntry
 from toolkit.durations import duration_seconds
 from toolkit.lint.context import Expression, LintContext
 from toolkit.lint.findings import Finding, Level
+from toolkit.lint.policy import HOUSE_ANNOTATIONS, full_match
 from toolkit.lint.promql import COMPARISONS, Parsed
 from toolkit.lint.promql_checks import rate_windows
 from toolkit.lint.registry import check
@@ -145,25 +146,37 @@ def humanize(ctx: LintContext) -> Iterator[Finding]:
 
 @check(
     "alerts/annotation",
-    "An alert without a summary, description or runbook_url annotation.",
+    "An alert without a summary, description or runbook_url annotation (or, with lint.policies.annotations "
+    "in toolkit.yaml, without those annotations or with values that do not match their patterns).",
     Level.WARNING,
     convention=True,
 )
 def annotation(ctx: LintContext) -> Iterator[Finding]:
+    required = ctx.policy.annotations or HOUSE_ANNOTATIONS
     for _, rule in ctx.rules():
-        if rule.is_alert:
-            annotations = rule.data.get("annotations", {})
-            missing = [key for key in ("summary", "description", "runbook_url") if not annotations.get(key)]
-            if missing:
+        if not rule.is_alert:
+            continue
+        annotations = rule.data.get("annotations", {})
+        missing = [key for key in required if not annotations.get(key)]
+        if missing:
+            yield ctx.rule_finding("alerts/annotation", rule, f"missing annotation(s): {', '.join(missing)}")
+        for key, pattern in required.items():
+            value = annotations.get(key)
+            if value and not full_match(pattern, value):
                 yield ctx.rule_finding(
-                    "alerts/annotation", rule, f"missing annotation(s): {', '.join(missing)}"
+                    "alerts/annotation",
+                    rule,
+                    f"annotation {key} {value!r} does not match the policy's {pattern!r}",
+                    Level.BUG,
+                    field=key,
                 )
 
 
 @check(
     "rule/label",
     "An alert without severity or team, or with a severity outside the allowed set (a deliberate "
-    "severity: none, as on the Watchdog, is accepted).",
+    "severity: none, as on the Watchdog, is accepted); with lint.policies.labels in toolkit.yaml, the "
+    "labels and value patterns the policy requires.",
     Level.BUG,
     convention=True,
 )
@@ -173,6 +186,9 @@ def label(ctx: LintContext) -> Iterator[Finding]:
         if not rule.is_alert:
             continue
         labels = rule.data.get("labels", {})
+        if ctx.policy.labels:
+            yield from _policy_labels(ctx, rule, labels)
+            continue
         severity = labels.get("severity")
         if severity is None:
             yield ctx.rule_finding("rule/label", rule, f"no severity label: set one of {allowed}")
@@ -183,6 +199,19 @@ def label(ctx: LintContext) -> Iterator[Finding]:
         if "team" not in labels:
             yield ctx.rule_finding(
                 "rule/label", rule, "no team label: routing needs to know who owns it", Level.WARNING
+            )
+
+
+def _policy_labels(ctx: LintContext, rule: RuleEntry, labels: dict) -> Iterator[Finding]:
+    for key, pattern in ctx.policy.labels.items():
+        value = labels.get(key)
+        if value is None:
+            yield ctx.rule_finding(
+                "rule/label", rule, f"no {key} label: the policy requires one matching {pattern!r}"
+            )
+        elif not full_match(pattern, value):
+            yield ctx.rule_finding(
+                "rule/label", rule, f"{key} {value!r} does not match the policy's {pattern!r}", field=key
             )
 
 
