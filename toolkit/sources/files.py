@@ -251,11 +251,12 @@ class _Reader:
         elif isinstance(expr, bool) or not isinstance(expr, str | int | float):
             bad(f"'expr' must be a PromQL query, not {type(expr).__name__} {expr!r}", "expr")
         else:
+            text = str(expr).strip()  # as the rule keeps it: one parse, shared with lint
             try:
-                promql.parse(str(expr))
+                promql.parse(text)
             except promql.PromQLError as error:
                 key_line = line_of(self.lines, (*at, "expr"))
-                position = _error_position(self.text_lines, key_line, str(expr), error.column)
+                position = _error_position(self.text_lines, key_line, text, error.column)
                 verb = "expression refused" if error.limit else "could not parse expression"
                 bad(f"{verb}: {error.message}", "expr", position or (key_line, 0))
         if record:
