@@ -61,6 +61,12 @@ PLANTED = {
         "5m",
         "alerts/for",
     ),
+    "aggregations that pair nothing": (
+        "mysql",
+        "sum by (instance) (rate(mysql_global_status_slow_queries[5m])) / sum(rate(mysql_global_status_queries[5m])) > 0.1",
+        None,
+        "promql/impossible",
+    ),
     "impossible comparison": (
         "nodejs",
         'count by (job) (nodejs_version_info{job="node"}) == 0',

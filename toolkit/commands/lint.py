@@ -136,6 +136,7 @@ def command(
                 jobs=jobs,
                 **settings_options(project.settings, root),
             )
+    findings = sorted(findings)
     shown = [f for f in findings if show_suppressed or not f.suppressed]
 
     def line_of(finding) -> str:

@@ -372,10 +372,31 @@ def _never(op: str, low: float, high: float, value: float) -> bool:
     }[op]
 
 
+def _grouping(expr: pp.Expr) -> frozenset[str] | None:
+    """The exact labels an aggregation's result has (``sum by (a)``: {a}; ``sum``: none), else None."""
+    expr = _unwrap(expr)
+    if not isinstance(expr, pp.AggregateExpr) or str(expr.op) in ("topk", "bottomk", "limitk", "limit_ratio"):
+        return None
+    if expr.modifier is None:
+        return frozenset()
+    return None if str(expr.modifier.type).endswith("Without") else frozenset(expr.modifier.labels)
+
+
+def _unmatched(expr: pp.BinaryExpr) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The two sides' label sets when a one-to-one match between two aggregations can never pair them."""
+    if str(expr.op) in ("or", "unless") or (expr.modifier and expr.modifier.matching is not None):
+        return None
+    left, right = _grouping(expr.lhs), _grouping(expr.rhs)
+    if left is None or right is None or left == right:
+        return None
+    return left, right
+
+
 @check(
     "promql/impossible",
-    "A comparison that can never be true, by the values its side can take (up > 1, rate(...) < 0, "
-    "absent(...) == 0, count(...) < 1).",
+    "An expression that can never return anything: a comparison no value of its side can meet (up > 1, "
+    "rate(...) < 0, absent(...) == 0, count(...) == 0), or two aggregations by different labels matched "
+    "one-to-one (sum by (job) (x) / sum(y)), which pairs no series.",
     Level.BUG,
 )
 def impossible(ctx: LintContext) -> Iterator[Finding]:
@@ -383,6 +404,18 @@ def impossible(ctx: LintContext) -> Iterator[Finding]:
         for node in expression.parsed.of_type(pp.BinaryExpr):
             expr = node.expr
             op = str(expr.op)
+            unmatched = _unmatched(expr)
+            if unmatched is not None:
+                left, right = (", ".join(sorted(side)) or "no labels" for side in unmatched)
+                yield expression.finding(
+                    ctx,
+                    "promql/impossible",
+                    f"'{op}' matches series with the same labels, but the left side has ({left}) and the right "
+                    f"({right}): nothing pairs, so the result is always empty; aggregate both by the same "
+                    "labels or add on (...) with group_left",
+                    token=op,
+                )
+                continue
             if op not in COMPARISONS or (expr.modifier and expr.modifier.return_bool):
                 continue
             lhs, rhs = _unwrap(expr.lhs), _unwrap(expr.rhs)
