@@ -492,3 +492,14 @@ def test_a_missing_path_is_one_finding(tmp_path: Path) -> None:
         1,
         f"{tmp_path / 'nope.yml'}: fatal: no such file or directory (source/read)",
     )
+
+
+def test_the_example_at_the_top_of_docs_lint_md_is_what_lint_says(tmp_path: Path, monkeypatch) -> None:
+    text = (REPO / "docs" / "lint.md").read_text()
+    rules = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    shown = text.split("$ toolkit lint rules.yml\n", 1)[1].split("$ echo", 1)[0]
+    (tmp_path / "rules.yml").write_text(rules)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["lint", "rules.yml"])
+    assert result.exit_code == 1
+    assert result.output == shown
