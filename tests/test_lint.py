@@ -503,3 +503,11 @@ def test_the_example_at_the_top_of_docs_lint_md_is_what_lint_says(tmp_path: Path
     result = CliRunner().invoke(main, ["lint", "rules.yml"])
     assert result.exit_code == 1
     assert result.output == shown
+
+
+def test_a_password_in_the_prometheus_url_is_never_printed(tmp_path: Path) -> None:
+    path = tmp_path / "r.yml"
+    path.write_text(rules_file(alert()))
+    result = run("lint", "--prometheus", "http://admin:s3cret-pw@127.0.0.1:9/", str(path))
+    assert result.exit_code == 1
+    assert "s3cret-pw" not in result.output and "http://admin:***@127.0.0.1:9/" in result.output

@@ -88,3 +88,14 @@ def test_toolkit_yaml_turns_checks_off_and_a_wrong_name_is_reported_at_its_line(
             "lint.disabled: promql/rgexp is not a check, so this turns nothing off: did you mean promql/regexp?",
         )
     ]
+
+
+def test_showing_suppressed_findings_does_not_change_the_exit_code(tmp_path: Path) -> None:
+    path = tmp_path / "r.yml"
+    path.write_text(
+        "groups:\n  - name: g\n    rules:\n      # toolkit lint ignore promql/impossible: kept to test the pager\n"
+        "      - alert: Never\n        expr: up{job='a'} > 1\n        for: 5m\n"
+    )
+    assert run("lint", str(path)).exit_code == 0
+    shown = run("lint", "--show-suppressed", str(path))
+    assert shown.exit_code == 0 and "[suppressed: kept to test the pager]" in shown.output
