@@ -470,8 +470,8 @@ def test_syntax_findings_give_the_line_and_column(tmp_path: Path) -> None:
         "groups:\n  - name: g\n    rules:\n      - alert: X\n        expr: |\n          sum by (job) (up)\n"
         '            / sum(rate(x_total{job="a"}[5m]) > 1\n'
     )
-    (problem,) = load_paths([path]).errors
-    assert str(problem.location) == f"{path}:7" and problem.column == 18
+    (problem,) = findings_for(tmp_path, "r.yml", path.read_text(), "promql/syntax")
+    assert (str(problem.location), problem.column, problem.level) == (f"{path}:7", 18, Level.FATAL)
     assert problem.message == 'group "g", rule 1, "X": could not parse expression: unclosed left parenthesis'
     board = dashboard_file(panel(targets=[{"refId": "A", "expr": "sum(rate(x_total[5m]) > 1"}]))
     (found,) = findings_for(tmp_path, "d.json", board, "promql/syntax")

@@ -67,7 +67,7 @@ def test_expressions_too_deep_to_parse_safely_are_one_clear_fatal(tmp_path: Path
     assert done.returncode == 1, done.stderr[-2000:]
     assert "Traceback" not in done.stdout + done.stderr
     assert "expression refused: the expression nests or chains more than 1,000 operators" in done.stdout
-    assert "(rule/load)" in done.stdout
+    assert "(promql/syntax)" in done.stdout
 
 
 def test_depth_within_the_limit_parses_in_a_big_stack() -> None:

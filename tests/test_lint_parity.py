@@ -52,7 +52,8 @@ def fatal(paths: list[Path]) -> list:
 def test_every_file_prometheus_refuses_is_fatal_at_its_line_in_its_words(name: str) -> None:
     line, message = BAD[name]
     found = fatal([RULEFMT / name])
-    assert [(f.location.line, f.check) for f in found] == [(line, "rule/load")], found
+    check = "promql/syntax" if name == "bad_expr.bad.yaml" else "rule/load"  # lint parses each expr once
+    assert [(f.location.line, f.check) for f in found] == [(line, check)], found
     assert message in found[0].message
 
 

@@ -50,7 +50,7 @@ def parse(text: str, *, grafana: bool = False) -> pp.Expr:
     return ast
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1024)  # syntax trees are large (about 25 KB each): callers keep what they need
 def _parse(text: str, grafana: bool) -> tuple[pp.Expr | None, PromQLError | None]:
     try:
         if not grafana:

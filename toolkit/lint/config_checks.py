@@ -25,7 +25,7 @@ def _problems(ignored: Mapping[str, str]) -> Iterator[str]:
 @check(
     "rule/load",
     "Something Prometheus refuses a rule file for, in its words, at the line (duplicate group or YAML key, "
-    "unknown field, record with alert, for, keep_firing_for or annotations, invalid names, unparsable expr); "
+    "unknown field, record with alert, for, keep_firing_for or annotations, invalid names, no expr); "
     "a warning for group keys only the Mimir, Cortex and Thanos rulers read.",
     Level.FATAL,
     loader=True,

@@ -154,16 +154,17 @@ class LintContext:
         level: Level | None = None,
         field: str = "",
         token: str = "",
+        nth: int = 0,
     ) -> Finding:
-        """A finding about ``rule``: at ``token`` in the value of ``field`` (e.g. a metric in ``expr``), else
-        at the line of ``field``, else at the rule's line."""
+        """A finding about ``rule``: at the ``nth`` ``token`` in the value of ``field`` (e.g. a metric in
+        ``expr``), else at the line of ``field``, else at the rule's line."""
         reason = rule.lint_ignore.get(check, "")
         where, column = rule.source, 0
         lines = self.lines(rule.source.path) if field and rule.source.path.endswith((".yml", ".yaml")) else ()
         key_line = field_line(lines, rule.source.line, field) if lines else 0
         if key_line:
             where = SourceLocation(rule.source.path, key_line)
-            position = token_position(lines, key_line, token) if token else None
+            position = token_position(lines, key_line, token, nth) if token else None
             if position:
                 where, column = SourceLocation(rule.source.path, position[0]), position[1]
         return Finding(where, check, level or CHECKS[check].level, message, rule.name, reason, column)

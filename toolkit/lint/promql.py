@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cache, cached_property
 from typing import NamedTuple
 
 import promql_parser as pp
@@ -88,7 +88,7 @@ def walk(ast: pp.Expr) -> list[Node]:
     return found
 
 
-@lru_cache(maxsize=65536)
+@cache  # emptied after each chunk of rules and dashboards (engine.CHUNK)
 def parse(text: str, grafana: bool = False) -> Parsed:
     """Parse ``text`` (after Grafana substitution when ``grafana``); errors are kept, not raised."""
     try:

@@ -48,16 +48,36 @@ TEMPLATE_LABEL = re.compile(r"\$labels\.(\w+)|\.Labels\.(\w+)")
     Level.FATAL,
 )
 def syntax(ctx: LintContext) -> Iterator[Finding]:
-    for _, rule in ctx.rules():
+    for group, rule in ctx.rules():
         parsed = parse(rule.data["expr"])
         if parsed.ast is None:
-            yield ctx.rule_finding("promql/syntax", rule, parsed.error, field="expr")
+            verb = "expression refused" if parsed.limit else "could not parse expression"
+            number = group.rules.index(rule) + 1
+            token, nth = _error_token(parsed)
+            yield ctx.rule_finding(
+                "promql/syntax",
+                rule,
+                f'group "{group.name}", rule {number}, "{rule.name}": {verb}: {parsed.error}',
+                field="expr",
+                token=token,
+                nth=nth,
+            )
     for board, panel, parsed in ctx.panel_queries():
         if parsed.ast is None:
             token = parsed.text[parsed.column - 1 :].split()[0][:20] if parsed.column else ""
             yield ctx.panel_finding(
                 "promql/syntax", board, panel, parsed.error, Level.BUG, query=parsed.text, token=token
             )
+
+
+def _error_token(parsed) -> tuple[str, int]:
+    """The word or character a parse error points at, and how many times it comes before in the text."""
+    if not parsed.column or parsed.column > len(parsed.text):
+        return "", 0
+    offset = parsed.column - 1
+    match = re.match(r"\w+|\S", parsed.text[offset:])
+    token = match.group(0) if match else parsed.text[offset]
+    return token, parsed.text[:offset].count(token)
 
 
 def _live_type(ctx: LintContext, name: str) -> str:

@@ -15,12 +15,11 @@ from typing import Any
 
 import yaml
 
-from toolkit import promql
 from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry
 from toolkit.errors import ToolkitError
 from toolkit.rule_data import GROUP_OPTION_KEYS, RULE_KEYS, normalize_group_options, normalize_rule
 from toolkit.source import SourceLocation
-from toolkit.yaml_lines import YAMLLimitError, line_of, load_all_with_lines, load_with_lines, token_position
+from toolkit.yaml_lines import YAMLLimitError, line_of, load_all_with_lines, load_with_lines
 
 RULE_SUFFIXES = (".yml", ".yaml")
 DASHBOARD_SUFFIXES = (".json",)
@@ -115,8 +114,9 @@ def parse_rule_file(text: str, path: str) -> list[RuleGroupEntry]:
 
 def read_rule_file(text: str, path: str) -> RuleFile:
     """Read a rule file as Prometheus 3 loads it, collecting every error Prometheus gives (duplicate keys and
-    group names, unknown fields, record and alert together or neither, a missing or unparsable expr, for,
-    keep_firing_for or annotations on a recording rule, braces in a record name, invalid label names).
+    group names, unknown fields, record and alert together or neither, a missing expr, for, keep_firing_for
+    or annotations on a recording rule, braces in a record name, invalid label names). An expression that
+    does not parse is left to lint's promql/syntax, so each expression is parsed once.
 
     An empty file (or ``{}``) has no groups, as for promtool. A YAML file that holds no rule groups and
     other keys is not a rule file: :class:`NotThisKind` is raised for it.
@@ -250,15 +250,6 @@ class _Reader:
             bad("field 'expr' must be set in rule")
         elif isinstance(expr, bool) or not isinstance(expr, str | int | float):
             bad(f"'expr' must be a PromQL query, not {type(expr).__name__} {expr!r}", "expr")
-        else:
-            text = str(expr).strip()  # as the rule keeps it: one parse, shared with lint
-            try:
-                promql.parse(text)
-            except promql.PromQLError as error:
-                key_line = line_of(self.lines, (*at, "expr"))
-                position = _error_position(self.text_lines, key_line, text, error.column)
-                verb = "expression refused" if error.limit else "could not parse expression"
-                bad(f"{verb}: {error.message}", "expr", position or (key_line, 0))
         if record:
             for key in ("annotations", "for", "keep_firing_for"):
                 if rule.get(key) and (key == "annotations" or str(rule[key]) not in ("0", "0s")):
@@ -286,17 +277,6 @@ def _invalid_label_names(labels: Any) -> list[str]:
     if not isinstance(labels, dict):
         return []
     return [str(key) for key in labels if key in ("", "__name__") or key is None]
-
-
-def _error_position(lines: list[str], key_line: int, expr: str, column: int | None) -> tuple[int, int] | None:
-    """The file line and column of the character at ``column`` (1-based) of ``expr``, the value of the key
-    on ``key_line``."""
-    if not column or column > len(expr):
-        return None
-    offset = column - 1
-    token = re.match(r"\w+|\S", expr[offset:])
-    text = token.group(0) if token else expr[offset]
-    return token_position(lines, key_line, text, expr[:offset].count(text))
 
 
 def load_json(text: str, path: str) -> Any:
