@@ -114,7 +114,11 @@ def command(
             from toolkit.sources.files import load_paths
 
             loaded = load_paths(paths)
-            findings = source_findings(loaded.errors, loaded.skipped)
+            findings = [  # a file that could not be read is always said, whatever --check asks
+                f
+                for f in source_findings(loaded.errors, loaded.skipped)
+                if not only or f.check in (*only, "source/read")
+            ]
             findings += lint_bundle(
                 loaded.bundle,
                 is_project=False,

@@ -460,8 +460,8 @@ def impossible(ctx: LintContext) -> Iterator[Finding]:
 
 @check(
     "promql/absent",
-    "absent() of an aggregation or a comparison: it fires only when nothing at all matches, with none of "
-    "the labels the alert's templates need; use absent(metric{job=...}) on the selector.",
+    "absent() of an aggregation: it returns 1 with no labels, where absent() of a selector keeps the "
+    'selector\'s labels (absent(up{job="api"}) fires with job="api"), so the alert says what is missing.',
     Level.WARNING,
 )
 def absent(ctx: LintContext) -> Iterator[Finding]:
@@ -470,16 +470,12 @@ def absent(ctx: LintContext) -> Iterator[Finding]:
             call = node.expr
             if call.func.name != "absent" or not call.args:
                 continue
-            arg = _unwrap(call.args[0])
-            if isinstance(arg, pp.AggregateExpr) or (
-                isinstance(arg, pp.BinaryExpr) and str(arg.op) in COMPARISONS
-            ):
-                what = "an aggregation" if isinstance(arg, pp.AggregateExpr) else "a comparison"
+            if isinstance(_unwrap(call.args[0]), pp.AggregateExpr):
                 yield expression.finding(
                     ctx,
                     "promql/absent",
-                    f"absent() of {what}: it returns 1 without labels only when nothing matches at all "
-                    '(not when the value is low); put absent() on the selector, e.g. absent(up{job="api"})',
+                    "absent() of an aggregation returns 1 with no labels: put absent() on the selector, e.g. "
+                    'absent(up{job="api"}), which fires with job="api", so the alert says what is missing',
                     token="absent(",
                 )
 
