@@ -54,22 +54,11 @@ def reject(ctx: LintContext) -> Iterator[Finding]:
         for kind in ("labels", "annotations"):
             singular = kind[:-1]
             for key, value in rule.data.get(kind, {}).items():
-                for pattern in refused.get(f"{singular}_keys", ()):
-                    if search(pattern, key):
-                        yield ctx.rule_finding(
-                            "rule/reject",
-                            rule,
-                            f"{singular} {key} is refused by the policy ({pattern!r})",
-                            field=key,
-                        )
-                for pattern in refused.get(f"{singular}_values", ()):
-                    if search(pattern, value):
-                        yield ctx.rule_finding(
-                            "rule/reject",
-                            rule,
-                            f"{singular} {key}={value!r} is refused by the policy ({pattern!r})",
-                            field=key,
-                        )
+                for part, text, shown in (("keys", key, key), ("values", value, f"{key}={value!r}")):
+                    for pattern in refused.get(f"{singular}_{part}", ()):
+                        if search(pattern, text):
+                            message = f"{singular} {shown} is refused by the policy ({pattern!r})"
+                            yield ctx.rule_finding("rule/reject", rule, message, field=key)
 
 
 @check(
