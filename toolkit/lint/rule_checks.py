@@ -282,7 +282,7 @@ def dependency(ctx: LintContext) -> Iterator[Finding]:
     for rule, parsed in ctx.rule_exprs():
         for node in parsed.of_type(pp.VectorSelector):
             used = node.expr.name or ""
-            if ":" in used.strip(":") and not used.startswith(":") and used not in ctx.recorded:
+            if ":" in used and not used.startswith(":") and used not in ctx.recorded:
                 yield ctx.rule_finding(
                     "rule/dependency",
                     rule,
