@@ -216,12 +216,12 @@ def counter(ctx: LintContext) -> Iterator[Finding]:
             level = _counter_verdict(ctx, name) if name else None
             if level is None:
                 continue
-            filters = _set_filters(expression.parsed) if filters is None else filters
-            if name in filters:
-                continue
             if node.inside_call(COUNTER_SAFE_CALLS) or node.inside_aggregation(COUNTER_SAFE_AGGREGATIONS):
                 continue
             if any(isinstance(p, pp.SubqueryExpr) for p in node.parents) or _guarded(node):
+                continue
+            filters = _set_filters(expression.parsed) if filters is None else filters
+            if name in filters:
                 continue
             sure = (
                 ""
