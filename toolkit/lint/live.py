@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from toolkit.errors import ToolkitError
+from toolkit.urls import HIDDEN, redact_url
 
 
 class LiveError(ToolkitError):
@@ -18,7 +19,7 @@ class LivePrometheus:
     """A Prometheus to check queries against; answers are fetched once and kept.
 
     A user and password in the URL are sent as basic authentication and never shown: ``url`` is the
-    address with the password replaced by ``***``, as every message prints it.
+    address as :func:`toolkit.urls.redact_url` shows it, as every message prints it.
     """
 
     address: str
@@ -29,12 +30,8 @@ class LivePrometheus:
 
     @property
     def url(self) -> str:
-        """The address, its password (if any) replaced by ``***``."""
-        parts = urlsplit(self.address)
-        if parts.password is None:
-            return self.address
-        host = parts.netloc.rsplit("@", 1)[1]
-        return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+        """The address as it may be shown: credentials and secret query values as ``***``."""
+        return redact_url(self.address)
 
     def _get(self, path: str, **params: str) -> object:
         import base64
@@ -53,7 +50,7 @@ class LivePrometheus:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 body = json.loads(response.read())
         except (urllib.error.URLError, OSError, ValueError) as error:
-            message = str(error).replace(parts.password, "***") if parts.password else str(error)
+            message = str(error).replace(parts.password, HIDDEN) if parts.password else str(error)
             raise LiveError(f"cannot query Prometheus at {self.url}{path}: {message}") from None
         if body.get("status") != "success":
             raise LiveError(f"Prometheus at {self.url} answered {path} with: {body.get('error', body)}")
