@@ -15,7 +15,7 @@ from tests.sample_project import REPO, make_project
 from tests.servers.processes import get_json, wait_until
 from toolkit.cli import main
 from toolkit.lint.docs import checks_section, example_findings
-from toolkit.lint.engine import lint_bundle
+from toolkit.lint.engine import lint_bundle, settings_options
 from toolkit.lint.examples import EXAMPLES
 from toolkit.lint.findings import Level
 from toolkit.lint.registry import CHECKS
@@ -511,3 +511,20 @@ def test_a_password_in_the_prometheus_url_is_never_printed(tmp_path: Path) -> No
     result = run("lint", "--prometheus", "http://admin:s3cret-pw@127.0.0.1:9/", str(path))
     assert result.exit_code == 1
     assert "s3cret-pw" not in result.output and "http://***@127.0.0.1:9/" in result.output
+
+
+def test_policies_in_toolkit_yaml_apply_to_the_project(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    settings = root / "toolkit.yaml"
+    settings.write_text(
+        settings.read_text()
+        + "lint:\n  policies:\n    min_for: 1h\n    labels: {severity: critical, owner: '.+'}\n"
+    )
+    project = load_project(root)
+    found = lint_bundle(project.bundle, is_project=True, **settings_options(project.settings, root))
+    checks = {(f.check, f.message.split(":")[0]) for f in found}
+    assert ("rule/for", "for") in checks
+    assert ("rule/label", "no owner label") in checks
+    settings.write_text(settings.read_text().replace("min_for: 1h", "min_for: soon"))
+    result = run("lint", cwd=root)
+    assert result.exit_code == 1 and "toolkit.yaml" in result.output and "min_for" in result.output
