@@ -355,7 +355,8 @@ def regexp(ctx: LintContext) -> Iterator[Finding]:
                     continue
                 advice = _regexp_advice(matcher.name, matcher.op == pp.MatchOp.NotRe, matcher.value)
                 if advice is not None:
-                    yield expression.finding(ctx, "promql/regexp", advice[0], advice[1], token=matcher.value)
+                    token = matcher.value or matcher.name
+                    yield expression.finding(ctx, "promql/regexp", advice[0], advice[1], token=token)
 
 
 def _bounds(expr: pp.Expr) -> tuple[float, float] | None:
