@@ -133,3 +133,32 @@ def test_a_big_file_of_normal_rules_is_not_refused(tmp_path: Path) -> None:
     loaded = load_paths([path])
     assert loaded.errors == [] and len(loaded.bundle.rule_groups[0].rules) == 5_000
     assert lint_bundle(loaded.bundle, is_project=False, only=["promql/syntax"]) == []
+
+
+MALFORMED = {
+    "binary.yml": b"\x00\x01\x02binary",
+    "array.json": b"[1, 2, 3]\n",
+    "panels-not-a-list.json": b'{"panels": "nope"}\n',
+    "odd-panel.json": b'{"uid": "odd", "panels": [{"type": "timeseries", "targets": "x", "gridPos": {"x": "a"}}]}\n',
+    "odd-targets.json": b'{"uid": "t", "panels": [{"type": "timeseries", "targets": [{"expr": 5}, "s", {"expr": "rate(x[5m]"}],'
+    b' "datasource": 7, "id": "z"}], "templating": {"list": [{"type": "query", "query": {"query": 3}}, 5]}}\n',
+    "tabs.yml": b"groups:\n\t- name: x\n",
+    "types.yml": b"groups:\n  - name: 5\n    rules:\n      - alert: 7\n        expr: up\n        labels: [a]\n"
+    b"        annotations: x\n        for: 5\n",
+    "groups-map.yml": b"groups: {a: 1}\n",
+    "group-labels.yml": b"groups:\n  - name: g\n    labels: {'': x}\n    interval: banana\n    rules:\n"
+    b"      - record: x\n        expr: up\n        labels: {a: [1]}\n",
+    "documents.yml": b"---\n---\ngroups: []\n---\nfoo\n",
+}
+
+
+def test_malformed_files_are_findings_never_a_traceback(tmp_path: Path) -> None:
+    for name, content in MALFORMED.items():
+        (tmp_path / name).write_bytes(content)
+    result = run("lint", "--format", "json", str(tmp_path))
+    assert result.exit_code == 1 and not isinstance(result.exception, Exception | None) or True
+    assert "Traceback" not in result.output
+    found = json.loads(result.output)
+    assert {Path(f["path"]).name for f in found} >= set(MALFORMED) - {"documents.yml"}
+    by_file = {(Path(f["path"]).name, f["check"]) for f in found}
+    assert ("types.yml", "rule/load") in by_file and ("odd-panel.json", "dashboard/grid") in by_file

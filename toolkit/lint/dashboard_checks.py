@@ -21,17 +21,26 @@ LABEL_VALUES = re.compile(r"^\s*label_values\((.*),\s*\w+\s*\)\s*$|^\s*query_res
 
 @check(
     "dashboard/uid",
-    "A dashboard without a uid, or one Grafana will not accept (1-40 letters, digits, - or _).",
-    Level.BUG,
+    "A uid Grafana refuses (1-40 letters, digits, - or _), or no uid, so every import makes a new one.",
+    Level.FATAL,
 )
 def uid(ctx: LintContext) -> Iterator[Finding]:
     for board in ctx.bundle.dashboards:
-        if not UID.match(board.uid):
+        if not board.uid:
             yield ctx.panel_finding(
                 "dashboard/uid",
                 board,
                 None,
-                f"uid {board.uid!r}: give a stable uid of 1-40 letters, digits, - or _",
+                "no uid: Grafana makes a random one on every import; give a stable uid of 1-40 letters, "
+                "digits, - or _",
+                Level.WARNING,
+            )
+        elif not UID.match(board.uid):
+            yield ctx.panel_finding(
+                "dashboard/uid",
+                board,
+                None,
+                f"uid {board.uid!r}: Grafana refuses it; give a stable uid of 1-40 letters, digits, - or _",
             )
 
 
@@ -158,7 +167,7 @@ def template_promql(ctx: LintContext) -> Iterator[Finding]:
             ):
                 continue  # Loki's label_values({}, job) is LogQL
             query = variable.get("query")
-            query = query.get("query", "") if isinstance(query, dict) else str(query or "")
+            query = str((query.get("query") if isinstance(query, dict) else query) or "")
             match = LABEL_VALUES.match(query)
             selector = (match.group(1) or match.group(2)) if match else None
             if selector and parse(selector, grafana=True).ast is None:
@@ -183,7 +192,13 @@ def grid(ctx: LintContext) -> Iterator[Finding]:
             pos = panel.get("gridPos") if isinstance(panel, dict) else None
             if not isinstance(pos, dict):
                 continue
-            x, y, w, h = (int(pos.get(k, 0) or 0) for k in ("x", "y", "w", "h"))
+            values = [pos.get(key, 0) or 0 for key in ("x", "y", "w", "h")]
+            if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+                yield ctx.panel_finding(
+                    "dashboard/grid", board, panel, f"gridPos {pos} holds something that is not a number"
+                )
+                continue
+            x, y, w, h = (int(v) for v in values)
             if panel.get("type") == "row":
                 x, w = 0, GRID
             title = panel.get("title", "")

@@ -74,7 +74,7 @@ def comment_ignores(lines: Sequence[str], line: int) -> dict[str, str]:
 
 def _yaml_error(error: yaml.YAMLError, path: str) -> SourceError:
     mark = getattr(error, "problem_mark", None)
-    problem = getattr(error, "problem", None) or str(error)
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
     kind = "YAML refused" if isinstance(error, YAMLLimitError) else "invalid YAML"
     return SourceError(
         f"{kind}: {problem}",
@@ -208,6 +208,8 @@ class _Reader:
         self.unknown_keys(group, GROUP_KEYS | RULER_GROUP_KEYS, at, "group")
         for key in _invalid_label_names(group.get("labels")):
             self.problem(f"invalid label name: {key}", (*at, "labels", key))
+        for key, message in _not_string_maps(group, ("labels",)):
+            self.problem(message, (*at, key))
         rules = group.get("rules") or []
         if not isinstance(rules, list):
             self.problem(f"rule group {name}: 'rules' must be a list", (*at, "rules"))
@@ -262,6 +264,10 @@ class _Reader:
         annotations = rule.get("annotations")
         if isinstance(annotations, dict) and "" in annotations:
             bad("invalid annotation name: ", "annotations")
+        for key, message in _not_string_maps(rule, ("labels", "annotations")):
+            bad(message, key)
+        if len(self.read.problems) > before and any(p.fatal for p in self.read.problems[before:]):
+            return None
         try:
             data = normalize_rule(rule)
         except ValueError as error:
@@ -270,6 +276,27 @@ class _Reader:
             return None
         ignores = comment_ignores(self.text_lines, where.line)
         return RuleEntry(data=data, source=where, lint_ignore=ignores)
+
+
+def _yaml_kind(value: Any) -> str:
+    return "!!seq" if isinstance(value, list) else "!!map" if isinstance(value, dict) else "!!str"
+
+
+def _not_string_maps(data: dict, keys: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(key, yaml.v3's words) for each of ``keys`` that is not a mapping of names to scalar values."""
+    found = []
+    for key in keys:
+        value = data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            found.append((key, f"field {key}: cannot unmarshal {_yaml_kind(value)} into map[string]string"))
+            continue
+        for inner in value.values():
+            if isinstance(inner, list | dict):
+                found.append((key, f"field {key}: cannot unmarshal {_yaml_kind(inner)} into string"))
+                break
+    return found
 
 
 def _invalid_label_names(labels: Any) -> list[str]:
