@@ -528,3 +528,14 @@ def test_policies_in_toolkit_yaml_apply_to_the_project(tmp_path: Path) -> None:
     settings.write_text(settings.read_text().replace("min_for: 1h", "min_for: soon"))
     result = run("lint", cwd=root)
     assert result.exit_code == 1 and "toolkit.yaml" in result.output and "min_for" in result.output
+
+
+def test_a_projects_lint_section_applies_to_foreign_files_in_it(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    path = root / "legacy.yml"
+    path.write_text(rules_file(alert(alert="high_error_rate")))
+    assert "(rule/name)" not in run("lint", "--fail-on", "info", str(path), cwd=root).output
+    settings = root / "toolkit.yaml"
+    settings.write_text(settings.read_text() + "lint:\n  conventions: true\n  policies: {min_for: 1h}\n")
+    result = run("lint", str(path), cwd=root)
+    assert "(rule/name)" in result.output and "(rule/for)" in result.output

@@ -9,9 +9,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+import yaml
 
 from toolkit.commands.common import library_errors, project_root
-from toolkit.lint.engine import lint_bundle, settings_options, source_findings, source_line
+from toolkit.lint.engine import file_options, lint_bundle, settings_options, source_findings, source_line
 from toolkit.lint.findings import Level
 from toolkit.lint.registry import CHECKS
 from toolkit.lint.report import FORMATS, summary
@@ -33,6 +34,27 @@ def _without_cycle_collection() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _enclosing_project_options(ctx: click.Context) -> dict:
+    """The lint options of the project the command runs in (``--project`` or the folders above), for
+    foreign files in it; none outside a project or when its toolkit.yaml has no lint section (then the
+    settings are not validated, which costs a schema library's import)."""
+    from toolkit.errors import ProjectError
+    from toolkit.settings import SETTINGS_FILE, find_root, load_settings
+    from toolkit.yaml_lines import load_with_lines
+
+    given = (ctx.find_root().obj or {}).get("project_dir")
+    try:
+        root = find_root(given or Path.cwd())
+    except ProjectError:
+        return {}
+    try:
+        data, _ = load_with_lines((root / SETTINGS_FILE).read_text(encoding="utf-8"))
+        has_lint = isinstance(data, dict) and bool(data.get("lint"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        has_lint = True  # load_settings says what is wrong with the file
+    return file_options(load_settings(root)) if has_lint else {}
 
 
 @click.command("lint")
@@ -114,6 +136,7 @@ def command(
             from toolkit.sources.files import load_paths
 
             loaded = load_paths(paths)
+            options = _enclosing_project_options(ctx)
             findings = [  # a file that could not be read is always said, whatever --check asks
                 f
                 for f in source_findings(loaded.errors, loaded.skipped)
@@ -125,7 +148,7 @@ def command(
                 only=only,
                 prometheus=prometheus,
                 jobs=jobs,
-                conventions=conventions,
+                **{**options, "conventions": conventions or options.get("conventions", False)},
             )
         else:
             from toolkit.project import load_project

@@ -122,17 +122,28 @@ def _run_in_chunks(checks: list[Check], ctx: LintContext) -> list[Finding]:
 
 
 def settings_options(settings: Settings, root: Path) -> dict:
-    """The lint options ``toolkit.yaml`` sets: scrape interval, checks disabled with a reason (and the line
-    that names each), and the team's policies."""
+    """The options of ``lint_bundle`` for the project's own definitions: the scrape interval and the lint
+    section of ``toolkit.yaml`` (see :func:`lint_section`)."""
+    return {**lint_section(settings, root), "scrape_interval": settings.scrape_interval, "root": root}
+
+
+def file_options(settings: Settings) -> dict:
+    """The options of ``lint_bundle`` for foreign files inside a project: its lint section, and whether it
+    applies the house conventions to them (``lint.conventions``)."""
+    return {**lint_section(settings), "conventions": bool(settings.section("lint").get("conventions"))}
+
+
+def lint_section(settings: Settings, root: Path | None = None) -> dict:
+    """What ``toolkit.yaml``'s lint section sets: checks disabled with a reason (and the line that names
+    each, relative to ``root`` when given) and the team's policies."""
     section = settings.section("lint")
     disabled = section.get("disabled", {})
-    path = SourceLocation(str(settings.path)).relative_to(root).path
+    where = SourceLocation(str(settings.path))
+    path = where.relative_to(root).path if root is not None else where.path
     lines = file_lines(str(settings.path))
     return {
-        "scrape_interval": settings.scrape_interval,
         "disabled": disabled,
         "disabled_at": {name: SourceLocation(path, _line_naming(lines, name)) for name in disabled},
-        "root": root,
         "policy": Policy.from_settings(section.get("policies")),
     }
 
