@@ -201,7 +201,7 @@ CASES = {
     ),
 }
 PROJECT_ONLY = {"alerts/untested", "metrics/catalogue", "dashboard/links"}
-LIVE_ONLY = {"promql/series"}
+LIVE_ONLY = {"promql/series", "promql/range", "alerts/count"}
 LOADER = {"rule/load", "source/read", "source/skipped"}  # tested in test_lint_parity.py
 POLICY = {
     "rule/for",
@@ -442,6 +442,8 @@ def test_live_checks_against_a_real_prometheus(tmp_path: Path, prometheus_factor
             alert(alert="Processed", expr="sum by (job) (rate(jobs_processed_total[5m])) > 1"),
             alert(alert="Connections", expr="max by (job) (pg_stat_activity_count) > 100"),
             alert(alert="RawCounter", expr="max by (job) (jobs_processed_total) > 100"),
+            alert(alert="LongAgo", expr="sum by (job) (increase(jobs_processed_total[30d])) > 100"),
+            alert(alert="Busy", expr='queue_depth{queue="default"} > 1', **{"for": None}),
         )
     )
     live = lint_bundle(load_paths([path]).bundle, is_project=False, prometheus=server.url)
@@ -451,6 +453,15 @@ def test_live_checks_against_a_real_prometheus(tmp_path: Path, prometheus_factor
     assert ("BadLabel", "promql/series") in found
     assert ("RateOfGauge", "promql/rate") in found
     assert ("RawCounter", "promql/counter") in found
+    assert ("LongAgo", "promql/range") in found, "the server keeps 15d"
+    counts = {f.subject: f.message for f in live if f.check == "alerts/count"}
+    assert counts["Deep"].startswith("would have fired 0 times over the last day"), "3 is not over 100"
+    assert counts["Deep"].endswith("(0 series matched)")
+    assert (
+        counts["Busy"].startswith("would have fired 1 time over the last day")
+        and "(1 series matched)" in counts["Busy"]
+    )
+    assert not any(c == "promql/range" and s != "LongAgo" for s, c in found)
     assert not any(s in ("Deep", "Processed") and c in ("promql/series", "promql/rate") for s, c in found)
     assert ("Connections", "promql/counter") not in found, "the server says it is a gauge"
     levels = {(f.subject, f.check): f.level for f in live}
@@ -539,3 +550,13 @@ def test_a_projects_lint_section_applies_to_foreign_files_in_it(tmp_path: Path) 
     settings.write_text(settings.read_text() + "lint:\n  conventions: true\n  policies: {min_for: 1h}\n")
     result = run("lint", str(path), cwd=root)
     assert "(rule/name)" in result.output and "(rule/for)" in result.output
+
+
+def test_firing_spells_count_runs_that_last_the_for() -> None:
+    from toolkit.lint.rule_checks import firing_spells
+
+    minute = [0.0, 60.0, 120.0, 600.0, 660.0, 1200.0]
+    assert firing_spells(minute, 60.0, 0.0) == 3
+    assert firing_spells(minute, 60.0, 60.0) == 2, "the lone point at 1200 lasts no minute"
+    assert firing_spells(minute, 60.0, 120.0) == 1
+    assert firing_spells([], 60.0, 0.0) == 0

@@ -88,6 +88,7 @@ EXAMPLES: dict[str, Example] = {
         _rules(_alert('sum by (job) (rate(http_requests_total{status=~"5.."}[5m]))')),
         quiet=_rules(_alert("vector(1)", name="Watchdog")),
     ),
+    "alerts/count": Example(_rules(_alert(_RATIO))),
     "alerts/for": Example(
         _rules(
             _alert(_RATIO).replace("        for: 5m\n", ""),
@@ -228,6 +229,7 @@ EXAMPLES: dict[str, Example] = {
     "promql/regexp": Example(
         _rules(_alert(_RATIO.replace('status=~"5.."', 'job=~"^api$", mountpoint=~"^/var", status=~"500"')))
     ),
+    "promql/range": Example(_rules(_alert(_RATIO.replace("[5m]", "[90d]")))),
     "promql/series": Example(_rules(_alert(_RATIO.replace('status=~"5.."', 'stauts=~"5.."')))),
     "promql/syntax": Example(
         _dashboard(_panel(expr="sum by (job) (rate(http_requests_total[$__rate_interval])")),

@@ -26,6 +26,7 @@ class LivePrometheus:
     timeout: float = 10
     names: set[str] = field(default_factory=set)
     types: dict[str, str] = field(default_factory=dict)
+    retention: str = ""
     _labels: dict[str, set[str]] = field(default_factory=dict)
 
     @property
@@ -57,11 +58,29 @@ class LivePrometheus:
         return body["data"]
 
     def load(self) -> LivePrometheus:
-        """Fetch the metric names and their metadata."""
+        """Fetch the metric names, their metadata and how long the server keeps data."""
         self.names = set(self._get("/api/v1/label/__name__/values"))
         metadata = self._get("/api/v1/metadata")
         self.types = {name: entries[0].get("type", "") for name, entries in metadata.items() if entries}
+        flags = self._get("/api/v1/status/flags")
+        if isinstance(flags, dict):
+            self.retention = _retention(flags)
         return self
+
+    def query_range(self, query: str, seconds: float, step: float) -> list[list[float]]:
+        """The timestamps of each series ``query`` returns over the last ``seconds``, every ``step``."""
+        import time  # here: only alerts/count asks
+
+        end = time.time()
+        data = self._get(
+            "/api/v1/query_range",
+            query=query,
+            start=f"{end - seconds:.3f}",
+            end=f"{end:.3f}",
+            step=f"{step:g}",
+        )
+        result = data.get("result", []) if isinstance(data, dict) else []
+        return [[float(at) for at, _ in series.get("values", [])] for series in result]
 
     def labels(self, metric: str) -> set[str]:
         """The label names the server has for ``metric``."""
@@ -78,3 +97,12 @@ class LivePrometheus:
             if base != series and base in self.types:
                 return self.types[base]
         return ""
+
+
+def _retention(flags: dict) -> str:
+    """How long the server keeps data, from its flags ('' when only a size limits it): an unset time
+    (0s) is Prometheus' default of 15d unless a size is set."""
+    time = str(flags.get("storage.tsdb.retention.time") or flags.get("storage.tsdb.retention") or "0s")
+    if time not in ("0s", "0"):
+        return time
+    return "15d" if str(flags.get("storage.tsdb.retention.size") or "0B") in ("0B", "0") else ""

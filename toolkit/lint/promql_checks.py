@@ -562,3 +562,36 @@ def rate_windows(expression: Expression) -> list[float]:
         and node.expr.args
         and isinstance(node.expr.args[0], pp.MatrixSelector)
     ]
+
+
+@check(
+    "promql/range",
+    "With --prometheus URL: a range or subquery (with its offset) reaching further back than the server keeps "
+    "data, so part of the window is always empty.",
+    Level.WARNING,
+    needs_server=True,
+)
+def range_(ctx: LintContext) -> Iterator[Finding]:
+    if ctx.live is None or not ctx.live.retention:
+        return
+    try:
+        kept = pp.parse_duration(ctx.live.retention).total_seconds()
+    except ValueError:
+        return
+    for expression in ctx.expressions():
+        for kind in (pp.MatrixSelector, pp.SubqueryExpr):
+            for node in expression.parsed.of_type(kind):
+                reach = node.expr.range.total_seconds()
+                offset = getattr(
+                    node.expr.vector_selector if kind is pp.MatrixSelector else node.expr, "offset", None
+                )
+                reach += offset.total_seconds() if offset else 0
+                if reach > kept:
+                    window = pp.display_duration(node.expr.range)
+                    yield expression.finding(
+                        ctx,
+                        "promql/range",
+                        f"[{window}] reaches back {pp.display_duration(timedelta(seconds=reach))}, but "
+                        f"{ctx.live.url} keeps {ctx.live.retention} of data: the window is never full",
+                        token=f"[{window}",
+                    )

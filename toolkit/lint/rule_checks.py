@@ -12,6 +12,7 @@ from toolkit.bundle import RuleEntry
 from toolkit.durations import duration_seconds
 from toolkit.lint.context import Expression, LintContext
 from toolkit.lint.findings import Finding, Level
+from toolkit.lint.live import LiveError
 from toolkit.lint.policy import HOUSE_ANNOTATIONS, full_match
 from toolkit.lint.promql import COMPARISONS, Parsed
 from toolkit.lint.promql_checks import rate_windows
@@ -307,3 +308,49 @@ def untested(ctx: LintContext) -> Iterator[Finding]:
                 rule,
                 f"{rule.name} has no test: add an AlertTest that makes it fire and one that keeps it quiet",
             )
+
+
+COUNT_WINDOW = 86400.0  # alerts/count looks back one day
+COUNT_STEP = 60.0
+
+
+def firing_spells(timestamps: list[float], step: float, hold: float) -> int:
+    """How many times a series present at ``timestamps`` (every ``step`` while present) stays for at least
+    ``hold`` seconds without a gap: each is one alert that would have fired."""
+    spells, start, last = 0, None, None
+    for at in [*timestamps, float("inf")]:
+        if last is None or at - last > step * 1.5:
+            if start is not None and last - start >= hold:
+                spells += 1
+            start = at
+        last = at
+    return spells
+
+
+@check(
+    "alerts/count",
+    "With --prometheus URL: how often each alert would have fired over the last day on that server, by "
+    "running its expression with its for: (pint's alerts/count); said as info, for judging noise.",
+    Level.INFO,
+    needs_server=True,
+)
+def count(ctx: LintContext) -> Iterator[Finding]:
+    if ctx.live is None:
+        return
+    for rule, _ in ctx.rule_exprs():
+        if not rule.is_alert:
+            continue
+        hold = duration_seconds(rule.data["for"]) if rule.data.get("for") else 0.0
+        try:
+            series = ctx.live.query_range(rule.data["expr"], COUNT_WINDOW, COUNT_STEP)
+        except LiveError as error:
+            yield ctx.rule_finding("alerts/count", rule, f"cannot run the expression: {error}", Level.WARNING)
+            continue
+        fired = sum(firing_spells(times, COUNT_STEP, hold) for times in series)
+        yield ctx.rule_finding(
+            "alerts/count",
+            rule,
+            f"would have fired {fired} time{'s' if fired != 1 else ''} over the last day on {ctx.live.url} "
+            f"({len(series)} series matched)",
+            field="expr",
+        )
