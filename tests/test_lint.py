@@ -201,7 +201,7 @@ CASES = {
     ),
 }
 PROJECT_ONLY = {"alerts/untested", "metrics/catalogue", "dashboard/links"}
-LIVE_ONLY = {"promql/series", "promql/range", "alerts/count"}
+LIVE_ONLY = {"promql/series", "promql/range", "alerts/count", "promql/matching"}
 LOADER = {"rule/load", "source/read", "source/skipped"}  # tested in test_lint_parity.py
 POLICY = {
     "rule/for",
@@ -444,6 +444,8 @@ def test_live_checks_against_a_real_prometheus(tmp_path: Path, prometheus_factor
             alert(alert="RawCounter", expr="max by (job) (jobs_processed_total) > 100"),
             alert(alert="LongAgo", expr="sum by (job) (increase(jobs_processed_total[30d])) > 100"),
             alert(alert="Busy", expr='queue_depth{queue="default"} > 1', **{"for": None}),
+            alert(alert="NoPairs", expr="queue_depth / jobs_processed_total > 1"),
+            alert(alert="Pairs", expr="queue_depth / on (queue) jobs_processed_total > 1"),
         )
     )
     live = lint_bundle(load_paths([path]).bundle, is_project=False, prometheus=server.url)
@@ -454,6 +456,8 @@ def test_live_checks_against_a_real_prometheus(tmp_path: Path, prometheus_factor
     assert ("RateOfGauge", "promql/rate") in found
     assert ("RawCounter", "promql/counter") in found
     assert ("LongAgo", "promql/range") in found, "the server keeps 15d"
+    assert ("NoPairs", "promql/matching") in found, "status is only on the right"
+    assert [s for s, c in found if c == "promql/matching"] == ["NoPairs"]
     counts = {f.subject: f.message for f in live if f.check == "alerts/count"}
     assert counts["Deep"].startswith("would have fired 0 times over the last day"), "3 is not over 100"
     assert counts["Deep"].endswith("(0 series matched)")

@@ -229,6 +229,9 @@ EXAMPLES: dict[str, Example] = {
     "promql/regexp": Example(
         _rules(_alert(_RATIO.replace('status=~"5.."', 'job=~"^api$", mountpoint=~"^/var", status=~"500"')))
     ),
+    "promql/matching": Example(
+        _rules(_alert(_RATIO.replace(") / sum by (job) (", ") / sum by (instance) (")))
+    ),
     "promql/range": Example(_rules(_alert(_RATIO.replace("[5m]", "[90d]")))),
     "promql/series": Example(_rules(_alert(_RATIO.replace('status=~"5.."', 'stauts=~"5.."')))),
     "promql/syntax": Example(

@@ -28,6 +28,7 @@ class LivePrometheus:
     types: dict[str, str] = field(default_factory=dict)
     retention: str = ""
     _labels: dict[str, set[str]] = field(default_factory=dict)
+    _answers: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -66,6 +67,14 @@ class LivePrometheus:
         if isinstance(flags, dict):
             self.retention = _retention(flags)
         return self
+
+    def series(self, query: str) -> list[dict[str, str]]:
+        """The label sets of the series ``query`` returns now (answers kept per query)."""
+        if query not in self._answers:
+            data = self._get("/api/v1/query", query=query)
+            result = data.get("result", []) if isinstance(data, dict) else []
+            self._answers[query] = [dict(item.get("metric", {})) for item in result if isinstance(item, dict)]
+        return self._answers[query]
 
     def query_range(self, query: str, seconds: float, step: float) -> list[list[float]]:
         """The timestamps of each series ``query`` returns over the last ``seconds``, every ``step``."""

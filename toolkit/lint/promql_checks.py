@@ -10,6 +10,7 @@ import promql_parser as pp
 
 from toolkit.lint.context import Expression, LintContext
 from toolkit.lint.findings import Finding, Level
+from toolkit.lint.live import LiveError
 from toolkit.lint.promql import (
     COMPARISONS,
     RATE_FUNCTIONS,
@@ -595,3 +596,55 @@ def range_(ctx: LintContext) -> Iterator[Finding]:
                         f"{ctx.live.url} keeps {ctx.live.retention} of data: the window is never full",
                         token=f"[{window}",
                     )
+
+
+def _signature(labels: dict[str, str], modifier) -> tuple:
+    """What a one-to-one or many-to-one match compares of a series' labels."""
+    matching = modifier.matching if modifier is not None else None
+    if matching is not None and str(matching.type).endswith("Include"):
+        return tuple(labels.get(name, "") for name in matching.labels)
+    ignored = {"__name__", *(matching.labels if matching is not None else ())}
+    return tuple(sorted((k, v) for k, v in labels.items() if k not in ignored))
+
+
+def _is_vector(expr: pp.Expr) -> bool:
+    expr = _unwrap(expr)
+    if isinstance(expr, pp.NumberLiteral | pp.StringLiteral):
+        return False
+    return not (isinstance(expr, pp.Call) and expr.func.name in ("scalar", "time", "pi"))
+
+
+@check(
+    "promql/matching",
+    "With --prometheus URL: a binary operation whose two sides both return series on that server, but no "
+    "pair of them matches on the labels it compares, so the result is empty.",
+    Level.WARNING,
+    needs_server=True,
+)
+def matching(ctx: LintContext) -> Iterator[Finding]:
+    if ctx.live is None:
+        return
+    for rule, parsed in ctx.rule_exprs():
+        for node in parsed.of_type(pp.BinaryExpr):
+            expr = node.expr
+            op = str(expr.op)
+            if op in ("or", "unless") or not (_is_vector(expr.lhs) and _is_vector(expr.rhs)):
+                continue
+            try:
+                left = ctx.live.series(expr.lhs.prettify())
+                right = ctx.live.series(expr.rhs.prettify())
+            except LiveError:
+                continue
+            if not left or not right:
+                continue
+            pairs = {_signature(s, expr.modifier) for s in left} & {
+                _signature(s, expr.modifier) for s in right
+            }
+            if not pairs:
+                yield Expression(parsed, rule=rule).finding(
+                    ctx,
+                    "promql/matching",
+                    f"'{op}' finds no pair on {ctx.live.url}: the {len(left)} series on the left and the "
+                    f"{len(right)} on the right differ in the labels it compares; match on (...) the labels they share",
+                    token=op,
+                )
