@@ -20,6 +20,7 @@ MAX_NESTING = 1000  # nesting depth plus chained operators, an upper bound of th
 _DEEP = 200  # from this estimate on, parse in a thread with a stack that fits MAX_NESTING
 _STACK_BYTES = 256 * 1024 * 1024
 
+_QUICK = (*"([{+-*/%^<>=!", "and", "or", "unless", "atan2")  # an upper bound of what nesting() counts
 _SKIPPED = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`|#[^\n]*""")
 _NESTING = re.compile(r"[(\[{]|[)\]}]|\b(?:and|or|unless|atan2)\b|[-+*/%^]|[=!<>]=|[<>]")
 
@@ -77,8 +78,8 @@ def _bounded(text: str) -> pp.Expr:
             MAX_LENGTH + 1,
             limit=True,
         )
-    if sum(text.count(char) for char in "([{+-*/%^<>=!") + text.count(" ") < _DEEP:
-        return _parse_here(text)  # too few brackets, operators and words to nest deeply
+    if sum(text.count(token) for token in _QUICK) < _DEEP:
+        return _parse_here(text)  # too few brackets and operators (counted anywhere) to nest deeply
     estimate, column = nesting(text)
     if estimate > MAX_NESTING:
         raise PromQLError(
