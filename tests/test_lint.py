@@ -524,7 +524,7 @@ def test_a_password_in_the_prometheus_url_is_never_printed(tmp_path: Path) -> No
     path = tmp_path / "r.yml"
     path.write_text(rules_file(alert()))
     result = run("lint", "--prometheus", "http://admin:s3cret-pw@127.0.0.1:9/", str(path))
-    assert result.exit_code == 1
+    assert result.exit_code != 0, "the server cannot be reached"
     assert "s3cret-pw" not in result.output and "http://***@127.0.0.1:9/" in result.output
 
 
