@@ -183,6 +183,7 @@ class LintContext:
         level: Level | None = None,
         query: str = "",
         token: str = "",
+        nth: int = 0,
     ) -> Finding:
         """A finding about a panel of ``board`` (or the dashboard itself): at ``token`` in the panel's
         ``query`` (its ``"expr"`` line in the JSON), else at the panel's line."""
@@ -191,7 +192,7 @@ class LintContext:
         reason = board.lint_ignore.get(check, "")
         column = 0
         if query and where.path.endswith(".json"):
-            position = json_query_position(self.lines(where.path), where.line, query, token)
+            position = json_query_position(self.lines(where.path), where.line, query, token, nth)
             if position:
                 where, column = SourceLocation(where.path, position[0]), position[1]
         return Finding(where, check, level or CHECKS[check].level, message, title, reason, column)
@@ -254,10 +255,11 @@ EXPR_VALUE = re.compile(r'"expr"\s*:\s*("(?:[^"\\]|\\.)*")')
 
 
 def json_query_position(
-    lines: tuple[str, ...], from_line: int, query: str, token: str
+    lines: tuple[str, ...], from_line: int, query: str, token: str, nth: int = 0
 ) -> tuple[int, int] | None:
-    """Where ``token`` is in the ``"expr": "<query>"`` at or after ``from_line`` (else the first anywhere):
-    (line, 1-based column); the start of the query when the token is not in it; None when not found."""
+    """Where the ``nth`` ``token`` is in the ``"expr": "<query>"`` at or after ``from_line`` (else the first
+    anywhere): (line, 1-based column); the start of the query when the token is not in it; None when the
+    query is not found."""
     order = [*range(max(from_line, 1), len(lines) + 1), *range(1, max(from_line, 1))]
     for number in order:
         for match in EXPR_VALUE.finditer(lines[number - 1]):
@@ -268,6 +270,10 @@ def json_query_position(
                 continue
             escaped = json.dumps(token)[1:-1] if token else ""
             found = lines[number - 1].find(escaped, match.start(1)) if escaped else -1
+            for _ in range(nth):
+                found = lines[number - 1].find(escaped, found + 1) if found >= 0 else -1
+            if found >= match.end(1):
+                found = -1
             return number, (found if found >= 0 else match.start(1)) + 1
     return None
 

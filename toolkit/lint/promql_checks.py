@@ -65,9 +65,16 @@ def syntax(ctx: LintContext) -> Iterator[Finding]:
             )
     for board, panel, parsed in ctx.panel_queries():
         if parsed.ast is None:
-            token = parsed.text[parsed.column - 1 :].split()[0][:20] if parsed.column else ""
+            token, nth = _error_token(parsed)
             yield ctx.panel_finding(
-                "promql/syntax", board, panel, parsed.error, Level.BUG, query=parsed.text, token=token
+                "promql/syntax",
+                board,
+                panel,
+                parsed.error,
+                Level.BUG,
+                query=parsed.text,
+                token=token,
+                nth=nth,
             )
 
 
