@@ -74,6 +74,7 @@ class LintContext:
     conventions: bool = False
     knows_scrape_interval: bool = False
     policy: Policy = field(default_factory=Policy)
+    _expressions: list[Expression] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.catalogue = series_index(self.bundle.metrics)
@@ -139,12 +140,13 @@ class LintContext:
             if parsed.ast is not None:
                 yield board, panel, parsed
 
-    def expressions(self) -> Iterator[Expression]:
-        """Every parsed expression: rules' and panels' queries."""
-        for rule, parsed in self.rule_exprs():
-            yield Expression(parsed, rule=rule)
-        for board, panel, parsed in self.panel_exprs():
-            yield Expression(parsed, board=board, panel=panel)
+    def expressions(self) -> list[Expression]:
+        """Every parsed expression: rules' and panels' queries (gathered once per context)."""
+        if self._expressions is None:
+            self._expressions = [Expression(parsed, rule=rule) for rule, parsed in self.rule_exprs()] + [
+                Expression(parsed, board=board, panel=panel) for board, panel, parsed in self.panel_exprs()
+            ]
+        return self._expressions
 
     def rule_finding(
         self,
