@@ -222,3 +222,15 @@ def test_bug_findings_on_the_corpus_are_judged_and_at_least_95_percent_true() ->
     true = sum(judged[key] == "true" for key in bugs)
     assert true / len(bugs) >= 0.95, f"{true} of {len(bugs)} bug findings true"
     assert all(row["reason"].strip() for row in verdicts())
+
+
+def test_keys_only_other_rulers_read_are_a_warning_and_the_rules_still_linted(tmp_path: Path) -> None:
+    path = tmp_path / "mimir.yml"
+    path.write_text(
+        "groups:\n  - name: a\n    source_tenants: [team-a]\n    rules:\n"
+        "      - alert: Never\n        expr: up{job='x'} > 1\n        for: 5m\n"
+    )
+    result = run("lint", "--format", "json", str(path))
+    found = {(f["check"], f["level"], f["line"]) for f in json.loads(result.output)}
+    assert ("rule/load", "warning", 3) in found and ("promql/impossible", "bug", 6) in found
+    assert not any(level == "fatal" for _, level, _ in found)
