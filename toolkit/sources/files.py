@@ -205,7 +205,7 @@ class _Reader:
         elif name in names:
             self.problem(f'groupname: "{name}" is repeated in the same file', at)
         names.add(name)
-        self.unknown_keys(group, GROUP_KEYS | RULER_GROUP_KEYS, at, "group")
+        self.unknown_keys(group, GROUP_KEYS, at, "group")
         for key in _invalid_label_names(group.get("labels")):
             self.problem(f"invalid label name: {key}", (*at, "labels", key))
         for key, message in _not_string_maps(group, ("labels",)):
