@@ -200,7 +200,7 @@ CASES = {
         dashboard_file(panel(), panel(id=2, title="Other", gridPos={"x": 12, "y": 0, "w": 12, "h": 8})),
     ),
 }
-PROJECT_ONLY = {"alerts/untested", "metrics/catalogue", "dashboard/links"}
+PROJECT_ONLY = {"alerts/untested", "metrics/catalogue", "dashboard/links", "routes/uncovered"}
 LIVE_ONLY = {"promql/series", "promql/range", "alerts/count", "promql/matching"}
 LOADER = {"rule/load", "source/read", "source/skipped"}  # tested in test_lint_parity.py
 POLICY = {

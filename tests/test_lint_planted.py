@@ -168,6 +168,7 @@ def test_grafana_queries_the_issue_lists_are_valid(tmp_path: Path) -> None:
         "sum by () (rate(x_total[$__rate_interval]))",
         'topk($k, sum by (job) (rate(x_total{job=~"$job"}[$__rate_interval])))',
         "# we're counting\nsum(rate(x_total[$__interval]))",
+        'up{job=~"$job"} $op on (job) label_replace(up == 0, "state", "down", "", "")',
         'sum(rate(x_total{path=~"/api/[a-z]+"}[$__rate_interval]))',
     ]
     path = tmp_path / "d.json"

@@ -57,9 +57,10 @@ def _parse(text: str, grafana: bool) -> tuple[pp.Expr | None, PromQLError | None
         if not grafana:
             return _bounded(text), None
         first = None
-        for numbers in (False, True):  # a variable is a name in most places, a number in topk($k, ...)
+        for free in ("", "1", "or"):  # a variable is a name in most places, a number in topk($k, ...),
+            # an operator in `a $op b` (a custom variable offering or/unless)
             try:
-                return _bounded(substitute_variables(text, numbers=numbers)), None
+                return _bounded(substitute_variables(text, free=free)), None
             except PromQLError as error:
                 if error.limit:
                     raise
@@ -144,12 +145,13 @@ def _variable_name(token: str) -> str:
     return re.sub(r"\W", "_", name) or "var"
 
 
-def substitute_variables(expr: str, *, numbers: bool = False) -> str:
+def substitute_variables(expr: str, *, free: str = "") -> str:
     """``expr`` with Grafana's macros and template variables replaced by values the parser accepts.
 
     Inside ``[...]`` and after ``offset`` a variable becomes a duration (``5m``); in a string it becomes its
     name marked with ``GRAFANA_VARIABLE`` (so checks can tell a variable from a literal); ``$__range_s`` and
-    friends become a number; elsewhere a variable becomes an identifier, or with ``numbers`` the number 1.
+    friends become a number; elsewhere a variable becomes an identifier, or ``free`` when given (a number
+    or an operator, for variables that stand for one).
     """
     out, last = [], 0
     code = _without_comments(expr)
@@ -164,8 +166,8 @@ def substitute_variables(expr: str, *, numbers: bool = False) -> str:
             value = f"{GRAFANA_VARIABLE}{_variable_name(token)}"
         elif in_range or _OFFSET.search(before):
             value = "5m"
-        elif numbers and before.rfind("{") <= before.rfind("}") and not _GROUPING.search(before):
-            value = "1"
+        elif free and before.rfind("{") <= before.rfind("}") and not _GROUPING.search(before):
+            value = free
         else:
             value = _variable_name(token)
         out += [expr[last : match.start()], value]

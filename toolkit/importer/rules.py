@@ -15,6 +15,7 @@ from pathlib import Path
 
 from toolkit import promql
 from toolkit.bundle import RuleEntry, RuleGroupEntry
+from toolkit.rule_data import GROUP_OPTION_KEYS
 from toolkit.rules import ALERT_NAME, RECORD_NAME, Severity
 from toolkit.sources.files import SourceError, parse_rule_file
 
@@ -149,7 +150,10 @@ def _group(
         lines += [f"        {line}" for line in body]
     lines.append("    ],")
     for key, value in group.options.items():
-        lines.append(f"    {key}={value!r},")
+        if key in GROUP_OPTION_KEYS:
+            lines.append(f"    {key}={value!r},")
+        else:
+            notes.append(f"group {group.name}: {key} not carried (RuleGroup has no such option)")
     if group.file != f"{group.name}.yml":
         lines.append(f"    file={group.file!r},")
     return [*lines, "),"]

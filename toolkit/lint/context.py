@@ -125,13 +125,10 @@ class LintContext:
                 expr = target.get("expr") if isinstance(target, dict) else None
                 if not isinstance(expr, str) or not expr.strip():
                     continue
-                kind = datasource_type(target.get("datasource"), offered) or datasource_type(
-                    panel.get("datasource"), offered
-                )
-                if kind not in ("", "prometheus"):
+                if not is_prometheus_target(panel, target, offered):
                     continue
                 parsed = parse(expr, grafana=True)
-                if parsed.ast is not None or not (kind == "" and LOGQL.search(expr)):
+                if parsed.ast is not None or not LOGQL.search(expr):
                     yield board, panel, parsed
 
     def panel_exprs(self) -> Iterator[tuple[DashboardEntry, dict[str, Any], Parsed]]:
@@ -209,6 +206,16 @@ def _split(items: tuple[T, ...], parts: int, weight: Callable[[T], int]) -> list
         runs[min(parts - 1, done * parts // total)].append(item)
         done += weight(item)
     return [tuple(run) for run in runs]
+
+
+def is_prometheus_target(
+    panel: dict[str, Any], target: object, variables: Mapping[str, str] | None = None
+) -> bool:
+    """False for a query of another datasource type (e.g. a Loki query of a logs panel): its datasource,
+    or else the panel's, is of another type (see :func:`datasource_type`)."""
+    own = target.get("datasource") if isinstance(target, dict) else None
+    kind = datasource_type(own, variables) or datasource_type(panel.get("datasource"), variables)
+    return kind in ("", "prometheus")
 
 
 def _all_panels(panels: list) -> Iterator[dict[str, Any]]:

@@ -44,6 +44,7 @@ def example_findings(name: str, quiet: bool = False) -> list[Finding]:
     example = EXAMPLES[name]
     text = example.quiet_text if quiet else example.text
     file = "example.json" if text.startswith("{") else "example.yml"
+    file = "alertmanager.yml" if text.startswith("route:") else file
     with tempfile.TemporaryDirectory(prefix="toolkit-lint-example-") as folder:
         path = Path(folder) / file
         path.write_text(text)

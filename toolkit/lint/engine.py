@@ -16,6 +16,7 @@ from toolkit.lint import (  # noqa: F401  (they register checks)
     dashboard_checks,
     policy_checks,
     promql_checks,
+    route_checks,
     rule_checks,
 )
 from toolkit.lint.context import DEFAULT_SCRAPE_SECONDS, LintContext, file_lines

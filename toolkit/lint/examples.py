@@ -1,7 +1,8 @@
 """Per check, a small input file that makes it fire and one that keeps it quiet; docs/lint.md shows each
 with lint's real output, and the tests run both.
 
-A rule file is YAML, a dashboard is JSON (it starts with ``{``). ``catalogue`` names the metrics of the
+A rule file is YAML, a dashboard is JSON (it starts with ``{``), an Alertmanager config YAML starting with
+``route:``. ``catalogue`` names the metrics of the
 project's catalogue when the check needs one.
 """
 
@@ -26,8 +27,14 @@ class Example:
         return self.text.startswith("{")
 
     @property
+    def is_alertmanager(self) -> bool:
+        """True for an Alertmanager configuration (it starts with ``route:``)."""
+        return self.text.startswith("route:")
+
+    @property
     def quiet_text(self) -> str:
-        """The quiet input: ``quiet``, else a clean file of the same kind."""
+        """The quiet input: ``quiet``, else a clean file of the same kind (for an Alertmanager check, a
+        project without a routing policy)."""
         return self.quiet or (_dashboard() if self.is_dashboard else _rules(_alert(_RATIO)))
 
 
@@ -244,6 +251,11 @@ EXAMPLES: dict[str, Example] = {
     "rule/duplicate": Example(
         _rules(_alert(_RATIO), _alert(_RATIO)),
         quiet=_rules(_alert(_RATIO), _alert(_RATIO.replace("0.05", "0.1")).replace("5m\n", "15m\n", 1)),
+    ),
+    "routes/uncovered": Example(
+        "route:\n  receiver: slack-default\n  routes:\n    - receiver: slack-warning\n"
+        "      matchers: ['severity=\"warning\"']\n"
+        "receivers:\n  - name: slack-default\n  - name: slack-warning\n"
     ),
     "rule/label": Example(
         _rules(_alert(_RATIO, extra="        labels: {severity: page}\n")),

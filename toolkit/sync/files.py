@@ -1,14 +1,15 @@
 """Rule files to Prometheus and the config to Alertmanager: validate, write atomically, reload, verify,
 and restore the previous files when the reload or the verification fails.
 
-Files equal to the wanted ones are not written; when none changes, the server is still checked, and
-reloaded only if it does not serve them yet (say, after ``toolkit build`` wrote them for a server that
-reads ``build/`` directly).
+Files that already mean what the wanted ones mean (``toolkit diff``'s comparison finds no change) are
+not written; when none changes, the server is still checked, and reloaded only if it does not serve them
+yet (say, after ``toolkit build`` wrote them for a server that reads ``build/`` directly).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -16,11 +17,14 @@ from pathlib import Path
 import yaml
 
 from toolkit.build import MARKER
+from toolkit.bundle import Bundle
 from toolkit.clients.alertmanager import Alertmanager
 from toolkit.clients.errors import ClientError
 from toolkit.clients.http import HttpClient
 from toolkit.clients.prometheus import Prometheus
+from toolkit.diff.compare import compare
 from toolkit.promtools import ToolFailedError, check_alertmanager_config, check_rules
+from toolkit.sources.files import SourceError, parse_alertmanager, parse_rule_file
 from toolkit.sources.live import trim_to
 from toolkit.sync.results import SyncError, TargetResult
 
@@ -46,13 +50,32 @@ def _ours(path: Path) -> bool:
         return False
 
 
+def _as_bundle(content: bytes, name: str) -> Bundle:
+    text = content.decode("utf-8")
+    if re.search(r"^groups:", text, re.M):
+        return Bundle(rule_groups=tuple(parse_rule_file(text, name)))
+    return Bundle(alertmanager=parse_alertmanager(text, name))
+
+
+def _same_meaning(path: Path, content: bytes) -> bool:
+    """True when the file at ``path`` holds what ``content`` means: the one comparison (``toolkit diff``'s)
+    finds no change between the two as the file source reads them."""
+    if not path.is_file():
+        return False
+    old = path.read_bytes()
+    try:
+        return old == content or not compare(_as_bundle(old, path.name), _as_bundle(content, path.name))
+    except (SourceError, UnicodeDecodeError):
+        return False
+
+
 def plan_files(folder: Path, wanted: Mapping[str, bytes], prune: bool) -> TargetResult:
     """Which of ``wanted`` differ from the files in ``folder``, and (with ``prune``) which of our files
     there the code no longer produces."""
     written, unchanged = [], []
     for name, content in sorted(wanted.items()):
         path = folder / name
-        (unchanged if path.is_file() and path.read_bytes() == content else written).append(name)
+        (unchanged if _same_meaning(path, content) else written).append(name)
     removed = (
         [p.name for p in sorted(folder.glob("*.yml")) if p.name not in wanted and _ours(p)] if prune else []
     )
@@ -134,6 +157,7 @@ def _staged_check(files: Mapping[str, bytes], check: Callable[[list[Path]], None
     with tempfile.TemporaryDirectory(prefix="toolkit-sync-") as tmp:
         staged = []
         for name, content in sorted(files.items()):
+            (Path(tmp) / name).parent.mkdir(parents=True, exist_ok=True)
             (Path(tmp) / name).write_bytes(content)
             staged.append(Path(tmp) / name)
         try:
@@ -166,12 +190,18 @@ def sync_prometheus_rules(
 
 
 def sync_alertmanager(
-    alertmanager: Alertmanager, config_file: Path, content: bytes, *, dry_run: bool
+    alertmanager: Alertmanager,
+    config_file: Path,
+    content: bytes,
+    *,
+    dry_run: bool,
+    templates: Mapping[str, bytes] | None = None,
 ) -> TargetResult:
-    """Validate ``content`` with amtool, write it to ``config_file``, reload Alertmanager and check that
-    ``/api/v2/status`` runs it."""
+    """Validate ``content`` with amtool, write it to ``config_file`` and the notification ``templates``
+    (by path relative to it) beside it, reload Alertmanager and check that ``/api/v2/status`` runs it."""
+    files = {config_file.name: content, **(templates or {})}
     _staged_check(
-        {config_file.name: content},
+        files,
         lambda paths: check_alertmanager_config(paths[0]),
         "amtool check-config rejected the Alertmanager config",
     )
@@ -183,4 +213,4 @@ def sync_alertmanager(
             "" if trim_to(running, wanted) == wanted else f"{alertmanager.name} does not run the new config"
         )
 
-    return publish(alertmanager, config_file.parent, {config_file.name: content}, verify, dry_run=dry_run)
+    return publish(alertmanager, config_file.parent, files, verify, dry_run=dry_run)
