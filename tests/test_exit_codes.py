@@ -94,8 +94,8 @@ def rules_file(project: Path, text: str) -> str:
     return str(path)
 
 
-def counter_rule(project: Path) -> str:
-    return rules_file(project, RULES.replace("up == 0", "http_requests_total > 100"))
+def impossible_rule(project: Path) -> str:
+    return rules_file(project, RULES.replace("up == 0", "up > 1"))
 
 
 def sync_env(double) -> dict[str, str]:
@@ -117,7 +117,7 @@ RUNS: dict[tuple[str, int], Callable[..., Result]] = {
     ("toolkit test", 1): lambda p, d: run(with_test(p, "1x10"), "test"),
     ("toolkit test", 2): lambda p, d: run(p, "test", "NoSuchAlert"),
     ("toolkit lint", 0): lambda p, d: run(p, "lint", rules_file(p, RULES)),
-    ("toolkit lint", 1): lambda p, d: run(p, "lint", counter_rule(p)),
+    ("toolkit lint", 1): lambda p, d: run(p, "lint", impossible_rule(p)),
     ("toolkit lint", 2): lambda p, d: run(broken(p), "lint"),
     ("toolkit diff", 0): lambda p, d: run(committed(p), "diff", "--base", "HEAD"),
     ("toolkit diff", 1): lambda p, d: run(changed(p), "diff", "--base", "HEAD"),

@@ -15,7 +15,7 @@ from tests.sample_project import REPO, make_project
 from tests.servers.processes import get_json, wait_until
 from toolkit.cli import main
 from toolkit.lint.docs import checks_section, example_findings
-from toolkit.lint.engine import lint_bundle
+from toolkit.lint.engine import lint_bundle, settings_options
 from toolkit.lint.examples import EXAMPLES
 from toolkit.lint.findings import Level
 from toolkit.lint.registry import CHECKS
@@ -78,7 +78,11 @@ def dashboard_file(*panels: dict, **changes) -> str:
 
 # check -> (file name, content that triggers it, content that does not)
 CASES = {
-    "promql/syntax": ("r.yml", rules_file(alert(expr="sum(rate(x_total[5m]) > 1")), rules_file(alert())),
+    "promql/syntax": (
+        "d.json",
+        dashboard_file(panel(targets=[{"refId": "A", "expr": "sum(rate(x_total[5m]) > 1"}])),
+        dashboard_file(),
+    ),
     "promql/rate": (
         "r.yml",
         rules_file(alert(expr="sum(rate(sum(x_total)[5m:])) > 1")),
@@ -105,7 +109,26 @@ CASES = {
         rules_file(alert(expr='sum by (job) (rate(x_total{job=~"^api$"}[5m])) > 1')),
         rules_file(alert(expr='sum by (job) (rate(x_total{job=~"api|web"}[5m])) > 1')),
     ),
-    "alerts/for": ("r.yml", rules_file(alert(**{"for": None})), rules_file(alert())),
+    "alerts/for": (
+        "r.yml",
+        rules_file(alert(expr="absent(up{job='api'})", **{"for": "30s"})),
+        rules_file(alert(expr="absent(up{job='api'})", **{"for": "5m"})),
+    ),
+    "alerts/humanize": (
+        "r.yml",
+        rules_file(alert(annotations={**GOOD_ALERT["annotations"], "description": "{{ $value }} errors"})),
+        rules_file(alert()),
+    ),
+    "promql/impossible": (
+        "r.yml",
+        rules_file(alert(expr="count(up{job='api'} == 1) == 0")),
+        rules_file(alert(expr="count(up{job='api'} == 1) < 2")),
+    ),
+    "promql/absent": (
+        "r.yml",
+        rules_file(alert(expr="absent(sum(up{job='api'}))", **{"for": "5m"})),
+        rules_file(alert(expr="absent(up{job='api'})", **{"for": "5m"})),
+    ),
     "alerts/comparison": (
         "r.yml",
         rules_file(alert(expr="sum by (job) (rate(x_total[5m]))")),
@@ -178,19 +201,31 @@ CASES = {
     ),
 }
 PROJECT_ONLY = {"alerts/untested", "metrics/catalogue", "dashboard/links", "routes/uncovered"}
-LIVE_ONLY = {"promql/series"}
+LIVE_ONLY = {"promql/series", "promql/range", "alerts/count", "promql/matching"}
+LOADER = {"rule/load", "source/read", "source/skipped"}  # tested in test_lint_parity.py
+POLICY = {
+    "rule/for",
+    "rule/reject",
+    "rule/report",
+    "promql/selector",
+    "promql/keep",
+    "group/interval",
+}  # by example
 
 
-def findings_for(tmp_path: Path, name: str, content: str, check: str):
+def findings_for(tmp_path: Path, name: str, content: str, check: str, conventions: bool = True):
     path = tmp_path / name
     path.write_text(content)
     loaded = load_paths([path])
     assert loaded.errors == []
-    return [f for f in lint_bundle(loaded.bundle, is_project=False) if f.check == check]
+    return [
+        f for f in lint_bundle(loaded.bundle, is_project=False, conventions=conventions) if f.check == check
+    ]
 
 
 def test_every_registered_check_has_a_case() -> None:
-    assert set(CASES) | PROJECT_ONLY | LIVE_ONLY == set(CHECKS)
+    assert set(CASES) | PROJECT_ONLY | LIVE_ONLY | LOADER | POLICY == set(CHECKS)
+    assert {name for name, registered in CHECKS.items() if registered.loader} == LOADER
 
 
 @pytest.mark.parametrize("check", sorted(CASES))
@@ -264,7 +299,7 @@ SEEDED = {
         "5m",
         "promql/histogram",
     ),
-    "Fragile": ("topk(1, sum by (job) (rate(errors_total[5m]))) > 1", "5m", "promql/fragile"),
+    "Fragile": ("topk(3, sum by (job) (rate(errors_total[5m]))) > 1", "5m", "promql/fragile"),
     "Missing": ("job:errors:rate5m > 1", "5m", "rule/dependency"),
 }
 SEEDED_CHECKS = {check for _, _, check in SEEDED.values()}
@@ -295,11 +330,14 @@ def test_the_same_mistakes_are_found_at_their_lines_in_yaml_and_in_python(tmp_pa
     yaml_rules = tmp_path / "rules.yml"
     yaml_rules.write_text(_seeded_yaml())
     yaml_lines = yaml_rules.read_text().splitlines()
-    foreign = lint_bundle(load_paths([yaml_rules]).bundle, is_project=False)
+    foreign = lint_bundle(load_paths([yaml_rules]).bundle, is_project=False, conventions=True)
+    field = {"alerts/for": "      - alert: {name}"}  # no for: reported at the alert's name
     assert {(f.subject, f.check, f.location.line) for f in foreign if f.check in SEEDED_CHECKS} == {
-        (name, check, yaml_lines.index(f"      - alert: {name}") + 1)
+        (name, check, yaml_lines.index(field.get(check, "      - alert: {name}").format(name=name)) + 2)
+        if check != "alerts/for"
+        else (name, check, yaml_lines.index(f"      - alert: {name}") + 1)
         for name, (_, _, check) in SEEDED.items()
-    }
+    }, "each at its expr: line (the line under the alert's name)"
     (tmp_path / "p").mkdir()
     root = make_project(tmp_path / "p")
     basic = root / "alerts" / "basic.py"
@@ -323,20 +361,26 @@ def test_cli_reports_path_line_level_message_check_and_source(tmp_path: Path) ->
     path = tmp_path / "r.yml"
     path.write_text(rules_file(alert(expr="http_requests_total > 100")))
     result = run("lint", str(path))
-    assert result.exit_code == 1
-    assert f"{path}:4: bug: http_requests_total is a counter" in result.output
-    assert "(promql/counter)\n    - alert: HighErrorRate" in result.output
+    assert result.exit_code == 0, "a counter judged by its name is a warning"
+    result = run("lint", "--fail-on", "warning", str(path))
+    assert f"{path}:5:11: warning: http_requests_total is a counter (judged by its name" in result.output
+    assert "(promql/counter)\n    expr: http_requests_total > 100" in result.output
 
 
 def test_fail_on_and_formats(tmp_path: Path) -> None:
     path = tmp_path / "r.yml"
     path.write_text(rules_file(alert(**{"for": None})))
     assert run("lint", str(path)).exit_code == 0
-    assert run("lint", "--fail-on", "warning", str(path)).exit_code == 1
-    listed = json.loads(run("lint", "--format", "json", str(path)).output)
+    assert run("lint", "--format", "json", str(path)).output == "[]\n", "clean: an empty list"
+    assert run("lint", "--fail-on", "warning", "--conventions", str(path)).exit_code == 1
+    listed = json.loads(run("lint", "--format", "json", "--conventions", str(path)).output)
     assert listed[0]["check"] == "alerts/for" and listed[0]["line"] == 4
+    path.write_text(rules_file(alert(expr="rate(x_total[5m]) + http_requests_total > 9")))
+    column = path.read_text().splitlines()[4].index("http_requests_total") + 1
+    listed = json.loads(run("lint", "--format", "json", str(path)).output)
+    assert (listed[0]["check"], listed[0]["line"], listed[0]["column"]) == ("promql/counter", 5, column)
     assert run("lint", "--format", "github", str(path)).output.startswith(
-        f"::warning file={path},line=4,title=alerts/for::"
+        f"::warning file={path},line=5,col={column},title=promql/counter::"
     )
 
 
@@ -363,10 +407,11 @@ def test_lint_imports_only_what_it_needs(tmp_path: Path) -> None:
         assert unneeded not in on_files, unneeded
 
 
-def test_every_check_is_documented_with_an_example_that_fires() -> None:
+def test_every_check_is_documented_with_an_example_that_fires_and_one_that_is_quiet() -> None:
     assert set(EXAMPLES) == set(CHECKS)
     for name in sorted(set(CHECKS) - LIVE_ONLY):
         assert {f.check for f in example_findings(name)} == {name}, name
+        assert example_findings(name, quiet=True) == [], name
     assert checks_section() in (REPO / "docs" / "lint.md").read_text(), "run python -m toolkit.lint.docs"
 
 
@@ -397,6 +442,10 @@ def test_live_checks_against_a_real_prometheus(tmp_path: Path, prometheus_factor
             alert(alert="Processed", expr="sum by (job) (rate(jobs_processed_total[5m])) > 1"),
             alert(alert="Connections", expr="max by (job) (pg_stat_activity_count) > 100"),
             alert(alert="RawCounter", expr="max by (job) (jobs_processed_total) > 100"),
+            alert(alert="LongAgo", expr="sum by (job) (increase(jobs_processed_total[30d])) > 100"),
+            alert(alert="Busy", expr='queue_depth{queue="default"} > 1', **{"for": None}),
+            alert(alert="NoPairs", expr="queue_depth / jobs_processed_total > 1"),
+            alert(alert="Pairs", expr="queue_depth / on (queue) jobs_processed_total > 1"),
         )
     )
     live = lint_bundle(load_paths([path]).bundle, is_project=False, prometheus=server.url)
@@ -406,18 +455,43 @@ def test_live_checks_against_a_real_prometheus(tmp_path: Path, prometheus_factor
     assert ("BadLabel", "promql/series") in found
     assert ("RateOfGauge", "promql/rate") in found
     assert ("RawCounter", "promql/counter") in found
+    assert ("LongAgo", "promql/range") in found, "the server keeps 15d"
+    assert ("NoPairs", "promql/matching") in found, "status is only on the right"
+    assert [s for s, c in found if c == "promql/matching"] == ["NoPairs"]
+    counts = {f.subject: f.message for f in live if f.check == "alerts/count"}
+    assert counts["Deep"].startswith("would have fired 0 times over the last day"), "3 is not over 100"
+    assert counts["Deep"].endswith("(0 series matched)")
+    assert (
+        counts["Busy"].startswith("would have fired 1 time over the last day")
+        and "(1 series matched)" in counts["Busy"]
+    )
+    assert not any(c == "promql/range" and s != "LongAgo" for s, c in found)
     assert not any(s in ("Deep", "Processed") and c in ("promql/series", "promql/rate") for s, c in found)
     assert ("Connections", "promql/counter") not in found, "the server says it is a gauge"
-    offline = {(f.subject, f.check) for f in lint_bundle(load_paths([path]).bundle, is_project=False)}
+    levels = {(f.subject, f.check): f.level for f in live}
+    assert levels[("RawCounter", "promql/counter")] == Level.BUG, "confirmed by the metadata"
+    assert levels[("RateOfGauge", "promql/rate")] == Level.BUG
+    offline = {
+        (f.subject, f.check): f.level for f in lint_bundle(load_paths([path]).bundle, is_project=False)
+    }
     assert not {c for _, c in offline} & {"promql/series", "promql/rate"}
-    assert ("Connections", "promql/counter") in offline, "without a server, its name says counter"
+    assert offline[("RawCounter", "promql/counter")] == Level.WARNING, "without a server, a guess by its name"
+    assert ("Connections", "promql/counter") not in offline, "a _count name alone is no evidence"
 
 
-def test_syntax_findings_give_the_column_where_they_can(tmp_path: Path) -> None:
-    found = findings_for(
-        tmp_path, "r.yml", rules_file(alert(expr='sum(rate(x_total{job="a"}[5m]) > 1')), "promql/syntax"
+def test_syntax_findings_give_the_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "r.yml"
+    path.write_text(
+        "groups:\n  - name: g\n    rules:\n      - alert: X\n        expr: |\n          sum by (job) (up)\n"
+        '            / sum(rate(x_total{job="a"}[5m]) > 1\n'
     )
-    assert "unclosed left parenthesis at column 4 in: sum(rate(" in found[0].message
+    (problem,) = findings_for(tmp_path, "r.yml", path.read_text(), "promql/syntax")
+    assert (str(problem.location), problem.column, problem.level) == (f"{path}:7", 18, Level.FATAL)
+    assert problem.message == 'group "g", rule 1, "X": could not parse expression: unclosed left parenthesis'
+    board = dashboard_file(panel(targets=[{"refId": "A", "expr": "sum(rate(x_total[5m]) > 1"}]))
+    (found,) = findings_for(tmp_path, "d.json", board, "promql/syntax")
+    assert found.level == Level.BUG, "Grafana keeps a dashboard whose query fails"
+    assert board.splitlines()[found.location.line - 1].strip().startswith('"expr": "sum(rate(')
 
 
 def test_usage_errors_exit_2_and_say_the_fix(tmp_path: Path) -> None:
@@ -433,3 +507,60 @@ def test_a_missing_path_is_one_finding(tmp_path: Path) -> None:
         1,
         f"{tmp_path / 'nope.yml'}: fatal: no such file or directory (source/read)",
     )
+
+
+def test_the_example_at_the_top_of_docs_lint_md_is_what_lint_says(tmp_path: Path, monkeypatch) -> None:
+    text = (REPO / "docs" / "lint.md").read_text()
+    rules = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    shown = text.split("$ toolkit lint rules.yml\n", 1)[1].split("$ echo", 1)[0]
+    (tmp_path / "rules.yml").write_text(rules)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["lint", "rules.yml"])
+    assert result.exit_code == 1
+    assert result.output == shown
+
+
+def test_a_password_in_the_prometheus_url_is_never_printed(tmp_path: Path) -> None:
+    path = tmp_path / "r.yml"
+    path.write_text(rules_file(alert()))
+    result = run("lint", "--prometheus", "http://admin:s3cret-pw@127.0.0.1:9/", str(path))
+    assert result.exit_code != 0, "the server cannot be reached"
+    assert "s3cret-pw" not in result.output and "http://***@127.0.0.1:9/" in result.output
+
+
+def test_policies_in_toolkit_yaml_apply_to_the_project(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    settings = root / "toolkit.yaml"
+    settings.write_text(
+        settings.read_text()
+        + "lint:\n  policies:\n    min_for: 1h\n    labels: {severity: critical, owner: '.+'}\n"
+    )
+    project = load_project(root)
+    found = lint_bundle(project.bundle, is_project=True, **settings_options(project.settings, root))
+    checks = {(f.check, f.message.split(":")[0]) for f in found}
+    assert ("rule/for", "for") in checks
+    assert ("rule/label", "no owner label") in checks
+    settings.write_text(settings.read_text().replace("min_for: 1h", "min_for: soon"))
+    result = run("lint", cwd=root)
+    assert result.exit_code == 2 and "toolkit.yaml" in result.output and "min_for" in result.output
+
+
+def test_a_projects_lint_section_applies_to_foreign_files_in_it(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    path = root / "legacy.yml"
+    path.write_text(rules_file(alert(alert="high_error_rate")))
+    assert "(rule/name)" not in run("lint", "--fail-on", "info", str(path), cwd=root).output
+    settings = root / "toolkit.yaml"
+    settings.write_text(settings.read_text() + "lint:\n  conventions: true\n  policies: {min_for: 1h}\n")
+    result = run("lint", str(path), cwd=root)
+    assert "(rule/name)" in result.output and "(rule/for)" in result.output
+
+
+def test_firing_spells_count_runs_that_last_the_for() -> None:
+    from toolkit.lint.rule_checks import firing_spells
+
+    minute = [0.0, 60.0, 120.0, 600.0, 660.0, 1200.0]
+    assert firing_spells(minute, 60.0, 0.0) == 3
+    assert firing_spells(minute, 60.0, 60.0) == 2, "the lone point at 1200 lasts no minute"
+    assert firing_spells(minute, 60.0, 120.0) == 1
+    assert firing_spells([], 60.0, 0.0) == 0

@@ -12,7 +12,7 @@ from toolkit.sources.files import load_paths
 
 RULE = """\
       - alert: Connections{n}{comment}
-        expr: pg_stat_activity_count > 100
+        expr: pg_stat_activity_offline_total > 100
         for: 5m
         labels: {{severity: warning, team: db}}
         annotations: {{summary: s, description: d, runbook_url: u}}
@@ -34,7 +34,7 @@ def test_a_comment_above_a_rule_turns_a_check_off_with_its_reason(tmp_path: Path
     above = "      # pg_stat_activity_count is a gauge, whatever its name says\n"
     above += "      # toolkit lint ignore promql/counter: the exporter's _count is a gauge\n"
     [finding] = lint_file(tmp_path, rules("", above=above))
-    assert (finding.check, finding.location.line) == ("promql/counter", 6)
+    assert (finding.check, finding.location.line) == ("promql/counter", 7), "at the expr: line"
     assert finding.suppressed == "the exporter's _count is a gauge"
 
 
@@ -50,14 +50,14 @@ def test_a_comment_without_a_reason_or_naming_no_check_turns_nothing_off(tmp_pat
     )
     assert [(f.location.line, f.check, f.message, f.suppressed) for f in found] == [
         (4, "lint/ignore", "turning promql/counter off needs a reason: say why it does not apply", ""),
-        (4, "promql/counter", found[1].message, ""),
+        (5, "promql/counter", found[1].message, ""),
         (
             9,
             "lint/ignore",
             "promql/countr is not a check, so this turns nothing off: did you mean promql/counter?",
             "",
         ),
-        (9, "promql/counter", found[3].message, ""),
+        (10, "promql/counter", found[3].message, ""),
     ]
 
 
@@ -88,3 +88,14 @@ def test_toolkit_yaml_turns_checks_off_and_a_wrong_name_is_reported_at_its_line(
             "lint.disabled: promql/rgexp is not a check, so this turns nothing off: did you mean promql/regexp?",
         )
     ]
+
+
+def test_showing_suppressed_findings_does_not_change_the_exit_code(tmp_path: Path) -> None:
+    path = tmp_path / "r.yml"
+    path.write_text(
+        "groups:\n  - name: g\n    rules:\n      # toolkit lint ignore promql/impossible: kept to test the pager\n"
+        "      - alert: Never\n        expr: up{job='a'} > 1\n        for: 5m\n"
+    )
+    assert run("lint", str(path)).exit_code == 0
+    shown = run("lint", "--show-suppressed", str(path))
+    assert shown.exit_code == 0 and "[suppressed: kept to test the pager]" in shown.output

@@ -61,13 +61,15 @@ def test_our_parser_agrees_with_promtool() -> None:
 def test_promtool_judges_where_installed(tmp_path: Path) -> None:
     bad = alert(labels={"severity": "critical", "team": "{{ if $value }}x"})
     found = findings_for(tmp_path, "r.yml", rules_file(bad), "alerts/template")
-    assert [f.message for f in found] == ["label team: unexpected EOF"]
+    assert [f.message for f in found] == ['label "team": template: __alert_HighErrorRate: unexpected EOF']
 
 
 def test_without_promtool_our_parser_judges(tmp_path: Path, without_promtool) -> None:
     bad = alert(labels={"severity": "critical", "team": "{{ if $value }}x"})
     found = findings_for(tmp_path, "r.yml", rules_file(bad), "alerts/template")
-    assert [f.message for f in found] == ["label team: unexpected EOF: {{if}} has no {{end}}"]
+    assert [f.message for f in found] == [
+        'label "team": template: __alert_HighErrorRate: unexpected EOF: {{if}} has no {{end}}'
+    ]
 
 
 def test_plain_substitutions_need_no_judge(monkeypatch) -> None:
@@ -88,6 +90,6 @@ def test_every_alert_using_a_broken_template_is_reported(tmp_path: Path) -> None
     content = rules_file(alert(alert="First", annotations=broken), alert(alert="Second", annotations=broken))
     found = findings_for(tmp_path, "r.yml", content, "alerts/template")
     assert [(f.subject, f.message) for f in found] == [
-        ("First", 'annotation description: function "humanise" not defined'),
-        ("Second", 'annotation description: function "humanise" not defined'),
+        ("First", 'annotation "description": template: __alert_First: function "humanise" not defined'),
+        ("Second", 'annotation "description": template: __alert_Second: function "humanise" not defined'),
     ]

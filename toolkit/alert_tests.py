@@ -15,6 +15,7 @@ from typing import Any
 
 import promql_parser
 
+from toolkit import promql
 from toolkit.durations import canonical_duration
 from toolkit.errors import DefinitionError
 from toolkit.rules import AlertRule
@@ -25,7 +26,7 @@ SERIES_VALUES = re.compile(r"^(\s*(_|stale|-?[0-9.e+]+([+-][0-9.e+]+)?(x[0-9]+)?
 
 def check_selector(text: str) -> None:
     """Raise ValueError unless ``text`` is a plain series selector such as ``up{job="api"}``."""
-    if not isinstance(promql_parser.parse(text), promql_parser.VectorSelector):
+    if not isinstance(promql.parse(text), promql_parser.VectorSelector):
         raise ValueError("give a metric name and label matchers only, e.g. 'up{job=\"api\"}'")
 
 
@@ -154,7 +155,7 @@ class ExprTest:
         object.__setattr__(self, "source", where)
         what = f"expression test {self.name}"
         try:
-            promql_parser.parse(self.expr)
+            promql.parse(self.expr)
         except ValueError as error:
             raise DefinitionError(f"{what}: expr is not valid PromQL: {error}", where) from None
         object.__setattr__(self, "series", _series(where, what, self.series))

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-import promql_parser
-
+from toolkit import promql
 from toolkit.durations import canonical_duration
 from toolkit.errors import DefinitionError
 from toolkit.source import SourceLocation, caller_location
@@ -43,7 +42,7 @@ def _check_expr(location: SourceLocation, what: str, expr: str) -> str:
     if not isinstance(expr, str) or not expr.strip():
         _fail(location, f"{what}: expr is empty: give a PromQL expression")
     try:
-        promql_parser.parse(expr)
+        promql.parse(expr)
     except ValueError as error:
         _fail(location, f"{what}: expr is not valid PromQL: {error}")
     return expr.strip()

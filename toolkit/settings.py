@@ -6,15 +6,17 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
 from toolkit.errors import ProjectError, SettingsError
 from toolkit.source import SourceLocation
 from toolkit.urls import url_secret
 from toolkit.yaml_lines import line_of, load_with_lines
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SETTINGS_FILE = "toolkit.yaml"
 _SCHEMA_PATH = Path(__file__).with_name("settings.schema.json")
@@ -108,6 +110,8 @@ def parse_settings(text: str, path: Path) -> Settings:
         line = mark.line + 1 if mark else 0
         problem = getattr(error, "problem", None) or str(error)
         raise SettingsError(f"invalid YAML: {problem}", SourceLocation(str(path), line)) from None
+    import jsonschema  # here: finding the project root costs no schema library
+
     validator = jsonschema.Draft7Validator(settings_schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     if errors:

@@ -1,36 +1,48 @@
-"""Load YAML keeping the line of every mapping key and sequence item, so errors can point at them."""
+"""Load YAML keeping the line of every mapping key and sequence item, so errors can point at them.
+
+Bounded like Go's yaml.v3, which Prometheus uses: libyaml refuses nesting deeper than 1,000 levels, and a
+document whose anchors and aliases expand to far more nodes than it holds (a "billion laughs" bomb) is
+refused before anything walks the expansion. A key given twice in one mapping is an error, as in yaml.v3
+(PyYAML would silently keep the last).
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
 
 Path_ = tuple[str | int, ...]
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+ALIAS_BUDGET = 100_000  # nodes aliases may add beyond the document's own (more when the document is larger)
+
+
+class YAMLLimitError(yaml.MarkedYAMLError):
+    """A YAML document refused for its shape: excessive aliasing or a duplicate key."""
 
 
 def load_with_lines(text: str) -> tuple[Any, dict[Path_, int]]:
     """Parse one YAML document; return the data and a map from key path to 1-based line.
 
-    Raises ``yaml.YAMLError`` for invalid YAML, as ``yaml.safe_load`` does.
+    Raises ``yaml.YAMLError`` for invalid YAML, as ``yaml.safe_load`` does, and :class:`YAMLLimitError`.
     """
     loader = LOADER(text)
     try:
         node = loader.get_single_node()
+        lines: dict[Path_, int] = {}
+        if node is not None:
+            _record(node, lines, "&" in text)
         data = loader.construct_document(node) if node is not None else None
     finally:
         loader.dispose()
-    lines: dict[Path_, int] = {}
-    if node is not None:
-        _record(node, (), lines)
     return data, lines
 
 
 def load_all_with_lines(text: str) -> list[tuple[Any, dict[Path_, int]]]:
     """Every document of a YAML stream (``---`` between them), each as :func:`load_with_lines` gives it.
 
-    Raises ``yaml.YAMLError`` for invalid YAML.
+    Raises ``yaml.YAMLError`` for invalid YAML and :class:`YAMLLimitError`.
     """
     loader = LOADER(text)
     documents = []
@@ -38,23 +50,71 @@ def load_all_with_lines(text: str) -> list[tuple[Any, dict[Path_, int]]]:
         while loader.check_node():
             node = loader.get_node()
             lines: dict[Path_, int] = {}
-            _record(node, (), lines)
+            _record(node, lines, "&" in text)
             documents.append((loader.construct_document(node), lines))
     finally:
         loader.dispose()
     return documents
 
 
-def _record(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
-    lines.setdefault(path, node.start_mark.line + 1)
+def _children(node: yaml.Node) -> list[tuple[Any, yaml.Node, yaml.Node | None]]:
+    """(key, value node, key node) of a mapping's entries or a sequence's items."""
     if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            _record(value_node, path + (key,), lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _record(item, path + (index,), lines)
+        return [
+            (key.value if isinstance(key, yaml.ScalarNode) else str(key.value), value, key)
+            for key, value in node.value
+        ]
+    if isinstance(node, yaml.SequenceNode):
+        return [(index, item, None) for index, item in enumerate(node.value)]
+    return []
+
+
+def _check_size(root: yaml.Node) -> None:
+    """Refuse a document whose aliases expand to many more nodes than it holds (counted without expanding)."""
+    expanded: dict[int, int] = {}
+    order: list[yaml.Node] = []
+    pending, seen = [root], set()
+    while pending:  # every distinct node once, parents before children
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        order.append(node)
+        for _, child, _ in _children(node):
+            pending.append(child)
+    for node in reversed(order):  # children first: a node's expanded size is one plus its children's
+        expanded[id(node)] = 1 + sum(expanded.get(id(child), 1) for _, child, _ in _children(node))
+    budget = ALIAS_BUDGET + len(order)
+    total = expanded[id(root)]
+    if total > len(order) + budget:
+        raise YAMLLimitError(
+            problem=f"document contains excessive aliasing: its anchors expand to {total:,} nodes from "
+            f"{len(order):,} (the limit is {len(order) + budget:,})",
+            problem_mark=root.start_mark,
+        )
+
+
+def _record(root: yaml.Node, lines: dict[Path_, int], aliased: bool = True) -> None:
+    if aliased:
+        _check_size(root)
+    pending: list[tuple[yaml.Node, Path_]] = [(root, ())]
+    while pending:
+        node, path = pending.pop()
+        lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key_node, value in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+                line = key_node.start_mark.line + 1
+                if key in seen and key != "<<":
+                    raise YAMLLimitError(
+                        problem=f'mapping key "{key}" already defined at line {seen[key]}',
+                        problem_mark=key_node.start_mark,
+                    )
+                seen[key] = lines[path + (key,)] = line
+                pending.append((value, path + (key,)))
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend((item, path + (index,)) for index, item in enumerate(node.value))
 
 
 def line_of(lines: dict[Path_, int], path: Path_) -> int:
@@ -64,3 +124,48 @@ def line_of(lines: dict[Path_, int], path: Path_) -> int:
             return lines[path]
         path = path[:-1]
     return lines.get((), 0)
+
+
+def field_line(lines: list[str] | tuple[str, ...], item_line: int, field: str) -> int:
+    """The line (1-based) of ``field:`` in the block mapping that starts at ``item_line`` (a sequence item
+    such as a rule), 0 when it is not found there."""
+    if not 1 <= item_line <= len(lines):
+        return 0
+    first = lines[item_line - 1]
+    indent = len(first) - len(first.lstrip(" -"))
+    key = re.compile(rf"""(?:^|[\s{{,])["']?{re.escape(field)}["']?\s*:""")
+    for number in range(item_line, len(lines) + 1):
+        text = lines[number - 1]
+        stripped = text.lstrip(" ")
+        depth = len(text) - len(stripped)
+        outside = depth < indent or (depth == indent - 2 and stripped[:1] == "-")
+        if number > item_line and stripped and not stripped.startswith("#") and outside:
+            return 0
+        if key.search(text):
+            return number
+    return 0
+
+
+def token_position(
+    lines: list[str] | tuple[str, ...], key_line: int, token: str, nth: int = 0
+) -> tuple[int, int] | None:
+    """Where the ``nth`` occurrence of ``token`` is in the value of the key on ``key_line`` (a scalar of
+    any style: plain, quoted, or a literal or folded block): (line, 1-based column), None when not found."""
+    if not token or not 1 <= key_line <= len(lines):
+        return None
+    head = lines[key_line - 1]
+    indent = len(head) - len(head.lstrip(" -"))
+    start = head.find(":", indent) + 1
+    seen = 0
+    for number in range(key_line, len(lines) + 1):
+        text = lines[number - 1]
+        stripped = text.lstrip(" ")
+        if number > key_line and stripped and len(text) - len(stripped) <= indent:
+            return None
+        column = start if number == key_line else 0
+        while (found := text.find(token, column)) >= 0:
+            if seen == nth:
+                return number, found + 1
+            seen += 1
+            column = found + len(token)
+    return None

@@ -9,10 +9,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+import yaml
 
 from toolkit.commands.common import library_errors, project_root
 from toolkit.commands.progress import Progress, quiet_option
-from toolkit.lint.engine import lint_bundle, settings_options, source_findings, source_line
+from toolkit.lint.engine import file_options, lint_bundle, settings_options, source_findings, source_line
 from toolkit.lint.findings import Level
 from toolkit.lint.registry import CHECKS
 from toolkit.lint.report import FORMATS, summary
@@ -34,6 +35,27 @@ def _without_cycle_collection() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _enclosing_project_options(ctx: click.Context) -> dict:
+    """The lint options of the project the command runs in (``--project`` or the folders above), for
+    foreign files in it; none outside a project or when its toolkit.yaml has no lint section (then the
+    settings are not validated, which costs a schema library's import)."""
+    from toolkit.errors import ProjectError
+    from toolkit.settings import SETTINGS_FILE, find_root, load_settings
+    from toolkit.yaml_lines import load_with_lines
+
+    given = (ctx.find_root().obj or {}).get("project_dir")
+    try:
+        root = find_root(given or Path.cwd())
+    except ProjectError:
+        return {}
+    try:
+        data, _ = load_with_lines((root / SETTINGS_FILE).read_text(encoding="utf-8"))
+        has_lint = isinstance(data, dict) and bool(data.get("lint"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        has_lint = True  # load_settings says what is wrong with the file
+    return file_options(load_settings(root)) if has_lint else {}
 
 
 @click.command("lint")
@@ -58,6 +80,11 @@ def _without_cycle_collection() -> Iterator[None]:
     "--prometheus", metavar="URL", help="Also check metrics, labels and types against this Prometheus."
 )
 @click.option(
+    "--conventions",
+    is_flag=True,
+    help="Also apply the house conventions (naming, team label, annotations, units) to foreign files.",
+)
+@click.option(
     "--show-suppressed",
     is_flag=True,
     help="Also report findings that lint_ignore suppresses, with the reason.",
@@ -79,14 +106,17 @@ def command(
     only: tuple[str, ...],
     prometheus: str | None,
     show_suppressed: bool,
+    conventions: bool,
     jobs: int | None,
     list_checks: bool,
 ) -> None:
     """Lint PromQL, rules and dashboards without a server.
 
     With no PATHS, lint the project's own definitions (dashboards after
-    normalization, rules, settings). With PATHS, lint foreign Prometheus rule
-    files and Grafana dashboard JSON (files or directories).
+    normalization, rules, settings) with the house conventions. With PATHS,
+    lint foreign Prometheus rule files and Grafana dashboard JSON (files or
+    directories) for correctness only, unless --conventions; other YAML and
+    JSON files (compose files, workflows) are skipped.
 
     \b
     Example:
@@ -109,9 +139,19 @@ def command(
             from toolkit.sources.files import load_paths
 
             loaded = load_paths(paths)
-            findings = source_findings(loaded.errors)
+            options = _enclosing_project_options(ctx)
+            findings = [  # a file that could not be read is always said, whatever --check asks
+                f
+                for f in source_findings(loaded.errors, loaded.skipped)
+                if not only or f.check in (*only, "source/read")
+            ]
             findings += lint_bundle(
-                loaded.bundle, is_project=False, only=only, prometheus=prometheus, jobs=jobs
+                loaded.bundle,
+                is_project=False,
+                only=only,
+                prometheus=prometheus,
+                jobs=jobs,
+                **{**options, "conventions": conventions or options.get("conventions", False)},
             )
         else:
             from toolkit.project import load_project
@@ -123,19 +163,21 @@ def command(
                 project.bundle,
                 is_project=True,
                 only=only,
+                prometheus=prometheus,
                 jobs=jobs,
                 **settings_options(project.settings, root),
             )
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
+    findings = sorted(findings)
     shown = [f for f in findings if show_suppressed or not f.suppressed]
 
     def line_of(finding) -> str:
         return source_line(finding.location, root)
 
-    if shown:
+    if shown or output == "json":
         click.echo(FORMATS[output](shown, line_of))
     if output == "text":
         click.echo(summary(shown), err=bool(shown))
-    if any(f.level >= Level.parse(fail_on) and not f.suppressed for f in shown):
+    if any(f.level >= Level.parse(fail_on) and not f.suppressed for f in findings):
         ctx.exit(1)

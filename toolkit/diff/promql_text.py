@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import promql_parser as pp
-
+from toolkit import promql
 from toolkit.diff.model import line_diff
-from toolkit.lint.promql import substitute_variables
 
 STRING = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
 NUMBER = re.compile(r"(?<![\w.$])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?(?![\w.])")
@@ -18,10 +16,10 @@ NUMBER = re.compile(r"(?<![\w.$])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?(?![\w.])")
 def pretty(expr: str) -> str:
     """``expr`` as promql-parser's prettifier writes it; unchanged when it does not parse."""
     try:
-        return pp.parse(expr).prettify()
+        return promql.parse(expr).prettify()
     except ValueError:
         try:
-            pp.parse(substitute_variables(expr))
+            promql.parse(expr, grafana=True)
         except ValueError:
             return expr.strip()
         return " ".join(expr.split())

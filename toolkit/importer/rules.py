@@ -13,8 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import promql_parser
-
+from toolkit import promql
 from toolkit.bundle import RuleEntry, RuleGroupEntry
 from toolkit.rule_data import GROUP_OPTION_KEYS
 from toolkit.rules import ALERT_NAME, RECORD_NAME, Severity
@@ -80,7 +79,7 @@ def _alert(rule: RuleEntry, constants: dict[str, str], notes: list[str]) -> list
     match = THRESHOLD.match(expr)
     if match and not match.group("query").rstrip().endswith(("bool", "offset")):
         try:
-            promql_parser.parse(match.group("query"))
+            promql.parse(match.group("query"))
             constant = _constant(name)
             constants[constant] = match.group("value")
             expr_code = f'{_string(match.group("query"))} f" {match.group("op")} {{{constant}}}"'

@@ -23,6 +23,38 @@ def _problems(ignored: Mapping[str, str]) -> Iterator[str]:
 
 
 @check(
+    "rule/load",
+    "Something Prometheus refuses a rule file for, in its words, at the line (duplicate group or YAML key, "
+    "unknown field, record with alert, for, keep_firing_for or annotations, invalid names, no expr); "
+    "a warning for group keys only the Mimir, Cortex and Thanos rulers read.",
+    Level.FATAL,
+    loader=True,
+)
+def rule_load(ctx: LintContext) -> Iterator[Finding]:
+    return iter(())
+
+
+@check(
+    "source/read",
+    "A file that cannot be read: not UTF-8, invalid YAML or JSON, nested too deep, or a YAML alias bomb.",
+    Level.FATAL,
+    loader=True,
+)
+def source_read(ctx: LintContext) -> Iterator[Finding]:
+    return iter(())
+
+
+@check(
+    "source/skipped",
+    "A YAML or JSON file that is neither a rule file nor a dashboard (a compose file, a workflow): skipped.",
+    Level.INFO,
+    loader=True,
+)
+def source_skipped(ctx: LintContext) -> Iterator[Finding]:
+    return iter(())
+
+
+@check(
     "lint/ignore",
     "A check turned off (lint.disabled, lint_ignore or a `# toolkit lint ignore` comment) that is no check, or without a reason.",
     Level.WARNING,

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, TypeVar
 
 from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry
 from toolkit.lint.findings import Finding, Level
 from toolkit.lint.live import LivePrometheus
+from toolkit.lint.policy import Policy
 from toolkit.lint.promql import Parsed, parse
 from toolkit.lint.registry import CHECKS
 from toolkit.metrics import Metric, series_index
 from toolkit.source import SourceLocation
+from toolkit.yaml_lines import field_line, token_position
 
 DEFAULT_SCRAPE_SECONDS = 60.0
 T = TypeVar("T")
@@ -32,12 +38,17 @@ class Expression:
         """True for an alerting rule's expression."""
         return self.rule is not None and self.rule.is_alert
 
-    def finding(self, ctx: LintContext, check: str, message: str, level: Level | None = None) -> Finding:
-        """A finding about this expression, at its rule's or panel's line."""
+    def finding(
+        self, ctx: LintContext, check: str, message: str, level: Level | None = None, token: str = ""
+    ) -> Finding:
+        """A finding about this expression, at ``token`` in it (the line of ``expr:`` or of the query's
+        ``"expr"`` when the token is not found, else the rule's or panel's line)."""
         if self.rule is not None:
-            return ctx.rule_finding(check, self.rule, message, level)
+            return ctx.rule_finding(check, self.rule, message, level, field="expr", token=token)
         assert self.board is not None
-        return ctx.panel_finding(check, self.board, self.panel, message, level)
+        return ctx.panel_finding(
+            check, self.board, self.panel, message, level, query=self.parsed.text, token=token
+        )
 
 
 @dataclass
@@ -59,6 +70,11 @@ class LintContext:
     uids: frozenset[str] = field(default_factory=frozenset)
     disabled: Mapping[str, str] = field(default_factory=dict)
     disabled_at: Mapping[str, SourceLocation] = field(default_factory=dict)
+    root: Path | None = None
+    conventions: bool = False
+    knows_scrape_interval: bool = False
+    policy: Policy = field(default_factory=Policy)
+    _expressions: list[Expression] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.catalogue = series_index(self.bundle.metrics)
@@ -98,31 +114,64 @@ class LintContext:
                 if panel.get("type") != "row":
                     yield board, panel
 
-    def panel_exprs(self) -> Iterator[tuple[DashboardEntry, dict[str, Any], Parsed]]:
-        """Every Prometheus query of every panel, parsed after Grafana substitution (parsed ones only)."""
+    def panel_queries(self) -> Iterator[tuple[DashboardEntry, dict[str, Any], Parsed]]:
+        """Every PromQL query of every panel, parsed after Grafana substitution, parsed or not. Queries of
+        other data sources (Loki's LogQL, by the data source's type or, behind a variable, by the query's
+        shape) are left out."""
+        variables: dict[int, dict[str, str]] = {}
         for board, panel in self.panels():
+            offered = variables.setdefault(id(board), datasource_variables(board))
             for target in panel.get("targets") or []:
-                expr = (
-                    target.get("expr")
-                    if isinstance(target, dict) and is_prometheus_target(panel, target)
-                    else None
-                )
-                if isinstance(expr, str) and expr.strip():
-                    parsed = parse(expr, grafana=True)
-                    if parsed.ast is not None:
-                        yield board, panel, parsed
+                expr = target.get("expr") if isinstance(target, dict) else None
+                if not isinstance(expr, str) or not expr.strip():
+                    continue
+                if not is_prometheus_target(panel, target, offered):
+                    continue
+                parsed = parse(expr, grafana=True)
+                if parsed.ast is not None or not LOGQL.search(expr):
+                    yield board, panel, parsed
 
-    def expressions(self) -> Iterator[Expression]:
-        """Every parsed expression: rules' and panels' queries."""
-        for rule, parsed in self.rule_exprs():
-            yield Expression(parsed, rule=rule)
-        for board, panel, parsed in self.panel_exprs():
-            yield Expression(parsed, board=board, panel=panel)
+    def panel_exprs(self) -> Iterator[tuple[DashboardEntry, dict[str, Any], Parsed]]:
+        """Every PromQL query of every panel that parses."""
+        for board, panel, parsed in self.panel_queries():
+            if parsed.ast is not None:
+                yield board, panel, parsed
 
-    def rule_finding(self, check: str, rule: RuleEntry, message: str, level: Level | None = None) -> Finding:
-        """A finding about ``rule``, at its source line."""
+    def expressions(self) -> list[Expression]:
+        """Every parsed expression: rules' and panels' queries (gathered once per context)."""
+        if self._expressions is None:
+            self._expressions = [Expression(parsed, rule=rule) for rule, parsed in self.rule_exprs()] + [
+                Expression(parsed, board=board, panel=panel) for board, panel, parsed in self.panel_exprs()
+            ]
+        return self._expressions
+
+    def rule_finding(
+        self,
+        check: str,
+        rule: RuleEntry,
+        message: str,
+        level: Level | None = None,
+        field: str = "",
+        token: str = "",
+        nth: int = 0,
+    ) -> Finding:
+        """A finding about ``rule``: at the ``nth`` ``token`` in the value of ``field`` (e.g. a metric in
+        ``expr``), else at the line of ``field``, else at the rule's line."""
         reason = rule.lint_ignore.get(check, "")
-        return Finding(rule.source, check, level or CHECKS[check].level, message, rule.name, reason)
+        where, column = rule.source, 0
+        lines = self.lines(rule.source.path) if field and rule.source.path.endswith((".yml", ".yaml")) else ()
+        key_line = field_line(lines, rule.source.line, field) if lines else 0
+        if key_line:
+            where = SourceLocation(rule.source.path, key_line)
+            position = token_position(lines, key_line, token, nth) if token else None
+            if position:
+                where, column = SourceLocation(rule.source.path, position[0]), position[1]
+        return Finding(where, check, level or CHECKS[check].level, message, rule.name, reason, column)
+
+    def lines(self, path: str) -> tuple[str, ...]:
+        """The lines of the file at ``path`` (relative to the project root when it is relative)."""
+        full = Path(path)
+        return file_lines(str(self.root / full if self.root is not None and not full.is_absolute() else full))
 
     def panel_finding(
         self,
@@ -131,12 +180,21 @@ class LintContext:
         panel: dict[str, Any] | None,
         message: str,
         level: Level | None = None,
+        query: str = "",
+        token: str = "",
+        nth: int = 0,
     ) -> Finding:
-        """A finding about a panel of ``board`` (or the dashboard itself), at its source line."""
+        """A finding about a panel of ``board`` (or the dashboard itself): at ``token`` in the panel's
+        ``query`` (its ``"expr"`` line in the JSON), else at the panel's line."""
         where: SourceLocation = board.panel_source(panel.get("id", 0)) if panel else board.source
         title = f"{board.uid}: {panel.get('title', '')}" if panel else board.uid
         reason = board.lint_ignore.get(check, "")
-        return Finding(where, check, level or CHECKS[check].level, message, title, reason)
+        column = 0
+        if query and where.path.endswith(".json"):
+            position = json_query_position(self.lines(where.path), where.line, query, token, nth)
+            if position:
+                where, column = SourceLocation(where.path, position[0]), position[1]
+        return Finding(where, check, level or CHECKS[check].level, message, title, reason, column)
 
 
 def _split(items: tuple[T, ...], parts: int, weight: Callable[[T], int]) -> list[tuple[T, ...]]:
@@ -150,11 +208,14 @@ def _split(items: tuple[T, ...], parts: int, weight: Callable[[T], int]) -> list
     return [tuple(run) for run in runs]
 
 
-def is_prometheus_target(panel: dict[str, Any], target: object) -> bool:
+def is_prometheus_target(
+    panel: dict[str, Any], target: object, variables: Mapping[str, str] | None = None
+) -> bool:
     """False for a query of another datasource type (e.g. a Loki query of a logs panel): its datasource,
-    or else the panel's, is a typed reference to a type other than ``prometheus``."""
-    source = (target.get("datasource") if isinstance(target, dict) else None) or panel.get("datasource")
-    return not (isinstance(source, dict) and source.get("type") not in (None, "", "prometheus"))
+    or else the panel's, is of another type (see :func:`datasource_type`)."""
+    own = target.get("datasource") if isinstance(target, dict) else None
+    kind = datasource_type(own, variables) or datasource_type(panel.get("datasource"), variables)
+    return kind in ("", "prometheus")
 
 
 def _all_panels(panels: list) -> Iterator[dict[str, Any]]:
@@ -162,3 +223,82 @@ def _all_panels(panels: list) -> Iterator[dict[str, Any]]:
         if isinstance(panel, dict):
             yield panel
             yield from _all_panels(panel.get("panels") or [])
+
+
+LOGQL = re.compile(
+    r"\|[=~]|\|\s*(?:json|logfmt|pattern|regexp|line_format|label_format|unpack|decolorize|drop|keep)\b"
+    r"|\b(?:bytes_over_time|bytes_rate)\s*\(|\}\s*(?:!=|!~)\s*[\"`]"
+)
+
+
+def datasource_variables(board: DashboardEntry) -> dict[str, str]:
+    """The dashboard's data source variables: name -> the plugin type they offer (``query: loki``)."""
+    variables = (board.data.get("templating") or {}).get("list") or []
+    return {
+        str(v.get("name")): str(v.get("query") or "")
+        for v in variables
+        if isinstance(v, dict) and v.get("type") == "datasource"
+    }
+
+
+def datasource_type(ref: object, variables: Mapping[str, str] | None = None) -> str:
+    """'prometheus', another plugin's type, or '' when unknown (no reference, or a variable of unknown
+    type): a variable's type is the one its data source variable offers; a reference naming Loki is Loki."""
+    kind, uid = "", ""
+    if isinstance(ref, dict):
+        kind, uid = str(ref.get("type") or ""), str(ref.get("uid") or "")
+    elif isinstance(ref, str):
+        uid = ref
+    if "prometheus" in kind:
+        return "prometheus"
+    if kind and kind != "datasource" and not kind.startswith("-- "):
+        return kind
+    name = uid.strip("${}").split(":")[0]
+    offered = (variables or {}).get(name, "") if uid.startswith("$") else ""
+    if offered:
+        return "prometheus" if "prometheus" in offered else offered
+    return "loki" if "loki" in uid.lower() else ""
+
+
+EXPR_VALUE = re.compile(r'"expr"\s*:\s*("(?:[^"\\]|\\.)*")')
+
+
+def json_query_position(
+    lines: tuple[str, ...], from_line: int, query: str, token: str, nth: int = 0
+) -> tuple[int, int] | None:
+    """Where the ``nth`` ``token`` is in the ``"expr": "<query>"`` at or after ``from_line`` (else the first
+    anywhere): (line, 1-based column); the start of the query when the token is not in it; None when the
+    query is not found."""
+    order = [*range(max(from_line, 1), len(lines) + 1), *range(1, max(from_line, 1))]
+    for number in order:
+        for match in EXPR_VALUE.finditer(lines[number - 1]):
+            try:
+                if json.loads(match.group(1)) != query:
+                    continue
+            except ValueError:
+                continue
+            escaped = json.dumps(token)[1:-1] if token else ""
+            found = lines[number - 1].find(escaped, match.start(1)) if escaped else -1
+            for _ in range(nth):
+                found = lines[number - 1].find(escaped, found + 1) if found >= 0 else -1
+            if found >= match.end(1):
+                found = -1
+            return number, (found if found >= 0 else match.start(1)) + 1
+    return None
+
+
+def file_lines(path: str) -> tuple[str, ...]:
+    """The lines of a text file (() when it cannot be read), read again when the file changed."""
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return ()
+    return _read_lines(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=256)
+def _read_lines(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+    try:
+        return tuple(Path(path).read_text(encoding="utf-8").splitlines())
+    except (OSError, UnicodeDecodeError):
+        return ()

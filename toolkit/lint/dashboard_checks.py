@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from toolkit.bundle import Bundle, DashboardEntry
-from toolkit.lint.context import LintContext, is_prometheus_target
+from toolkit.lint.context import LintContext, datasource_type, datasource_variables, is_prometheus_target
 from toolkit.lint.findings import Finding, Level
 from toolkit.lint.promql import parse
 from toolkit.lint.registry import CHECKS, check
@@ -20,6 +20,7 @@ from toolkit.lint.registry import CHECKS, check
 RATE_WINDOW = re.compile(r"\b(i?rate)\s*\(((?:[^()]|\([^()]*\))*?)\[([^\]:]+)\]")
 HOUSE_RULES = ("panel/units", "panel/description", "target/rate-interval")
 UID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+STRING = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`""")
 GRID = 24
 DATASOURCE_VARIABLE = re.compile(r"^\$\{?datasource\}?$|^\$\{?ds\w*\}?$")
 NO_TARGETS = {"text", "news", "dashlist", "row", "alertlist", "annolist", "welcome"}
@@ -29,21 +30,30 @@ LABEL_VALUES = re.compile(r"^\s*label_values\((.*),\s*\w+\s*\)\s*$|^\s*query_res
 
 @check(
     "dashboard/uid",
-    "A dashboard without a uid, or one Grafana will not accept (1-40 letters, digits, - or _).",
-    Level.BUG,
+    "A uid Grafana refuses (1-40 letters, digits, - or _), or no uid, so every import makes a new one.",
+    Level.FATAL,
 )
 def uid(ctx: LintContext) -> Iterator[Finding]:
     for board in ctx.bundle.dashboards:
-        if not UID.match(board.uid):
+        if not board.uid:
             yield ctx.panel_finding(
                 "dashboard/uid",
                 board,
                 None,
-                f"uid {board.uid!r}: give a stable uid of 1-40 letters, digits, - or _",
+                "no uid: Grafana makes a random one on every import; give a stable uid of 1-40 letters, "
+                "digits, - or _",
+                Level.WARNING,
+            )
+        elif not UID.match(board.uid):
+            yield ctx.panel_finding(
+                "dashboard/uid",
+                board,
+                None,
+                f"uid {board.uid!r}: Grafana refuses it; give a stable uid of 1-40 letters, digits, - or _",
             )
 
 
-@check("panel/units", "A panel without a unit.", Level.WARNING)
+@check("panel/units", "A panel without a unit.", Level.WARNING, convention=True)
 def units(ctx: LintContext) -> Iterator[Finding]:
     for board, panel in ctx.panels():
         if panel.get("type") not in NO_UNIT and not (
@@ -54,7 +64,7 @@ def units(ctx: LintContext) -> Iterator[Finding]:
             )
 
 
-@check("panel/description", "A panel without a description.", Level.INFO)
+@check("panel/description", "A panel without a description.", Level.INFO, convention=True)
 def description(ctx: LintContext) -> Iterator[Finding]:
     for board, panel in ctx.panels():
         if panel.get("type") not in NO_TARGETS and not str(panel.get("description") or "").strip():
@@ -64,16 +74,20 @@ def description(ctx: LintContext) -> Iterator[Finding]:
 
 
 def _datasource_ok(value: object) -> bool:
+    """Grafana's default (none), a reference with a uid (a variable's or a data source's), or a variable."""
+    if value is None:
+        return True
     if isinstance(value, dict):
-        uid = str(value.get("uid") or "")
-        return bool(value.get("type")) and bool(uid)
-    return isinstance(value, str) and bool(DATASOURCE_VARIABLE.match(value))
+        return bool(value.get("uid"))
+    return isinstance(value, str) and (value.startswith("$") or bool(DATASOURCE_VARIABLE.match(value)))
 
 
 @check(
     "panel/datasource",
-    "A panel or query whose datasource is neither a typed {type, uid} reference nor the ${datasource} variable.",
+    "A panel or query that names its data source by display name (or a reference without a uid) instead of "
+    "a {type, uid} reference or a variable; no data source (Grafana's default) is fine.",
     Level.WARNING,
+    convention=True,
 )
 def datasource(ctx: LintContext) -> Iterator[Finding]:
     for board, panel in ctx.panels():
@@ -109,6 +123,7 @@ def targets(ctx: LintContext) -> Iterator[Finding]:
     "target/rate-interval",
     "rate()/irate() in a dashboard query with a window other than $__rate_interval.",
     Level.WARNING,
+    convention=True,
 )
 def rate_interval(ctx: LintContext) -> Iterator[Finding]:
     for board, panel in ctx.panels():
@@ -116,7 +131,10 @@ def rate_interval(ctx: LintContext) -> Iterator[Finding]:
             if not is_prometheus_target(panel, target):
                 continue
             expr = target.get("expr", "") if isinstance(target, dict) else ""
-            for function, _, window in RATE_WINDOW.findall(expr if isinstance(expr, str) else ""):
+            unquoted = (
+                STRING.sub('""', expr) if isinstance(expr, str) else ""
+            )  # [a-z] in a regex is no window
+            for function, _, window in RATE_WINDOW.findall(unquoted):
                 if window.strip() != "$__rate_interval":
                     yield ctx.panel_finding(
                         "target/rate-interval",
@@ -130,6 +148,7 @@ def rate_interval(ctx: LintContext) -> Iterator[Finding]:
     "template/datasource",
     "A dashboard without a datasource variable, so it cannot be pointed at another Prometheus.",
     Level.WARNING,
+    convention=True,
 )
 def template_datasource(ctx: LintContext) -> Iterator[Finding]:
     for board in ctx.bundle.dashboards:
@@ -153,8 +172,13 @@ def template_promql(ctx: LintContext) -> Iterator[Finding]:
         for variable in board.data.get("templating", {}).get("list") or []:
             if not isinstance(variable, dict) or variable.get("type") != "query":
                 continue
+            if datasource_type(variable.get("datasource"), datasource_variables(board)) not in (
+                "",
+                "prometheus",
+            ):
+                continue  # Loki's label_values({}, job) is LogQL
             query = variable.get("query")
-            query = query.get("query", "") if isinstance(query, dict) else str(query or "")
+            query = str((query.get("query") if isinstance(query, dict) else query) or "")
             match = LABEL_VALUES.match(query)
             selector = (match.group(1) or match.group(2)) if match else None
             if selector and parse(selector, grafana=True).ast is None:
@@ -168,8 +192,9 @@ def template_promql(ctx: LintContext) -> Iterator[Finding]:
 
 @check(
     "dashboard/grid",
-    "Panels that overlap or do not fit the 24-column grid.",
-    Level.BUG,
+    "Panels that overlap or do not fit the 24-column grid (Grafana moves them, so the layout is not the "
+    "one written; rows always span the grid).",
+    Level.WARNING,
 )
 def grid(ctx: LintContext) -> Iterator[Finding]:
     for board in ctx.bundle.dashboards:
@@ -178,7 +203,15 @@ def grid(ctx: LintContext) -> Iterator[Finding]:
             pos = panel.get("gridPos") if isinstance(panel, dict) else None
             if not isinstance(pos, dict):
                 continue
-            x, y, w, h = (int(pos.get(k, 0) or 0) for k in ("x", "y", "w", "h"))
+            values = [pos.get(key, 0) or 0 for key in ("x", "y", "w", "h")]
+            if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+                yield ctx.panel_finding(
+                    "dashboard/grid", board, panel, f"gridPos {pos} holds something that is not a number"
+                )
+                continue
+            x, y, w, h = (int(v) for v in values)
+            if panel.get("type") == "row":
+                x, w = 0, GRID
             title = panel.get("title", "")
             if x < 0 or w < 1 or x + w > GRID:
                 yield ctx.panel_finding(

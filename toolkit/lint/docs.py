@@ -4,24 +4,29 @@
 from __future__ import annotations
 
 import sys
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 
-from toolkit.bundle import Bundle
-from toolkit.lint.engine import CHECKS, lint_bundle
+from toolkit.lint.engine import CHECKS, lint_bundle, source_findings
 from toolkit.lint.examples import EXAMPLES, Example
 from toolkit.lint.findings import Finding
+from toolkit.lint.policy import Policy
 from toolkit.lint.report import human
 from toolkit.metrics import Metric, MetricType
-from toolkit.sources.files import parse_alertmanager, parse_dashboard, parse_rule_file
+from toolkit.source import SourceLocation
+from toolkit.sources.files import load_paths
 
 BEGIN, END = "<!-- checks: begin -->", "<!-- checks: end -->"
-LIVE = {"promql/series"}
 
 
 def _scope(name: str) -> str:
-    if name in LIVE:
+    registered = CHECKS[name]
+    if registered.needs_server:
         return " Needs `--prometheus URL`."
-    return " Project only." if CHECKS[name].project_only else ""
+    if registered.project_only:
+        return " Project only."
+    return " Convention: the project, or `--conventions`." if registered.convention else ""
 
 
 def checks_table() -> str:
@@ -32,29 +37,54 @@ def checks_table() -> str:
     return "\n".join(rows)
 
 
-def example_findings(name: str) -> list[Finding]:
-    """What ``name`` reports on its example (linted as the project's own for project-only checks)."""
+def example_findings(name: str, quiet: bool = False) -> list[Finding]:
+    """What ``name`` reports on its example, or on its quiet example, as ``toolkit lint example.yml`` reports
+    it, linted as a project would be: with the conventions and a 1m scrape interval (as the project's own
+    for project-only checks)."""
     example = EXAMPLES[name]
-    if example.is_dashboard:
-        bundle = Bundle(dashboards=(parse_dashboard(example.text, "example.json"),))
-    elif example.is_alertmanager:
-        bundle = Bundle(alertmanager=parse_alertmanager(example.text, "alertmanager.yml"))
-    else:
+    text = example.quiet_text if quiet else example.text
+    file = "example.json" if text.startswith("{") else "example.yml"
+    file = "alertmanager.yml" if text.startswith("route:") else file
+    with tempfile.TemporaryDirectory(prefix="toolkit-lint-example-") as folder:
+        path = Path(folder) / file
+        path.write_text(text)
+        loaded = load_paths([path])
         catalogue = tuple(Metric(m, MetricType.COUNTER, "Example.") for m in example.catalogue)
-        bundle = Bundle(rule_groups=tuple(parse_rule_file(example.text, "example.yml")), metrics=catalogue)
-    return lint_bundle(bundle, is_project=CHECKS[name].project_only, only=[name], jobs=1)
+        bundle = replace(loaded.bundle, metrics=catalogue)
+        found = source_findings(loaded.errors, loaded.skipped)
+        found += lint_bundle(
+            bundle,
+            is_project=CHECKS[name].project_only,
+            only=[name],
+            jobs=1,
+            conventions=True,
+            scrape_interval="1m",
+            policy=Policy.from_settings(example.policy),
+        )
+        return [
+            replace(finding, location=SourceLocation(file, finding.location.line))
+            for finding in found
+            if finding.check == name
+        ]
 
 
 def _example(name: str, example: Example) -> str:
     language = "json" if example.is_dashboard else "yaml"
     lines = example.text.splitlines()
-    if name in LIVE:
+    if CHECKS[name].needs_server:
         output = "(asks the server given with --prometheus; see the tests for a run against a real one)"
     else:
         output = human(
-            example_findings(name), lambda f: lines[f.location.line - 1] if f.location.line else ""
+            example_findings(name),
+            lambda f: lines[f.location.line - 1] if 0 < f.location.line <= len(lines) else "",
         )
-    return f"### `{name}`\n\n{CHECKS[name].doc}{_scope(name)}\n\n```{language}\n{example.text}```\n\n```text\n{output}\n```"
+    quiet = (
+        f"Quiet on:\n\n```{'json' if example.quiet_text.startswith('{') else 'yaml'}\n{example.quiet_text}```"
+    )
+    return (
+        f"### `{name}`\n\n{CHECKS[name].doc}{_scope(name)}\n\nFires on:\n\n```{language}\n{example.text}```\n\n"
+        f"```text\n{output}\n```\n\n{quiet}"
+    )
 
 
 def checks_section() -> str:

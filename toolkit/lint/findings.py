@@ -27,7 +27,8 @@ class Level(enum.IntEnum):
 
 @dataclass(frozen=True, order=True)
 class Finding:
-    """One problem found by ``check`` at ``location``; ``subject`` names the rule or panel.
+    """One problem found by ``check`` at ``location`` (and 1-based ``column``, 0 when unknown); ``subject``
+    names the rule or panel.
 
     ``suppressed`` holds the reason when the rule or dashboard disables the check (``lint_ignore``).
     """
@@ -38,3 +39,9 @@ class Finding:
     message: str
     subject: str = ""
     suppressed: str = field(default="", compare=False)
+    column: int = 0
+
+    @property
+    def where(self) -> str:
+        """``path:line:column`` (line and column only where known)."""
+        return f"{self.location}:{self.column}" if self.column and self.location.line else str(self.location)

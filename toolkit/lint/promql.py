@@ -2,50 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cache, cached_property
 from typing import NamedTuple
 
 import promql_parser as pp
 
-VARIABLE = re.compile(r"\$__\w+|\$\{[^}]+\}|\$\w+|\[\[[^\]]+\]\]")
-SECONDS_MACROS = ("$__range_s", "$__range_ms", "$__interval_ms", "$__rate_interval_ms")
+from toolkit.promql import PromQLError
+from toolkit.promql import parse as parse_promql
+
 COMPARISONS = {">", "<", ">=", "<=", "==", "!="}
 COUNTER_SUFFIXES = ("_total", "_count", "_sum", "_bucket")
 RATE_FUNCTIONS = {"rate", "irate", "increase"}
-GRAFANA_VARIABLE = "__grafana_variable__"
-
-
-def _variable_name(token: str) -> str:
-    name = token.strip("$[]{}").split(":")[0]
-    return re.sub(r"\W", "_", name) or "var"
-
-
-def substitute_variables(expr: str) -> str:
-    """``expr`` with Grafana's macros and template variables replaced by values the parser accepts.
-
-    Inside ``[...]`` a variable becomes a duration (``5m``); in a string it becomes its name marked with
-    ``GRAFANA_VARIABLE`` (so checks can tell a variable from a literal);
-    ``$__range_s`` and friends become a number; elsewhere a variable becomes an identifier.
-    """
-    out, last = [], 0
-    for match in VARIABLE.finditer(expr):
-        token = match.group(0)
-        before = expr[: match.start()]
-        in_string = before.count('"') % 2 == 1 or before.count("'") % 2 == 1
-        in_range = before.rfind("[") > before.rfind("]")
-        if token in SECONDS_MACROS:
-            value = "300"
-        elif in_string:
-            value = f"{GRAFANA_VARIABLE}{_variable_name(token)}"
-        elif in_range:
-            value = "5m"
-        else:
-            value = _variable_name(token)
-        out += [expr[last : match.start()], value]
-        last = match.end()
-    return "".join(out) + expr[last:]
 
 
 class Node(NamedTuple):
@@ -65,16 +33,19 @@ class Node(NamedTuple):
 
 @dataclass(frozen=True)
 class Parsed:
-    """An expression's text, its syntax tree (None when it does not parse) and the parser's message."""
+    """An expression's text, its syntax tree (None when it does not parse) and the parser's message, with
+    the 1-based column it points at (0 when unknown) and whether a size limit refused it."""
 
     text: str
     ast: pp.Expr | None
     error: str = ""
+    column: int = 0
+    limit: bool = False
 
     @cached_property
     def nodes(self) -> list[Node]:
         """Every node in depth-first order, with its parents."""
-        return _nodes(self.ast) if self.ast is not None else []
+        return walk(self.ast) if self.ast is not None else []
 
     @cached_property
     def _by_type(self) -> dict[type, list[Node]]:
@@ -104,7 +75,8 @@ def children(expr: pp.Expr) -> tuple[pp.Expr, ...]:
     return ()
 
 
-def _nodes(ast: pp.Expr) -> list[Node]:
+def walk(ast: pp.Expr) -> list[Node]:
+    """Every node under ``ast`` (itself first) in depth-first order, with its parents."""
     # Our own walk: promql_parser.walk calls back into Python for every node, over ten times slower.
     found: list[Node] = []
     pending: list[tuple[pp.Expr, tuple[pp.Expr, ...]]] = [(ast, ())]
@@ -116,13 +88,13 @@ def _nodes(ast: pp.Expr) -> list[Node]:
     return found
 
 
-@lru_cache(maxsize=65536)
+@cache  # emptied after each chunk of rules and dashboards (engine.CHUNK)
 def parse(text: str, grafana: bool = False) -> Parsed:
     """Parse ``text`` (after Grafana substitution when ``grafana``); errors are kept, not raised."""
     try:
-        return Parsed(text, pp.parse(substitute_variables(text) if grafana else text))
-    except ValueError as error:
-        return Parsed(text, None, str(error))
+        return Parsed(text, parse_promql(text, grafana=grafana))
+    except PromQLError as error:
+        return Parsed(text, None, error.message, error.column or 0, error.limit)
 
 
 def selector_name(expr: pp.Expr) -> str:
@@ -174,7 +146,11 @@ def _call_labels(call: pp.Call) -> tuple[frozenset[str] | None, frozenset[str]]:
     inner = output_labels(vector_args[0]) if vector_args else (frozenset(), frozenset())
     if name == "histogram_quantile":
         return (inner[0] - {"le"} if inner[0] is not None else None), inner[1] | {"le"}
-    if name == "label_replace" and len(call.args) > 1 and isinstance(call.args[1], pp.StringLiteral):
+    if (
+        name in ("label_replace", "label_join")
+        and len(call.args) > 1
+        and isinstance(call.args[1], pp.StringLiteral)
+    ):
         added = call.args[1].val
         return (inner[0] | {added} if inner[0] is not None else None), inner[1] - {added}
     return inner
@@ -199,34 +175,5 @@ def _binary_labels(expr: pp.BinaryExpr) -> tuple[frozenset[str] | None, frozense
         return matching, frozenset()
     if one_to_one:
         return (lhs[0] - matching if lhs[0] is not None else None), lhs[1] | matching
-    many = lhs if str(modifier.card).endswith("ManyToOne") else rhs
-    return many
-
-
-def error_column(text: str, message: str) -> int | None:
-    """Where in ``text`` (1-based) a parse error is, when the message lets us find it: an unclosed or
-    unexpected bracket, or the character or token the message quotes."""
-    stack: list[tuple[str, int]] = []
-    closing = {")": "(", "]": "[", "}": "{"}
-    quote = ""
-    for index, char in enumerate(text):
-        if quote:
-            quote = "" if char == quote and text[index - 1] != "\\" else quote
-        elif char in "\"'`":
-            quote = char
-        elif char in "([{":
-            stack.append((char, index))
-        elif char in closing:
-            if not stack or stack[-1][0] != closing[char]:
-                return index + 1
-            stack.pop()
-    if stack and "unclosed" in message:
-        return stack[-1][1] + 1
-    quoted = re.search(r"(?::\s*|')([^'\s]+)'?$", message)
-    if quoted and quoted.group(1) in text:
-        return (
-            text.rindex(quoted.group(1)) + 1
-            if "inside braces" in message
-            else text.index(quoted.group(1)) + 1
-        )
-    return None
+    # group_left(x)/group_right(x) copy labels from the other side, which promql-parser does not expose
+    return None, frozenset()

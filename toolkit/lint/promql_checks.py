@@ -8,19 +8,21 @@ from datetime import timedelta
 
 import promql_parser as pp
 
-from toolkit.lint.context import LintContext, is_prometheus_target
+from toolkit.lint.context import Expression, LintContext
 from toolkit.lint.findings import Finding, Level
+from toolkit.lint.live import LiveError
 from toolkit.lint.promql import (
-    COUNTER_SUFFIXES,
-    GRAFANA_VARIABLE,
+    COMPARISONS,
     RATE_FUNCTIONS,
-    error_column,
+    Node,
     output_labels,
     parse,
     selector_name,
+    walk,
 )
 from toolkit.lint.registry import check
 from toolkit.metrics import MetricType
+from toolkit.promql import GRAFANA_VARIABLE
 
 COUNTER_SAFE_CALLS = RATE_FUNCTIONS | {
     "resets",
@@ -33,60 +35,98 @@ COUNTER_SAFE_CALLS = RATE_FUNCTIONS | {
     "last_over_time",
 }
 COUNTER_SAFE_AGGREGATIONS = {"count", "group", "count_values"}
+# Only these suffixes mark a counter by name: `_count` is as often a gauge (pg_stat_activity_count).
+COUNTER_NAME = re.compile(r"_(?:total|sum|bucket)$")
+GAUGE_NAME = re.compile(r"(?:^up|_bytes|_ratio|_percent|_celsius|_volts|_info|_timestamp(?:_seconds)?)$")
 REGEX_META = re.compile(r"[.*+?()\[\]{}|\\^$]")
 TEMPLATE_LABEL = re.compile(r"\$labels\.(\w+)|\.Labels\.(\w+)")
 
 
-def _syntax_message(text: str, error: str) -> str:
-    column = error_column(text, error)
-    where = f" at column {column}" if column else ""
-    return f"{error}{where} in: {text}"
-
-
 @check(
     "promql/syntax",
-    "The expression does not parse as PromQL.",
+    "The expression does not parse as PromQL (fatal in a rule, which Prometheus refuses to load; a bug in a "
+    "dashboard query, which Grafana keeps but fails to run), or exceeds the parser's size limits.",
     Level.FATAL,
 )
 def syntax(ctx: LintContext) -> Iterator[Finding]:
-    for _, rule in ctx.rules():
+    for group, rule in ctx.rules():
         parsed = parse(rule.data["expr"])
         if parsed.ast is None:
-            yield ctx.rule_finding("promql/syntax", rule, _syntax_message(parsed.text, parsed.error))
-    for board, panel in ctx.panels():
-        for target in panel.get("targets") or []:
-            expr = (
-                target.get("expr")
-                if isinstance(target, dict) and is_prometheus_target(panel, target)
-                else None
+            verb = "expression refused" if parsed.limit else "could not parse expression"
+            number = group.rules.index(rule) + 1
+            token, nth = _error_token(parsed)
+            yield ctx.rule_finding(
+                "promql/syntax",
+                rule,
+                f'group "{group.name}", rule {number}, "{rule.name}": {verb}: {parsed.error}',
+                field="expr",
+                token=token,
+                nth=nth,
             )
-            if isinstance(expr, str) and expr.strip():
-                parsed = parse(expr, grafana=True)
-                if parsed.ast is None:
-                    yield ctx.panel_finding(
-                        "promql/syntax", board, panel, _syntax_message(expr, parsed.error)
-                    )
+    for board, panel, parsed in ctx.panel_queries():
+        if parsed.ast is None:
+            token, nth = _error_token(parsed)
+            yield ctx.panel_finding(
+                "promql/syntax",
+                board,
+                panel,
+                parsed.error,
+                Level.BUG,
+                query=parsed.text,
+                token=token,
+                nth=nth,
+            )
 
 
-def _is_counter(ctx: LintContext, name: str) -> bool | None:
-    """True for a counter (by catalogue, live metadata or name), False for a known non-counter, None when
-    unknown."""
+def _error_token(parsed) -> tuple[str, int]:
+    """The word or character a parse error points at, and how many times it comes before in the text."""
+    if not parsed.column or parsed.column > len(parsed.text):
+        return "", 0
+    offset = parsed.column - 1
+    match = re.match(r"\w+|\S", parsed.text[offset:])
+    token = match.group(0) if match else parsed.text[offset]
+    return token, parsed.text[:offset].count(token)
+
+
+def _live_type(ctx: LintContext, name: str) -> str:
+    return ctx.live.type_of(name) if ctx.live else ""
+
+
+def _counter_verdict(ctx: LintContext, name: str) -> Level | None:
+    """BUG when the catalogue or the server's metadata says ``name`` is a counter (or a histogram's or
+    summary's series), WARNING when only its name suggests one, None when it is not one or nobody knows."""
     metric = ctx.catalogue.get(name)
     if metric is not None:
-        return metric.type is MetricType.COUNTER or name != metric.name
-    live_type = ctx.live.type_of(name) if ctx.live else ""
-    if live_type in ("counter", "gauge"):
-        return live_type == "counter"
+        return Level.BUG if metric.type is MetricType.COUNTER or name != metric.name else None
+    live_type = _live_type(ctx, name)
+    if live_type == "counter":
+        return Level.BUG
     if live_type in ("histogram", "summary"):
-        return name not in ctx.live.types  # its _bucket, _count and _sum count; the base name does not
-    if ":" in name:
+        return Level.BUG if name not in ctx.live.types and not name.endswith("_count") else None
+    if live_type:
         return None
-    return True if name.endswith(COUNTER_SUFFIXES) else None
+    return Level.WARNING if ":" not in name and COUNTER_NAME.search(name) else None
+
+
+def _gauge_verdict(ctx: LintContext, name: str) -> tuple[Level, str] | None:
+    """BUG with the source when the catalogue or metadata says ``name`` is a gauge, WARNING when its name
+    says so (a unit or _info suffix counters do not have), None otherwise."""
+    metric = ctx.catalogue.get(name)
+    if metric is not None:
+        return (Level.BUG, "a gauge in the metric catalogue") if metric.type is MetricType.GAUGE else None
+    live_type = _live_type(ctx, name)
+    if live_type == "gauge":
+        return Level.BUG, f"a gauge on {ctx.live.url}"
+    if live_type or ":" in name:
+        return None
+    return (Level.WARNING, "by its name a gauge") if GAUGE_NAME.search(name) else None
 
 
 @check(
     "promql/rate",
-    "rate/irate/increase over a non-counter, over a window shorter than 4 scrape intervals, or around an aggregation.",
+    "rate/irate/increase over a gauge (certain by the catalogue or --prometheus metadata, else a guess by "
+    "name), around an aggregation, or (where the scrape interval is known: the project's toolkit.yaml) over a "
+    "window shorter than 4 scrape intervals.",
     Level.BUG,
 )
 def rate(ctx: LintContext) -> Iterator[Finding]:
@@ -94,41 +134,40 @@ def rate(ctx: LintContext) -> Iterator[Finding]:
     for expression in ctx.expressions():
         for node in expression.parsed.of_type(pp.Call):
             call = node.expr
-            if call.func.name not in RATE_FUNCTIONS or not call.args:
+            function = call.func.name
+            if function not in RATE_FUNCTIONS or not call.args:
                 continue
             arg = call.args[0]
             if isinstance(arg, pp.SubqueryExpr) and _aggregates(arg.expr):
                 yield expression.finding(
                     ctx,
                     "promql/rate",
-                    f"{call.func.name}() of an aggregation: aggregate the {call.func.name}() instead, e.g. sum(rate(x[5m]))",
+                    f"{function}() of an aggregation: aggregate the {function}() instead, e.g. sum(rate(x[5m]))",
+                    token=f"{function}(",
                 )
                 continue
             if not isinstance(arg, pp.MatrixSelector):
                 continue
             name = selector_name(arg)
-            metric = ctx.catalogue.get(name)
-            live_type = ctx.live.type_of(name) if ctx.live else ""
-            if metric is not None and metric.type is MetricType.GAUGE:
+            gauge = _gauge_verdict(ctx, name) if name else None
+            if gauge is not None:
                 yield expression.finding(
                     ctx,
                     "promql/rate",
-                    f"{call.func.name}() of {name}, a gauge in the metric catalogue: use deriv() or delta() for gauges",
-                )
-            elif live_type and live_type not in ("counter", "histogram", "summary", "unknown"):
-                yield expression.finding(
-                    ctx,
-                    "promql/rate",
-                    f"{call.func.name}() of {name}, a {live_type} on {ctx.live.url}: use deriv() or delta() for gauges",
+                    f"{function}() of {name}, {gauge[1]}: {function}() reads a gauge's dips as counter resets; "
+                    "use deriv() or delta() for gauges",
+                    gauge[0],
+                    token=name,
                 )
             seconds = arg.range.total_seconds()
-            if expression.rule is not None and seconds < minimum:
+            if expression.rule is not None and seconds < minimum and ctx.knows_scrape_interval:
                 yield expression.finding(
                     ctx,
                     "promql/rate",
-                    f"{call.func.name}({name}[{pp.display_duration(arg.range)}]) spans under 4 scrape intervals "
+                    f"{function}({name}[{pp.display_duration(arg.range)}]) spans under 4 scrape intervals "
                     f"({ctx.scrape_seconds:g}s each): use at least [{pp.display_duration(timedelta(seconds=minimum))}]",
                     Level.WARNING,
+                    token=name or f"{function}(",
                 )
 
 
@@ -138,25 +177,71 @@ def _aggregates(expr: pp.Expr) -> bool:
     return isinstance(expr, pp.AggregateExpr)
 
 
+def _unwrap(expr: pp.Expr) -> pp.Expr:
+    while isinstance(expr, pp.ParenExpr):
+        expr = expr.expr
+    return expr
+
+
+def _is_zero(expr: pp.Expr) -> bool:
+    expr = _unwrap(expr)
+    return isinstance(expr, pp.NumberLiteral) and expr.val == 0
+
+
+def _set_filters(parsed) -> set[str]:
+    """Metric names read on the right of ``and``/``unless``, where only label sets matter, not values."""
+    names: set[str] = set()
+    for node in parsed.of_type(pp.BinaryExpr):
+        if str(node.expr.op) in ("and", "unless"):
+            names.update(selector_name(n.expr) for n in walk(node.expr.rhs))
+    return names
+
+
+def _guarded(node: Node) -> bool:
+    """True where a counter's raw value is compared with 0 (``x_count > 0``: it exists, or has counted)."""
+    return any(
+        isinstance(parent, pp.BinaryExpr)
+        and str(parent.op) in COMPARISONS
+        and (_is_zero(parent.lhs) or _is_zero(parent.rhs))
+        for parent in node.parents
+    )
+
+
 @check(
     "promql/counter",
-    "A counter (by the catalogue, the --prometheus server's metadata, else a _total, _count, _sum or _bucket name) used without rate() or increase().",
-    Level.BUG,
+    "A counter used without rate() or increase(): a bug when the catalogue or the --prometheus server's "
+    "metadata says it is a counter, a warning when only its name (_total, _sum, _bucket) suggests it.",
+    Level.WARNING,
 )
 def counter(ctx: LintContext) -> Iterator[Finding]:
     for expression in ctx.expressions():
+        renames = expression.rule is not None and not expression.is_alert
+        if renames and isinstance(_unwrap(expression.parsed.ast), pp.VectorSelector):
+            continue  # a recording rule that only renames or filters a series
+        filters = None
         for node in expression.parsed.of_type(pp.VectorSelector):
             name = selector_name(node.expr)
-            if not name or not _is_counter(ctx, name):
+            level = _counter_verdict(ctx, name) if name else None
+            if level is None:
                 continue
             if node.inside_call(COUNTER_SAFE_CALLS) or node.inside_aggregation(COUNTER_SAFE_AGGREGATIONS):
                 continue
-            if any(isinstance(p, pp.SubqueryExpr) for p in node.parents):
+            if any(isinstance(p, pp.SubqueryExpr) for p in node.parents) or _guarded(node):
                 continue
+            filters = _set_filters(expression.parsed) if filters is None else filters
+            if name in filters:
+                continue
+            sure = (
+                ""
+                if level is Level.BUG
+                else " (judged by its name; --prometheus or the catalogue can confirm)"
+            )
             yield expression.finding(
                 ctx,
                 "promql/counter",
-                f"{name} is a counter: its raw value only grows; wrap it in rate() or increase()",
+                f"{name} is a counter{sure}: its raw value only grows; wrap it in rate() or increase()",
+                level,
+                token=name,
             )
 
 
@@ -171,9 +256,7 @@ def histogram(ctx: LintContext) -> Iterator[Finding]:
             call = node.expr
             if call.func.name != "histogram_quantile" or len(call.args) < 2:
                 continue
-            arg = call.args[1]
-            while isinstance(arg, pp.ParenExpr):
-                arg = arg.expr
+            arg = _unwrap(call.args[1])
             if not isinstance(arg, pp.AggregateExpr):
                 continue
             kept, removed = output_labels(arg)
@@ -182,12 +265,13 @@ def histogram(ctx: LintContext) -> Iterator[Finding]:
                     ctx,
                     "promql/histogram",
                     "histogram_quantile() needs the le label: aggregate by (le, ...) e.g. sum by (le) (rate(x_bucket[5m]))",
+                    token="histogram_quantile(",
                 )
 
 
 @check(
     "promql/aggregate",
-    "An alert's labels or annotations template $labels.x, but its expression's aggregation removes x.",
+    "An alert's labels or annotations template $labels.x, but its expression's aggregation surely removes x.",
     Level.BUG,
 )
 def aggregate(ctx: LintContext) -> Iterator[Finding]:
@@ -204,58 +288,218 @@ def aggregate(ctx: LintContext) -> Iterator[Finding]:
                     "promql/aggregate",
                     rule,
                     f"templates use $labels.{label}, but the expression's result has no {label} label: keep it in by (...)",
+                    field="expr",
+                    token=_aggregation_token(parsed),
                 )
+
+
+def _aggregation_token(parsed) -> str:
+    for node in parsed.of_type(pp.AggregateExpr):
+        return f"{node.expr.op}"
+    return ""
 
 
 @check(
     "promql/fragile",
-    "topk()/bottomk() in an alert: the alerting series change from one evaluation to the next.",
+    "topk()/bottomk() with k above 1 in an alert: the alerting series change from one evaluation to the next.",
     Level.WARNING,
 )
 def fragile(ctx: LintContext) -> Iterator[Finding]:
     for rule, parsed in ctx.rule_exprs():
-        if rule.is_alert:
-            for node in parsed.of_type(pp.AggregateExpr):
-                if str(node.expr.op) in ("topk", "bottomk"):
-                    yield ctx.rule_finding(
-                        "promql/fragile",
-                        rule,
-                        f"{node.expr.op}() in an alert: alerts flap as the top series change; compare every series against the threshold instead",
-                    )
+        if not rule.is_alert:
+            continue
+        for node in parsed.of_type(pp.AggregateExpr):
+            op = str(node.expr.op)
+            if op not in ("topk", "bottomk"):
+                continue
+            param = _unwrap(node.expr.param) if node.expr.param is not None else None
+            if isinstance(param, pp.NumberLiteral) and param.val == 1:
+                continue  # topk(1, ...): the de-duplication idiom, one series per group
+            yield ctx.rule_finding(
+                "promql/fragile",
+                rule,
+                f"{op}() in an alert: alerts flap as the top series change; compare every series against the threshold instead",
+                field="expr",
+                token=op,
+            )
+
+
+def _regexp_advice(name: str, negated: bool, value: str) -> tuple[str, Level] | None:
+    op = "!~" if negated else "=~"
+    shown = f'{name}{op}"{value}"'
+    starts, ends = value.startswith("^"), value.endswith("$") and not value.endswith("\\$")
+    if starts and ends:
+        return f"{shown}: Prometheus anchors regexps already; drop ^ and $", Level.WARNING
+    if starts:
+        prefix = value[1:]
+        return (
+            f'{shown}: Prometheus anchors regexps, so this matches only the whole value "{prefix}"; to match '
+            f'values that start with it write {name}{op}"{prefix}.*"',
+            Level.WARNING,
+        )
+    if ends:
+        suffix = value[:-1]
+        return (
+            f'{shown}: Prometheus anchors regexps, so this matches only the whole value "{suffix}"; to match '
+            f'values that end with it write {name}{op}".*{suffix}"',
+            Level.WARNING,
+        )
+    if not REGEX_META.search(value):
+        return f'{shown} has no regexp in it: use {name}{"!=" if negated else "="}"{value}"', Level.INFO
+    return None
 
 
 @check(
     "promql/regexp",
-    "A regexp matcher with redundant anchors, or one that is a plain string.",
+    "A regexp matcher anchored with ^ or $ (Prometheus anchors it already: ^/var matches only /var; a prefix "
+    "is /var.*), or one that is a plain string.",
     Level.WARNING,
 )
 def regexp(ctx: LintContext) -> Iterator[Finding]:
     for expression in ctx.expressions():
         for node in expression.parsed.of_type(pp.VectorSelector):
             for matcher in node.expr.matchers.matchers:
-                if matcher.op not in (pp.MatchOp.Re, pp.MatchOp.NotRe):
+                if matcher.op not in (pp.MatchOp.Re, pp.MatchOp.NotRe) or GRAFANA_VARIABLE in matcher.value:
                     continue
-                value, negated = matcher.value, matcher.op == pp.MatchOp.NotRe
-                if GRAFANA_VARIABLE in value:
-                    continue
-                if value.startswith("^") or value.endswith("$"):
-                    yield expression.finding(
-                        ctx,
-                        "promql/regexp",
-                        f'{matcher.name}{"!~" if negated else "=~"}"{value}": Prometheus anchors regexps already; drop ^ and $',
-                    )
-                elif not REGEX_META.search(value):
-                    yield expression.finding(
-                        ctx,
-                        "promql/regexp",
-                        f'{matcher.name}{"!~" if negated else "=~"}"{value}" has no regexp in it: use {matcher.name}{"!=" if negated else "="}"{value}"',
-                        Level.INFO,
-                    )
+                advice = _regexp_advice(matcher.name, matcher.op == pp.MatchOp.NotRe, matcher.value)
+                if advice is not None:
+                    token = matcher.value or matcher.name
+                    yield expression.finding(ctx, "promql/regexp", advice[0], advice[1], token=token)
+
+
+def _bounds(expr: pp.Expr) -> tuple[float, float] | None:
+    """The values ``expr`` can take, when the text alone fixes them."""
+    expr = _unwrap(expr)
+    if isinstance(expr, pp.NumberLiteral):
+        return expr.val, expr.val
+    if isinstance(expr, pp.VectorSelector) and selector_name(expr) == "up":
+        return 0.0, 1.0
+    if isinstance(expr, pp.Call):
+        name = expr.func.name
+        if name in ("absent", "absent_over_time", "present_over_time"):
+            return 1.0, 1.0
+        if name in ("rate", "irate", "increase", "count_over_time", "changes", "resets", "abs", "sqrt"):
+            return 0.0, float("inf")
+    if isinstance(expr, pp.AggregateExpr) and str(expr.op) in ("count", "count_values"):
+        return 1.0, float("inf")
+    if isinstance(expr, pp.AggregateExpr) and str(expr.op) == "group":
+        return 1.0, 1.0
+    if isinstance(expr, pp.BinaryExpr) and expr.modifier and expr.modifier.return_bool:
+        return 0.0, 1.0
+    return None
+
+
+def _never(op: str, low: float, high: float, value: float) -> bool:
+    """True when no x in [low, high] satisfies ``x op value``."""
+    return {
+        ">": high <= value,
+        ">=": high < value,
+        "<": low >= value,
+        "<=": low > value,
+        "==": value < low or value > high,
+        "!=": low == high == value,
+    }[op]
+
+
+def _grouping(expr: pp.Expr) -> frozenset[str] | None:
+    """The exact labels an aggregation's result has (``sum by (a)``: {a}; ``sum``: none), else None."""
+    expr = _unwrap(expr)
+    if not isinstance(expr, pp.AggregateExpr) or str(expr.op) in ("topk", "bottomk", "limitk", "limit_ratio"):
+        return None
+    if expr.modifier is None:
+        return frozenset()
+    return None if str(expr.modifier.type).endswith("Without") else frozenset(expr.modifier.labels)
+
+
+def _unmatched(expr: pp.BinaryExpr) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The two sides' label sets when a one-to-one match between two aggregations can never pair them."""
+    if str(expr.op) in ("or", "unless") or (expr.modifier and expr.modifier.matching is not None):
+        return None
+    left, right = _grouping(expr.lhs), _grouping(expr.rhs)
+    if left is None or right is None or left == right:
+        return None
+    return left, right
+
+
+@check(
+    "promql/impossible",
+    "An expression that can never return anything: a comparison no value of its side can meet (up > 1, "
+    "rate(...) < 0, absent(...) == 0, count(...) == 0), or two aggregations by different labels matched "
+    "one-to-one (sum by (job) (x) / sum(y)), which pairs no series.",
+    Level.BUG,
+)
+def impossible(ctx: LintContext) -> Iterator[Finding]:
+    for expression in ctx.expressions():
+        for node in expression.parsed.of_type(pp.BinaryExpr):
+            expr = node.expr
+            op = str(expr.op)
+            unmatched = _unmatched(expr)
+            if unmatched is not None:
+                left, right = (", ".join(sorted(side)) or "no labels" for side in unmatched)
+                yield expression.finding(
+                    ctx,
+                    "promql/impossible",
+                    f"'{op}' matches series with the same labels, but the left side has ({left}) and the right "
+                    f"({right}): nothing pairs, so the result is always empty; aggregate both by the same "
+                    "labels or add on (...) with group_left",
+                    token=op,
+                )
+                continue
+            if op not in COMPARISONS or (expr.modifier and expr.modifier.return_bool):
+                continue
+            lhs, rhs = _unwrap(expr.lhs), _unwrap(expr.rhs)
+            if isinstance(rhs, pp.NumberLiteral) and not isinstance(lhs, pp.NumberLiteral):
+                side, value, flipped = lhs, rhs.val, op
+            elif isinstance(lhs, pp.NumberLiteral) and not isinstance(rhs, pp.NumberLiteral):
+                side, value = rhs, lhs.val
+                flipped = {">": "<", "<": ">", ">=": "<=", "<=": ">="}.get(op, op)
+            else:
+                continue
+            bounds = _bounds(side)
+            if bounds is not None and _never(flipped, bounds[0], bounds[1], value):
+                low, high = (f"{b:g}" for b in bounds)
+                yield expression.finding(
+                    ctx,
+                    "promql/impossible",
+                    f"this comparison is never true: the left side is always between {low} and {high}, so "
+                    f"'{flipped} {value:g}' matches nothing and the alert never fires",
+                    token=op,
+                )
+
+
+@check(
+    "promql/absent",
+    "absent() of an aggregation: it returns 1 with no labels, where absent() of a selector keeps the "
+    'selector\'s labels (absent(up{job="api"}) fires with job="api"), so the alert says what is missing.',
+    Level.WARNING,
+)
+def absent(ctx: LintContext) -> Iterator[Finding]:
+    for expression in ctx.expressions():
+        for node in expression.parsed.of_type(pp.Call):
+            call = node.expr
+            if call.func.name != "absent" or not call.args:
+                continue
+            if isinstance(_unwrap(call.args[0]), pp.AggregateExpr):
+                yield expression.finding(
+                    ctx,
+                    "promql/absent",
+                    "absent() of an aggregation returns 1 with no labels: put absent() on the selector, e.g. "
+                    'absent(up{job="api"}), which fires with job="api", so the alert says what is missing',
+                    token="absent(",
+                )
+
+
+def _suggestion(name: str, known: set[str]) -> str:
+    import difflib  # here: only a misspelt name pays for it
+
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
+    return f": did you mean {close[0]}?" if close else ""
 
 
 @check(
     "metrics/catalogue",
-    "A query reads a metric that is neither in the metric catalogue nor recorded by a rule.",
+    "A query reads a metric that is neither in the metric catalogue nor recorded by a rule (a typo, or a "
+    "metric to add).",
     Level.WARNING,
     project_only=True,
 )
@@ -267,10 +511,13 @@ def catalogue(ctx: LintContext) -> Iterator[Finding]:
         for node in expression.parsed.of_type(pp.VectorSelector):
             used = node.expr.name
             if used and used not in known:
+                hint = _suggestion(used, known) or " (alerts/metrics.py): add it or fix the name"
                 yield expression.finding(
                     ctx,
                     "metrics/catalogue",
-                    f"{used} is not in the metric catalogue (alerts/metrics.py): add it or fix the name",
+                    f"{used} is not in the metric catalogue{hint}",
+                    Level.BUG if hint.startswith(": did you mean") else None,
+                    token=used,
                 )
 
 
@@ -278,6 +525,7 @@ def catalogue(ctx: LintContext) -> Iterator[Finding]:
     "promql/series",
     "With --prometheus URL: a metric or label the queries read does not exist on that server.",
     Level.WARNING,
+    needs_server=True,
 )
 def series(ctx: LintContext) -> Iterator[Finding]:
     if ctx.live is None:
@@ -289,7 +537,12 @@ def series(ctx: LintContext) -> Iterator[Finding]:
             if not name or name in produced:
                 continue
             if name not in ctx.live.names:
-                yield expression.finding(ctx, "promql/series", f"{name} does not exist on {ctx.live.url}")
+                yield expression.finding(
+                    ctx,
+                    "promql/series",
+                    f"{name} does not exist on {ctx.live.url}{_suggestion(name, ctx.live.names)}",
+                    token=name,
+                )
                 continue
             known = ctx.live.labels(name)
             for matcher in node.expr.matchers.matchers:
@@ -304,4 +557,101 @@ def series(ctx: LintContext) -> Iterator[Finding]:
                         ctx,
                         "promql/series",
                         f"{name} has no label {matcher.name!r} on {ctx.live.url} (it has: {', '.join(sorted(known))})",
+                        token=matcher.name,
                     )
+
+
+def rate_windows(expression: Expression) -> list[float]:
+    """The windows, in seconds, of the rate()/increase() calls in an expression."""
+    return [
+        node.expr.args[0].range.total_seconds()
+        for node in expression.parsed.of_type(pp.Call)
+        if node.expr.func.name in RATE_FUNCTIONS
+        and node.expr.args
+        and isinstance(node.expr.args[0], pp.MatrixSelector)
+    ]
+
+
+@check(
+    "promql/range",
+    "With --prometheus URL: a range or subquery (with its offset) reaching further back than the server keeps "
+    "data, so part of the window is always empty.",
+    Level.WARNING,
+    needs_server=True,
+)
+def range_(ctx: LintContext) -> Iterator[Finding]:
+    if ctx.live is None or not ctx.live.retention:
+        return
+    try:
+        kept = pp.parse_duration(ctx.live.retention).total_seconds()
+    except ValueError:
+        return
+    for expression in ctx.expressions():
+        for kind in (pp.MatrixSelector, pp.SubqueryExpr):
+            for node in expression.parsed.of_type(kind):
+                reach = node.expr.range.total_seconds()
+                offset = getattr(
+                    node.expr.vector_selector if kind is pp.MatrixSelector else node.expr, "offset", None
+                )
+                reach += offset.total_seconds() if offset else 0
+                if reach > kept:
+                    window = pp.display_duration(node.expr.range)
+                    yield expression.finding(
+                        ctx,
+                        "promql/range",
+                        f"[{window}] reaches back {pp.display_duration(timedelta(seconds=reach))}, but "
+                        f"{ctx.live.url} keeps {ctx.live.retention} of data: the window is never full",
+                        token=f"[{window}",
+                    )
+
+
+def _signature(labels: dict[str, str], modifier) -> tuple:
+    """What a one-to-one or many-to-one match compares of a series' labels."""
+    matching = modifier.matching if modifier is not None else None
+    if matching is not None and str(matching.type).endswith("Include"):
+        return tuple(labels.get(name, "") for name in matching.labels)
+    ignored = {"__name__", *(matching.labels if matching is not None else ())}
+    return tuple(sorted((k, v) for k, v in labels.items() if k not in ignored))
+
+
+def _is_vector(expr: pp.Expr) -> bool:
+    expr = _unwrap(expr)
+    if isinstance(expr, pp.NumberLiteral | pp.StringLiteral):
+        return False
+    return not (isinstance(expr, pp.Call) and expr.func.name in ("scalar", "time", "pi"))
+
+
+@check(
+    "promql/matching",
+    "With --prometheus URL: a binary operation whose two sides both return series on that server, but no "
+    "pair of them matches on the labels it compares, so the result is empty.",
+    Level.WARNING,
+    needs_server=True,
+)
+def matching(ctx: LintContext) -> Iterator[Finding]:
+    if ctx.live is None:
+        return
+    for rule, parsed in ctx.rule_exprs():
+        for node in parsed.of_type(pp.BinaryExpr):
+            expr = node.expr
+            op = str(expr.op)
+            if op in ("or", "unless") or not (_is_vector(expr.lhs) and _is_vector(expr.rhs)):
+                continue
+            try:
+                left = ctx.live.series(expr.lhs.prettify())
+                right = ctx.live.series(expr.rhs.prettify())
+            except LiveError:
+                continue
+            if not left or not right:
+                continue
+            pairs = {_signature(s, expr.modifier) for s in left} & {
+                _signature(s, expr.modifier) for s in right
+            }
+            if not pairs:
+                yield Expression(parsed, rule=rule).finding(
+                    ctx,
+                    "promql/matching",
+                    f"'{op}' finds no pair on {ctx.live.url}: the {len(left)} series on the left and the "
+                    f"{len(right)} on the right differ in the labels it compares; match on (...) the labels they share",
+                    token=op,
+                )

@@ -15,7 +15,7 @@ def human(findings: Sequence[Finding], line_of: Callable[[Finding], str]) -> str
     out = []
     for finding in findings:
         note = f" [suppressed: {finding.suppressed}]" if finding.suppressed else ""
-        out.append(f"{finding.location}: {finding.level}: {finding.message} ({finding.check}){note}")
+        out.append(f"{finding.where}: {finding.level}: {finding.message} ({finding.check}){note}")
         text = line_of(finding)
         if text.strip():
             out.append(f"    {text.strip()}")
@@ -29,6 +29,7 @@ def as_json(findings: Sequence[Finding], line_of: Callable[[Finding], str]) -> s
             {
                 "path": f.location.path,
                 "line": f.location.line,
+                "column": f.column,
                 "level": str(f.level),
                 "check": f.check,
                 "message": f.message,
@@ -48,7 +49,8 @@ def github(findings: Sequence[Finding], line_of: Callable[[Finding], str]) -> st
         return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
     return "\n".join(
-        f"::{GITHUB_LEVEL[f.level]} file={f.location.path},line={f.location.line or 1},title={f.check}::{escape(f.message)}"
+        f"::{GITHUB_LEVEL[f.level]} file={f.location.path},line={f.location.line or 1}"
+        f"{f',col={f.column}' if f.column else ''},title={f.check}::{escape(f.message)}"
         for f in findings
     )
 

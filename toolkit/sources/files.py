@@ -20,20 +20,38 @@ from toolkit.bundle.dashboards import normalize_dashboard, unwrap
 from toolkit.errors import ToolkitError
 from toolkit.rule_data import GROUP_OPTION_KEYS, RULE_KEYS, normalize_group_options, normalize_rule
 from toolkit.source import SourceLocation
-from toolkit.yaml_lines import line_of, load_all_with_lines, load_with_lines
+from toolkit.yaml_lines import YAMLLimitError, line_of, load_all_with_lines, load_with_lines
 
 RULE_SUFFIXES = (".yml", ".yaml")
 DASHBOARD_SUFFIXES = (".json",)
 
 
 class SourceError(ToolkitError):
-    """A file cannot be read as a rule file, dashboard or Alertmanager config."""
+    """A file cannot be read as a rule file, dashboard or Alertmanager config, or Prometheus refuses part of
+    it. ``column`` is 1-based (0 when unknown); a ``fatal`` error is one Prometheus or Grafana would refuse,
+    else it is a warning (a key only other rulers read)."""
+
+    def __init__(
+        self, message: str, location: SourceLocation | None = None, column: int = 0, fatal: bool = True
+    ) -> None:
+        super().__init__(message, location)
+        self.column = column
+        self.fatal = fatal
+
+
+class RuleFileProblem(SourceError):
+    """Something Prometheus refuses a rule file for (or, not ``fatal``, that only other rulers accept)."""
+
+
+class NotThisKind(SourceError):
+    """The file holds something else (a compose file, a workflow, package.json): it is skipped, not linted."""
 
 
 GROUP_KEYS = frozenset(("name", "rules", "labels", *GROUP_OPTION_KEYS))
-RULER_GROUP_KEYS = frozenset(  # Mimir/Cortex and Thanos rulers read these too
+RULER_GROUP_KEYS = frozenset(  # Mimir/Cortex and Thanos rulers read these too; Prometheus refuses them
     ("source_tenants", "evaluation_delay", "align_evaluation_time_on_interval", "partial_response_strategy")
 )
+GO_TYPES = {"top": "rulefmt.RuleGroups", "group": "rulefmt.RuleGroup", "rule": "rulefmt.RuleNode"}
 
 
 IGNORE_COMMENT = re.compile(r"#\s*toolkit\s+lint\s+ignore\s+([\w/-]+)\s*(?::\s*(.*?))?\s*$")
@@ -57,8 +75,13 @@ def comment_ignores(lines: Sequence[str], line: int) -> dict[str, str]:
 
 def _yaml_error(error: yaml.YAMLError, path: str) -> SourceError:
     mark = getattr(error, "problem_mark", None)
-    problem = getattr(error, "problem", None) or str(error)
-    return SourceError(f"invalid YAML: {problem}", SourceLocation(path, mark.line + 1 if mark else 0))
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    kind = "YAML refused" if isinstance(error, YAMLLimitError) else "invalid YAML"
+    return SourceError(
+        f"{kind}: {problem}",
+        SourceLocation(path, mark.line + 1 if mark else 0),
+        mark.column + 1 if mark else 0,
+    )
 
 
 def _yaml(text: str, path: str) -> tuple[Any, dict]:
@@ -68,11 +91,36 @@ def _yaml(text: str, path: str) -> tuple[Any, dict]:
         raise _yaml_error(error, path) from None
 
 
+@dataclass
+class RuleFile:
+    """A rule file as read: its groups (rules Prometheus would refuse left out) and every problem, each at
+    its line, in Prometheus' words."""
+
+    groups: list[RuleGroupEntry] = field(default_factory=list)
+    problems: list[RuleFileProblem] = field(default_factory=list)
+
+
 def parse_rule_file(text: str, path: str) -> list[RuleGroupEntry]:
     """The rule groups of a Prometheus rule file, or of Kubernetes ``PrometheusRule`` manifests (one or
     more documents; documents of other kinds are skipped).
 
-    Like Prometheus, refuses keys it does not know, naming the key's line and the likely one meant.
+    Raises the first problem :func:`read_rule_file` finds (a :class:`SourceError` at its line).
+    """
+    read = read_rule_file(text, path)
+    fatal = [problem for problem in read.problems if problem.fatal]
+    if fatal:
+        raise fatal[0]
+    return read.groups
+
+
+def read_rule_file(text: str, path: str) -> RuleFile:
+    """Read a rule file as Prometheus 3 loads it, collecting every error Prometheus gives (duplicate keys and
+    group names, unknown fields, record and alert together or neither, a missing expr, for, keep_firing_for
+    or annotations on a recording rule, braces in a record name, invalid label names). An expression that
+    does not parse is left to lint's promql/syntax, so each expression is parsed once.
+
+    An empty file (or ``{}``) has no groups, as for promtool. A YAML file that holds no rule groups and
+    other keys is not a rule file: :class:`NotThisKind` is raised for it.
     """
     try:
         documents = load_all_with_lines(text)
@@ -80,7 +128,7 @@ def parse_rule_file(text: str, path: str) -> list[RuleGroupEntry]:
         raise _yaml_error(error, path) from None
     file = Path(path).name
     text_lines = text.splitlines()
-    groups: list[RuleGroupEntry] = []
+    read = RuleFile()
     found = False
     for data, lines in documents:
         prefix: tuple = ()
@@ -88,98 +136,210 @@ def parse_rule_file(text: str, path: str) -> list[RuleGroupEntry]:
             if data["kind"] != "PrometheusRule":
                 continue
             data, prefix = data.get("spec") or {}, ("spec",)
+        if data is None or data == {}:
+            found = True
+            continue
         if not isinstance(data, dict) or "groups" not in data:
             continue
         found = True
-        _refuse_unknown_keys(data, {"groups"}, prefix, lines, path, "at the top of a rule file")
+        reader = _Reader(path, file, lines, text_lines, read)
+        reader.unknown_keys(data, {"groups"}, prefix, "top")
         listed = data["groups"] or []
         if not isinstance(listed, list):
-            raise SourceError(
-                "'groups' must be a list", SourceLocation(path, line_of(lines, (*prefix, "groups")))
+            read.problems.append(
+                RuleFileProblem(
+                    "'groups' must be a list", SourceLocation(path, line_of(lines, (*prefix, "groups")))
+                )
             )
-        groups += [
-            _group(group, (*prefix, "groups", i), lines, path, file, text_lines)
-            for i, group in enumerate(listed)
-        ]
-    if not found:
-        raise SourceError("not a rule file: expected a top-level 'groups:' list", SourceLocation(path, 1))
-    return groups
+            continue
+        names: set[str] = set()
+        for i, group in enumerate(listed):
+            entry = reader.group(group, (*prefix, "groups", i), names)
+            if entry is not None:
+                read.groups.append(entry)
+    if not found and documents:
+        raise NotThisKind("not a rule file: expected a top-level 'groups:' list", SourceLocation(path, 1))
+    return read
 
 
-def _refuse_unknown_keys(
-    data: dict, known: set | frozenset, at: tuple, lines: dict, path: str, where: str
-) -> None:
-    unknown = [key for key in data if key not in known]
-    if unknown:
-        import difflib  # here: only a file with a mistake pays for it
+@dataclass
+class _Reader:
+    path: str
+    file: str
+    lines: dict
+    text_lines: list[str]
+    read: RuleFile
 
-        key = str(unknown[0])
-        close = difflib.get_close_matches(key, sorted(known), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(sorted(known))}"
-        raise SourceError(
-            f"unknown key '{key}' {where}, so Prometheus refuses the file: {hint}",
-            SourceLocation(path, line_of(lines, (*at, unknown[0]))),
-        )
+    def at(self, where: tuple) -> SourceLocation:
+        return SourceLocation(self.path, line_of(self.lines, where))
 
+    def problem(self, message: str, where: tuple, column: int = 0, fatal: bool = True) -> None:
+        self.read.problems.append(RuleFileProblem(message, self.at(where), column, fatal))
 
-def _group(group: Any, at: tuple, lines: dict, path: str, file: str, text_lines: list[str]) -> RuleGroupEntry:
-    where = SourceLocation(path, line_of(lines, at))
-    if not isinstance(group, dict):
-        raise SourceError("a rule group must be a mapping with 'name' and 'rules'", where)
-    name = group.get("name")
-    if not isinstance(name, str) or not name:
-        raise SourceError("rule group has no name: add 'name:'", where)
-    _refuse_unknown_keys(group, GROUP_KEYS | RULER_GROUP_KEYS, at, lines, path, f"in rule group {name}")
-    rules = group.get("rules") or []
-    if not isinstance(rules, list):
-        raise SourceError(f"rule group {name}: 'rules' must be a list", where)
-    entries = []
-    for index, rule in enumerate(rules):
-        rule_at = (*at, "rules", index)
-        rule_where = SourceLocation(path, line_of(lines, rule_at))
-        if not isinstance(rule, dict) or ("alert" in rule) == ("record" in rule):
-            raise SourceError(
-                f"rule group {name}: a rule needs exactly one of 'alert' or 'record'", rule_where
-            )
-        title = f"rule {rule.get('alert') or rule.get('record')}"
-        _refuse_unknown_keys(rule, set(RULE_KEYS), rule_at, lines, path, f"in {title}")
-        _check_expr(rule.get("expr"), title, SourceLocation(path, line_of(lines, (*rule_at, "expr"))))
+    def unknown_keys(self, data: dict, known: set | frozenset, at: tuple, kind: str) -> None:
+        for key in data:
+            if key in known:
+                continue
+            if kind == "group" and key in RULER_GROUP_KEYS:
+                self.problem(
+                    f"field {key} not found in type {GO_TYPES[kind]}: Prometheus refuses it, only the "
+                    "Mimir, Cortex and Thanos rulers read it",
+                    (*at, key),
+                    fatal=False,
+                )
+                continue
+            import difflib  # here: only a file with a mistake pays for it
+
+            close = difflib.get_close_matches(str(key), sorted(known), n=1)
+            hint = f": did you mean '{close[0]}'?" if close else ""
+            self.problem(f"field {key} not found in type {GO_TYPES[kind]}{hint}", (*at, key))
+
+    def group(self, group: Any, at: tuple, names: set[str]) -> RuleGroupEntry | None:
+        where = self.at(at)
+        if not isinstance(group, dict):
+            self.problem("a rule group must be a mapping with 'name' and 'rules'", at)
+            return None
+        name = group.get("name")
+        name = "" if name is None else str(name)
+        if not name:
+            self.problem("Groupname must not be empty", at)
+        elif name in names:
+            self.problem(f'groupname: "{name}" is repeated in the same file', at)
+        names.add(name)
+        self.unknown_keys(group, GROUP_KEYS, at, "group")
+        for key in _invalid_label_names(group.get("labels")):
+            self.problem(f"invalid label name: {key}", (*at, "labels", key))
+        for key, message in _not_string_maps(group, ("labels",)):
+            self.problem(message, (*at, key))
+        rules = group.get("rules") or []
+        if not isinstance(rules, list):
+            self.problem(f"rule group {name}: 'rules' must be a list", (*at, "rules"))
+            return None
+        entries = []
+        for index, rule in enumerate(rules):
+            entry = self.rule(rule, (*at, "rules", index), name, index + 1)
+            if entry is not None:
+                entries.append(entry)
+        try:
+            options = normalize_group_options(group)
+        except ValueError as error:
+            self.problem(f"rule group {name}: {error}", at)
+            options = {}
+        return RuleGroupEntry(name=name, file=self.file, rules=tuple(entries), source=where, options=options)
+
+    def rule(self, rule: Any, at: tuple, group: str, number: int) -> RuleEntry | None:
+        where = self.at(at)
+        if not isinstance(rule, dict):
+            self.problem(f'group "{group}", rule {number}: a rule must be a mapping', at)
+            return None
+        record, alert = (str(rule.get(key) or "") for key in ("record", "alert"))
+        before = len(self.read.problems)
+
+        def bad(message: str, key: str | None = None, position: tuple[int, int] | None = None) -> None:
+            text = f'group "{group}", rule {number}, "{alert or record}": {message}'
+            if position is None:
+                self.problem(text, (*at, key) if key else at)
+            else:
+                location = SourceLocation(self.path, position[0])
+                self.read.problems.append(RuleFileProblem(text, location, position[1]))
+
+        self.unknown_keys(rule, set(RULE_KEYS), at, "rule")
+        if record and alert:
+            bad("only one of 'record' and 'alert' must be set", "record")
+        if not record and not alert:
+            bad("one of 'record' or 'alert' must be set")
+        expr = rule.get("expr")
+        if expr is None or expr == "":
+            bad("field 'expr' must be set in rule")
+        elif isinstance(expr, bool) or not isinstance(expr, str | int | float):
+            bad(f"'expr' must be a PromQL query, not {type(expr).__name__} {expr!r}", "expr")
+        if record:
+            for key in ("annotations", "for", "keep_firing_for"):
+                if rule.get(key) and (key == "annotations" or str(rule[key]) not in ("0", "0s")):
+                    bad(f"invalid field '{key}' in recording rule", key)
+            if "{" in record or "}" in record:
+                bad(f"braces present in the recording rule name; should it be in expr?: {record}", "record")
+        for key in _invalid_label_names(rule.get("labels")):
+            line = line_of(self.lines, (*at, "labels", key))
+            bad(f"invalid label name: {key}", position=(line, 0))
+        annotations = rule.get("annotations")
+        if isinstance(annotations, dict) and "" in annotations:
+            bad("invalid annotation name: ", "annotations")
+        for key, message in _not_string_maps(rule, ("labels", "annotations")):
+            bad(message, key)
+        if len(self.read.problems) > before and any(p.fatal for p in self.read.problems[before:]):
+            return None
         try:
             data = normalize_rule(rule)
         except ValueError as error:
-            raise SourceError(f"{title}: {error}", rule_where) from None
-        ignores = comment_ignores(text_lines, rule_where.line)
-        entries.append(RuleEntry(data=data, source=rule_where, lint_ignore=ignores))
-    try:
-        options = normalize_group_options(group)
-    except ValueError as error:
-        raise SourceError(f"rule group {name}: {error}", where) from None
-    return RuleGroupEntry(name=name, file=file, rules=tuple(entries), source=where, options=options)
+            bad(str(error))
+        if len(self.read.problems) > before and any(p.fatal for p in self.read.problems[before:]):
+            return None
+        ignores = comment_ignores(self.text_lines, where.line)
+        return RuleEntry(data=data, source=where, lint_ignore=ignores)
 
 
-def _check_expr(expr: Any, title: str, where: SourceLocation) -> None:
-    if expr is None or expr == "":
-        raise SourceError(f"{title}: 'expr' is missing", where)
-    if isinstance(expr, bool) or not isinstance(expr, str | int | float):
-        raise SourceError(
-            f"{title}: 'expr' must be a PromQL query, not {type(expr).__name__} {expr!r}", where
-        )
-    if not isinstance(expr, str):
-        raise SourceError(
-            f"{title}: 'expr' is the number {expr}, not a PromQL query: write the query, "
-            f"or quote a constant (expr: '{expr}')",
-            where,
-        )
+def _yaml_kind(value: Any) -> str:
+    return "!!seq" if isinstance(value, list) else "!!map" if isinstance(value, dict) else "!!str"
+
+
+def _not_string_maps(data: dict, keys: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(key, yaml.v3's words) for each of ``keys`` that is not a mapping of names to scalar values."""
+    found = []
+    for key in keys:
+        value = data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            found.append((key, f"field {key}: cannot unmarshal {_yaml_kind(value)} into map[string]string"))
+            continue
+        for inner in value.values():
+            if isinstance(inner, list | dict):
+                found.append((key, f"field {key}: cannot unmarshal {_yaml_kind(inner)} into string"))
+                break
+    return found
+
+
+def _invalid_label_names(labels: Any) -> list[str]:
+    """Label names Prometheus 3 refuses: empty, or ``__name__`` (any other UTF-8 name is valid)."""
+    if not isinstance(labels, dict):
+        return []
+    return [str(key) for key in labels if key in ("", "__name__") or key is None]
 
 
 def load_json(text: str, path: str) -> Any:
-    """``text`` as JSON; SourceError with the line and column when it is not."""
+    """``text`` as JSON; SourceError with the line and column when it is not, or when it nests deeper than
+    MAX_JSON_DEPTH (Grafana's dashboards nest about 10 levels; a deeper file is refused, not recursed into)."""
+    import sys
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(_stack_depth() + MAX_JSON_DEPTH)
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise SourceError(
-            f"invalid JSON: {error.msg} (column {error.colno})", SourceLocation(path, error.lineno)
+            f"invalid JSON: {error.msg} (column {error.colno})",
+            SourceLocation(path, error.lineno),
+            error.colno,
         ) from None
+    except RecursionError:
+        raise SourceError(
+            f"JSON refused: it nests deeper than {MAX_JSON_DEPTH} levels", SourceLocation(path, 1)
+        ) from None
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+MAX_JSON_DEPTH = 200
+
+
+def _stack_depth() -> int:
+    import sys
+
+    frame, depth = sys._getframe(), 0
+    while frame is not None:
+        frame, depth = frame.f_back, depth + 1
+    return depth
 
 
 def dashboard_json(text: str, path: str) -> dict[str, Any]:
@@ -251,6 +411,7 @@ class FileBundle:
 
     bundle: Bundle
     errors: list[SourceError] = field(default_factory=list)
+    skipped: list[SourceError] = field(default_factory=list)
 
 
 def is_promtool_test(text: str) -> bool:
@@ -267,25 +428,32 @@ def _is_alertmanager_file(path: Path, text: str) -> bool:
 def load_paths(paths: Iterable[Path], origin: str = "") -> FileBundle:
     """Read rule files, dashboards and an Alertmanager config from files and directories.
 
-    Unreadable files do not stop the others: each becomes an error in the result. A directory with no
-    rule file or dashboard in it is an error too.
+    Unreadable files do not stop the others: each becomes an error in the result, as does every problem
+    Prometheus would refuse a rule file for (the rest of that file is still read). A directory with no rule
+    file or dashboard in it is an error too. YAML and JSON files of other kinds (compose files, workflows,
+    package.json) are skipped, each noted in ``skipped``.
     """
     dashboards: list[DashboardEntry] = []
     groups: list[RuleGroupEntry] = []
     alertmanager: dict | None = None
     am_source: SourceLocation | None = None
     errors: list[SourceError] = []
+    skipped: list[NotThisKind] = []
     for path in _expand(paths, errors):
         try:
             text = _read(path)
             if path.suffix in DASHBOARD_SUFFIXES:
-                dashboards.append(parse_dashboard(text, str(path)))
+                dashboards.append(_dashboard(text, str(path)))
             elif is_promtool_test(text):
                 continue
             elif _is_alertmanager_file(path, text) and "groups:" not in text:
                 alertmanager, am_source = parse_alertmanager(text, str(path)), SourceLocation(str(path), 1)
             else:
-                groups.extend(parse_rule_file(text, str(path)))
+                read = read_rule_file(text, str(path))
+                groups.extend(read.groups)
+                errors.extend(read.problems)
+        except NotThisKind as error:
+            skipped.append(error)
         except SourceError as error:
             errors.append(error)
     bundle = Bundle(
@@ -295,7 +463,17 @@ def load_paths(paths: Iterable[Path], origin: str = "") -> FileBundle:
         alertmanager_source=am_source,
         origin=origin or ", ".join(str(p) for p in paths),
     )
-    return FileBundle(bundle, errors)
+    return FileBundle(bundle, errors, skipped)
+
+
+def _dashboard(text: str, path: str) -> DashboardEntry:
+    """A dashboard, or NotThisKind for JSON that is no dashboard (an object without panels or rows)."""
+    try:
+        return parse_dashboard(text, path)
+    except SourceError as error:
+        if error.message.startswith("not a dashboard"):
+            raise NotThisKind(error.message, error.location) from None
+        raise
 
 
 def _expand(paths: Iterable[Path], errors: list[SourceError]) -> list[Path]:
