@@ -20,7 +20,8 @@ from toolkit.errors import DefinitionError
 from toolkit.source import SourceLocation, caller_location
 
 ALERT_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")  # the house convention, waivable with "rule/name"
-RECORD_NAME = re.compile(r"^([a-zA-Z_][a-zA-Z0-9_]*)?:[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z0-9_]+$")  # house
+# the house convention level:metric:operations, operations newest last (``instance:node_cpu:rate:sum``)
+RECORD_NAME = re.compile(r"^([a-zA-Z_][a-zA-Z0-9_]*)?:[a-zA-Z_][a-zA-Z0-9_]*(:[a-zA-Z0-9_]+)+$")
 METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")  # what Prometheus accepts as a recorded name
 LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 GROUP_FILE = re.compile(r"^[^./\\\x00][^/\\\x00]*\.ya?ml$")

@@ -17,6 +17,7 @@ import math
 import re
 from typing import Any
 
+from toolkit.importer.pysource import module_name
 from toolkit.importer.rules import ImportedModule
 from toolkit.source import SourceLocation
 from toolkit.sources.files import SourceError, load_json
@@ -47,6 +48,7 @@ LEGACY_KEYS = {
 DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
 UNMODELLED = ("repeat", "libraryPanel", "transformations", "links", "maxPerRow", "repeatDirection")
 ROW_HEIGHT_PX = 30
+GRAFANA_UID = re.compile(r"^[a-zA-Z0-9_-]{1,40}$")
 
 
 def read_dashboard(text: str, path: str) -> dict[str, Any]:
@@ -259,8 +261,22 @@ def _links(board: dict[str, Any], notes: list[str]) -> list[str]:
     return links
 
 
+def dashboard_module_name(board: dict[str, Any]) -> str:
+    """A module name for ``board``: from its title, else its uid."""
+    return module_name(str(board.get("title") or board.get("uid") or ""), "dashboard")
+
+
 def import_dashboard(board: dict[str, Any], name: str, origin: str) -> ImportedModule:
-    """The module source for ``board`` (already read), named ``name``; ``origin`` names where it came from."""
+    """The module source for ``board`` (already read), named ``name``; ``origin`` names where it came from.
+
+    A uid Grafana would refuse (``^[a-zA-Z0-9_-]{1,40}$``) is refused here; a missing uid becomes ``name``.
+    """
+    uid = board.get("uid") or name
+    if not isinstance(uid, str) or not GRAFANA_UID.match(uid):
+        raise SourceError(
+            f"dashboard uid {uid!r} is not one Grafana accepts: use 1 to 40 letters, digits, '-' or '_'",
+            SourceLocation(origin, 1) if "://" not in origin else None,
+        )
     board = migrate(board)
     notes: list[str] = []
     items = []
@@ -279,7 +295,6 @@ def import_dashboard(board: dict[str, Any], name: str, origin: str) -> ImportedM
     ]
     links = _links(board, notes)
     waived = _waivers(board)
-    uid = str(board.get("uid") or name)
     helpers = sorted({HELPERS[h] for h in HELPERS if f"{HELPERS[h]}(" in " ".join(items)})
     names = sorted(
         {"DashboardDef", "dashboard", "row", "at", *helpers}
