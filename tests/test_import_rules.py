@@ -202,10 +202,13 @@ def test_whatever_prometheus_loads_imports_with_reasoned_waivers(tmp_path: Path)
     assert normalized(imported_groups(root)) == normalized(parse_rule_file(PROMETHEUS_ACCEPTS, "x.yml"))
     assert {g.file for g in imported_groups(root)} == {"nodeExporterRules.yaml"}
     assert '"rule/name": NAME_AS_IMPORTED' in module and '"rule/label": LABELS_AS_IMPORTED' in module
-    assert "note: node_exporter_rules: node_filesystem_almost_full: the name is not CamelCase" in result.output
+    assert (
+        "note: node_exporter_rules: node_filesystem_almost_full: the name is not CamelCase" in result.output
+    )
     assert "severity 'page' is not critical, warning or info, no team label" in result.output
     assert (
-        "note: node_exporter_rules: instance_cpu_seconds: the name is not level:metric:operations" in result.output
+        "note: node_exporter_rules: instance_cpu_seconds: the name is not level:metric:operations"
+        in result.output
     )
     waived = {r.name: dict(r.lint_ignore) for g in imported_groups(root) for r in g.rules}
     assert set(waived["node_filesystem_almost_full"]) == {"rule/name", "rule/label", "alerts/annotation"}

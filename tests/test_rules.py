@@ -40,9 +40,7 @@ def test_an_invalid_alert_name_is_refused_at_the_defining_line() -> None:
 
 def test_house_conventions_are_waivable_because_prometheus_accepts_the_rule() -> None:
     waived = {"rule/name": "imported", "rule/label": "imported", "alerts/annotation": "imported"}
-    rule = alert(
-        name="service down!", severity=None, team="", summary="", runbook_url="", lint_ignore=waived
-    )
+    rule = alert(name="service down!", severity=None, team="", summary="", runbook_url="", lint_ignore=waived)
     assert rule.to_data("sre", "https://runbooks/x") == {
         "alert": "service down!",
         "expr": "up == 0",
