@@ -130,11 +130,6 @@ BROKEN = {
     "invalid.yml": ("groups: [\n", "invalid YAML", 2),
     "noname.yml": ("groups:\n  - rules: []\n", "rule group has no name", 2),
     "latin1.yml": (b"groups:\n  - name: caf\xe9\n", "not UTF-8", 0),
-    "number.yml": (
-        "groups:\n  - name: n\n    rules:\n      - record: job:x:sum\n        expr: 5\n",
-        "rule job:x:sum: 'expr' is the number 5, not a PromQL query",
-        5,
-    ),
     "list.yml": (
         "groups:\n  - name: n\n    rules:\n      - record: job:x:sum\n        expr: [up]\n",
         "'expr' must be a PromQL query, not list",

@@ -168,8 +168,8 @@ class AlertRule:
             **self.labels,
         }
         annotations = {
-            "summary": self.summary.strip(),
-            "description": self.description.strip(),
+            "summary": self.summary,
+            "description": self.description,
             "runbook_url": runbook_url if self.runbook_url is None else self.runbook_url,
         }
         labels = {key: str(value) for key, value in labels.items() if value}

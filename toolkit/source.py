@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from dataclasses import dataclass
@@ -30,11 +31,18 @@ class SourceLocation:
 
     def relative_to(self, root: Path) -> SourceLocation:
         """The same location with ``path`` made relative to ``root`` where possible."""
-        try:
-            rel = Path(self.path).resolve().relative_to(root.resolve())
-        except ValueError:
-            return self
-        return SourceLocation(rel.as_posix(), self.line)
+        rel = _relative_path(self.path, str(root))
+        return self if rel is None else SourceLocation(rel, self.line)
+
+
+@functools.lru_cache(maxsize=4096)
+def _relative_path(path: str, root: str) -> str | None:
+    """``path`` relative to ``root`` (both resolved), or None outside it; cached, as a project's modules
+    define thousands of objects from a few files."""
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return None
 
 
 _project_root: Path | None = None

@@ -120,11 +120,13 @@ def _install(root: Path, package: str, planned: list[Planned]) -> None:
 # --- rules ------------------------------------------------------------------------------------------
 
 
-def _taken_rule_files(root: Path) -> set[str]:
-    """The rule files the project's groups are built to now."""
+def _project_rules(root: Path) -> tuple[set[str], set]:
+    """The rule files the project's groups are built to now, and its alerts (name and labels)."""
+    from toolkit.importer.rules import alert_key
     from toolkit.project import load_project
 
-    return {group.file for group in load_project(root).bundle.rule_groups}
+    bundle = load_project(root).bundle
+    return {g.file for g in bundle.rule_groups}, {alert_key(r.data) for _, r in bundle.alert_rules()}
 
 
 def _plan_rules(
@@ -135,7 +137,7 @@ def _plan_rules(
     from toolkit.importer.pysource import check_module_name
     from toolkit.importer.rules import import_rules
 
-    taken_files = _taken_rule_files(root)
+    taken_files, seen_alerts = _project_rules(root)
     taken_names: set[str] = set()
     planned, problems = [], []
     for text, path, default in _progress(sources, "importing rule files"):
@@ -147,6 +149,7 @@ def _plan_rules(
                 f"Alert and recording rules imported from {Path(path).name}.",
                 module=module,
                 taken_files=taken_files,
+                seen_alerts=seen_alerts,
             )
         except ToolkitError as error:
             problems.append(str(error))

@@ -17,6 +17,8 @@ VALUE_START = ":-[{,"
 
 def comment_start(line: str) -> int:
     """The index of the ``#`` that starts the line's comment, or -1 (``#`` inside quotes is text)."""
+    if "#" not in line:
+        return -1
     quote = ""
     index = 0
     while index < len(line):

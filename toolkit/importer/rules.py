@@ -27,7 +27,7 @@ THRESHOLD = re.compile(
     r"^(?P<query>.*\S)\s*(?P<op>>=|<=|==|!=|>|<)\s*(?P<value>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*$", re.S
 )
 UNCARRIED_KEYS = {"labels", *RULER_GROUP_KEYS}
-UNCARRIED_GROUP_KEYS = re.compile(rf"^\s+({'|'.join(sorted(UNCARRIED_KEYS))})\s*:", re.M)
+UNCARRIED_GROUP_KEYS = re.compile(rf"^ *(?:{'|'.join(sorted(UNCARRIED_KEYS))})(?= *:)", re.M)
 GENERIC_STEMS = {"alerts", "alert", "rules", "rule", "prometheus", "prometheus_rules", "recording_rules"}
 WAIVERS = {
     "NAME_AS_IMPORTED": (
@@ -44,7 +44,7 @@ WAIVERS = {
     ),
     "DUPLICATE_AS_IMPORTED": (
         "rule/duplicate",
-        "imported as it was: the file defines this alert twice with the same labels",
+        "imported as it was: this alert is defined twice with the same labels",
     ),
 }
 
@@ -111,6 +111,11 @@ def _expr(rule: RuleEntry, module: _Module) -> str:
     return "f" + string(f"{query}{spaced}{{{name}}}")
 
 
+def alert_key(data: dict) -> tuple:
+    """What makes two alerts the same one: the name and every label."""
+    return (data.get("alert"), tuple(sorted(data.get("labels", {}).items())))
+
+
 def _check(rule: RuleEntry) -> None:
     """What Prometheus refuses, refused here at the input's line rather than in the generated module."""
     name = rule.data.get("alert", rule.data.get("record"))
@@ -146,7 +151,13 @@ def _alert(rule: RuleEntry, module: _Module, duplicated: bool) -> list[str]:
     if missing:
         ignores.append(module.waive(rule, "ANNOTATIONS_AS_IMPORTED", f"no {', '.join(missing)} annotation"))
     if duplicated:
-        ignores.append(module.waive(rule, "DUPLICATE_AS_IMPORTED", "defined twice with the same labels"))
+        ignores.append(
+            module.waive(
+                rule,
+                "DUPLICATE_AS_IMPORTED",
+                "defined twice with the same labels (here or in another module)",
+            )
+        )
     if severity in {s.value for s in Severity}:
         severity_code = f"Severity.{severity.upper()}"
     else:
@@ -190,7 +201,7 @@ def _group(group: RuleGroupEntry, file: str, comments: dict[int, list[str]], mod
         _check(rule)
         lines += [f"        {comment}" for comment in comments.get(rule.source.line, [])]
         if rule.is_alert:
-            key = (rule.name, tuple(sorted(rule.data.get("labels", {}).items())))
+            key = alert_key(rule.data)
             body = _alert(rule, module, key in module.seen_alerts)
             module.seen_alerts.add(key)
         else:
@@ -204,9 +215,32 @@ def _group(group: RuleGroupEntry, file: str, comments: dict[int, list[str]], mod
     return [*lines, "),"]
 
 
+def is_empty_rule_file(text: str) -> bool:
+    """True for a rule file with no document or only empty ones (``null``, ``{}``), which Prometheus
+    loads as no groups."""
+    if not re.fullmatch(r"(\s|#[^\n]*|---|null|~|\{\s*\})*", text):
+        return False
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return all(not document for document in yaml.load_all(text, Loader=loader))
+    except yaml.YAMLError:
+        return False
+
+
 def _uncarried_group_keys(text: str, groups: list[RuleGroupEntry]) -> list[str]:
     """Notes on group keys Prometheus 3 or a ruler reads that the typed model has no field for."""
-    if not UNCARRIED_GROUP_KEYS.search(text):
+    columns = set()
+    lines = text.splitlines()
+    for group in groups:
+        item = (
+            re.match(r"\s*-\s+", lines[group.source.line - 1])
+            if 0 < group.source.line <= len(lines)
+            else None
+        )
+        columns.add(item.end() if item else -1)
+    if not any(
+        len(m.group(0)) - len(m.group(0).lstrip()) in columns for m in UNCARRIED_GROUP_KEYS.finditer(text)
+    ):
         return []
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     raw = []
@@ -239,15 +273,22 @@ def rule_file_name(path: str, module: str, taken: set[str]) -> tuple[str, str]:
 
 
 def import_rules(
-    text: str, path: str, module_doc: str, *, module: str = "imported", taken_files: set[str] | None = None
+    text: str,
+    path: str,
+    module_doc: str,
+    *,
+    module: str = "imported",
+    taken_files: set[str] | None = None,
+    seen_alerts: set | None = None,
 ) -> ImportedModule:
     """The Python module for the rule file ``text`` (read from ``path``); raises SourceError on bad input.
 
     ``module`` is the module's name and ``taken_files`` the rule files other groups are built to, so
-    the groups of this file get a file of their own.
+    the groups of this file get a file of their own. ``seen_alerts`` holds the (name, labels) of the
+    alerts defined elsewhere in the project; it grows by this file's.
     """
-    groups = parse_rule_file(text, path)
-    state = _Module()
+    groups = [] if is_empty_rule_file(text) else parse_rule_file(text, path)
+    state = _Module(seen_alerts=seen_alerts if seen_alerts is not None else set())
     file, file_note = rule_file_name(path, module, taken_files or set())
     if file_note:
         state.notes.append(file_note)

@@ -163,12 +163,7 @@ def _check_expr(expr: Any, title: str, where: SourceLocation) -> None:
         raise SourceError(
             f"{title}: 'expr' must be a PromQL query, not {type(expr).__name__} {expr!r}", where
         )
-    if not isinstance(expr, str):
-        raise SourceError(
-            f"{title}: 'expr' is the number {expr}, not a PromQL query: write the query, "
-            f"or quote a constant (expr: '{expr}')",
-            where,
-        )
+    # a number (``expr: 1``) is a PromQL number literal: Prometheus reads the YAML scalar's text
 
 
 def load_json(text: str, path: str) -> Any:
