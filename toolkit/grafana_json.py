@@ -17,6 +17,8 @@ from grafanalib._gen import DashboardEncoder
 SCHEMA_VERSION = 41
 SOURCE_KEY = "__toolkit_source__"
 RAW_KEY = "__toolkit_raw__"
+# JSON a helper does not model, merged over what the helper built (see merge_extra)
+EXTRA_KEY = "__toolkit_extra__"
 
 DASHBOARD_KEYS = frozenset(
     [
@@ -185,6 +187,25 @@ PLUGIN_CUSTOM: dict[str, dict[str, Any]] = {
 }
 
 
+def merge_extra(built: Any, extra: Any) -> Any:
+    """``extra`` laid over ``built``: mappings key by key, lists of mappings of the same length item by
+    item, anything else replaced."""
+    if isinstance(built, dict) and isinstance(extra, dict):
+        return {**built, **{k: merge_extra(built[k], v) if k in built else v for k, v in extra.items()}}
+    if (
+        isinstance(built, list)
+        and isinstance(extra, list)
+        and len(built) == len(extra)
+        and all(isinstance(item, dict) for item in [*built, *extra])
+    ):
+        return [merge_extra(b, e) for b, e in zip(built, extra, strict=True)]
+    return copy.deepcopy(extra)
+
+
+def _with_extra(data: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
+    return merge_extra(data, json.loads(raw[EXTRA_KEY])) if EXTRA_KEY in raw else data
+
+
 def _drop_nulls(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
@@ -224,7 +245,7 @@ def modernize(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[int, str]]:
     board["fiscalYearStartMonth"] = 0
     board["liveNow"] = False
     board["graphTooltip"] = raw.get("graphTooltip") or 0
-    return board, sources
+    return _with_extra(board, raw), sources
 
 
 _BUILTIN_ANNOTATION = {
@@ -250,7 +271,7 @@ def _modern_panel(
         row = {k: v for k, v in raw.items() if k in ROW_KEYS}
         row.update(id=panel_id, panels=children or [], collapsed=bool(raw.get("collapsed")))
         row.pop("datasource", None)
-        return row
+        return _with_extra(row, raw)
     panel = {k: v for k, v in raw.items() if k in PANEL_KEYS and v not in (None, "", [], {})}
     panel["id"] = panel_id
     panel["datasource"] = raw.get("datasource") or {"type": "prometheus", "uid": "${datasource}"}
@@ -262,7 +283,7 @@ def _modern_panel(
             panel.pop(key, None)
     if panel.get("maxDataPoints") == 100:
         panel.pop("maxDataPoints")
-    return panel
+    return _with_extra(panel, raw)
 
 
 def _target(raw: dict[str, Any]) -> dict[str, Any]:
@@ -328,7 +349,7 @@ def _variable(raw: dict[str, Any]) -> dict[str, Any]:
     variable["definition"] = raw.get("query", "")
     variable["current"] = {"text": ["All"], "value": ["$__all"]} if raw.get("includeAll") else {}
     variable["options"] = []
-    return variable
+    return _with_extra(variable, raw)
 
 
 def _link(raw: dict[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import attr
 import grafanalib.core as g
 
 from toolkit.errors import DefinitionError
-from toolkit.grafana_json import RAW_KEY, SOURCE_KEY
+from toolkit.grafana_json import EXTRA_KEY, RAW_KEY, SOURCE_KEY
 from toolkit.settings import Settings
 from toolkit.source import SourceLocation, caller_location
 
@@ -26,12 +26,19 @@ Steps = Sequence[tuple[str, float | None]]
 
 @dataclass(frozen=True)
 class Query:
-    """One PromQL query of a panel; ``legend`` is Grafana's legend format, e.g. ``{{job}}``."""
+    """One PromQL query of a panel; ``legend`` is Grafana's legend format, e.g. ``{{job}}``.
+
+    ``interval`` is the query's minimum step (e.g. ``1m``), ``hidden`` keeps it from being drawn (other
+    queries may still use it), ``ref_id`` names it (default A, B, ... by position).
+    """
 
     expr: str
     legend: str = ""
     instant: bool = False
     table: bool = False
+    interval: str = ""
+    hidden: bool = False
+    ref_id: str = ""
 
 
 def percentiles(
@@ -73,8 +80,10 @@ def _targets(queries: str | Query | Sequence[str | Query]) -> list[g.Target]:
             g.Target(
                 expr=query.expr,
                 legendFormat=query.legend,
-                refId=chr(ord("A") + index),
+                refId=query.ref_id or chr(ord("A") + index),
                 instant=query.instant,
+                interval=query.interval,
+                hide=query.hidden,
                 format="table" if query.table else "time_series",
                 datasource=DATASOURCE,
             )
@@ -86,7 +95,12 @@ def _steps(steps: Steps | None) -> list[g.Threshold]:
     return [g.Threshold(color, index, float(value or 0)) for index, (color, value) in enumerate(steps or [])]
 
 
-def _common(title: str, description: str, width: int, height: int) -> dict:
+def _sealed(extra: dict | None) -> dict:
+    """``extra`` (JSON the helpers do not model) sealed for the build, which lays it over the panel."""
+    return {EXTRA_KEY: json.dumps(extra, sort_keys=True)} if extra else {}
+
+
+def _common(title: str, description: str, width: int, height: int, extra: dict | None = None) -> dict:
     where = caller_location()
     if not title:
         raise DefinitionError("a panel needs a title", where)
@@ -97,7 +111,7 @@ def _common(title: str, description: str, width: int, height: int) -> dict:
         "description": description,
         "dataSource": DATASOURCE,
         "gridPos": g.GridPos(h=height, w=width, x=0, y=0),
-        "extraJson": {SOURCE_KEY: str(where)},
+        "extraJson": {SOURCE_KEY: str(where), **_sealed(extra)},
     }
 
 
@@ -113,10 +127,14 @@ def timeseries(
     stack: bool = False,
     min: float | None = None,
     max: float | None = None,
+    extra: dict | None = None,
 ) -> g.TimeSeries:
-    """A time series panel; thresholds, when given, are drawn as dashed lines."""
+    """A time series panel; thresholds, when given, are drawn as dashed lines.
+
+    ``extra`` (every helper takes it) is panel JSON the helper does not model, laid over what it builds.
+    """
     return g.TimeSeries(
-        **_common(title, description, width, height),
+        **_common(title, description, width, height, extra),
         targets=_targets(queries),
         unit=unit,
         thresholds=_steps(thresholds),
@@ -142,10 +160,11 @@ def stat(
     height: int = 4,
     graph: bool = True,
     decimals: int | None = None,
+    extra: dict | None = None,
 ) -> g.Stat:
     """A single-value panel with an optional sparkline; the background shows the threshold colour."""
     return g.Stat(
-        **_common(title, description, width, height),
+        **_common(title, description, width, height, extra),
         targets=_targets(queries),
         format=unit,
         thresholds=_steps(thresholds or [("green", None)]),
@@ -179,9 +198,10 @@ def gauge(
     max: float = 1,
     width: int = 6,
     height: int = 6,
+    extra: dict | None = None,
 ) -> g.GaugePanel:
     """A gauge from ``min`` to ``max`` with threshold markers."""
-    common = _common(title, description, width, height)
+    common = _common(title, description, width, height, extra)
     return _reduced(g.GaugePanel, common, queries, unit, thresholds, min=min, max=max)
 
 
@@ -196,9 +216,10 @@ def bar_gauge(
     max: float | None = None,
     width: int = 12,
     height: int = 8,
+    extra: dict | None = None,
 ) -> g.BarGauge:
     """Horizontal bars, one per series, e.g. cost by model; ``max`` None scales to the data."""
-    common = _common(title, description, width, height)
+    common = _common(title, description, width, height, extra)
     options = {"displayMode": "gradient", "orientation": "horizontal"}
     return _reduced(g.BarGauge, common, queries, unit, thresholds, min=min, max=max, **options)
 
@@ -212,13 +233,14 @@ def table(
     thresholds: Steps | None = None,
     width: int = 24,
     height: int = 8,
+    extra: dict | None = None,
 ) -> g.Table:
     """A table of instant values, one row per series (queries default to instant, table format)."""
     if isinstance(queries, str | Query):
         queries = [queries]
     instant = [Query(q, instant=True, table=True) if isinstance(q, str) else q for q in queries]
     return g.Table(
-        **_common(title, description, width, height),
+        **_common(title, description, width, height, extra),
         targets=_targets(instant),
         unit=unit,
         thresholds=_steps(thresholds or [("green", None)]),
@@ -234,11 +256,15 @@ class Row:
     collapsed: bool = False
     source: SourceLocation = field(default=None, compare=False)  # type: ignore[assignment]
     y: int | None = None
+    extra: dict | None = None
 
 
-def row(title: str, *panels: g.Panel, collapsed: bool = False, y: int | None = None) -> Row:
-    """A row titled ``title`` holding ``panels`` in reading order; ``y`` pins it in a fixed layout."""
-    return Row(title, tuple(panels), collapsed, caller_location(), y)
+def row(
+    title: str, *panels: g.Panel, collapsed: bool = False, y: int | None = None, extra: dict | None = None
+) -> Row:
+    """A row titled ``title`` holding ``panels`` in reading order; ``y`` pins it in a fixed layout;
+    ``extra`` is row JSON the helper does not model (e.g. ``repeat``)."""
+    return Row(title, tuple(panels), collapsed, caller_location(), y, extra)
 
 
 def at(panel: g.Panel, x: int, y: int) -> g.Panel:
@@ -292,13 +318,68 @@ class RawVariable:
 
 @dataclass(frozen=True)
 class Variable:
-    """A query variable over label values, e.g. ``Variable("job", "label_values(up, job)")``."""
+    """A query variable over label values, e.g. ``Variable("job", "label_values(up, job)")``.
+
+    ``regex`` filters or extracts the values, ``all_value`` is what "All" stands for (default: every
+    value), ``hide`` is 0 (shown), 1 (label hidden) or 2 (hidden), ``sort`` and ``refresh`` are Grafana's
+    codes (1: alphabetical; 1: on load, 2: on time range change); ``extra`` is variable JSON the class
+    does not model (e.g. ``current``), laid over what it builds.
+    """
 
     name: str
     query: str
     label: str = ""
     multi: bool = True
     include_all: bool = True
+    regex: str = ""
+    all_value: str = ""
+    hide: int = 0
+    sort: int = 1
+    refresh: int = 2
+    extra: dict | None = None
+
+
+@attr.s
+class _Template(g.Template):
+    """grafanalib's template variable, with JSON it does not model sealed for the build."""
+
+    extra: dict | None = attr.ib(default=None)
+
+    def to_json_data(self) -> dict:
+        """grafanalib's JSON and the sealed extra."""
+        return {**super().to_json_data(), **_sealed(self.extra)}
+
+
+def _variable_name(variable: Variable | RawVariable) -> str:
+    return variable.name if isinstance(variable, Variable) else str(variable.data.get("name", ""))
+
+
+def _template(v: Variable) -> _Template:
+    return _Template(
+        name=v.name,
+        label=v.label or v.name.capitalize(),
+        query=v.query,
+        dataSource=DATASOURCE,
+        multi=v.multi,
+        includeAll=v.include_all,
+        refresh=v.refresh,
+        sort=v.sort,
+        regex=v.regex or None,
+        allValue=v.all_value or None,
+        hide=v.hide,
+        extra=v.extra,
+    )
+
+
+@attr.s
+class _Dashboard(g.Dashboard):
+    """grafanalib's dashboard, with JSON it does not model sealed for the build."""
+
+    extra: dict | None = attr.ib(default=None)
+
+    def to_json_data(self) -> dict:
+        """grafanalib's JSON and the sealed extra."""
+        return {**super().to_json_data(), **_sealed(self.extra)}
 
 
 @dataclass(frozen=True)
@@ -336,7 +417,7 @@ def _fixed(items: Sequence[Row | g.Panel]) -> list[g.Panel]:
             gridPos=g.GridPos(h=1, w=GRID_WIDTH, x=0, y=item.y or 0),
             collapsed=item.collapsed,
             panels=list(item.panels) if item.collapsed else [],
-            extraJson={SOURCE_KEY: str(item.source)},
+            extraJson={SOURCE_KEY: str(item.source), **_sealed(item.extra)},
         )
         placed.append(header)
         if not item.collapsed:
@@ -373,7 +454,7 @@ def _layout(items: Sequence[Row | g.Panel]) -> list[g.Panel]:
             gridPos=g.GridPos(h=1, w=GRID_WIDTH, x=0, y=y),
             collapsed=item.collapsed,
             panels=children if item.collapsed else [],
-            extraJson={SOURCE_KEY: str(item.source)},
+            extraJson={SOURCE_KEY: str(item.source), **_sealed(item.extra)},
         )
         placed.append(header)
         if item.collapsed:
@@ -399,15 +480,19 @@ def dashboard(
     variables: Sequence[Variable | RawVariable] = (),
     links: Sequence[Link] = (),
     folder: str | None = None,
-    refresh: str = "1m",
+    refresh: str | None = "1m",
     time_from: str = "now-6h",
     lint_ignore: dict[str, str] | None = None,
     layout: str = "flow",
+    extra: dict | None = None,
 ) -> DashboardDef:
-    """A dashboard with a ``datasource`` variable first, then ``variables``, and ``rows`` laid out on the grid.
+    """A dashboard with a ``datasource`` variable first (unless ``variables`` define one), then
+    ``variables`` in their order, and ``rows`` laid out on the grid.
 
     ``folder`` is a folder uid; it defaults to the settings' folder. ``layout="fixed"`` keeps each
     panel where ``at``/``raw_panel`` pinned it instead of flowing them (imported dashboards use it).
+    ``refresh=None`` leaves auto-refresh off; ``extra`` is dashboard JSON the helpers do not model
+    (e.g. custom annotations), laid over what they build.
     """
     where = caller_location()
     templates = [
@@ -419,22 +504,11 @@ def dashboard(
             default=settings.datasource_uid,
         )
     ]
-    templates += [
-        g.Template(
-            name=v.name,
-            label=v.label or v.name.capitalize(),
-            query=v.query,
-            dataSource=DATASOURCE,
-            multi=v.multi,
-            includeAll=v.include_all,
-            refresh=2,
-            sort=1,
-        )
-        for v in variables
-        if isinstance(v, Variable)
-    ]
-    templates += [v for v in variables if isinstance(v, RawVariable)]
-    board = g.Dashboard(
+    if any(_variable_name(v) == "datasource" for v in variables):
+        templates = []  # the dashboard defines its own datasource variable
+    templates += [_template(v) if isinstance(v, Variable) else v for v in variables]
+    board = _Dashboard(
+        extra=extra,
         title=title,
         uid=uid,
         description=description,

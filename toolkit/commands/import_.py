@@ -252,16 +252,23 @@ def _plan_dashboards(
     from toolkit.importer.dashboards import dashboard_module_name, import_dashboard
     from toolkit.importer.install import ImportFailed
     from toolkit.importer.pysource import check_module_name
+    from toolkit.settings import load_settings
 
+    settings = load_settings(root)
     taken: set[str] = set()
     planned, problems = [], []
     for read, origin in _progress(boards, "importing dashboards"):
         try:
             board = read()
             module = check_module_name(name) if name else _unique(dashboard_module_name(board), taken)
-            planned.append(Planned(module, import_dashboard(board, module, origin), origin))
+            planned.append(Planned(module, import_dashboard(board, module, origin, settings), origin))
         except ToolkitError as error:
             problems.append(str(error))
+        except (ValueError, TypeError, KeyError, AttributeError) as error:  # a shape no check foresaw
+            where = f"{origin}:1" if "://" not in origin else origin
+            problems.append(
+                f"{where}: not a dashboard the importer can read: {type(error).__name__}: {error}"
+            )
     if problems:
         raise ImportFailed("\n".join(problems))
     return planned
@@ -269,8 +276,21 @@ def _plan_dashboards(
 
 def _file_reader(file: Path) -> Callable[[], dict]:
     from toolkit.importer.dashboards import read_dashboard
+    from toolkit.importer.shape import check_shape
+    from toolkit.sources.files import load_json
 
-    return lambda: read_dashboard(_read(file), str(file))
+    def read() -> dict:
+        text = _read(file)
+        data = load_json(text, str(file))
+        inner = (
+            data.get("dashboard")
+            if isinstance(data, dict) and isinstance(data.get("dashboard"), dict)
+            else data
+        )
+        check_shape(inner, str(file), text)
+        return read_dashboard(text, str(file))
+
+    return read
 
 
 @command.command("dashboard")
@@ -350,6 +370,7 @@ def _from_grafana(
     from toolkit.clients.transport import Transport
     from toolkit.contexts import resolve_context
     from toolkit.importer.dashboards import read_dashboard
+    from toolkit.importer.shape import check_shape
     from toolkit.settings import load_settings
 
     context = resolve_context(load_settings(root), context_name)
@@ -365,6 +386,12 @@ def _from_grafana(
 
     def reader(one: str) -> Callable[[], dict]:
         url = f"{client.url}/d/{one}"
-        return lambda: read_dashboard(json.dumps(client.dashboard(one)), url)
+
+        def read() -> dict:
+            answer = client.dashboard(one)
+            check_shape(answer.get("dashboard") if isinstance(answer, dict) else answer, url)
+            return read_dashboard(json.dumps(answer), url)
+
+        return read
 
     return [(reader(one), f"{client.url}/d/{one}") for one in uids]

@@ -1,0 +1,416 @@
+"""A dashboard (current Grafana JSON, already migrated) to a module that uses the panel helpers.
+
+Helpers first: every panel a helper draws (time series, stat, gauge, bar gauge, table) becomes that
+helper's call with its typed arguments; what the helper does not model is measured, not guessed: the
+module is built, each panel, variable and the dashboard compared with the input leaf by leaf, and
+whatever the helpers lost or changed is given back as ``extra=`` JSON laid over what they build. The
+module is then built again and anything still different is listed as not carried, with the reason.
+Panels no helper draws (other plugins, library panels, non-PromQL queries) are carried whole as
+``raw_panel``.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from toolkit.importer.pysource import docstring, literal, string
+from toolkit.importer.rules import ImportedModule
+from toolkit.settings import Settings
+
+HELPERS = {
+    "timeseries": "timeseries",
+    "stat": "stat",
+    "gauge": "gauge",
+    "bargauge": "bar_gauge",
+    "table": "table",
+}
+DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
+DASHBOARD_SKIPPED = {"panels", "templating", "id", "version", "iteration", "schemaVersion", "uid", "title"}
+WAIVER_REASONS = {
+    "panel/units": "imported as it was: give every panel a unit",
+    "panel/description": "imported as it was: describe every panel",
+    "target/rate-interval": "imported as it was: use $__rate_interval in rate windows",
+}
+MISSING = object()
+
+
+def residual(wanted: Any, built: Any) -> Any:
+    """What ``extra`` must hold so that ``built`` with it laid over equals ``wanted`` (``MISSING`` when
+    nothing); keys ``built`` has and ``wanted`` lacks cannot be removed that way and are left alone."""
+    if wanted == built:
+        return MISSING
+    if isinstance(wanted, dict) and isinstance(built, dict):
+        out = {}
+        for key, value in wanted.items():
+            rest = residual(value, built.get(key, MISSING)) if key in built else value
+            if rest is not MISSING:
+                out[key] = rest
+        return out or MISSING
+    if (
+        isinstance(wanted, list)
+        and isinstance(built, list)
+        and len(wanted) == len(built)
+        and all(isinstance(item, dict) for item in [*wanted, *built])
+    ):
+        items = [residual(w, b) for w, b in zip(wanted, built, strict=True)]
+        return [{} if item is MISSING else item for item in items]
+    return copy.deepcopy(wanted)
+
+
+def leaves(value: Any, path: str = "") -> dict[str, Any]:
+    """Every leaf of ``value`` by its path (``fieldConfig.defaults.unit``, ``targets[0].expr``)."""
+    if isinstance(value, dict) and value:
+        return {
+            k: v
+            for key, item in value.items()
+            for k, v in leaves(item, f"{path}.{key}" if path else key).items()
+        }
+    if isinstance(value, list) and value:
+        return {k: v for i, item in enumerate(value) for k, v in leaves(item, f"{path}[{i}]").items()}
+    return {path: value}
+
+
+def lost(wanted: Any, built: Any) -> list[str]:
+    """The leaf paths of ``wanted`` that ``built`` does not hold with the same value (an empty mapping or
+    list is held where ``built`` has one there, filled or not)."""
+    have = leaves(built)
+    prefixes = {p[:i] for p in have for i, ch in enumerate(p) if ch in ".["}
+    return [
+        path
+        for path, value in leaves(wanted).items()
+        if have.get(path, MISSING) != value and not (value in ({}, []) and path in prefixes)
+    ]
+
+
+# --- the input, made ready ------------------------------------------------------------------------
+
+
+def typed_datasources(board: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """``board`` with its Prometheus datasource references made the ``${datasource}`` variable the
+    build defines, and notes saying so; the first Prometheus datasource variable becomes that variable."""
+    variables = (board.get("templating") or {}).get("list") or []
+    prometheus = [
+        v
+        for v in variables
+        if isinstance(v, dict) and v.get("type") == "datasource" and v.get("query") == "prometheus"
+    ]
+    names = {v.get("name") for v in prometheus[:1]}
+
+    def typed(value: Any) -> Any:
+        if isinstance(value, dict):
+            if value.get("type") == "prometheus" and "uid" in value:
+                return dict(DATASOURCE)
+            return {
+                k: (dict(DATASOURCE) if k == "datasource" and is_prometheus(v) else typed(v))
+                for k, v in value.items()
+            }
+        if isinstance(value, list):
+            return [typed(v) for v in value]
+        return value
+
+    def is_prometheus(value: Any) -> bool:
+        if not isinstance(value, str):
+            return False
+        name = value.strip("${}")
+        return (
+            name in names
+            or value.lower() in ("prometheus", "default")
+            or (not names and value.startswith("$"))
+        )
+
+    out = typed(board)
+    notes = ["Prometheus datasource references become the ${datasource} variable the build defines"]
+    if prometheus:
+        old = prometheus[0].get("name")
+        notes.append(
+            f"datasource variable ${old} becomes $datasource, kept as it was (it replaces the build's own)"
+        )
+        if old != "datasource":
+            out = _renamed_variable(out, old, "datasource")
+            for variable in (out.get("templating") or {}).get("list") or []:
+                if variable.get("name") == old and variable.get("type") == "datasource":
+                    variable["name"] = "datasource"
+    return out, notes
+
+
+def _renamed_variable(value: Any, old: str, new: str) -> Any:
+    pattern = re.compile(rf"\$\{{{re.escape(old)}\}}|\${re.escape(old)}\b")
+    if isinstance(value, str):
+        return pattern.sub("${" + new + "}", value)
+    if isinstance(value, dict):
+        return {k: _renamed_variable(v, old, new) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_renamed_variable(v, old, new) for v in value]
+    return value
+
+
+# --- code for each part -----------------------------------------------------------------------------
+
+
+def helper_reason(panel: dict[str, Any]) -> str:
+    """Why no helper draws ``panel`` ('' when one does)."""
+    if panel.get("libraryPanel"):
+        return "a library panel (its content lives in the library)"
+    if panel.get("type") not in HELPERS:
+        return f"plugin {panel.get('type')!r} has no helper"
+    if not panel.get("title"):
+        return "no title (the helpers need one)"
+    if any(not isinstance(t, dict) or not isinstance(t.get("expr"), str) for t in panel.get("targets") or []):
+        return "a query that is not PromQL"
+    return ""
+
+
+def _query(target: dict[str, Any], index: int) -> str:
+    args = [string(target["expr"])]
+    if target.get("legendFormat"):
+        args.append(f"legend={string(str(target['legendFormat']))}")
+    if target.get("instant"):
+        args.append("instant=True")
+    if target.get("format") == "table":
+        args.append("table=True")
+    if target.get("interval"):
+        args.append(f"interval={string(str(target['interval']))}")
+    if target.get("hide"):
+        args.append("hidden=True")
+    if target.get("refId") and target["refId"] != chr(ord("A") + index):
+        args.append(f"ref_id={string(str(target['refId']))}")
+    return f"Query({', '.join(args)})"
+
+
+def _steps(defaults: dict[str, Any]) -> list[tuple[str, Any]] | None:
+    steps = (defaults.get("thresholds") or {}).get("steps")
+    if not isinstance(steps, list) or len(steps) < 2:
+        return None
+    return [(str(s.get("color", "green")), None if i == 0 else s.get("value")) for i, s in enumerate(steps)]
+
+
+def helper_call(panel: dict[str, Any], extra: Any) -> str:
+    """``at(<helper>(...), x=, y=)`` for ``panel`` with ``extra`` laid over it."""
+    defaults = (panel.get("fieldConfig") or {}).get("defaults") or {}
+    kind = panel["type"]
+    targets = [_query(t, i) for i, t in enumerate(panel.get("targets") or [])]
+    pos = panel.get("gridPos") or {}
+    args = [
+        string(str(panel.get("title", ""))),
+        f"[{', '.join(targets)}]",
+        f"unit={string(str(defaults.get('unit', '')))}",
+        f"description={string(str(panel.get('description', '')))}",
+    ]
+    steps = _steps(defaults)
+    if steps:
+        args.append(f"thresholds={literal(steps)}")
+    custom = defaults.get("custom") or {}
+    if kind == "timeseries" and (custom.get("stacking") or {}).get("mode") == "normal":
+        args.append("stack=True")
+    if kind in ("timeseries", "gauge", "bargauge"):
+        args += [
+            f"{key}={literal(defaults[key])}"
+            for key in ("min", "max")
+            if isinstance(defaults.get(key), int | float)
+        ]
+    if kind == "stat":
+        if (panel.get("options") or {}).get("graphMode") == "none":
+            args.append("graph=False")
+        if isinstance(defaults.get("decimals"), int):
+            args.append(f"decimals={defaults['decimals']}")
+    args += [f"width={int(pos.get('w', 12))}", f"height={int(pos.get('h', 8))}"]
+    if extra is not MISSING:
+        args.append(f"extra={literal(extra)}")
+    return f"at({HELPERS[kind]}({', '.join(args)}), x={int(pos.get('x', 0))}, y={int(pos.get('y', 0))})"
+
+
+def raw_call(panel: dict[str, Any]) -> str:
+    """``raw_panel({...})`` holding ``panel`` whole (its id aside: the build numbers panels)."""
+    return f"raw_panel({literal({k: v for k, v in panel.items() if k != 'id'})})"
+
+
+def variable_call(variable: dict[str, Any], extra: Any) -> str:
+    """A typed ``Variable`` for a query variable, else ``raw_variable`` with it whole."""
+    query = variable.get("query")
+    query = query.get("query") if isinstance(query, dict) else query
+    if variable.get("type") != "query" or not isinstance(query, str):
+        return f"raw_variable({literal(variable)})"
+    args = [string(str(variable["name"])), string(query)]
+    if variable.get("label"):
+        args.append(f"label={string(str(variable['label']))}")
+    args += [f"multi={bool(variable.get('multi'))}", f"include_all={bool(variable.get('includeAll'))}"]
+    if variable.get("regex"):
+        args.append(f"regex={string(str(variable['regex']))}")
+    if variable.get("allValue"):
+        args.append(f"all_value={string(str(variable['allValue']))}")
+    for key, default in (("hide", 0), ("sort", 1), ("refresh", 2)):
+        if isinstance(variable.get(key), int) and variable[key] != default:
+            args.append(f"{key}={variable[key]}")
+    if extra is not MISSING:
+        args.append(f"extra={literal(extra)}")
+    return f"Variable({', '.join(args)})"
+
+
+# --- the module -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    """The input's parts, and the extra JSON each part needs (MISSING: none), by part."""
+
+    board: dict[str, Any]
+    name: str
+    origin: str
+    waivers: dict[str, str]
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def extra(self, key: str) -> Any:
+        return self.extras.get(key, MISSING)
+
+    def panels(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every panel with its key (``panel 3``, ``panel 3.1`` inside a collapsed row)."""
+        found = []
+        for i, panel in enumerate(self.board.get("panels") or []):
+            found.append((f"panel {i}", panel))
+            for j, child in enumerate(panel.get("panels") or [] if panel.get("type") == "row" else []):
+                found.append((f"panel {i}.{j}", child))
+        return found
+
+    def variables(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every variable with its key."""
+        listed = (self.board.get("templating") or {}).get("list") or []
+        return [(f"variable {v.get('name')}", v) for v in listed if isinstance(v, dict)]
+
+    def panel_code(self, key: str, panel: dict[str, Any]) -> str:
+        if panel.get("type") == "row":
+            children = [self.panel_code(f"{key}.{j}", c) for j, c in enumerate(panel.get("panels") or [])]
+            args = [
+                string(str(panel.get("title", ""))),
+                *children,
+                f"y={int((panel.get('gridPos') or {}).get('y', 0))}",
+            ]
+            if panel.get("collapsed"):
+                args.append("collapsed=True")
+            if self.extra(key) is not MISSING:
+                args.append(f"extra={literal(self.extra(key))}")
+            return f"row({', '.join(args)})"
+        return raw_call(panel) if helper_reason(panel) else helper_call(panel, self.extra(key))
+
+    def source(self) -> str:
+        board = self.board
+        items = [self.panel_code(f"panel {i}", p) for i, p in enumerate(board.get("panels") or [])]
+        variables = [variable_call(v, self.extra(key)) for key, v in self.variables()]
+        code = " ".join(items + variables)
+        names = {"DashboardDef", "dashboard"} | {
+            n for n in ("row", "at", "Query", "raw_panel", "Variable", "raw_variable") if f"{n}(" in code
+        }
+        names |= {h for h in HELPERS.values() if f"{h}(" in code}
+        uid = str(board.get("uid") or self.name)
+        options = [
+            f"uid={string(uid)}",
+            f"title={string(str(board.get('title', uid)))}",
+            f"description={string(str(board.get('description', '')))}",
+            f"tags={literal(list(board.get('tags') or []))}",
+            f"variables=[{', '.join(variables)}]",
+            f"refresh={literal(board.get('refresh') or None)}",
+            f"time_from={string(str((board.get('time') or {}).get('from', 'now-6h')))}",
+            'layout="fixed"',
+        ]
+        if self.waivers:
+            options.append(f"lint_ignore={literal(self.waivers)}")
+        if self.extra("dashboard") is not MISSING:
+            options.append(f"extra={literal(self.extra('dashboard'))}")
+        title = str(board.get("title", uid))
+        return "\n".join(
+            [
+                docstring(f"Dashboard {title!r}, imported from {self.origin}."),
+                "",
+                "from __future__ import annotations",
+                "",
+                f"from toolkit.panels import {', '.join(sorted(names, key=lambda n: (n.lower(), n)))}",
+                "from toolkit.settings import Settings",
+                "",
+                "",
+                "def build(settings: Settings) -> DashboardDef:",
+                f"    {docstring(f'The ``{uid}`` dashboard.')}",
+                "    return dashboard(",
+                "        settings,",
+                *(f"        {option}," for option in options),
+                f"        rows=[{', '.join(items)}],",
+                "    )",
+                "",
+            ]
+        )
+
+
+def _built(source: str, settings: Settings) -> dict[str, Any]:
+    """The dashboard JSON ``source`` builds, as ``toolkit build`` writes it."""
+    from toolkit.project import _dashboard_entry
+
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<imported dashboard>", "exec"), namespace)  # the module we just generated
+    return _dashboard_entry(namespace["build"](settings)).data
+
+
+def _parts(plan: _Plan, built: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Each part of the input beside what the build made of it: (wanted, built)."""
+    parts: dict[str, tuple[Any, Any]] = {}
+    made = {f"panel {i}": p for i, p in enumerate(built.get("panels") or [])}
+    made |= {
+        f"panel {i}.{j}": c
+        for i, p in enumerate(built.get("panels") or [])
+        for j, c in enumerate(p.get("panels") or [])
+    }
+    for key, panel in plan.panels():
+        wanted = {
+            k: v for k, v in panel.items() if k != "id" and not (k == "panels" and panel.get("type") == "row")
+        }
+        row = panel.get("type") == "row"
+        got = {k: v for k, v in made.get(key, {}).items() if k != "id" and not (k == "panels" and row)}
+        parts[key] = (wanted, got)
+    made_vars = {v.get("name"): v for v in (built.get("templating") or {}).get("list") or []}
+    for key, variable in plan.variables():
+        parts[key] = (variable, made_vars.get(variable.get("name"), {}))
+    wanted_board = {k: v for k, v in plan.board.items() if k not in DASHBOARD_SKIPPED}
+    parts["dashboard"] = (wanted_board, {k: v for k, v in built.items() if k not in DASHBOARD_SKIPPED})
+    return parts
+
+
+def module_for(
+    board: dict[str, Any],
+    name: str,
+    origin: str,
+    settings: Settings,
+    waivers: Callable[[dict], dict[str, str]],
+) -> ImportedModule:
+    """The module for ``board`` (migrated), with notes on what is carried raw and what is not carried."""
+    board, notes = typed_datasources(board)
+    plan = _Plan(board, name, origin, waivers(board))
+    first = _built(plan.source(), settings)
+    for key, (wanted, got) in _parts(plan, first).items():
+        rest = residual(wanted, got)
+        if rest is not MISSING:
+            plan.extras[key] = rest
+    source = plan.source()
+    final = _built(source, settings)
+    for key, panel in plan.panels():
+        why = helper_reason(panel) if panel.get("type") != "row" else ""
+        if why:
+            notes.append(f"{key} {panel.get('title', '')!r} ({panel.get('type')}) carried raw: {why}")
+    for key, variable in plan.variables():
+        if variable.get("type") != "query":
+            notes.append(f"{key} ({variable.get('type')}) carried raw: no typed class for it")
+    for key, (wanted, got) in _parts(plan, final).items():
+        missing = lost(wanted, got)
+        if missing:
+            notes.append(f"{key}: not carried: {', '.join(missing)} (the build sets these itself)")
+    if any(p.get("id") is not None for _, p in plan.panels()):
+        notes.append("panel ids are renumbered by the build (links with viewPanel=<id> need the new ids)")
+    return ImportedModule(source, notes)
+
+
+def default_waivers(board: dict[str, Any]) -> dict[str, str]:
+    """The house rules ``board`` breaks as it is, waived with the reason."""
+    from toolkit.dashboard_rules import dashboard_problems
+
+    found = {problem.check for problem in dashboard_problems(board)}
+    return {check: WAIVER_REASONS[check] for check in sorted(found) if check in WAIVER_REASONS}
