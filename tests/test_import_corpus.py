@@ -124,9 +124,7 @@ def unaccounted(wanted: dict, got: dict, part: str, listed: set) -> list[str]:
 def test_every_corpus_dashboard_imports_and_every_input_leaf_is_built_or_reported(tmp_path: Path) -> None:
     from toolkit.importer.dashboards import migrate, read_dashboard
 
-    files = [
-        f for f in sorted((CORPUS / "mixins").glob("*/dashboards/*.json")) if f.name != "pool-detail.json"
-    ]
+    files = sorted((CORPUS / "mixins").glob("*/dashboards/*.json"))
     (tmp_path / "project").mkdir()
     root = make_project(tmp_path / "project")
     result = CliRunner().invoke(main, ["--project", str(root), "import", "dashboards", *map(str, files)])
