@@ -189,7 +189,7 @@ PLUGIN_CUSTOM: dict[str, dict[str, Any]] = {
 
 def merge_extra(built: Any, extra: Any) -> Any:
     """``extra`` laid over ``built``: mappings key by key, lists of mappings of the same length item by
-    item, anything else replaced."""
+    item, anything else replaced (by ``extra``'s own objects: pass data nothing else holds)."""
     if isinstance(built, dict) and isinstance(extra, dict):
         return {**built, **{k: merge_extra(built[k], v) if k in built else v for k, v in extra.items()}}
     if (
@@ -199,7 +199,7 @@ def merge_extra(built: Any, extra: Any) -> Any:
         and all(isinstance(item, dict) for item in [*built, *extra])
     ):
         return [merge_extra(b, e) for b, e in zip(built, extra, strict=True)]
-    return copy.deepcopy(extra)
+    return extra
 
 
 def _with_extra(data: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:

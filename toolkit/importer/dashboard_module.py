@@ -11,7 +11,7 @@ Panels no helper draws (other plugins, library panels, non-PromQL queries) are c
 
 from __future__ import annotations
 
-import copy
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -58,7 +58,7 @@ def residual(wanted: Any, built: Any) -> Any:
     ):
         items = [residual(w, b) for w, b in zip(wanted, built, strict=True)]
         return [{} if item is MISSING else item for item in items]
-    return copy.deepcopy(wanted)
+    return wanted
 
 
 def leaves(value: Any, path: str = "") -> dict[str, Any]:
@@ -78,12 +78,12 @@ def lost(wanted: Any, built: Any) -> list[str]:
     """The leaf paths of ``wanted`` that ``built`` does not hold with the same value (an empty mapping or
     list is held where ``built`` has one there, filled or not)."""
     have = leaves(built)
+    want = leaves(wanted)
+    missing = [path for path, value in want.items() if have.get(path, MISSING) != value]
+    if not any(want[path] in ({}, []) for path in missing):
+        return missing
     prefixes = {p[:i] for p in have for i, ch in enumerate(p) if ch in ".["}
-    return [
-        path
-        for path, value in leaves(wanted).items()
-        if have.get(path, MISSING) != value and not (value in ({}, []) and path in prefixes)
-    ]
+    return [path for path in missing if not (want[path] in ({}, []) and path in prefixes)]
 
 
 # --- the input, made ready ------------------------------------------------------------------------
@@ -138,14 +138,9 @@ def typed_datasources(board: dict[str, Any]) -> tuple[dict[str, Any], list[str]]
 
 
 def _renamed_variable(value: Any, old: str, new: str) -> Any:
-    pattern = re.compile(rf"\$\{{{re.escape(old)}\}}|\${re.escape(old)}\b")
-    if isinstance(value, str):
-        return pattern.sub("${" + new + "}", value)
-    if isinstance(value, dict):
-        return {k: _renamed_variable(v, old, new) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_renamed_variable(v, old, new) for v in value]
-    return value
+    """``value`` with every reference to the variable ``old`` (``$old``, ``${old}``) made one to ``new``."""
+    pattern = re.compile(r"\$\{" + re.escape(old) + r"\}|\$" + re.escape(old) + r"\b")
+    return json.loads(pattern.sub(lambda _: "${" + new + "}", json.dumps(value)))
 
 
 # --- code for each part -----------------------------------------------------------------------------
