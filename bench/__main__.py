@@ -7,7 +7,7 @@ import sys
 import time
 
 # Each module has main(), which prints its measurements and ratios.
-BENCHES = ("build", "lint", "diff", "sync")
+BENCHES = ("build", "lint", "diff", "sync", "import_")
 
 
 def run(names: list[str]) -> int:

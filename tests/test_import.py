@@ -534,3 +534,76 @@ def test_an_imported_dashboard_lints_as_clean_as_its_input(tmp_path: Path) -> No
         for f in lint_bundle(type(load_project(root).bundle)(dashboards=tuple(imported)), is_project=False)
     }
     assert after <= before
+
+
+@pytest.mark.parametrize("command", ["rules", "dashboard", "dashboards"])
+def test_every_import_command_has_help_with_an_example(command: str) -> None:
+    result = CliRunner().invoke(main, ["import", command, "-h"])
+    assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_progress_shows_on_a_terminal_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from toolkit.commands import import_
+
+    items = list(range(5))
+    assert list(import_._progress(items, "x")) == items  # CliRunner's stderr is no terminal: no bar
+    shown = []
+
+    class Terminal:
+        def isatty(self) -> bool:
+            return True
+
+        def write(self, text: str) -> None:
+            shown.append(text)
+
+        def flush(self) -> None:
+            pass
+
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    assert list(import_._progress(items, "importing")) == items
+    assert "importing" in "".join(shown)
+
+
+def test_generated_dashboard_modules_pass_ruff_as_written(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    if not Path(ruff).exists():
+        pytest.skip("ruff is not installed (make setup installs the dev tools)")
+    root = project(tmp_path)
+    shutil.copy(Path(__file__).resolve().parent.parent / "pyproject.toml", root)  # this repository's rules
+    for name, board in (("modern", MODERN), ("old", OLD), ("silent", SILENT)):
+        (tmp_path / f"{name}.json").write_text(json.dumps(board))
+    result = run_import(
+        root, "dashboards", *(str(tmp_path / f"{n}.json") for n in ("modern", "old", "silent"))
+    )
+    assert result.exit_code == 0, result.output
+    modules = [p for p in (root / "dashboards").glob("*.py") if p.stem not in ("__init__", "overview")]
+    assert len(modules) == 3
+    for check in (["check"], ["format", "--check"]):
+        done = subprocess.run([ruff, *check, *map(str, modules)], cwd=root, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_name_with_many_inputs_is_refused(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.yml").write_text("groups: []\n")
+    result = CliRunner().invoke(
+        main,
+        [
+            "--project",
+            str(root),
+            "import",
+            "rules",
+            str(tmp_path / "a.yml"),
+            str(tmp_path / "b.yml"),
+            "--name",
+            "x",
+        ],
+    )
+    assert result.exit_code == 2 and "--name names one module" in result.output

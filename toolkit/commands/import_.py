@@ -195,6 +195,13 @@ def rules(
     server runs now. Thresholds become constants named after their alert, comments are kept, and house
     conventions a rule does not follow become reasoned waivers; all of it is listed. Nothing is written
     on error.
+
+    \b
+    Example:
+      toolkit import rules legacy/api.rules.yml --name api
+      toolkit import rules legacy/rules/ vendor/mixins/
+      toolkit import rules --from-prometheus http://localhost:9090
+      toolkit import rules --from-ruler --context prod
     """
     from toolkit.importer.rules import rule_module_name
 
@@ -329,6 +336,12 @@ def dashboard(
 
     Panels the helpers model become helper calls at their grid positions; anything else is carried
     as raw JSON, and every field not carried is listed with the reason. Nothing is written on error.
+
+    \b
+    Example:
+      toolkit import dashboard exports/api.json --name api
+      toolkit import dashboard --from-grafana api --context prod
+      toolkit import dashboard --from-grafana --all --folder platform --context prod
     """
     live = uid is not None
     if file and live or not file and not live:

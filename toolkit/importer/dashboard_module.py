@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from toolkit.importer.pysource import docstring, literal, string
+from toolkit.importer.pysource import docstring, imported_names, literal, string
 from toolkit.importer.rules import ImportedModule
 from toolkit.settings import Settings
 
@@ -321,7 +321,7 @@ class _Plan:
                 "",
                 "from __future__ import annotations",
                 "",
-                f"from toolkit.panels import {', '.join(sorted(names, key=lambda n: (n.lower(), n)))}",
+                f"from toolkit.panels import {imported_names(names)}",
                 "from toolkit.settings import Settings",
                 "",
                 "",

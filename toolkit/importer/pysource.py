@@ -67,6 +67,15 @@ def number(text: str) -> str:
     return repr(int(value)) if value.is_integer() and re.fullmatch(r"-?\d+", text) else repr(value)
 
 
+def imported_names(names: set[str]) -> str:
+    """``names`` in the order isort (and ruff's ``I`` rules) write them: constants, classes, the rest."""
+
+    def kind(name: str) -> tuple[int, str]:
+        return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
+
+    return ", ".join(sorted(names, key=kind))
+
+
 def words(name: str) -> list[str]:
     """The words of ``name`` (CamelCase, snake_case, kebab-case, dotted, spaced), as written."""
     return [w for part in re.split(r"[^0-9A-Za-z]+", name) for w in WORD_BREAK.split(part) if w]

@@ -19,7 +19,15 @@ import yaml
 
 from toolkit.bundle import RuleEntry, RuleGroupEntry
 from toolkit.importer.comments import file_comments
-from toolkit.importer.pysource import constant, docstring, literal, module_name, number, string
+from toolkit.importer.pysource import (
+    constant,
+    docstring,
+    imported_names,
+    literal,
+    module_name,
+    number,
+    string,
+)
 from toolkit.rules import ALERT_NAME, GROUP_FILE, METRIC_NAME, RECORD_NAME, Severity
 from toolkit.sources.files import RULER_GROUP_KEYS, SourceError, parse_rule_file
 
@@ -310,7 +318,7 @@ def import_rules(
         "",
         "from __future__ import annotations",
         "",
-        f"from toolkit.rules import {', '.join(sorted({'RuleGroup', *uses}))}",
+        f"from toolkit.rules import {imported_names({'RuleGroup', *uses})}",
         "from toolkit.settings import Settings",
         "",
     ]
