@@ -607,3 +607,17 @@ def test_name_with_many_inputs_is_refused(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 2 and "--name names one module" in result.output
+
+
+def test_an_error_in_what_the_import_builds_points_at_the_input(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    wide = {**MODERN, "panels": [{**MODERN["panels"][1], "gridPos": {"x": 0, "y": 0, "w": 30, "h": 8}}]}
+    source = tmp_path / "wide.json"
+    source.write_text(json.dumps(wide))
+    result = run_import(root, "dashboard", str(source))
+    assert result.exit_code == 2, result.output
+    assert (
+        f"{source}:1: the imported dashboard does not build: panel 'Requests': width must be 1..24"
+        in result.output
+    )
+    assert "<imported" not in result.output and "dashboards/" not in result.output

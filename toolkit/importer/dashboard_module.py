@@ -17,9 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from toolkit.errors import ToolkitError
 from toolkit.importer.pysource import docstring, imported_names, literal, string
 from toolkit.importer.rules import ImportedModule
 from toolkit.settings import Settings
+from toolkit.source import SourceLocation
+from toolkit.sources.files import SourceError
 
 HELPERS = {
     "timeseries": "timeseries",
@@ -337,13 +340,18 @@ class _Plan:
         )
 
 
-def _built(source: str, settings: Settings) -> dict[str, Any]:
-    """The dashboard JSON ``source`` builds, as ``toolkit build`` writes it."""
+def _built(source: str, settings: Settings, origin: str) -> dict[str, Any]:
+    """The dashboard JSON ``source`` builds, as ``toolkit build`` writes it; an error in it is told
+    against the input ``origin`` it was made from."""
     from toolkit.project import _dashboard_entry
 
     namespace: dict[str, Any] = {}
     exec(compile(source, "<imported dashboard>", "exec"), namespace)  # the module we just generated
-    return _dashboard_entry(namespace["build"](settings)).data
+    try:
+        return _dashboard_entry(namespace["build"](settings)).data
+    except ToolkitError as error:
+        where = SourceLocation(origin) if "://" in origin else SourceLocation(origin, 1)
+        raise SourceError(f"the imported dashboard does not build: {error.message}", where) from None
 
 
 def _parts(plan: _Plan, built: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
@@ -380,13 +388,13 @@ def module_for(
     """The module for ``board`` (migrated), with notes on what is carried raw and what is not carried."""
     board, notes = typed_datasources(board)
     plan = _Plan(board, name, origin, waivers(board))
-    first = _built(plan.source(), settings)
+    first = _built(plan.source(), settings, origin)
     for key, (wanted, got) in _parts(plan, first).items():
         rest = residual(wanted, got)
         if rest is not MISSING:
             plan.extras[key] = rest
     source = plan.source()
-    final = _built(source, settings)
+    final = _built(source, settings, origin)
     for key, panel in plan.panels():
         why = helper_reason(panel) if panel.get("type") != "row" else ""
         if why:
