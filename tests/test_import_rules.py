@@ -274,6 +274,16 @@ def test_the_import_lints_as_clean_as_its_input(tmp_path: Path) -> None:
             "promql.yml:4: alert A: expr is not valid PromQL",
         ),
         (
+            "labels.yml",
+            "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n        labels: [a]\n",
+            "labels.yml:1: not a rule file Prometheus loads",
+        ),
+        (
+            "limit.yml",
+            "groups:\n  - name: g\n    limit: many\n    rules: []\n",
+            "limit.yml:2: rule group g: limit 'many'",
+        ),
+        (
             "record.yml",
             'groups:\n  - name: g\n    rules:\n      - record: a{b="c"}\n        expr: up\n',
             "record.yml:4: recording rule name 'a{b=\"c\"}' is not a metric name",
@@ -288,6 +298,14 @@ def test_bad_input_names_the_input_line_exits_2_and_writes_nothing(
     assert message in result.output and "nothing was written" in result.output
     assert "alerts/" not in result.output.split("nothing was written")[0].replace(str(tmp_path), "")
     assert untouched(root)
+
+
+def test_a_number_as_an_alert_name_is_its_text_as_prometheus_reads_it(tmp_path: Path) -> None:
+    root, result = import_into(
+        tmp_path, "n.yml", "groups:\n  - name: g\n    rules:\n      - alert: 5\n        expr: up == 0\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert [r.name for g in imported_groups(root) for r in g.rules] == ["5"]
 
 
 @pytest.mark.parametrize("name", ["class", "9lives", "my-rules", "_private"])

@@ -23,7 +23,7 @@ from toolkit.importer.install import Planned
 RULE_SUFFIXES = (".yml", ".yaml")
 
 
-class ImportError_(click.ClickException):  # noqa: N801  (``ImportError`` is a builtin)
+class ImportRefused(click.ClickException):
     """An import that was refused or undone: exit 2, as for every error."""
 
     exit_code = 2
@@ -35,7 +35,7 @@ def _errors() -> Iterator[None]:
     try:
         yield
     except ToolkitError as error:
-        raise ImportError_(f"{error}\nnothing was written") from None
+        raise ImportRefused(f"{error}\nnothing was written") from None
     except KeyboardInterrupt:
         click.echo("interrupted: nothing was written", err=True)
         raise SystemExit(130) from None
@@ -230,7 +230,7 @@ def _from_prometheus(url: str) -> tuple[list[tuple[str, str, str]], list[str]]:
 
     files, notes = prometheus_rule_files(Prometheus(url, Transport()).rule_groups())
     if not files:
-        raise ImportError_(f"Prometheus at {url} has no rule groups loaded: nothing to import")
+        raise ImportRefused(f"Prometheus at {url} has no rule groups loaded: nothing to import")
     return [(text, f"{url} ({name})", rule_module_name(Path(name))) for name, text in files.items()], notes
 
 
@@ -245,7 +245,7 @@ def _from_ruler(root: Path, context_name: str | None) -> list[tuple[str, str, st
     client = connect.ruler(resolve_context(load_settings(root), context_name), Transport())
     files = ruler_rule_files(client.rule_groups())
     if not files:
-        raise ImportError_(f"the ruler at {client.url} has no rule groups: nothing to import")
+        raise ImportRefused(f"the ruler at {client.url} has no rule groups: nothing to import")
     return [(text, f"{client.url} (namespace {ns})", module_name(ns, "rules")) for ns, text in files.items()]
 
 
@@ -395,7 +395,7 @@ def _from_grafana(
         uids = [h["uid"] for h in hits]
         if not uids:
             where = f" in folder {folder}" if folder else ""
-            raise ImportError_(f"Grafana at {client.url} has no dashboards{where}: nothing to import")
+            raise ImportRefused(f"Grafana at {client.url} has no dashboards{where}: nothing to import")
 
     def reader(one: str) -> Callable[[], dict]:
         url = f"{client.url}/d/{one}"

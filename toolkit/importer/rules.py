@@ -29,6 +29,7 @@ from toolkit.importer.pysource import (
     string,
 )
 from toolkit.rules import ALERT_NAME, GROUP_FILE, METRIC_NAME, RECORD_NAME, Severity
+from toolkit.source import SourceLocation
 from toolkit.sources.files import RULER_GROUP_KEYS, SourceError, parse_rule_file
 
 THRESHOLD = re.compile(
@@ -124,9 +125,14 @@ def alert_key(data: dict) -> tuple:
     return (data.get("alert"), tuple(sorted(data.get("labels", {}).items())))
 
 
-def _check(rule: RuleEntry) -> None:
-    """What Prometheus refuses, refused here at the input's line rather than in the generated module."""
-    name = rule.data.get("alert", rule.data.get("record"))
+def _checked(rule: RuleEntry) -> RuleEntry:
+    """``rule`` as Prometheus reads it (a number as a name is its text); what Prometheus refuses is
+    refused here, at the input's line rather than in the generated module."""
+    key = "alert" if rule.is_alert else "record"
+    name = rule.data.get(key)
+    if isinstance(name, int | float) and not isinstance(name, bool):
+        rule = RuleEntry({**rule.data, key: str(name)}, rule.source, rule.lint_ignore)
+        name = rule.data[key]
     kind = "alert" if rule.is_alert else "recording rule"
     if not isinstance(name, str) or not name:
         raise RuleImportError(f"{kind} name {name!r} is not valid: give a non-empty name", rule.source)
@@ -138,6 +144,15 @@ def _check(rule: RuleEntry) -> None:
         promql_parser.parse(rule.data["expr"])
     except ValueError as error:
         raise RuleImportError(f"{kind} {name}: expr is not valid PromQL: {error}", rule.source) from None
+    return rule
+
+
+def _check_group(group: RuleGroupEntry) -> None:
+    limit = group.options.get("limit")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+        raise RuleImportError(
+            f"rule group {group.name}: limit {limit!r} is not a whole number of 0 or more", group.source
+        )
 
 
 def _alert(rule: RuleEntry, module: _Module, duplicated: bool) -> list[str]:
@@ -205,8 +220,8 @@ def _record(rule: RuleEntry, module: _Module) -> list[str]:
 
 def _group(group: RuleGroupEntry, file: str, comments: dict[int, list[str]], module: _Module) -> list[str]:
     lines = [*comments.get(group.source.line, []), "RuleGroup(", f"    {string(group.name)},", "    ["]
-    for rule in group.rules:
-        _check(rule)
+    _check_group(group)
+    for rule in map(_checked, group.rules):
         lines += [f"        {comment}" for comment in comments.get(rule.source.line, [])]
         if rule.is_alert:
             key = alert_key(rule.data)
@@ -295,7 +310,10 @@ def import_rules(
     the groups of this file get a file of their own. ``seen_alerts`` holds the (name, labels) of the
     alerts defined elsewhere in the project; it grows by this file's.
     """
-    groups = [] if is_empty_rule_file(text) else parse_rule_file(text, path)
+    try:
+        groups = [] if is_empty_rule_file(text) else parse_rule_file(text, path)
+    except (AttributeError, TypeError) as error:  # a shape the file reader did not foresee
+        raise RuleImportError(f"not a rule file Prometheus loads: {error}", SourceLocation(path, 1)) from None
     state = _Module(seen_alerts=seen_alerts if seen_alerts is not None else set())
     file, file_note = rule_file_name(path, module, taken_files or set())
     if file_note:
