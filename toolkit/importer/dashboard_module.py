@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit.errors import ToolkitError
-from toolkit.importer.pysource import docstring, imported_names, literal, string
-from toolkit.importer.rules import ImportedModule
+from toolkit.importer.pysource import ImportedModule, docstring, imported_names, literal, string
 from toolkit.settings import Settings
 from toolkit.source import SourceLocation
 from toolkit.sources.files import SourceError

@@ -18,8 +18,7 @@ import re
 from typing import Any
 
 from toolkit.importer.dashboard_module import default_waivers, module_for
-from toolkit.importer.pysource import module_name
-from toolkit.importer.rules import ImportedModule
+from toolkit.importer.pysource import ImportedModule, module_name
 from toolkit.settings import Settings
 from toolkit.source import SourceLocation
 from toolkit.sources.files import SourceError, load_json

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.errors import ProjectError, ToolkitError
+from toolkit.importer.pysource import ImportedModule
 from toolkit.importer.registry import register
-from toolkit.importer.rules import ImportedModule
 from toolkit.source import SourceLocation
 
 

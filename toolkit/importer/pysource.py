@@ -10,11 +10,22 @@ from __future__ import annotations
 import keyword
 import math
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit.errors import ToolkitError
 
 WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+@dataclass
+class ImportedModule:
+    """A generated module's source text, and notes on what the import waived, added or could not carry;
+    ``rule_file`` is the file its rule groups are built to (rule imports only)."""
+
+    source: str
+    notes: list[str] = field(default_factory=list)
+    rule_file: str = ""
 
 
 class ModuleNameError(ToolkitError):

@@ -20,6 +20,7 @@ import yaml
 from toolkit.bundle import RuleEntry, RuleGroupEntry
 from toolkit.importer.comments import file_comments
 from toolkit.importer.pysource import (
+    ImportedModule,
     constant,
     docstring,
     imported_names,
@@ -60,15 +61,6 @@ WAIVERS = {
 
 class RuleImportError(SourceError):
     """The input cannot be imported; the message says where and why."""
-
-
-@dataclass
-class ImportedModule:
-    """The module's source text, and notes on what the import waived, added or could not carry."""
-
-    source: str
-    notes: list[str] = field(default_factory=list)
-    rule_file: str = ""
 
 
 @dataclass
