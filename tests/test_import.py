@@ -387,6 +387,7 @@ def test_import_a_whole_grafana_or_one_folder(tmp_path: Path, grafana_double) ->
     result = run_import(root, "dashboard", "--from-grafana", "--all", "--folder", "platform", env=env)
     assert result.exit_code == 0, result.output
     assert view(built(root, "one")) == view({**MODERN, "uid": "one"})
+    assert next(b for b in load_project(root).bundle.dashboards if b.uid == "one").folder == "platform"
     assert "dashboards/two.py" not in result.output
     root = project(tmp_path / "all")
     result = run_import(root, "dashboard", "--from-grafana", "--all", env=env)

@@ -253,7 +253,7 @@ def _from_ruler(root: Path, context_name: str | None) -> list[tuple[str, str, st
 
 
 def _plan_dashboards(
-    root: Path, boards: Sequence[tuple[Callable[[], dict], str]], name: str | None
+    root: Path, boards: Sequence[tuple[Callable[[], tuple[dict, str]], str]], name: str | None
 ) -> list[Planned]:
     """One planned module per ``(read, origin)``; every bad input is reported."""
     from toolkit.importer.dashboards import dashboard_module_name, import_dashboard
@@ -266,9 +266,10 @@ def _plan_dashboards(
     planned, problems = [], []
     for read, origin in _progress(boards, "importing dashboards"):
         try:
-            board = read()
+            board, folder = read()
             module = check_module_name(name) if name else _unique(dashboard_module_name(board), taken)
-            planned.append(Planned(module, import_dashboard(board, module, origin, settings), origin))
+            imported = import_dashboard(board, module, origin, settings, folder)
+            planned.append(Planned(module, imported, origin))
         except ToolkitError as error:
             problems.append(str(error))
         except (ValueError, TypeError, KeyError, AttributeError) as error:  # a shape no check foresaw
@@ -281,7 +282,13 @@ def _plan_dashboards(
     return planned
 
 
-def _file_reader(file: Path) -> Callable[[], dict]:
+def _folder_of(data: Any) -> str:
+    """The folder uid of the API envelope ``{dashboard, meta}`` ('' for none or the General folder)."""
+    meta = data.get("meta") if isinstance(data, dict) else None
+    return str(meta.get("folderUid") or "") if isinstance(meta, dict) else ""
+
+
+def _file_reader(file: Path) -> Callable[[], tuple[dict, str]]:
     from toolkit.importer.dashboards import read_dashboard
     from toolkit.importer.shape import check_shape
     from toolkit.sources.files import load_json
@@ -295,7 +302,7 @@ def _file_reader(file: Path) -> Callable[[], dict]:
             else data
         )
         check_shape(inner, str(file), text)
-        return read_dashboard(text, str(file))
+        return read_dashboard(text, str(file)), _folder_of(data)
 
     return read
 
@@ -378,7 +385,7 @@ def dashboards(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 
 def _from_grafana(
     root: Path, uid: str | None, folder: str | None, context_name: str | None
-) -> list[tuple[Callable[[], dict], str]]:
+) -> list[tuple[Callable[[], tuple[dict, str]], str]]:
     from toolkit.clients import connect
     from toolkit.clients.transport import Transport
     from toolkit.contexts import resolve_context
@@ -397,13 +404,13 @@ def _from_grafana(
             where = f" in folder {folder}" if folder else ""
             raise ImportRefused(f"Grafana at {client.url} has no dashboards{where}: nothing to import")
 
-    def reader(one: str) -> Callable[[], dict]:
+    def reader(one: str) -> Callable[[], tuple[dict, str]]:
         url = f"{client.url}/d/{one}"
 
         def read() -> dict:
             answer = client.dashboard(one)
             check_shape(answer.get("dashboard") if isinstance(answer, dict) else answer, url)
-            return read_dashboard(json.dumps(answer), url)
+            return read_dashboard(json.dumps(answer), url), _folder_of(answer)
 
         return read
 

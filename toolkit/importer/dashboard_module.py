@@ -258,6 +258,7 @@ class _Plan:
     name: str
     origin: str
     waivers: dict[str, str]
+    folder: str = ""
     extras: dict[str, Any] = field(default_factory=dict)
 
     def extra(self, key: str) -> Any:
@@ -312,6 +313,8 @@ class _Plan:
             f"time_from={string(str((board.get('time') or {}).get('from', 'now-6h')))}",
             'layout="fixed"',
         ]
+        if self.folder:
+            options.append(f"folder={string(self.folder)}")
         if self.waivers:
             options.append(f"lint_ignore={literal(self.waivers)}")
         if self.extra("dashboard") is not MISSING:
@@ -383,10 +386,12 @@ def module_for(
     origin: str,
     settings: Settings,
     waivers: Callable[[dict], dict[str, str]],
+    folder: str = "",
 ) -> ImportedModule:
-    """The module for ``board`` (migrated), with notes on what is carried raw and what is not carried."""
+    """The module for ``board`` (migrated), with notes on what is carried raw and what is not carried;
+    ``folder`` is the Grafana folder uid it lives in ('' for the settings' folder)."""
     board, notes = typed_datasources(board)
-    plan = _Plan(board, name, origin, waivers(board))
+    plan = _Plan(board, name, origin, waivers(board), folder)
     first = _built(plan.source(), settings, origin)
     for key, (wanted, got) in _parts(plan, first).items():
         rest = residual(wanted, got)

@@ -142,8 +142,11 @@ def dashboard_module_name(board: dict[str, Any]) -> str:
     return module_name(str(board.get("title") or board.get("uid") or ""), "dashboard")
 
 
-def import_dashboard(board: dict[str, Any], name: str, origin: str, settings: Settings) -> ImportedModule:
-    """The module source for ``board`` (already read), named ``name``; ``origin`` names where it came from.
+def import_dashboard(
+    board: dict[str, Any], name: str, origin: str, settings: Settings, folder: str = ""
+) -> ImportedModule:
+    """The module source for ``board`` (already read), named ``name``; ``origin`` names where it came from
+    and ``folder`` the Grafana folder uid it lives in ('' for the settings' folder).
 
     A uid Grafana would refuse (``^[a-zA-Z0-9_-]{1,40}$``) is refused here; a missing uid becomes ``name``.
     """
@@ -153,4 +156,4 @@ def import_dashboard(board: dict[str, Any], name: str, origin: str, settings: Se
             f"dashboard uid {uid!r} is not one Grafana accepts: use 1 to 40 letters, digits, '-' or '_'",
             SourceLocation(origin, 1) if "://" not in origin else None,
         )
-    return module_for(migrate(board), name, origin, settings, default_waivers)
+    return module_for(migrate(board), name, origin, settings, default_waivers, folder)
