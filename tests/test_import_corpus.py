@@ -76,8 +76,8 @@ def parts(board: dict) -> dict[str, dict]:
         found[f"panel {i}"] = {k: v for k, v in panel.items() if not (k == "panels" and row)}
         for j, child in enumerate(panel.get("panels") or [] if row else []):
             found[f"panel {i}.{j}"] = child
-    for variable in (board.get("templating") or {}).get("list") or []:
-        found[f"variable {variable.get('name')}"] = variable
+    for i, variable in enumerate((board.get("templating") or {}).get("list") or []):
+        found[f"variable {variable.get('name') or f'#{i}'}"] = variable
     skipped = {"panels", "templating", "id", "version", "iteration", "schemaVersion"}
     found["dashboard"] = {k: v for k, v in board.items() if k not in skipped}
     return found

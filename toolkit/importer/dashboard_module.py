@@ -40,15 +40,21 @@ WAIVER_REASONS = {
 MISSING = object()
 
 
-def residual(wanted: Any, built: Any) -> Any:
+def residual(wanted: Any, built: Any, path: str = "", empty: list[str] | None = None) -> Any:
     """What ``extra`` must hold so that ``built`` with it laid over equals ``wanted`` (``MISSING`` when
-    nothing); keys ``built`` has and ``wanted`` lacks cannot be removed that way and are left alone."""
+    nothing); keys ``built`` has and ``wanted`` lacks cannot be removed that way and are left alone.
+    A key ``built`` lacks whose value is empty text or null, as Grafana reads a missing one, is left
+    out and its path added to ``empty``."""
     if wanted == built:
         return MISSING
     if isinstance(wanted, dict) and isinstance(built, dict):
         out = {}
         for key, value in wanted.items():
-            rest = residual(value, built.get(key, MISSING)) if key in built else value
+            where = f"{path}.{key}" if path else key
+            if key not in built and value in ("", None) and empty is not None:
+                empty.append(where)
+                continue
+            rest = residual(value, built[key], where, empty) if key in built else value
             if rest is not MISSING:
                 out[key] = rest
         return out or MISSING
@@ -58,7 +64,9 @@ def residual(wanted: Any, built: Any) -> Any:
         and len(wanted) == len(built)
         and all(isinstance(item, dict) for item in [*wanted, *built])
     ):
-        items = [residual(w, b) for w, b in zip(wanted, built, strict=True)]
+        items = [
+            residual(w, b, f"{path}[{i}]", empty) for i, (w, b) in enumerate(zip(wanted, built, strict=True))
+        ]
         return [{} if item is MISSING else item for item in items]
     return wanted
 
@@ -107,12 +115,18 @@ def typed_datasources(board: dict[str, Any]) -> tuple[dict[str, Any], list[str]]
             if value.get("type") == "prometheus" and "uid" in value:
                 return dict(DATASOURCE)
             return {
-                k: (dict(DATASOURCE) if k == "datasource" and is_prometheus(v) else typed(v))
+                k: (dict(DATASOURCE) if k == "datasource" and is_reference(v) else typed(v))
                 for k, v in value.items()
             }
         if isinstance(value, list):
             return [typed(v) for v in value]
         return value
+
+    def is_reference(value: Any) -> bool:
+        """A string or a ``{uid[, type]}`` naming the Prometheus datasource."""
+        if isinstance(value, dict) and set(value) <= {"uid", "type"}:
+            return value.get("type") in (None, "prometheus") and is_prometheus(value.get("uid"))
+        return is_prometheus(value)
 
     def is_prometheus(value: Any) -> bool:
         if not isinstance(value, str):
@@ -276,7 +290,9 @@ class _Plan:
     def variables(self) -> list[tuple[str, dict[str, Any]]]:
         """Every variable with its key."""
         listed = (self.board.get("templating") or {}).get("list") or []
-        return [(f"variable {v.get('name')}", v) for v in listed if isinstance(v, dict)]
+        return [
+            (f"variable {v.get('name') or f'#{i}'}", v) for i, v in enumerate(listed) if isinstance(v, dict)
+        ]
 
     def panel_code(self, key: str, panel: dict[str, Any]) -> str:
         if panel.get("type") == "row":
@@ -393,8 +409,9 @@ def module_for(
     board, notes = typed_datasources(board)
     plan = _Plan(board, name, origin, waivers(board), folder)
     first = _built(plan.source(), settings, origin)
+    empty: dict[str, list[str]] = {}
     for key, (wanted, got) in _parts(plan, first).items():
-        rest = residual(wanted, got)
+        rest = residual(wanted, got, empty=empty.setdefault(key, []))
         if rest is not MISSING:
             plan.extras[key] = rest
     source = plan.source()
@@ -407,9 +424,12 @@ def module_for(
         if variable.get("type") != "query":
             notes.append(f"{key} ({variable.get('type')}) carried raw: no typed class for it")
     for key, (wanted, got) in _parts(plan, final).items():
-        missing = lost(wanted, got)
+        unset = [path for path in lost(wanted, got) if path in empty.get(key, ())]
+        missing = [path for path in lost(wanted, got) if path not in unset]
         if missing:
             notes.append(f"{key}: not carried: {', '.join(missing)} (the build sets these itself)")
+        if unset:
+            notes.append(f"{key}: not carried: {', '.join(unset)} (empty, as Grafana reads a missing one)")
     if any(p.get("id") is not None for _, p in plan.panels()):
         notes.append("panel ids are renumbered by the build (links with viewPanel=<id> need the new ids)")
     return ImportedModule(source, notes)
