@@ -622,3 +622,21 @@ def test_an_error_in_what_the_import_builds_points_at_the_input(tmp_path: Path) 
         in result.output
     )
     assert "<imported" not in result.output and "dashboards/" not in result.output
+
+
+def test_a_dashboard_import_stopped_by_sigterm_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import signal
+
+    import toolkit.project
+
+    root = project(tmp_path)
+    registry = (root / "dashboards" / "__init__.py").read_text()
+    (tmp_path / "modern.json").write_text(json.dumps(MODERN))
+    monkeypatch.setattr(toolkit.project, "load_project", lambda root: os.kill(os.getpid(), signal.SIGTERM))
+    result = run_import(root, "dashboard", str(tmp_path / "modern.json"))
+    assert result.exit_code == 130, result.output
+    assert sorted(p.name for p in (root / "dashboards").glob("*.py")) == ["__init__.py", "overview.py"]
+    assert (root / "dashboards" / "__init__.py").read_text() == registry
