@@ -239,12 +239,21 @@ def raw_call(panel: dict[str, Any]) -> str:
     return f"raw_panel({literal({k: v for k, v in panel.items() if k != 'id'})})"
 
 
+def _variable_query(variable: dict[str, Any]) -> Any:
+    query = variable.get("query")
+    return query.get("query") if isinstance(query, dict) else query
+
+
+def is_typed_variable(variable: dict[str, Any]) -> bool:
+    """True for a query variable with a PromQL query text, which ``Variable`` models."""
+    return variable.get("type") == "query" and isinstance(_variable_query(variable), str)
+
+
 def variable_call(variable: dict[str, Any], extra: Any) -> str:
     """A typed ``Variable`` for a query variable, else ``raw_variable`` with it whole."""
-    query = variable.get("query")
-    query = query.get("query") if isinstance(query, dict) else query
-    if variable.get("type") != "query" or not isinstance(query, str):
+    if not is_typed_variable(variable):
         return f"raw_variable({literal(variable)})"
+    query = _variable_query(variable)
     args = [string(str(variable["name"])), string(query)]
     if variable.get("label"):
         args.append(f"label={string(str(variable['label']))}")
@@ -294,6 +303,20 @@ class _Plan:
             (f"variable {v.get('name') or f'#{i}'}", v) for i, v in enumerate(listed) if isinstance(v, dict)
         ]
 
+    def used_names(self) -> set[str]:
+        """The names of ``toolkit.panels`` the module calls."""
+        used = set()
+        for _, panel in self.panels():
+            if panel.get("type") == "row":
+                used.add("row")
+            elif helper_reason(panel):
+                used.add("raw_panel")
+            else:
+                used |= {"at", HELPERS[panel["type"]], *(["Query"] if panel.get("targets") else [])}
+        for _, variable in self.variables():
+            used.add("Variable" if is_typed_variable(variable) else "raw_variable")
+        return used
+
     def panel_code(self, key: str, panel: dict[str, Any]) -> str:
         if panel.get("type") == "row":
             children = [self.panel_code(f"{key}.{j}", c) for j, c in enumerate(panel.get("panels") or [])]
@@ -313,11 +336,7 @@ class _Plan:
         board = self.board
         items = [self.panel_code(f"panel {i}", p) for i, p in enumerate(board.get("panels") or [])]
         variables = [variable_call(v, self.extra(key)) for key, v in self.variables()]
-        code = " ".join(items + variables)
-        names = {"DashboardDef", "dashboard"} | {
-            n for n in ("row", "at", "Query", "raw_panel", "Variable", "raw_variable") if f"{n}(" in code
-        }
-        names |= {h for h in HELPERS.values() if f"{h}(" in code}
+        names = {"DashboardDef", "dashboard", *self.used_names()}
         uid = str(board.get("uid") or self.name)
         options = [
             f"uid={string(uid)}",

@@ -318,9 +318,10 @@ def import_rules(
     body: list[str] = []
     for group in groups:
         body += [f"        {line}" for line in _group(group, file, comments.by_line, state)]
-    joined = "\n".join(body)
-    uses = {word for word in ("AlertRule", "RecordingRule") if f"{word}(" in joined}
-    if "Severity." in joined:
+    rules = [rule for group in groups for rule in group.rules]
+    uses = {"AlertRule" if rule.is_alert else "RecordingRule" for rule in rules}
+    severities = {s.value for s in Severity}
+    if any(rule.is_alert and rule.data.get("labels", {}).get("severity") in severities for rule in rules):
         uses.add("Severity")
     head = [
         docstring(module_doc),
