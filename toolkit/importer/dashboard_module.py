@@ -38,20 +38,23 @@ WAIVER_REASONS = {
     "target/rate-interval": "imported as it was: use $__rate_interval in rate windows",
 }
 MISSING = object()
+# what Grafana assumes for a dashboard link's unset keys, which its schema requires
+LINK_DEFAULTS = {"asDropdown": False, "icon": "external link", "includeVars": False, "keepTime": False}
+LINK_DEFAULTS |= {"tags": [], "targetBlank": False, "title": "", "tooltip": "", "type": "link", "url": ""}
 
 
 def residual(wanted: Any, built: Any, path: str = "", empty: list[str] | None = None) -> Any:
     """What ``extra`` must hold so that ``built`` with it laid over equals ``wanted`` (``MISSING`` when
     nothing); keys ``built`` has and ``wanted`` lacks cannot be removed that way and are left alone.
-    A key ``built`` lacks whose value is empty text or null, as Grafana reads a missing one, is left
-    out and its path added to ``empty``."""
+    An empty text or null in ``wanted`` (Grafana reads it as unset) is left out, the build's own value
+    or Grafana's default standing, and its path added to ``empty``."""
     if wanted == built:
         return MISSING
     if isinstance(wanted, dict) and isinstance(built, dict):
         out = {}
         for key, value in wanted.items():
             where = f"{path}.{key}" if path else key
-            if key not in built and value in ("", None) and empty is not None:
+            if value in ("", None) and empty is not None and (key not in built or built[key] != value):
                 empty.append(where)
                 continue
             rest = residual(value, built[key], where, empty) if key in built else value
@@ -433,6 +436,11 @@ def module_for(
         rest = residual(wanted, got, empty=empty.setdefault(key, []))
         if rest is not MISSING:
             plan.extras[key] = rest
+    links = plan.extras.get("dashboard", {}).get("links")
+    if isinstance(links, list) and len(links) != len(first.get("links") or []):  # given whole: complete them
+        plan.extras["dashboard"]["links"] = [
+            {**LINK_DEFAULTS, **link} if isinstance(link, dict) else link for link in links
+        ]
     source = plan.source()
     final = _built(source, settings, origin)
     for key, panel in plan.panels():
@@ -448,7 +456,9 @@ def module_for(
         if missing:
             notes.append(f"{key}: not carried: {', '.join(missing)} (the build sets these itself)")
         if unset:
-            notes.append(f"{key}: not carried: {', '.join(unset)} (empty, as Grafana reads a missing one)")
+            notes.append(
+                f"{key}: not carried: {', '.join(unset)} (empty in the input: Grafana's default or the helper's value applies)"
+            )
     if any(p.get("id") is not None for _, p in plan.panels()):
         notes.append("panel ids are renumbered by the build (links with viewPanel=<id> need the new ids)")
     return ImportedModule(source, notes)
