@@ -390,6 +390,7 @@ def test_a_folder_imports_one_module_per_file_all_or_nothing(tmp_path: Path) -> 
     (folder / "ceph").mkdir(parents=True)
     (folder / "ceph" / "alerts.yaml").write_text(SAME_NAME)
     (folder / "api.rules.yml").write_text(EVERY_FIELD)
+    (folder / "tests.yml").write_text("rule_files: [api.rules.yml]\ntests: []\n")  # a promtool test: skipped
     (folder / "broken.yml").write_text(
         "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up ==\n"
     )
@@ -405,6 +406,7 @@ def test_a_folder_imports_one_module_per_file_all_or_nothing(tmp_path: Path) -> 
         "ceph_alerts",
     ]
     assert {g.file for g in imported_groups(root)} == {"api.rules.yml", "alerts.yaml"}
+    assert "skipped" in result.output and "tests.yml" in result.output
 
 
 def test_live_rules_from_a_real_prometheus(tmp_path: Path, prometheus_factory) -> None:

@@ -8,6 +8,7 @@ nothing is left behind. Errors name the input file and line and exit 2; an inter
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -79,6 +80,16 @@ def _expand(paths: Sequence[Path], suffixes: tuple[str, ...]) -> list[Path]:
     if not files:
         raise click.UsageError(f"no {' or '.join(suffixes)} files under {', '.join(map(str, paths))}")
     return files
+
+
+def _looks_like_rules(text: str) -> bool:
+    """True for a rule file or PrometheusRule manifest (``groups:``), or an empty one; a promtool
+    test file, an Alertmanager config or other YAML found in a folder is not."""
+    from toolkit.importer.rules import is_empty_rule_file
+    from toolkit.sources.files import is_promtool_test
+
+    has_groups = re.search(r"^\s*groups\s*:", text, re.M) is not None
+    return is_empty_rule_file(text) or (has_groups and not is_promtool_test(text))
 
 
 def _progress(items: Sequence[Any], label: str) -> Iterable[Any]:
@@ -211,8 +222,17 @@ def rules(
     with _errors():
         notes: list[str] = []
         if paths:
-            files = _expand(paths, RULE_SUFFIXES)
-            sources = [(_read(f), str(f), rule_module_name(f)) for f in files]
+            sources, skipped = [], []
+            for file in _expand(paths, RULE_SUFFIXES):
+                text = _read(file)
+                if file not in paths and not _looks_like_rules(text):
+                    skipped.append(str(file))
+                    continue
+                sources.append((text, str(file), rule_module_name(file)))
+            for file in skipped:
+                click.echo(f"skipped {file}: found in a folder, and not a rule file (no groups:)", err=True)
+            if not sources:
+                raise click.UsageError(f"no rule files under {', '.join(map(str, paths))}")
         elif prometheus_url:
             sources, notes = _from_prometheus(prometheus_url)
         else:
