@@ -640,3 +640,34 @@ def test_a_dashboard_import_stopped_by_sigterm_leaves_nothing(
     assert result.exit_code == 130, result.output
     assert sorted(p.name for p in (root / "dashboards").glob("*.py")) == ["__init__.py", "overview.py"]
     assert (root / "dashboards" / "__init__.py").read_text() == registry
+
+
+def test_what_the_input_leaves_unset_keeps_grafanas_defaults(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    bare = {
+        "uid": "bare",
+        "title": "Bare",
+        "panels": [
+            {
+                "type": "timeseries",
+                "title": "Rate",
+                "gridPos": {"x": 0, "y": 0, "w": 12, "h": 8},
+                "targets": [{"refId": "A", "expr": "rate(x[5m])"}],
+            },
+            {
+                "type": "gauge",
+                "title": "Used",
+                "gridPos": {"x": 12, "y": 0, "w": 6, "h": 8},
+                "targets": [{"refId": "A", "expr": "used_ratio"}],
+            },
+        ],
+    }
+    (tmp_path / "bare.json").write_text(json.dumps(bare))
+    result = run_import(root, "dashboard", str(tmp_path / "bare.json"))
+    assert result.exit_code == 0, result.output
+    assert "added by the helper" not in result.output, result.output
+    rate, used = built(root, "bare")["panels"]
+    assert rate["options"]["legend"]["displayMode"] == "list" and rate["options"]["legend"]["calcs"] == []
+    custom = rate["fieldConfig"]["defaults"]["custom"]
+    assert (custom["fillOpacity"], rate["fieldConfig"]["defaults"]["color"]["mode"]) == (0, "palette-classic")
+    assert "min" not in used["fieldConfig"]["defaults"] and "max" not in used["fieldConfig"]["defaults"]

@@ -194,13 +194,13 @@ def gauge(
     unit: str,
     description: str,
     thresholds: Steps | None = None,
-    min: float = 0,
-    max: float = 1,
+    min: float | None = 0,
+    max: float | None = 1,
     width: int = 6,
     height: int = 6,
     extra: dict | None = None,
 ) -> g.GaugePanel:
-    """A gauge from ``min`` to ``max`` with threshold markers."""
+    """A gauge from ``min`` to ``max`` with threshold markers (None: Grafana takes it from the data)."""
     common = _common(title, description, width, height, extra)
     return _reduced(g.GaugePanel, common, queries, unit, thresholds, min=min, max=max)
 
@@ -212,7 +212,7 @@ def bar_gauge(
     unit: str,
     description: str,
     thresholds: Steps | None = None,
-    min: float = 0,
+    min: float | None = 0,
     max: float | None = None,
     width: int = 12,
     height: int = 8,

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit.errors import ToolkitError
+from toolkit.grafana_json import merge_extra
 from toolkit.importer.pysource import ImportedModule, docstring, imported_names, literal, string
 from toolkit.settings import Settings
 from toolkit.source import SourceLocation
@@ -38,6 +39,29 @@ WAIVER_REASONS = {
     "target/rate-interval": "imported as it was: use $__rate_interval in rate windows",
 }
 MISSING = object()
+# Grafana's own defaults for the time series field config the timeseries() helper writes (what Grafana
+# assumes where a dashboard says nothing); options defaults are PLUGIN_OPTIONS of the build
+TIMESERIES_CUSTOM = {
+    "axisBorderShow": False,
+    "axisCenteredZero": False,
+    "axisColorMode": "text",
+    "axisLabel": "",
+    "axisPlacement": "auto",
+    "barAlignment": 0,
+    "drawStyle": "line",
+    "fillOpacity": 0,
+    "gradientMode": "none",
+    "hideFrom": {"legend": False, "tooltip": False, "viz": False},
+    "insertNulls": False,
+    "lineInterpolation": "linear",
+    "lineWidth": 1,
+    "pointSize": 5,
+    "scaleDistribution": {"type": "linear"},
+    "showPoints": "auto",
+    "spanNulls": False,
+    "stacking": {"group": "A", "mode": "none"},
+    "thresholdsStyle": {"mode": "off"},
+}
 # what Grafana assumes for a dashboard link's unset keys, which its schema requires
 LINK_DEFAULTS = {"asDropdown": False, "icon": "external link", "includeVars": False, "keepTime": False}
 LINK_DEFAULTS |= {"tags": [], "targetBlank": False, "title": "", "tooltip": "", "type": "link", "url": ""}
@@ -72,6 +96,77 @@ def residual(wanted: Any, built: Any, path: str = "", empty: list[str] | None = 
         ]
         return [{} if item is MISSING else item for item in items]
     return wanted
+
+
+# what the helpers write that means nothing where the input leaves it unset (a log base on a linear scale)
+MEANINGLESS = ("scaleDistribution.log",)
+# what the build writes on every panel, with the meaning Grafana gives the unset key
+BUILD_WRITES = (
+    "datasource",
+    "fieldConfig.defaults.mappings",
+    "fieldConfig.overrides",
+    "targets",
+    "description",
+)
+
+
+def grafana_defaults(kind: str) -> dict[str, Any]:
+    """What Grafana assumes for a ``kind`` panel's options and field config where the JSON says nothing."""
+    from toolkit.grafana_json import PLUGIN_CUSTOM, PLUGIN_OPTIONS
+
+    timeseries = kind == "timeseries"
+    field = {
+        "noValue": "No data",  # what Grafana shows where noValue is unset
+        "color": {"mode": "palette-classic" if timeseries else "thresholds"},
+        "thresholds": {"mode": "absolute"},
+        "custom": TIMESERIES_CUSTOM if timeseries else PLUGIN_CUSTOM.get(kind, {}),
+    }
+    return {"options": PLUGIN_OPTIONS.get(kind, {}), "fieldConfig": {"defaults": field}}
+
+
+def unsaid(wanted: dict[str, Any], built: dict[str, Any], defaults: dict[str, Any]) -> tuple[Any, list[str]]:
+    """For what ``built`` holds and ``wanted`` does not say: the extra that puts Grafana's defaults back
+    where the helper chose otherwise, and the paths with no known default (the helper's choice stands)."""
+    said = leaves(wanted)
+    extra: dict[str, Any] = {}
+    chosen = []
+    for path, value in leaves(built).items():
+        if path in said or any(path.startswith((q + ".", q + "[")) for q in said):
+            continue
+        if "[" in path:  # a list is Grafana's default or not as a whole
+            whole = path.split("[")[0]
+            default = _at(defaults, whole)
+            if default is not MISSING and default != _at(built, whole):
+                _put(extra, whole, default)
+            continue
+        default = _at(defaults, path)
+        if default is MISSING:
+            if value not in ({}, [], "") and not path.endswith(MEANINGLESS):
+                chosen.append(path)
+        elif default != value:
+            _put(extra, path, default)
+    return extra or MISSING, chosen
+
+
+def _at(data: Any, path: str) -> Any:
+    for part in re.split(r"\.|\[", path):
+        if part.endswith("]"):
+            index = int(part[:-1])
+            if not isinstance(data, list) or index >= len(data):
+                return MISSING
+            data = data[index]
+        elif isinstance(data, dict) and part in data:
+            data = data[part]
+        else:
+            return MISSING
+    return data
+
+
+def _put(extra: dict[str, Any], path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    for part in parents:
+        extra = extra.setdefault(part, {})
+    extra[last] = value
 
 
 def leaves(value: Any, path: str = "") -> dict[str, Any]:
@@ -221,11 +316,11 @@ def helper_call(panel: dict[str, Any], extra: Any) -> str:
     if kind == "timeseries" and (custom.get("stacking") or {}).get("mode") == "normal":
         args.append("stack=True")
     if kind in ("timeseries", "gauge", "bargauge"):
-        args += [
-            f"{key}={literal(defaults[key])}"
-            for key in ("min", "max")
-            if isinstance(defaults.get(key), int | float)
-        ]
+        for key, helper_default in (("min", 0), ("max", 1 if kind == "gauge" else None)):
+            if isinstance(defaults.get(key), int | float):
+                args.append(f"{key}={literal(defaults[key])}")
+            elif kind != "timeseries" and helper_default is not None:
+                args.append(f"{key}=None")  # unset, as in the input: Grafana takes it from the data
     if kind == "stat":
         if (panel.get("options") or {}).get("graphMode") == "none":
             args.append("graph=False")
@@ -436,6 +531,12 @@ def module_for(
         rest = residual(wanted, got, empty=empty.setdefault(key, []))
         if rest is not MISSING:
             plan.extras[key] = rest
+    parts = _parts(plan, first)
+    for key, panel in plan.panels():
+        if panel.get("type") in HELPERS and not helper_reason(panel):
+            back, _ = unsaid(*parts[key], grafana_defaults(panel["type"]))
+            if back is not MISSING:
+                plan.extras[key] = merge_extra(back, plan.extras.get(key, {}))
     links = plan.extras.get("dashboard", {}).get("links")
     if isinstance(links, list) and len(links) != len(first.get("links") or []):  # given whole: complete them
         plan.extras["dashboard"]["links"] = [
@@ -450,7 +551,14 @@ def module_for(
     for key, variable in plan.variables():
         if variable.get("type") != "query":
             notes.append(f"{key} ({variable.get('type')}) carried raw: no typed class for it")
+    kinds = dict(plan.panels())
     for key, (wanted, got) in _parts(plan, final).items():
+        panel = kinds.get(key, {})
+        if panel.get("type") in HELPERS and not helper_reason(panel):
+            _, chosen = unsaid(wanted, got, grafana_defaults(panel["type"]))
+            chosen = [path for path in chosen if not path.startswith(BUILD_WRITES)]
+            if chosen:
+                notes.append(f"{key}: added by the helper: {', '.join(chosen)} (the input left them unset)")
         unset = [path for path in lost(wanted, got) if path in empty.get(key, ())]
         missing = [path for path in lost(wanted, got) if path not in unset]
         if missing:
