@@ -52,8 +52,9 @@ bench: $(BIN)/.installed
 # The monitoring/ stack (needs Docker): `make env` once, then `make up`; Grafana on 127.0.0.1:3000.
 COMPOSE := docker compose -f monitoring/docker-compose.yml --env-file .env
 
+# Exit 1 of make_env.py (.env exists and is kept) is fine; 2 (cannot read or write) fails make.
 env:
-	@$(PYTHON) monitoring/make_env.py .env.example .env || true
+	@$(PYTHON) monitoring/make_env.py .env.example .env; status=$$?; test $$status -le 1
 
 up: build
 	@test -f .env || { echo "no .env: run 'make env' first" >&2; exit 2; }

@@ -127,3 +127,68 @@ def test_make_env_writes_random_secrets_once(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["GRAFANA_ADMIN_PASSWORD", "POSTGRES_PASSWORD", "REDIS_PASSWORD"])
 def test_env_example_leaves_every_password_random(name: str) -> None:
     assert f"{name}=__RANDOM__" in (REPO / ".env.example").read_text()
+
+
+def test_make_env_creates_the_file_private_whatever_the_umask(tmp_path: Path) -> None:
+    target = tmp_path / ".env"
+    script = f"import os, runpy, sys; os.umask(0); sys.argv = ['make_env.py', {str(REPO / '.env.example')!r}, {str(target)!r}]; runpy.run_path({str(MONITORING / 'make_env.py')!r}, run_name='__main__')"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_make_env_fails_clearly_without_a_traceback(tmp_path: Path) -> None:
+    script = [
+        sys.executable,
+        str(MONITORING / "make_env.py"),
+        str(tmp_path / "missing.example"),
+        str(tmp_path / ".env"),
+    ]
+    done = subprocess.run(script, capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stderr == f"cannot read {tmp_path / 'missing.example'}: No such file or directory\n"
+    assert not (tmp_path / ".env").exists()
+
+
+def test_make_env_target_fails_when_make_env_py_fails(tmp_path: Path) -> None:
+    done = subprocess.run(
+        ["make", "-s", "-C", str(REPO), "env", f"PYTHON={sys.executable} -c 'import sys; sys.exit(2)'"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode != 0
+
+
+SECRET_VARIABLES = (
+    "GRAFANA_ADMIN_PASSWORD",
+    "POSTGRES_PASSWORD",
+    "REDIS_PASSWORD",
+    "SLACK_API_URL",
+    "PAGERDUTY_ROUTING_KEY",
+)
+
+
+@pytest.mark.parametrize("name", sorted(yaml.safe_load(COMPOSE_FILE.read_text())["services"]))
+def test_no_secret_reaches_a_process_argument(name: str) -> None:
+    service = services()[name]
+    arguments = " ".join(str(part) for key in ("command", "entrypoint") for part in service.get(key) or [])
+    assert not [variable for variable in SECRET_VARIABLES if variable in arguments]
+
+
+def test_redis_reads_its_password_from_a_config_file(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text((REPO / ".env.example").read_text().replace("__RANDOM__", "s3cret-value"))
+    done = subprocess.run(
+        [str(compose_binary()), "-f", str(COMPOSE_FILE), "--env-file", str(env), "config"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    rendered = yaml.safe_load(done.stdout)
+    redis = rendered["services"]["redis"]
+    assert "s3cret-value" not in " ".join(redis["command"])
+    target = redis["configs"][0]["target"]
+    assert redis["command"] == ["redis-server", target]
+    assert rendered["configs"]["redis-conf"]["content"] == "requirepass s3cret-value\n"

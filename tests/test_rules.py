@@ -115,3 +115,25 @@ def test_an_alert_test_needs_promtool_notation_and_an_expectation() -> None:
     assert error_of(lambda: AlertTest("ServiceDown", {"up": "0x5"})).endswith(
         "test of alert ServiceDown: say when it must fire (fires_at) or stay quiet (quiet_at)"
     )
+
+
+def test_a_webhook_url_carrying_a_token_is_refused_with_url_file_as_the_fix() -> None:
+    from toolkit.alertmanager import WebhookConfig
+
+    with pytest.raises(DefinitionError) as caught:
+        WebhookConfig("https://hooks.slack.com/services/T0/B0/secretpart")
+    message = str(caught.value)
+    assert "secretpart" not in message
+    assert "webhook url https://hooks.slack.com/services/***: carries a secret in the path" in message
+    assert "url_file=" in message and "tests/test_rules.py:" in message.split(": ")[0]
+
+
+def test_a_secret_webhook_url_is_read_from_a_file() -> None:
+    from toolkit.alertmanager import WebhookConfig
+
+    assert WebhookConfig(url_file="/etc/alertmanager/secrets/hook-url").to_data() == {
+        "send_resolved": True,
+        "url_file": "/etc/alertmanager/secrets/hook-url",
+    }
+    with pytest.raises(DefinitionError, match="give url or url_file"):
+        WebhookConfig()

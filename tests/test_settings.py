@@ -75,3 +75,38 @@ def test_a_missing_settings_file_says_what_to_do(tmp_path: Path) -> None:
         SettingsError, match=r"no toolkit.yaml in .*: run toolkit from the project root or pass --project DIR"
     ):
         load_settings(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "instead"),
+    [
+        (
+            'grafana: {url: "http://127.0.0.1:3000"}',
+            'grafana: {url: "http://admin:hunter2@127.0.0.1:3000"}',
+            "contexts.local.grafana.url",
+            "set GRAFANA_TOKEN (or GRAFANA_USER and GRAFANA_PASSWORD) in the environment",
+        ),
+        (
+            'prometheus: {url: "http://127.0.0.1:9090"',
+            'prometheus: {url: "http://127.0.0.1:9090/?token=hunter2"',
+            "contexts.local.prometheus.url",
+            "give PROMETHEUS_URL, credentials included, in the environment",
+        ),
+        (
+            "runbook_url: https://runbooks.acme.example/alerts/{alertname}",
+            "runbook_url: https://bot:hunter2@runbooks.acme.example/alerts/{alertname}",
+            "runbook_url",
+            "keep runbooks readable without one",
+        ),
+    ],
+)
+def test_credentials_in_a_url_are_refused_with_the_alternative(
+    old: str, new: str, key: str, instead: str
+) -> None:
+    assert old in GOOD
+    text = GOOD.replace(old, new)
+    line = next(n for n, text_line in enumerate(text.splitlines(), 1) if "hunter2" in text_line)
+    message = error_for(text)
+    assert message.startswith(f"toolkit.yaml:{line}: {key}: the URL carries ")
+    assert instead in message
+    assert "hunter2" not in message

@@ -72,7 +72,11 @@ def test_grafana_sends_the_organization_and_refuses_a_wrong_token(grafana_double
     assert grafana_double.last_request.headers["X-Grafana-Org-Id"] == "3"
     with pytest.raises(RefusedError) as refused:
         Grafana(grafana_double.url, FAST, "wrong").check()
-    assert refused.value.status == 401 and str(refused.value).endswith("search: 401 Unauthorized")
+    assert refused.value.status == 401
+    assert str(refused.value).endswith(
+        "search: 401 Unauthorized; Grafana did not accept the credentials: check GRAFANA_TOKEN "
+        "(or GRAFANA_USER and GRAFANA_PASSWORD, or the context's grafana.token_file)"
+    )
 
 
 def test_secrets_are_redacted_from_every_client_error(grafana_double) -> None:
@@ -97,7 +101,7 @@ contexts:
     prometheus: {url: "http://127.0.0.1:9090", rules_dir: build/prometheus}
     alertmanager: {url: "http://127.0.0.1:9093", config_file: build/alertmanager/alertmanager.yml}
   mimir:
-    ruler: {url: "https://user:ruler-secret@mimir.example", tenant: team-a}
+    ruler: {url: "https://mimir.example", tenant: team-a}
 """
 
 
@@ -131,6 +135,7 @@ def test_the_environment_overrides_the_context(tmp_path: Path) -> None:
         "GRAFANA_PASSWORD": "pw",
         "PROMETHEUS_URL": "http://prom:9090",
         "ALERTMANAGER_URL": "http://am:9093",
+        "RULER_URL": "https://user:ruler-secret@mimir.example",
     }
     context = resolve_context(settings(tmp_path), "mimir", env)
     assert (context.grafana_url, context.grafana_auth) == ("https://grafana.example", ("admin", "pw"))

@@ -2,7 +2,7 @@
 
 Secrets are never inline: the receiver types have no field that could hold one. Slack's webhook URL and
 PagerDuty's routing key are read by Alertmanager from files (``api_url_file``, ``routing_key_file``);
-a webhook's bearer token comes from ``credentials_file``.
+a webhook's bearer token comes from ``credentials_file`` and a secret webhook URL from ``url_file``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 from toolkit.durations import canonical_duration
 from toolkit.errors import DefinitionError
 from toolkit.source import SourceLocation, caller_location
+from toolkit.urls import redact_url, url_secret
 
 MATCHER = re.compile(r'^[a-zA-Z_][a-zA-Z0-9_]*(=|!=|=~|!~)"[^"]*"$')
 
@@ -104,26 +105,42 @@ class EmailConfig:
 
 @dataclass(frozen=True)
 class WebhookConfig:
-    """POST alerts to ``url``; a bearer token, if any, is read from ``credentials_file``."""
+    """POST alerts to ``url``, or to the URL Alertmanager reads from ``url_file`` when the URL itself is a
+    secret (``url_file`` needs Alertmanager 0.26 or later); a bearer token, if any, is read from
+    ``credentials_file``. A ``url`` that carries a secret (a password, a token in the query, a Slack or
+    Discord webhook path) is refused: the built config is committed and shown in reviews."""
 
-    url: str
+    url: str | None = None
     credentials_file: str | None = None
     send_resolved: bool = True
+    url_file: str | None = None
     source: SourceLocation = field(default=None, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         where = _located(self)
-        if not re.match(r"^https?://[^@/]+(/|$)", self.url or ""):
-            raise DefinitionError(
-                f"webhook url {self.url!r} must be http(s):// without credentials in it: "
-                "put a token in credentials_file",
-                where,
-            )
-        _check_file(where, f"webhook {self.url}", self.credentials_file)
+        if (self.url is None) == (self.url_file is None):
+            raise DefinitionError("webhook config: give url or url_file (one of them)", where)
+        if self.url is not None:
+            if not isinstance(self.url, str) or not re.match(r"^https?://[^/?#]+", self.url):
+                raise DefinitionError(f"webhook url {self.url!r} must be an http(s):// URL", where)
+            secret = url_secret(self.url)
+            if secret:
+                raise DefinitionError(
+                    f"webhook url {redact_url(self.url)}: carries {secret}, which would be written into "
+                    "build/ and shown in reviews: put the URL in a file Alertmanager reads (url_file=) "
+                    "or a bearer token in credentials_file=",
+                    where,
+                )
+        _check_file(where, "webhook url_file", self.url_file)
+        _check_file(where, f"webhook {self.url or self.url_file}", self.credentials_file)
 
     def to_data(self) -> dict[str, Any]:
         """The ``webhook_configs`` entry."""
-        data: dict[str, Any] = {"send_resolved": self.send_resolved, "url": self.url}
+        data: dict[str, Any] = {"send_resolved": self.send_resolved}
+        if self.url is not None:
+            data["url"] = self.url
+        else:
+            data["url_file"] = self.url_file
         if self.credentials_file:
             data["http_config"] = {"authorization": {"credentials_file": self.credentials_file}}
         return data

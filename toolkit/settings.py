@@ -13,6 +13,7 @@ import yaml
 
 from toolkit.errors import ProjectError, SettingsError
 from toolkit.source import SourceLocation
+from toolkit.urls import url_secret
 from toolkit.yaml_lines import line_of, load_with_lines
 
 SETTINGS_FILE = "toolkit.yaml"
@@ -113,7 +114,46 @@ def parse_settings(text: str, path: Path) -> Settings:
         where = SourceLocation(str(path), line_of(lines, tuple(errors[0].absolute_path)))
         others = [f"\n  line {line_of(lines, tuple(e.absolute_path))}: {_describe(e)}" for e in errors[1:]]
         raise SettingsError(_describe(errors[0]) + "".join(others), where)
+    for key, url, instead in _urls(data):
+        secret = url_secret(url)
+        if secret:
+            raise SettingsError(
+                f"{'.'.join(key)}: the URL carries {secret}, which would be stored with the project: "
+                f"remove it and {instead}",
+                SourceLocation(str(path), line_of(lines, key)),
+            )
     return Settings(data=data, path=path)
+
+
+# Where the credentials of a context's servers come from instead of toolkit.yaml.
+_SERVER_SECRETS = {
+    "grafana": "set GRAFANA_TOKEN (or GRAFANA_USER and GRAFANA_PASSWORD) in the environment, "
+    "or name a file in grafana.token_file",
+    "prometheus": "give PROMETHEUS_URL, credentials included, in the environment (it overrides this URL)",
+    "alertmanager": "give ALERTMANAGER_URL, credentials included, in the environment (it overrides this URL)",
+    "ruler": "give RULER_URL, credentials included, in the environment (it overrides this URL)",
+}
+
+
+def _urls(data: dict[str, Any]) -> list[tuple[tuple[str, ...], str, str]]:
+    """Every URL in the settings: its key path, the URL, and where a credential belongs instead."""
+    found = [
+        (("runbook_url",), data["runbook_url"], "keep runbooks readable without one: alerts show the link")
+    ]
+    webhook = (data.get("alerting") or {}).get("webhook") or {}
+    if "url" in webhook:
+        found.append(
+            (
+                ("alerting", "webhook", "url"),
+                webhook["url"],
+                "put a bearer token in alerting.webhook.credentials_file (a file Alertmanager reads)",
+            )
+        )
+    for name, context in (data.get("contexts") or {}).items():
+        for server, instead in _SERVER_SECRETS.items():
+            if "url" in (context.get(server) or {}):
+                found.append((("contexts", name, server, "url"), context[server]["url"], instead))
+    return found
 
 
 def _describe(error: jsonschema.ValidationError) -> str:

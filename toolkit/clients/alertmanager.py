@@ -13,6 +13,7 @@ class Alertmanager(HttpClient):
     """An Alertmanager server."""
 
     kind = "Alertmanager"
+    url_variable = "ALERTMANAGER_URL"
 
     def running_config(self) -> dict[str, Any] | None:
         """The configuration ``/api/v2/status`` reports (as Alertmanager re-serializes it), or None."""

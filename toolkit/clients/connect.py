@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from toolkit.clients.alertmanager import Alertmanager
+from toolkit.clients.deadline import Deadline
 from toolkit.clients.errors import ClientError
 from toolkit.clients.grafana import Grafana
 from toolkit.clients.prometheus import Prometheus
@@ -20,25 +21,25 @@ def _url(context: Context, server: str, url: str, variable: str, key: str) -> st
     return url
 
 
-def grafana(context: Context, transport: Transport) -> Grafana:
-    """The context's Grafana."""
+def grafana(context: Context, transport: Transport, deadline: Deadline | None = None) -> Grafana:
+    """The context's Grafana; its requests end by ``deadline`` if given."""
     url = _url(context, "Grafana", context.grafana_url, "GRAFANA_URL", "grafana")
-    return Grafana(url, transport, context.grafana_auth, context.grafana_org, context.secrets)
+    return Grafana(url, transport, context.grafana_auth, context.grafana_org, context.secrets, deadline)
 
 
-def prometheus(context: Context, transport: Transport) -> Prometheus:
+def prometheus(context: Context, transport: Transport, deadline: Deadline | None = None) -> Prometheus:
     """The context's Prometheus."""
     url = _url(context, "Prometheus", context.prometheus_url, "PROMETHEUS_URL", "prometheus")
-    return Prometheus(url, transport, context.secrets)
+    return Prometheus(url, transport, context.secrets, deadline=deadline)
 
 
-def alertmanager(context: Context, transport: Transport) -> Alertmanager:
+def alertmanager(context: Context, transport: Transport, deadline: Deadline | None = None) -> Alertmanager:
     """The context's Alertmanager."""
     url = _url(context, "Alertmanager", context.alertmanager_url, "ALERTMANAGER_URL", "alertmanager")
-    return Alertmanager(url, transport, context.secrets)
+    return Alertmanager(url, transport, context.secrets, deadline=deadline)
 
 
-def ruler(context: Context, transport: Transport) -> Ruler:
+def ruler(context: Context, transport: Transport, deadline: Deadline | None = None) -> Ruler:
     """The context's Mimir, Cortex or Loki ruler."""
     url = _url(context, "ruler", context.ruler_url, "RULER_URL", "ruler")
-    return Ruler(url, transport, context.ruler_tenant, context.ruler_prefix, context.secrets)
+    return Ruler(url, transport, context.ruler_tenant, context.ruler_prefix, context.secrets, deadline)

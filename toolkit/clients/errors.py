@@ -49,6 +49,10 @@ class UnreachableError(ClientError):
     """No answer: connection refused or dropped, DNS, TLS or a timeout (after the retries)."""
 
 
+class DeadlineError(UnreachableError):
+    """The target's overall time limit ran out before an answer came."""
+
+
 class RefusedError(ClientError):
     """A 4xx answer: the request is wrong, unauthorized or conflicts; retrying does not help."""
 

@@ -13,8 +13,10 @@ from typing import Any, TypeVar
 
 import niquests
 
-from toolkit.clients.errors import ClientError, client_error, failure_reason
+from toolkit.clients.deadline import Deadline
+from toolkit.clients.errors import ClientError, DeadlineError, client_error, failure_reason
 from toolkit.clients.transport import Transport
+from toolkit.urls import redact_url
 
 PAGE = 1000
 T = TypeVar("T")
@@ -30,14 +32,20 @@ class Grafana:
         auth: str | tuple[str, str] | None = None,
         org: int | None = None,
         secrets: Iterable[str] = (),
+        deadline: Deadline | None = None,
     ) -> None:
         from grafana_client import GrafanaApi
 
         self.url = url.rstrip("/")
+        self.name = f"Grafana at {redact_url(self.url)}"
         self.secrets = tuple(secrets)
+        self.transport = transport
+        self.deadline = deadline
+        self.has_auth = auth is not None
+        self.org = org
         self.api = GrafanaApi.from_url(self.url, credential=auth, timeout=transport.timeout)
         client = self.api.client
-        transport.mount(client.s)
+        transport.mount(client.s, deadline=deadline)
         client.verify = transport.verify
         if org:
             client.organization_id = org
@@ -46,14 +54,34 @@ class Grafana:
     def _call(self, what: str, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         from grafana_client.client import GrafanaException
 
+        timeout = self.transport.timeout_for(self.deadline)
+        if self.deadline is not None and timeout <= 0:
+            raise DeadlineError(f"{self.name}: {what}: {self.deadline.describe()}")
+        self.api.client.timeout = timeout
         try:
             return call(*args, **kwargs)
-        except GrafanaException as error:
-            raise self._error(what, error) from None
-        except niquests.exceptions.RequestException as error:
-            raise client_error(
-                f"Grafana at {self.url}", f"{what}: {failure_reason(error)}", self.secrets
-            ) from None
+        except (GrafanaException, niquests.exceptions.RequestException) as error:
+            if self.deadline is not None and self.deadline.expired:
+                raise DeadlineError(f"{self.name}: {what}: {self.deadline.describe()}") from None
+            if isinstance(error, GrafanaException):
+                raise self._error(what, error) from None
+            raise client_error(self.name, f"{what}: {failure_reason(error)}", self.secrets) from None
+
+    def _hint(self, status: int | None) -> str:
+        if status == 401 and not self.has_auth:
+            return "; no credentials were given: set GRAFANA_TOKEN (or GRAFANA_USER and GRAFANA_PASSWORD)"
+        if status == 401:
+            return (
+                "; Grafana did not accept the credentials: check GRAFANA_TOKEN (or GRAFANA_USER and "
+                "GRAFANA_PASSWORD, or the context's grafana.token_file)"
+            )
+        if status == 403:
+            org = f" in organization {self.org}" if self.org else ""
+            return (
+                f"; the credentials lack the permission{org}: sync needs a service account token with the "
+                "Editor role (Admin to create folders)"
+            )
+        return ""
 
     def _error(self, what: str, error: Any) -> ClientError:
         answer = error.response if isinstance(error.response, dict) else {}
@@ -62,8 +90,8 @@ class Grafana:
             message = failure_reason(error.__cause__)
         else:
             message = answer.get("message") or error.message or str(error)
-        text = f"{what}: {status} {message}" if status else f"{what}: {message}"
-        return client_error(f"Grafana at {self.url}", text, self.secrets, status, answer.get("status", ""))
+        text = f"{what}: {status} {message}{self._hint(status)}" if status else f"{what}: {message}"
+        return client_error(self.name, text, self.secrets, status, answer.get("status", ""))
 
     def check(self) -> None:
         """One authenticated read, so a wrong token or URL fails before any work."""

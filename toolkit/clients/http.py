@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import niquests
 
-from toolkit.clients.errors import RefusedError, client_error, failure_reason
+from toolkit.clients.deadline import Deadline
+from toolkit.clients.errors import DeadlineError, RefusedError, client_error, failure_reason
 from toolkit.clients.transport import Transport
+from toolkit.urls import redact_url
 
 LIFECYCLE_HINT = "start it with --web.enable-lifecycle so toolkit sync can reload it"
 
@@ -16,10 +19,12 @@ LIFECYCLE_HINT = "start it with --web.enable-lifecycle so toolkit sync can reloa
 class HttpClient:
     """The server at ``url``; every failure is a :class:`~toolkit.clients.errors.ClientError` naming it.
 
-    ``POST /-/reload`` is not retried on 5xx: a failed reload is an answer, not an outage.
+    ``POST /-/reload`` is not retried on 5xx: a failed reload is an answer, not an outage. With a
+    ``deadline``, every request, retry and back-off ends by it.
     """
 
     kind = "server"
+    url_variable = ""  # the environment variable that gives this server's URL, credentials included
 
     def __init__(
         self,
@@ -27,31 +32,54 @@ class HttpClient:
         transport: Transport,
         secrets: Iterable[str] = (),
         headers: dict[str, str] | None = None,
+        deadline: Deadline | None = None,
     ) -> None:
         self.url = url.rstrip("/")
         self.secrets = tuple(secrets)
-        self.timeout = transport.timeout
-        self.session = transport.session()
-        transport.mount(self.session, f"{self.url}/-/", statuses=frozenset({429, 502, 503, 504}))
+        self.transport = transport
+        self.deadline = deadline
+        self.session = transport.session(deadline)
+        transport.mount(self.session, f"{self.url}/-/", frozenset({429, 502, 503, 504}), deadline)
         self.session.headers.update(headers or {})
 
     @property
     def name(self) -> str:
-        """How messages name this server: its kind and URL."""
-        return f"{self.kind} at {self.url}"
+        """How messages name this server: its kind and URL (without credentials)."""
+        return f"{self.kind} at {redact_url(self.url)}"
+
+    @contextmanager
+    def restoring(self) -> Iterator[None]:
+        """Requests made inside may spend the time the deadline keeps for restoring."""
+        if self.deadline is None:
+            yield
+            return
+        with self.deadline.restoring():
+            yield
+
+    def _hint(self, status: int) -> str:
+        if status == 401:
+            return f"; {self.kind} wants credentials: give {self.url_variable} with them in the environment"
+        if status == 403:
+            return f"; the credentials in {self.url_variable} lack the permission for this"
+        return ""
 
     def request(
         self, method: str, path: str, *, missing_ok: bool = False, **kwargs: Any
     ) -> niquests.Response:
         """``method`` on ``path``; a 404 is returned instead of raised when ``missing_ok``."""
+        timeout = self.transport.timeout_for(self.deadline)
+        if self.deadline is not None and timeout <= 0:
+            raise DeadlineError(f"{self.name}: {method} {path}: {self.deadline.describe()}")
         try:
-            answer = self.session.request(method, f"{self.url}{path}", timeout=self.timeout, **kwargs)
+            answer = self.session.request(method, f"{self.url}{path}", timeout=timeout, **kwargs)
         except niquests.exceptions.RequestException as error:
+            if self.deadline is not None and self.deadline.expired:
+                raise DeadlineError(f"{self.name}: {method} {path}: {self.deadline.describe()}") from None
             raise client_error(self.name, f"{method} {path}: {failure_reason(error)}", self.secrets) from None
         status = answer.status_code or 0
         if status >= 400 and not (missing_ok and status == 404):
-            text = (answer.text or "").strip()
-            raise client_error(self.name, f"{method} {path}: {status} {text}".rstrip(), self.secrets, status)
+            text = f"{method} {path}: {status} {(answer.text or '').strip()}".rstrip()
+            raise client_error(self.name, text + self._hint(status), self.secrets, status)
         return answer
 
     def get_json(self, path: str) -> Any:

@@ -11,6 +11,7 @@ class Prometheus(HttpClient):
     """A Prometheus server (reloads need ``--web.enable-lifecycle``)."""
 
     kind = "Prometheus"
+    url_variable = "PROMETHEUS_URL"
 
     def rule_groups(self) -> list[dict[str, Any]]:
         """``/api/v1/rules``: the groups loaded now, each with name, file, interval and rules."""

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import yaml
 
+from toolkit.clients.deadline import Deadline
 from toolkit.clients.http import HttpClient
 from toolkit.clients.transport import Transport
 
@@ -17,6 +18,7 @@ class Ruler(HttpClient):
     """The ruler at ``url`` with its API under ``prefix`` (``/prometheus`` for Mimir), as ``tenant``."""
 
     kind = "ruler"
+    url_variable = "RULER_URL"
 
     def __init__(
         self,
@@ -25,9 +27,15 @@ class Ruler(HttpClient):
         tenant: str,
         prefix: str = "/prometheus",
         secrets: Iterable[str] = (),
+        deadline: Deadline | None = None,
     ) -> None:
-        super().__init__(url, transport, secrets, headers={"X-Scope-OrgID": tenant or "anonymous"})
+        headers = {"X-Scope-OrgID": tenant or "anonymous"}
+        super().__init__(url, transport, secrets, headers=headers, deadline=deadline)
         self.base = f"{prefix.rstrip('/')}/config/v1/rules"
+
+    def _hint(self, status: int) -> str:
+        hint = super()._hint(status)
+        return f"{hint}, and the tenant in RULER_TENANT" if status == 401 else hint
 
     def rule_groups(self) -> dict[str, list[dict[str, Any]]]:
         """Every namespace's rule groups (``GET <prefix>/config/v1/rules``; none yet is 404)."""

@@ -17,11 +17,37 @@ from niquests.adapters import HTTPAdapter
 from urllib3.exceptions import InsecureRequestWarning
 from urllib3.util.retry import Retry
 
+from toolkit.clients.deadline import Deadline
+
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
 class InsecureTransportWarning(UserWarning):
     """TLS verification was turned off on purpose."""
+
+
+class _DeadlineRetry(Retry):
+    """urllib3's retry policy that also stops, and shortens its waits, at a :class:`Deadline`."""
+
+    deadline: Deadline | None = None
+
+    def new(self, **kw) -> Retry:
+        retry = super().new(**kw)
+        retry.deadline = self.deadline
+        return retry
+
+    def is_exhausted(self) -> bool:
+        return super().is_exhausted() or (self.deadline is not None and self.deadline.expired)
+
+    def get_backoff_time(self) -> float:
+        wait = super().get_backoff_time()
+        return wait if self.deadline is None else max(0.0, min(wait, self.deadline.remaining()))
+
+    def get_retry_after(self, response) -> float | None:
+        wait = super().get_retry_after(response)
+        if wait is None or self.deadline is None:
+            return wait
+        return max(0.0, min(wait, self.deadline.remaining()))
 
 
 @dataclass(frozen=True)
@@ -54,9 +80,15 @@ class Transport:
         """What to give the HTTP library's ``verify``: False, a CA bundle path, or True."""
         return False if self.insecure else self.ca_cert or True
 
-    def retry(self, statuses: frozenset[int] = RETRY_STATUSES) -> Retry:
-        """The retry policy for answers with ``statuses`` and for connection errors and timeouts."""
-        return Retry(
+    @property
+    def attempts(self) -> int:
+        """How often one request may be tried."""
+        return self.retries + 1
+
+    def retry(self, statuses: frozenset[int] = RETRY_STATUSES, deadline: Deadline | None = None) -> Retry:
+        """The retry policy for answers with ``statuses`` and for connection errors and timeouts, ending at
+        ``deadline`` if given."""
+        retry = _DeadlineRetry(
             total=self.retries,
             connect=self.retries,
             read=self.retries,
@@ -70,13 +102,22 @@ class Transport:
             retry_after_max=self.retry_after_max,
             raise_on_status=False,
         )
+        retry.deadline = deadline
+        return retry
 
     def mount(
-        self, session: niquests.Session, prefix: str = "", statuses: frozenset[int] = RETRY_STATUSES
+        self,
+        session: niquests.Session,
+        prefix: str = "",
+        statuses: frozenset[int] = RETRY_STATUSES,
+        deadline: Deadline | None = None,
     ) -> niquests.Session:
-        """``session`` with the retry policy for URLs under ``prefix`` (default: all) and TLS options."""
+        """``session`` with the retry policy for URLs under ``prefix`` (default: all), ending at ``deadline``
+        if given, and TLS options."""
         adapter = HTTPAdapter(
-            max_retries=self.retry(statuses), pool_connections=self.workers, pool_maxsize=self.workers
+            max_retries=self.retry(statuses, deadline),
+            pool_connections=self.workers,
+            pool_maxsize=self.workers,
         )
         for scheme_or_prefix in (prefix,) if prefix else ("http://", "https://"):
             session.mount(scheme_or_prefix, adapter)
@@ -85,6 +126,10 @@ class Transport:
             warnings.filterwarnings("ignore", category=InsecureRequestWarning)
         return session
 
-    def session(self) -> niquests.Session:
-        """A new session with the retry policy and TLS options."""
-        return self.mount(niquests.Session())
+    def session(self, deadline: Deadline | None = None) -> niquests.Session:
+        """A new session with the retry policy (ending at ``deadline`` if given) and TLS options."""
+        return self.mount(niquests.Session(), deadline=deadline)
+
+    def timeout_for(self, deadline: Deadline | None) -> float:
+        """The timeout of one attempt now: :attr:`timeout`, or its share of what ``deadline`` leaves."""
+        return self.timeout if deadline is None else deadline.attempt_timeout(self.timeout, self.attempts)

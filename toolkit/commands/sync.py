@@ -100,6 +100,13 @@ class _Progress:
     help="CA bundle to verify the servers' TLS certificates.",
 )
 @click.option("--insecure", is_flag=True, help="Do not verify TLS certificates (warns).")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=60,
+    show_default=True,
+    help="Seconds each target may take in all: requests, retries, reload, verification and restore.",
+)
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -111,6 +118,7 @@ def command(
     workers: int,
     ca_cert: str | None,
     insecure: bool,
+    timeout: float,
 ) -> None:
     """Publish dashboards, rule files and the Alertmanager config.
 
@@ -118,7 +126,9 @@ def command(
     are not written. A dashboard edited outside the toolkit since its last sync
     is refused, with the difference, unless --force. Rule files and the
     Alertmanager config are checked with promtool and amtool, written
-    atomically, reloaded, verified, and restored if that fails. Exit 0 when
+    atomically, reloaded, verified, and restored if that fails. Each target
+    gets --timeout seconds in all; a server that stops answering fails its
+    target, with the previous files restored. Exit 0 when
     everything is applied, 1 on any failure (listing what was and was not
     applied), 2 for usage errors.
 
@@ -128,6 +138,7 @@ def command(
       GRAFANA_TOKEN=... toolkit sync --context prod --prune
       toolkit sync --only grafana --force
     """
+    from toolkit.build import render, stale_files
     from toolkit.contexts import resolve_context
     from toolkit.project import load_project
 
@@ -137,6 +148,15 @@ def command(
     with library_errors():
         project = load_project(root)
         context = resolve_context(project.settings, context_name)
+        stale = stale_files(root, render(project.bundle))
+    if stale:
+        shown = ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5 else "")
+        click.echo(
+            f"warning: build/ differs from the code ({shown}): sync publishes what the code defines, not "
+            "build/; edits made by hand under build/ are not published and the next toolkit build "
+            "overwrites them: make them in dashboards/ or alerts/, then run toolkit build",
+            err=True,
+        )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InsecureTransportWarning)
         transport = Transport(ca_cert=ca_cert, insecure=insecure, workers=workers)
@@ -152,6 +172,7 @@ def command(
         revision=_revision(root),
         transport=transport,
         folder_titles={folder_uid: folder_title},
+        timeout=timeout,
     )
     progress = _Progress()
     report = run_sync(project.bundle, context, options, progress)

@@ -104,7 +104,8 @@ def publish(
     dry_run: bool = False,
 ) -> TargetResult:
     """Write ``wanted`` into ``folder`` for ``server``, reload it and ``verify`` (which returns a problem,
-    or ''); on a problem restore the previous files, reload again, and raise :class:`SyncError`."""
+    or ''); on a problem restore the previous files, reload again (with the time the server's deadline
+    keeps for restoring), and raise :class:`SyncError`."""
     plan = plan_files(folder, wanted, prune)
     if dry_run:
         return plan
@@ -117,7 +118,8 @@ def publish(
     problem = _reload_and_verify(server, verify)
     if problem:
         _restore(folder, previous)
-        again = _reload_and_verify(server, lambda: "")
+        with server.restoring():
+            again = _reload_and_verify(server, lambda: "")
         if again:
             how = " the same way" if again == problem else f": {again}"
             raise SyncError(

@@ -234,6 +234,8 @@ def _apply_one(grafana: Grafana, action: DashboardAction, message: str) -> Outco
     except ClientError as error:
         if action.action == DELETE and error.status == 404:
             return Outcome(action, True, "was already gone")
+        if error.status == 412 and error.reason == "name-exists":
+            return Outcome(action, False, _title_clash(grafana, action))
         if error.status == 412:
             return Outcome(
                 action,
@@ -242,6 +244,27 @@ def _apply_one(grafana: Grafana, action: DashboardAction, message: str) -> Outco
                 "nothing was overwritten; run toolkit sync again to re-plan",
             )
         return Outcome(action, False, str(error))
+
+
+def _title_clash(grafana: Grafana, action: DashboardAction) -> str:
+    """Why Grafana refused a save with ``name-exists``: another dashboard in the folder has the title."""
+    folder = action.folder or "General"
+    try:
+        others = [
+            hit["uid"]
+            for hit in grafana.dashboards()
+            if hit.get("title") == action.title
+            and (hit.get("folderUid") or "") == action.folder
+            and hit.get("uid") != action.uid
+        ]
+    except ClientError:
+        others = []
+    other = f"dashboard {others[0]!r}" if others else "another dashboard"
+    return (
+        f"title clash: {other} in folder {folder!r} is also titled {action.title!r}, and Grafana needs "
+        f"titles unique within a folder: give dashboard {action.uid!r} another title (or folder) in its "
+        "module, or rename or move the other one in Grafana; nothing was written"
+    )
 
 
 def apply_grafana(

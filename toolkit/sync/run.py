@@ -14,6 +14,7 @@ from pathlib import Path
 from toolkit.build import render
 from toolkit.bundle import Bundle
 from toolkit.clients import connect
+from toolkit.clients.deadline import Deadline
 from toolkit.clients.errors import ClientError
 from toolkit.clients.transport import Transport
 from toolkit.contexts import Context
@@ -39,7 +40,8 @@ Progress = Callable[[int, int], None]
 class SyncOptions:
     """What to do: ``only`` limits the targets; ``dry_run`` plans without writing; ``project`` and
     ``revision`` go into Grafana's version messages (a project owns, and prunes, only what it wrote);
-    ``folder_titles`` names the folders a sync creates."""
+    ``folder_titles`` names the folders a sync creates; ``timeout`` bounds each target's whole work
+    (requests, retries, reload, verification and restore), in seconds."""
 
     project: str = "toolkit"
     dry_run: bool = False
@@ -49,6 +51,7 @@ class SyncOptions:
     revision: str = "unknown"
     transport: Transport = field(default_factory=Transport)
     folder_titles: Mapping[str, str] = field(default_factory=dict)
+    timeout: float = 60.0
 
 
 @dataclass
@@ -115,7 +118,7 @@ class SyncReport:
 
 
 def _grafana(bundle: Bundle, context: Context, options: SyncOptions, report: SyncReport, progress) -> None:
-    grafana = connect.grafana(context, options.transport)
+    grafana = connect.grafana(context, options.transport, Deadline(options.timeout))
     grafana.check()
     workers = options.transport.workers
     report.plan = plan_grafana(
@@ -159,7 +162,7 @@ def _prometheus(bundle: Bundle, context: Context, options: SyncOptions) -> Targe
     }
     groups = {group.name: [rule.name for rule in group.rules] for group in bundle.rule_groups}
     return sync_prometheus_rules(
-        connect.prometheus(context, options.transport),
+        connect.prometheus(context, options.transport, Deadline(options.timeout)),
         Path(context.prometheus_rules_dir),
         files,
         groups,
@@ -175,7 +178,7 @@ def _alertmanager(bundle: Bundle, context: Context, options: SyncOptions) -> Tar
             "the file Alertmanager loads its config from"
         )
     return sync_alertmanager(
-        connect.alertmanager(context, options.transport),
+        connect.alertmanager(context, options.transport, Deadline(options.timeout)),
         Path(context.alertmanager_config_file),
         render(bundle)["alertmanager/alertmanager.yml"],
         dry_run=options.dry_run,
@@ -211,7 +214,7 @@ def run_sync(
             elif target == "prometheus":
                 report.results[target] = _prometheus(bundle, context, options)
             elif target == "ruler":
-                ruler = connect.ruler(context, options.transport)
+                ruler = connect.ruler(context, options.transport, Deadline(options.timeout))
                 report.results[target] = sync_ruler(
                     ruler, bundle, prune=options.prune, dry_run=options.dry_run
                 )
