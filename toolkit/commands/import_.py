@@ -32,9 +32,13 @@ class ImportRefused(click.ClickException):
 
 @contextmanager
 def _errors() -> Iterator[None]:
-    """Library errors exit 2 with their located message; an interruption exits 130; nothing is written."""
+    """Library errors exit 2 with their located message; an interruption (Ctrl-C, SIGTERM) exits 130;
+    nothing is written."""
+    from toolkit.importer.install import terminate_as_interrupt
+
     try:
-        yield
+        with terminate_as_interrupt():
+            yield
     except ToolkitError as error:
         raise ImportRefused(f"{error}\nnothing was written") from None
     except KeyboardInterrupt:

@@ -38,7 +38,7 @@ class ImportFailed(ToolkitError):
 
 
 @contextlib.contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
+def terminate_as_interrupt() -> Iterator[None]:
     """SIGTERM raises KeyboardInterrupt while the block runs, so the undo runs as on Ctrl-C."""
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -120,7 +120,7 @@ def install(
         new_registry = _register(registry, new_registry, package, name, registry_tuple, entry)
     written: dict[Path, Planned] = {}
     replaced = False
-    with _terminate_as_interrupt():
+    with terminate_as_interrupt():
         try:
             for item in planned:
                 path = folder / f"{item.name}.py"
