@@ -1,4 +1,4 @@
-"""Rule groups and dashboards pulled from running servers, as the files the importer reads.
+"""Rule groups and dashboards pulled from running servers, as the sources the importer reads.
 
 Prometheus' ``/api/v1/rules`` answers with evaluated groups (durations in seconds, the query as
 ``query``); they are turned back into rule files, one per file Prometheus loaded. A ruler answers with
@@ -7,13 +7,16 @@ rule files already, one per namespace.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
 
 from toolkit.durations import canonical_duration
+from toolkit.importer.batch import DashboardSource, RuleSource, folder_of
+from toolkit.importer.install import ImportFailed
 
 
 def _duration(seconds: Any) -> str | None:
@@ -69,3 +72,69 @@ def ruler_rule_files(namespaces: dict[str, list[dict[str, Any]]]) -> dict[str, s
 
 def _dump(groups: list[dict[str, Any]]) -> str:
     return yaml.safe_dump({"groups": groups}, sort_keys=False, allow_unicode=True)
+
+
+def prometheus_sources(url: str) -> tuple[list[RuleSource], list[str]]:
+    """One rule source per file the Prometheus at ``url`` loaded, and notes on what its API does not tell."""
+    from toolkit.clients.prometheus import Prometheus
+    from toolkit.clients.transport import Transport
+    from toolkit.importer.rules import rule_module_name
+
+    files, notes = prometheus_rule_files(Prometheus(url, Transport()).rule_groups())
+    if not files:
+        raise ImportFailed(f"Prometheus at {url} has no rule groups loaded: nothing to import")
+    return [
+        RuleSource(text, f"{url} ({name})", rule_module_name(PurePosixPath(name)))
+        for name, text in files.items()
+    ], notes
+
+
+def ruler_sources(root: Path, context_name: str | None) -> list[RuleSource]:
+    """One rule source per namespace of the context's ruler."""
+    from toolkit.clients import connect
+    from toolkit.clients.transport import Transport
+    from toolkit.contexts import resolve_context
+    from toolkit.importer.pysource import module_name
+    from toolkit.settings import load_settings
+
+    client = connect.ruler(resolve_context(load_settings(root), context_name), Transport())
+    files = ruler_rule_files(client.rule_groups())
+    if not files:
+        raise ImportFailed(f"the ruler at {client.url} has no rule groups: nothing to import")
+    return [
+        RuleSource(text, f"{client.url} (namespace {ns})", module_name(ns, "rules"))
+        for ns, text in files.items()
+    ]
+
+
+def grafana_sources(
+    root: Path, uid: str | None, folder: str | None, context_name: str | None
+) -> list[DashboardSource]:
+    """The dashboard ``uid`` of the context's Grafana, or (``uid`` None) all of them, or those in ``folder``."""
+    from toolkit.clients import connect
+    from toolkit.clients.transport import Transport
+    from toolkit.contexts import resolve_context
+    from toolkit.importer.dashboards import read_dashboard
+    from toolkit.importer.shape import check_shape
+    from toolkit.settings import load_settings
+
+    client = connect.grafana(resolve_context(load_settings(root), context_name), Transport())
+    if uid:
+        uids = [uid]
+    else:
+        uids = [h["uid"] for h in client.dashboards() if folder is None or h.get("folderUid", "") == folder]
+        if not uids:
+            where = f" in folder {folder}" if folder else ""
+            raise ImportFailed(f"Grafana at {client.url} has no dashboards{where}: nothing to import")
+
+    def source(one: str) -> DashboardSource:
+        url = f"{client.url}/d/{one}"
+
+        def read() -> tuple[dict[str, Any], str]:
+            answer = client.dashboard(one)
+            check_shape(answer.get("dashboard") if isinstance(answer, dict) else answer, url)
+            return read_dashboard(json.dumps(answer), url), folder_of(answer)
+
+        return DashboardSource(read, url)
+
+    return [source(one) for one in uids]
