@@ -419,6 +419,10 @@ def test_live_rules_from_a_real_prometheus(tmp_path: Path, prometheus_factory) -
     result = run(root, "--from-prometheus", server.url)
     assert result.exit_code == 0, result.output
     assert "Prometheus reports every group's evaluation interval" in result.output
+    assert {g.file for g in imported_groups(root)} == {
+        "certs.yml",
+        "api.yml",
+    } and "is taken" not in result.output
     served = {g.name: g for g in parse_rule_file(SAME_NAME, "certs.yml")}
     served.update({g.name: g for g in parse_rule_file(EVERY_FIELD, "api.yml")})
     for group in imported_groups(root):
@@ -435,3 +439,4 @@ def test_live_rules_from_a_ruler(tmp_path: Path, ruler_double) -> None:
     result = CliRunner().invoke(main, ["--project", str(root), "import", "rules", "--from-ruler"], env=env)
     assert result.exit_code == 0, result.output
     assert normalized(imported_groups(root)) == normalized(parse_rule_file(SAME_NAME, "platform.yml"))
+    assert {g.file for g in imported_groups(root)} == {"platform.yml"} and "is taken" not in result.output

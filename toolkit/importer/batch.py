@@ -19,11 +19,13 @@ RULE_SUFFIXES = (".yml", ".yaml")
 
 
 class RuleSource(NamedTuple):
-    """One rule file's text, where it came from, and the module name it gets unless --name says."""
+    """One rule file's text, where it came from, the module name it gets unless --name says, and its
+    file name where ``origin`` does not end in it (a live server's answer)."""
 
     text: str
     origin: str
     module: str
+    file: str = ""
 
 
 class DashboardSource(NamedTuple):
@@ -122,8 +124,9 @@ def plan_rules(
             imported = import_rules(
                 source.text,
                 source.origin,
-                f"Alert and recording rules imported from {Path(source.origin).name}.",
+                f"Alert and recording rules imported from {source.origin if source.file else Path(source.origin).name}.",
                 module=module,
+                file_name=source.file,
                 taken_files=taken_files,
                 seen_alerts=seen_alerts,
             )

@@ -84,7 +84,7 @@ def prometheus_sources(url: str) -> tuple[list[RuleSource], list[str]]:
     if not files:
         raise ImportFailed(f"Prometheus at {url} has no rule groups loaded: nothing to import")
     return [
-        RuleSource(text, f"{url} ({name})", rule_module_name(PurePosixPath(name)))
+        RuleSource(text, f"Prometheus at {url}, {name}", rule_module_name(PurePosixPath(name)), name)
         for name, text in files.items()
     ], notes
 
@@ -102,7 +102,7 @@ def ruler_sources(root: Path, context_name: str | None) -> list[RuleSource]:
     if not files:
         raise ImportFailed(f"the ruler at {client.url} has no rule groups: nothing to import")
     return [
-        RuleSource(text, f"{client.url} (namespace {ns})", module_name(ns, "rules"))
+        RuleSource(text, f"the ruler at {client.url}, namespace {ns}", module_name(ns, "rules"), f"{ns}.yml")
         for ns, text in files.items()
     ]
 

@@ -271,10 +271,9 @@ def _uncarried_group_keys(text: str, groups: list[RuleGroupEntry]) -> list[str]:
     ]
 
 
-def rule_file_name(path: str, module: str, taken: set[str]) -> tuple[str, str]:
-    """The file the groups of ``path`` are built to, and a note when it is not the input's own name:
+def rule_file_name(name: str, module: str, taken: set[str]) -> tuple[str, str]:
+    """The file groups read from the file ``name`` are built to, and a note when it is not ``name``:
     a name ending in .yml/.yaml (no folder), not one ``taken`` by another import or group of the project."""
-    name = PurePath(path).name
     chosen = name if GROUP_FILE.match(name) else f"{module}.yml"
     if chosen in taken:
         chosen = f"{module}.yml"
@@ -295,19 +294,21 @@ def import_rules(
     module: str = "imported",
     taken_files: set[str] | None = None,
     seen_alerts: set | None = None,
+    file_name: str = "",
 ) -> ImportedModule:
     """The Python module for the rule file ``text`` (read from ``path``); raises SourceError on bad input.
 
     ``module`` is the module's name and ``taken_files`` the rule files other groups are built to, so
     the groups of this file get a file of their own. ``seen_alerts`` holds the (name, labels) of the
-    alerts defined elsewhere in the project; it grows by this file's.
+    alerts defined elsewhere in the project; it grows by this file's. ``file_name`` is the input's file
+    name where ``path`` does not end in it (a live server's answer).
     """
     try:
         groups = [] if is_empty_rule_file(text) else parse_rule_file(text, path)
     except (AttributeError, TypeError) as error:  # a shape the file reader did not foresee
         raise RuleImportError(f"not a rule file Prometheus loads: {error}", SourceLocation(path, 1)) from None
     state = _Module(seen_alerts=seen_alerts if seen_alerts is not None else set())
-    file, file_note = rule_file_name(path, module, taken_files or set())
+    file, file_note = rule_file_name(file_name or PurePath(path).name, module, taken_files or set())
     if file_note:
         state.notes.append(file_note)
     state.notes += _uncarried_group_keys(text, groups)
@@ -342,7 +343,7 @@ def import_rules(
             "",
             "",
             "def groups(settings: Settings) -> list[RuleGroup]:",
-            f"    {docstring('The rule groups imported from ' + PurePath(path).name + '.')}",
+            f"    {docstring('The rule groups imported from ' + (file_name or PurePath(path).name) + '.')}",
             *groups_code,
             "",
         ]
