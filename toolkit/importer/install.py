@@ -114,6 +114,8 @@ def install(
         raise ImportFailed(
             f"two inputs would be written to the same module {', '.join(twice)}: import them apart with --name"
         )
+    if not registry.is_file():
+        raise ImportFailed(f"{package}/__init__.py is missing: the project lists its {package} modules there")
     old_registry = registry.read_text(encoding="utf-8")
     new_registry = old_registry
     for name in names:
