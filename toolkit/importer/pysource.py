@@ -15,7 +15,8 @@ from typing import Any
 
 from toolkit.errors import ToolkitError
 
-WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+# a word of a CamelCase name: a plural acronym (PGs), an acronym (RAID), a capitalized or lower word, a number
+WORD = re.compile(r"[A-Z]{2,}s(?=[A-Z0-9]|$)|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]\d+[a-z]*|[A-Z]+|\d+[a-z]*")
 
 
 @dataclass
@@ -89,7 +90,7 @@ def imported_names(names: set[str]) -> str:
 
 def words(name: str) -> list[str]:
     """The words of ``name`` (CamelCase, snake_case, kebab-case, dotted, spaced), as written."""
-    return [w for part in re.split(r"[^0-9A-Za-z]+", name) for w in WORD_BREAK.split(part) if w]
+    return [word for part in re.split(r"[^0-9A-Za-z]+", name) for word in WORD.findall(part)]
 
 
 def constant(name: str) -> str:
