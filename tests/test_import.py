@@ -610,18 +610,35 @@ def test_name_with_many_inputs_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "--name names one module" in result.output
 
 
-def test_an_error_in_what_the_import_builds_points_at_the_input(tmp_path: Path) -> None:
+def test_a_panel_a_helper_refuses_is_carried_raw(tmp_path: Path) -> None:
     root = project(tmp_path)
     wide = {**MODERN, "panels": [{**MODERN["panels"][1], "gridPos": {"x": 0, "y": 0, "w": 30, "h": 8}}]}
     source = tmp_path / "wide.json"
     source.write_text(json.dumps(wide))
     result = run_import(root, "dashboard", str(source))
+    assert result.exit_code == 0, result.output
+    assert "panel 0 'Requests' (timeseries) carried raw: the timeseries() helper refuses it" in result.output
+    assert built(root, "modern")["panels"][0]["gridPos"]["w"] == 30
+
+
+def test_an_error_in_what_the_import_builds_points_at_the_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import toolkit.project
+    from toolkit.errors import DefinitionError
+    from toolkit.source import SourceLocation
+
+    def refuse(definition):
+        raise DefinitionError("a rule of the build", SourceLocation("<generated>", 3))
+
+    monkeypatch.setattr(toolkit.project, "_dashboard_entry", refuse)
+    root = project(tmp_path)
+    source = tmp_path / "modern.json"
+    source.write_text(json.dumps(MODERN))
+    result = run_import(root, "dashboard", str(source))
     assert result.exit_code == 2, result.output
-    assert (
-        f"{source}:1: the imported dashboard does not build: panel 'Requests': width must be 1..24"
-        in result.output
-    )
-    assert "<imported" not in result.output and "dashboards/" not in result.output
+    assert f"{source}:1: the imported dashboard does not build: a rule of the build" in result.output
+    assert "<generated>" not in result.output
 
 
 def test_a_dashboard_import_stopped_by_sigterm_leaves_nothing(

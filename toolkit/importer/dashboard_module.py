@@ -124,6 +124,18 @@ def helper_reason(panel: dict[str, Any]) -> str:
     return ""
 
 
+def helper_refusal(panel: dict[str, Any]) -> str:
+    """Why the helper refuses the panel as the input has it ('' when it takes it), e.g. a width
+    beyond the grid: the helper call is tried alone."""
+    import toolkit.panels
+
+    try:
+        eval(helper_call(panel, MISSING), dict(vars(toolkit.panels)))  # our own generated call, no input code
+    except (ToolkitError, ValueError, TypeError) as error:
+        return f"the {HELPERS[panel['type']]}() helper refuses it: {getattr(error, 'message', error)}"
+    return ""
+
+
 def _query(target: dict[str, Any], index: int) -> str:
     args = [string(target["expr"])]
     if target.get("legendFormat"):
@@ -232,9 +244,21 @@ class _Plan:
     waivers: dict[str, str]
     folder: str = ""
     extras: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.raw = {
+            key: why
+            for key, panel in self.panels()
+            if panel.get("type") != "row" and (why := helper_reason(panel) or helper_refusal(panel))
+        }
 
     def extra(self, key: str) -> Any:
         return self.extras.get(key, MISSING)
+
+    def typed(self, key: str, panel: dict[str, Any]) -> bool:
+        """True when a helper draws the panel at ``key``."""
+        return panel.get("type") in HELPERS and key not in self.raw
 
     def panels(self) -> list[tuple[str, dict[str, Any]]]:
         """Every panel with its key (``panel 3``, ``panel 3.1`` inside a collapsed row)."""
@@ -255,10 +279,10 @@ class _Plan:
     def used_names(self) -> set[str]:
         """The names of ``toolkit.panels`` the module calls."""
         used = set()
-        for _, panel in self.panels():
+        for key, panel in self.panels():
             if panel.get("type") == "row":
                 used.add("row")
-            elif helper_reason(panel):
+            elif key in self.raw:
                 used.add("raw_panel")
             else:
                 used |= {"at", HELPERS[panel["type"]], *(["Query"] if panel.get("targets") else [])}
@@ -279,7 +303,7 @@ class _Plan:
             if self.extra(key) is not MISSING:
                 args.append(f"extra={literal(self.extra(key))}")
             return f"row({', '.join(args)})"
-        return raw_call(panel) if helper_reason(panel) else helper_call(panel, self.extra(key))
+        return raw_call(panel) if key in self.raw else helper_call(panel, self.extra(key))
 
     def source(self) -> str:
         board = self.board
@@ -384,7 +408,7 @@ def module_for(
             plan.extras[key] = rest
     parts = _parts(plan, first)
     for key, panel in plan.panels():
-        if panel.get("type") in HELPERS and not helper_reason(panel):
+        if plan.typed(key, panel):
             back, _ = unsaid(*parts[key], grafana_defaults(panel["type"]))
             if back is not MISSING:
                 plan.extras[key] = merge_extra(back, plan.extras.get(key, {}))
@@ -396,7 +420,7 @@ def module_for(
     source = plan.source()
     final = _built(source, settings, origin)
     for key, panel in plan.panels():
-        why = helper_reason(panel) if panel.get("type") != "row" else ""
+        why = plan.raw.get(key, "")
         if why:
             notes.append(f"{key} {panel.get('title', '')!r} ({panel.get('type')}) carried raw: {why}")
     for key, variable in plan.variables():
@@ -405,7 +429,7 @@ def module_for(
     kinds = dict(plan.panels())
     for key, (wanted, got) in _parts(plan, final).items():
         panel = kinds.get(key, {})
-        if panel.get("type") in HELPERS and not helper_reason(panel):
+        if plan.typed(key, panel):
             _, chosen = unsaid(wanted, got, grafana_defaults(panel["type"]))
             chosen = [path for path in chosen if not path.startswith(BUILD_WRITES)]
             if chosen:

@@ -16,7 +16,9 @@ from typing import Any
 from toolkit.errors import ToolkitError
 
 # a word of a CamelCase name: a plural acronym (PGs), an acronym (RAID), a capitalized or lower word, a number
-WORD = re.compile(r"[A-Z]{2,}s(?=[A-Z0-9]|$)|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]\d+[a-z]*|[A-Z]+|\d+[a-z]*")
+WORD = re.compile(
+    r"[A-Z]{2,}s(?=[A-Z0-9]|$)|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]\d+[a-z]*|[A-Z]+|\d+[a-z]*"
+)
 
 
 @dataclass
