@@ -87,7 +87,7 @@ def normalized(groups) -> list:
 
 
 def project(tmp_path: Path) -> Path:
-    (tmp_path / "project").mkdir(exist_ok=True)
+    (tmp_path / "project").mkdir(parents=True, exist_ok=True)
     return make_project(tmp_path / "project")
 
 
@@ -429,6 +429,12 @@ def test_live_rules_from_a_real_prometheus(tmp_path: Path, prometheus_factory) -
         assert [(r.name, pretty(r.data["expr"]), r.data.get("labels")) for r in group.rules] == [
             (r.name, pretty(r.data["expr"]), r.data.get("labels")) for r in served[group.name].rules
         ]
+    again = CliRunner().invoke(  # the context's Prometheus (here from the environment)
+        main,
+        ["--project", str(project(tmp_path / "ctx")), "import", "rules", "--from-prometheus"],
+        env={"PROMETHEUS_URL": server.url},
+    )
+    assert again.exit_code == 0 and "wrote alerts/certs.py" in again.output, again.output
 
 
 def test_live_rules_from_a_ruler(tmp_path: Path, ruler_double) -> None:

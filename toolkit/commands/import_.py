@@ -94,7 +94,10 @@ def _install(root: Path, package: str, planned: list[Planned]) -> None:
     "--from-prometheus",
     "prometheus_url",
     metavar="URL",
-    help="Import the rule groups this Prometheus has loaded.",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    help="Import the rule groups this Prometheus (default: the context's) has loaded.",
 )
 @click.option(
     "--from-ruler", is_flag=True, help="Import every namespace of the context's Mimir/Cortex/Loki ruler."
@@ -103,7 +106,7 @@ def _install(root: Path, package: str, planned: list[Planned]) -> None:
     "--context",
     "context_name",
     metavar="NAME",
-    help="With --from-ruler: the context (env RULER_URL etc. override it).",
+    help="With --from-prometheus or --from-ruler: the context (env PROMETHEUS_URL, RULER_URL etc. override it).",
 )
 @click.pass_context
 def rules(
@@ -126,12 +129,13 @@ def rules(
       toolkit import rules legacy/api.rules.yml --name api
       toolkit import rules legacy/rules/ vendor/mixins/
       toolkit import rules --from-prometheus http://localhost:9090
+      toolkit import rules --from-prometheus --context prod
       toolkit import rules --from-ruler --context prod
     """
     from toolkit.importer.batch import plan_rules, rule_file_sources
     from toolkit.importer.live import prometheus_sources, ruler_sources
 
-    if sum(map(bool, (paths, prometheus_url, from_ruler))) != 1:
+    if sum((bool(paths), prometheus_url is not None, from_ruler)) != 1:
         raise click.UsageError("give rule FILES or folders, or --from-prometheus URL, or --from-ruler")
     root = project_root(ctx)
     with _errors():
@@ -142,8 +146,8 @@ def rules(
                 click.echo(f"skipped {file}: found in a folder, and not a rule file (no groups:)", err=True)
             if not sources:
                 raise click.UsageError(f"no rule files under {', '.join(map(str, paths))}")
-        elif prometheus_url:
-            sources, notes = prometheus_sources(prometheus_url)
+        elif prometheus_url is not None:
+            sources, notes = prometheus_sources(root, prometheus_url, context_name)
         else:
             sources = ruler_sources(root, context_name)
         if name and len(sources) > 1:

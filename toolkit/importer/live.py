@@ -74,17 +74,25 @@ def _dump(groups: list[dict[str, Any]]) -> str:
     return yaml.safe_dump({"groups": groups}, sort_keys=False, allow_unicode=True)
 
 
-def prometheus_sources(url: str) -> tuple[list[RuleSource], list[str]]:
-    """One rule source per file the Prometheus at ``url`` loaded, and notes on what its API does not tell."""
+def prometheus_sources(root: Path, url: str, context_name: str | None) -> tuple[list[RuleSource], list[str]]:
+    """One rule source per file the Prometheus at ``url`` (or, for '', the context's) loaded, and notes
+    on what its API does not tell."""
+    from toolkit.clients import connect
     from toolkit.clients.prometheus import Prometheus
     from toolkit.clients.transport import Transport
+    from toolkit.contexts import resolve_context
     from toolkit.importer.rules import rule_module_name
+    from toolkit.settings import load_settings
 
-    files, notes = prometheus_rule_files(Prometheus(url, Transport()).rule_groups())
+    if url:
+        client = Prometheus(url, Transport())
+    else:
+        client = connect.prometheus(resolve_context(load_settings(root), context_name), Transport())
+    files, notes = prometheus_rule_files(client.rule_groups())
     if not files:
-        raise ImportFailed(f"Prometheus at {url} has no rule groups loaded: nothing to import")
+        raise ImportFailed(f"Prometheus at {client.url} has no rule groups loaded: nothing to import")
     return [
-        RuleSource(text, f"Prometheus at {url}, {name}", rule_module_name(PurePosixPath(name)), name)
+        RuleSource(text, f"Prometheus at {client.url}, {name}", rule_module_name(PurePosixPath(name)), name)
         for name, text in files.items()
     ], notes
 
