@@ -165,6 +165,24 @@ groups:
 """
 
 
+def test_group_labels_and_ruler_keys_are_carried(tmp_path: Path) -> None:
+    content = (
+        "groups:\n  - name: tenant-rules\n    labels: {team: sre, env: prod}\n"
+        "    source_tenants: [a, b]\n    evaluation_delay: 1m\n    rules:\n"
+        "      - record: job:up:sum\n        expr: sum by (job) (up)\n"
+    )
+    root, result = import_into(tmp_path, "tenants.yml", content)
+    assert result.exit_code == 0, result.output
+    module = (root / "alerts" / "tenants.py").read_text()
+    assert (
+        'labels={"env": "prod", "team": "sre"}' in module or 'labels={"team": "sre", "env": "prod"}' in module
+    )
+    assert 'extra={"source_tenants": ["a", "b"], "evaluation_delay": "1m"}' in module
+    (group,) = imported_groups(root)
+    assert group.to_data()["labels"] == {"env": "prod", "team": "sre"}
+    assert (group.to_data()["source_tenants"], group.to_data()["evaluation_delay"]) == (["a", "b"], "1m")
+
+
 def test_two_alerts_with_one_name_keep_their_own_thresholds(tmp_path: Path) -> None:
     root, result = import_into(tmp_path, "certs.yml", SAME_NAME)
     assert result.exit_code == 0, result.output

@@ -254,7 +254,9 @@ class RuleGroup:
     """A group of rules evaluated together; written to ``file`` (default ``<name>.yml``).
 
     ``team`` is the default team label for the group's alerts that set none. A group may be empty, as
-    Prometheus allows; ``file`` is any file name ending in ``.yml`` or ``.yaml`` (no folder).
+    Prometheus allows; ``file`` is any file name ending in ``.yml`` or ``.yaml`` (no folder). ``labels``
+    are added to every rule of the group (Prometheus 3); ``extra`` holds keys only some servers read
+    (a Mimir, Cortex or Thanos ruler's ``source_tenants``, ``evaluation_delay``...), written as given.
     """
 
     name: str
@@ -264,6 +266,8 @@ class RuleGroup:
     query_offset: str | None = None
     team: str | None = None
     file: str | None = None
+    labels: Mapping[str, str] = field(default_factory=dict)
+    extra: Mapping[str, Any] = field(default_factory=dict)
     source: SourceLocation = field(default=None, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -292,8 +296,18 @@ class RuleGroup:
                 "e.g. 'api.rules.yml'",
             )
         object.__setattr__(self, "file", file)
+        labels = _check_labels(where, what, "label", self.labels)
+        object.__setattr__(self, "labels", MappingProxyType(dict(sorted(labels.items()))))
+        taken = [key for key in self.extra if key in ("name", "rules", *self.options(extra=False))]
+        if taken:
+            _fail(where, f"{what}: extra may not set {', '.join(taken)}: use the argument of that name")
+        object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
 
-    def options(self) -> dict[str, Any]:
-        """The group's keys besides name and rules, as they appear in a rule file."""
+    def options(self, extra: bool = True) -> dict[str, Any]:
+        """The group's keys besides name and rules, as they appear in a rule file (with the ``extra``
+        ones unless ``extra`` is false)."""
         keys = (("interval", self.interval), ("limit", self.limit), ("query_offset", self.query_offset))
-        return {key: value for key, value in keys if value is not None}
+        options = {key: value for key, value in keys if value is not None}
+        if self.labels:
+            options["labels"] = dict(self.labels)
+        return {**options, **(dict(self.extra) if extra else {})}

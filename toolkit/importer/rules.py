@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
+from typing import Any
 
 import promql_parser
 import yaml
@@ -36,8 +37,9 @@ from toolkit.sources.files import RULER_GROUP_KEYS, SourceError, parse_rule_file
 THRESHOLD = re.compile(
     r"^(?P<query>.*\S)\s*(?P<op>>=|<=|==|!=|>|<)\s*(?P<value>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*$", re.S
 )
-UNCARRIED_KEYS = {"labels", *RULER_GROUP_KEYS}
-UNCARRIED_GROUP_KEYS = re.compile(rf"^ *(?:{'|'.join(sorted(UNCARRIED_KEYS))})(?= *:)", re.M)
+SERVER_KEYS = {"labels", *RULER_GROUP_KEYS}  # group keys of Prometheus 3 and of rulers
+SERVER_GROUP_KEYS = re.compile(rf"^ *(?:{'|'.join(sorted(SERVER_KEYS))})(?= *:)", re.M)
+TYPED_GROUP_KEYS = ("interval", "limit", "query_offset", "labels")
 GENERIC_STEMS = {"alerts", "alert", "rules", "rule", "prometheus", "prometheus_rules", "recording_rules"}
 WAIVERS = {
     "NAME_AS_IMPORTED": (
@@ -210,7 +212,9 @@ def _record(rule: RuleEntry, module: _Module) -> list[str]:
     return [*lines, "),"]
 
 
-def _group(group: RuleGroupEntry, file: str, comments: dict[int, list[str]], module: _Module) -> list[str]:
+def _group(
+    group: RuleGroupEntry, options: dict[str, Any], file: str, comments: dict[int, list[str]], module: _Module
+) -> list[str]:
     lines = [*comments.get(group.source.line, []), "RuleGroup(", f"    {string(group.name)},", "    ["]
     _check_group(group)
     for rule in map(_checked, group.rules):
@@ -223,8 +227,12 @@ def _group(group: RuleGroupEntry, file: str, comments: dict[int, list[str]], mod
             body = _record(rule, module)
         lines += [f"        {line}" for line in body]
     lines.append("    ],")
-    for key, value in group.options.items():
-        lines.append(f"    {key}={literal(value)},")
+    for key in TYPED_GROUP_KEYS:
+        if options.get(key) is not None:
+            lines.append(f"    {key}={literal(options[key])},")
+    extra = {k: v for k, v in options.items() if k not in TYPED_GROUP_KEYS}
+    if extra:
+        lines.append(f"    extra={literal(extra)},")
     if file != f"{group.name}.yml":
         lines.append(f"    file={string(file)},")
     return [*lines, "),"]
@@ -242,21 +250,18 @@ def is_empty_rule_file(text: str) -> bool:
         return False
 
 
-def _uncarried_group_keys(text: str, groups: list[RuleGroupEntry]) -> list[str]:
-    """Notes on group keys Prometheus 3 or a ruler reads that the typed model has no field for."""
+def _server_keys(text: str, groups: list[RuleGroupEntry]) -> list[dict[str, Any]]:
+    """For each group, its ``labels`` (Prometheus 3) and the keys only a ruler reads, from the YAML
+    itself: the file reader may keep only what every Prometheus reads."""
     columns = set()
     lines = text.splitlines()
     for group in groups:
-        item = (
-            re.match(r"\s*-\s+", lines[group.source.line - 1])
-            if 0 < group.source.line <= len(lines)
-            else None
-        )
+        line = lines[group.source.line - 1] if 0 < group.source.line <= len(lines) else ""
+        item = re.match(r"\s*-\s+", line)
         columns.add(item.end() if item else -1)
-    if not any(
-        len(m.group(0)) - len(m.group(0).lstrip()) in columns for m in UNCARRIED_GROUP_KEYS.finditer(text)
-    ):
-        return []
+    found = (len(m.group(0)) - len(m.group(0).lstrip()) for m in SERVER_GROUP_KEYS.finditer(text))
+    if not any(column in columns for column in found):
+        return [{} for _ in groups]
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     raw = []
     for document in yaml.load_all(text, Loader=loader):
@@ -264,11 +269,8 @@ def _uncarried_group_keys(text: str, groups: list[RuleGroupEntry]) -> list[str]:
             document = document.get("spec") or {}
         if isinstance(document, dict):
             raw += [g for g in document.get("groups") or [] if isinstance(g, dict)]
-    return [
-        f"{group.source}: group {group.name}: {key!r} ({data[key]!r}) is not carried: RuleGroup has no field for it"
-        for group, data in zip(groups, raw, strict=False)
-        for key in sorted(set(data) & UNCARRIED_KEYS)
-    ]
+    found_keys = [{k: v for k, v in data.items() if k in SERVER_KEYS} for data in raw[: len(groups)]]
+    return found_keys + [{} for _ in range(len(groups) - len(found_keys))]
 
 
 def rule_file_name(name: str, module: str, taken: set[str]) -> tuple[str, str]:
@@ -311,14 +313,14 @@ def import_rules(
     file, file_note = rule_file_name(file_name or PurePath(path).name, module, taken_files or set())
     if file_note:
         state.notes.append(file_note)
-    state.notes += _uncarried_group_keys(text, groups)
     state.alert_names.update(rule.name for group in groups for rule in group.rules if rule.is_alert)
     lines_of_file = text.splitlines()
     anchors = [g.source.line for g in groups] + [r.source.line for g in groups for r in g.rules]
     comments = file_comments(lines_of_file, anchors)
     body: list[str] = []
-    for group in groups:
-        body += [f"        {line}" for line in _group(group, file, comments.by_line, state)]
+    for group, server_keys in zip(groups, _server_keys(text, groups), strict=True):
+        options = {**server_keys, **group.options}
+        body += [f"        {line}" for line in _group(group, options, file, comments.by_line, state)]
     rules = [rule for group in groups for rule in group.rules]
     uses = {"AlertRule" if rule.is_alert else "RecordingRule" for rule in rules}
     severities = {s.value for s in Severity}
