@@ -11,8 +11,7 @@ from typing import Any, NamedTuple
 from toolkit.errors import ToolkitError
 from toolkit.importer.install import ImportFailed, Planned
 from toolkit.importer.pysource import check_module_name
-from toolkit.source import SourceLocation
-from toolkit.sources.files import SourceError
+from toolkit.sources.files import _read as read_text  # the one reading of a file we were given
 
 Progress = Callable[[Sequence[Any], str], Iterable[Any]]
 RULE_SUFFIXES = (".yml", ".yaml")
@@ -37,16 +36,6 @@ class DashboardSource(NamedTuple):
 
 def _each(items: Sequence[Any], label: str) -> Iterable[Any]:
     return items
-
-
-def read_text(file: Path) -> str:
-    """The UTF-8 text of ``file``; a SourceError naming it when it cannot be read."""
-    try:
-        return file.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise SourceError("not UTF-8 text: save the file as UTF-8", SourceLocation(str(file))) from None
-    except OSError as error:
-        raise SourceError(f"cannot read: {error.strerror}", SourceLocation(str(file))) from None
 
 
 def expand(paths: Sequence[Path], suffixes: tuple[str, ...]) -> list[Path]:
