@@ -165,6 +165,18 @@ groups:
 """
 
 
+def test_lint_ignore_comments_become_lint_ignore(tmp_path: Path) -> None:
+    content = (
+        "groups:\n  - name: g\n    rules:\n      # toolkit lint ignore alerts/for: pages at once by design\n"
+        "      - alert: Down\n        expr: up == 0\n"
+        "        labels: {severity: critical, team: sre}\n        annotations: {summary: s, description: d, runbook_url: r}\n"
+    )
+    root, result = import_into(tmp_path, "down.yml", content)
+    assert result.exit_code == 0, result.output
+    (group,) = imported_groups(root)
+    assert dict(group.rules[0].lint_ignore) == {"alerts/for": "pages at once by design"}
+
+
 def test_group_labels_and_ruler_keys_are_carried(tmp_path: Path) -> None:
     content = (
         "groups:\n  - name: tenant-rules\n    labels: {team: sre, env: prod}\n"

@@ -196,6 +196,7 @@ def _alert(rule: RuleEntry, module: _Module, duplicated: bool) -> list[str]:
         lines.append(
             f"    annotations={{{', '.join(f'{string(k)}: {string(v)}' for k, v in annotations.items())}}},"
         )
+    ignores += _commented_ignores(rule, ignores)
     if ignores:
         lines.append(f"    lint_ignore={{{', '.join(ignores)}}},")
     return [*lines, "),"]
@@ -206,10 +207,23 @@ def _record(rule: RuleEntry, module: _Module) -> list[str]:
     lines = ["RecordingRule(", f"    {string(data['record'])},", f"    {_expr(rule, module)},"]
     if data.get("labels"):
         lines.append(f"    labels={literal(dict(data['labels']))},")
+    ignores = []
     if not RECORD_NAME.match(data["record"]):
-        waiver = module.waive(rule, "NAME_AS_IMPORTED", "the name is not level:metric:operations")
-        lines.append(f"    lint_ignore={{{waiver}}},")
+        ignores.append(module.waive(rule, "NAME_AS_IMPORTED", "the name is not level:metric:operations"))
+    ignores += _commented_ignores(rule, ignores)
+    if ignores:
+        lines.append(f"    lint_ignore={{{', '.join(ignores)}}},")
     return [*lines, "),"]
+
+
+def _commented_ignores(rule: RuleEntry, given: list[str]) -> list[str]:
+    """The input's ``# toolkit lint ignore CHECK: reason`` comments of ``rule`` as lint_ignore entries
+    (a waiver the import already writes for the same check stays)."""
+    return [
+        f"{string(check)}: {string(reason or 'waived by a comment in the input without a reason: give one')}"
+        for check, reason in rule.lint_ignore.items()
+        if not any(entry.startswith(string(check) + ":") for entry in given)
+    ]
 
 
 def _group(
