@@ -121,6 +121,9 @@ def helper_reason(panel: dict[str, Any]) -> str:
         return "no title (the helpers need one)"
     if any(not isinstance(t, dict) or not isinstance(t.get("expr"), str) for t in panel.get("targets") or []):
         return "a query that is not PromQL"
+    sources = [panel.get("datasource"), *(t.get("datasource") for t in panel.get("targets") or [])]
+    if any(source not in (None, DATASOURCE) for source in sources):
+        return "a datasource other than the Prometheus one (the helpers query ${datasource})"
     return ""
 
 
@@ -207,7 +210,12 @@ def _variable_query(variable: dict[str, Any]) -> Any:
 
 def is_typed_variable(variable: dict[str, Any]) -> bool:
     """True for a query variable with a PromQL query text, which ``Variable`` models."""
-    return variable.get("type") == "query" and isinstance(_variable_query(variable), str)
+    return (
+        variable.get("type") == "query"
+        and isinstance(_variable_query(variable), str)
+        and bool(variable.get("name"))
+        and variable.get("datasource") in (None, DATASOURCE)
+    )
 
 
 def variable_call(variable: dict[str, Any], extra: Any) -> str:

@@ -150,11 +150,17 @@ def leaves(value: Any, path: str = "") -> dict[str, Any]:
 
 def lost(wanted: Any, built: Any) -> list[str]:
     """The leaf paths of ``wanted`` that ``built`` does not hold with the same value (an empty mapping or
-    list is held where ``built`` has one there, filled or not)."""
+    list is held where ``built`` has one there, filled or not; an empty text or null where ``built`` has
+    nothing, as Grafana reads all three alike)."""
     have = leaves(built)
     want = leaves(wanted)
     missing = [path for path, value in want.items() if have.get(path, MISSING) != value]
-    if not any(want[path] in ({}, []) for path in missing):
+    if not any(want[path] in ({}, [], "", None) for path in missing):
         return missing
     prefixes = {p[:i] for p in have for i, ch in enumerate(p) if ch in ".["}
-    return [path for path in missing if not (want[path] in ({}, []) and path in prefixes)]
+    return [
+        path
+        for path in missing
+        if not (want[path] in ({}, []) and path in prefixes)
+        and not (want[path] in ("", None) and path not in have and path not in prefixes)
+    ]
