@@ -46,8 +46,13 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check toolkit dashboards alerts tests bench
 	$(TOOLKIT) lint
 
-bench: $(BIN)/.installed
-	$(BIN)/python -m bench
+# BENCH="--quick" or BENCH="--full" (default: 1x, 4x, 16x, 3 rounds), or benchmark names: BENCH="build sync"
+bench: $(BIN)/.installed $(BIN)/.bench-installed
+	$(BIN)/python -m bench $(BENCH)
+
+$(BIN)/.bench-installed: pyproject.toml
+	$(BIN)/pip install --quiet -e '.[bench]'
+	touch $@
 
 # The monitoring/ stack (needs Docker): `make env` once, then `make up`; Grafana on 127.0.0.1:3000.
 COMPOSE := docker compose -f monitoring/docker-compose.yml --env-file .env

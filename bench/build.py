@@ -1,126 +1,94 @@
-"""Build time of the real project and of a generated large one, beside the floor of dumping the same data.
+"""``toolkit build`` beside its floor and its peers, each run a separate process, at 1x, 4x and 16x.
 
-Large project: 500 dashboards of 20 panels and 2,000 alert rules. The floor is the time plain
-``json.dumps`` and ``yaml.safe_dump`` take to write the same data. Target: under 10 s, within 4x the floor.
+The project: 125 dashboards of 20 panels and 500 alert rules per 1x (bench.workloads). The floor writes
+the toolkit's own output, handed to it as data, with plain ``json.dumps``/``yaml.safe_dump``. The peers
+build the same dashboards with raw grafanalib and with grafana-foundation-sdk and write the same rules
+with plain yaml (at 1x and 4x; at 16x too with --full). Targets (issue 17): at most 1.5x the floor; peak at most 150 MiB at 2,000 dashboards.
 """
 
 from __future__ import annotations
 
-import json
+import importlib.util
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
-import yaml
+from bench.harness import (
+    FULL,
+    Contender,
+    Plan,
+    compare_line,
+    contest,
+    describe,
+    median,
+    python,
+    target,
+    toolkit,
+)
+from bench.peers.records import write_records
+from bench.workloads import PANELS, counts, make_project
 
-from toolkit.build import render, write_build
-from toolkit.project import load_project
-
-REPO = Path(__file__).resolve().parent.parent
-DASHBOARDS, PANELS, RULES = 500, 20, 2000
-
-LARGE_DASHBOARDS = f"""
-from toolkit.panels import Query, dashboard, row, stat, timeseries, warn_crit
-
-
-def _builder(n):
-    def build(settings):
-        panels = []
-        for p in range({PANELS}):
-            if p % 4 == 0:
-                panels.append(stat(f"Stat {{p}}", f"sum(up{{{{n=\\"{{n}}\\"}}}})", unit="short", description="d"))
-            else:
-                panels.append(timeseries(
-                    f"Series {{p}}",
-                    Query(f"sum by (job) (rate(http_requests_total{{{{shard=\\"{{n}}\\"}}}}[$__rate_interval]))", "{{{{job}}}}"),
-                    unit="reqps",
-                    description="Requests per second.",
-                    thresholds=warn_crit(10, 20),
-                ))
-        rows = [row(f"Row {{r}}", *panels[r * 5:(r + 1) * 5]) for r in range(4)]
-        return dashboard(settings, uid=f"bench-{{n:03d}}", title=f"Bench {{n}}", description="d", rows=rows)
-    return build
+PEERS = {"grafanalib": "grafanalib_build", "grafana_foundation_sdk": "foundation_sdk_build"}
 
 
-DASHBOARDS = tuple(_builder(n) for n in range({DASHBOARDS}))
-"""
-
-LARGE_ALERTS = f"""
-from toolkit.rules import AlertRule, RuleGroup, Severity
+def _emptied(folder: Path):
+    return lambda: shutil.rmtree(folder, ignore_errors=True)
 
 
-def _group(g):
-    def groups(settings):
-        return [RuleGroup(f"bench-{{g:03d}}", [
-            AlertRule(
-                name=f"BenchAlert{{g}}x{{i}}",
-                expr=f"sum by (job) (rate(http_requests_total{{{{status=~\\"5..\\", shard=\\"{{g}}\\"}}}}[5m])) > {{i}}",
-                for_="5m",
-                severity=Severity.WARNING,
-                summary="Bench alert.",
-                description="{{{{ $labels.job }}}} is at {{{{ $value }}}}.",
+def _floor_input(built: Path, records: Path, out: Path):
+    """Before each floor run: empty its output; the first time, store the toolkit's output as its input
+    (the toolkit runs first in the first round)."""
+
+    def prepare() -> None:
+        if not records.exists():
+            write_records(built, records)
+        shutil.rmtree(out, ignore_errors=True)
+
+    return prepare
+
+
+def main(plan: Plan) -> None:
+    """Print build times, peaks and ratios against the floor and the peers at each scale."""
+    for scale in plan.scales:
+        dashboards, rules = counts(scale)
+        with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
+            root = make_project(Path(tmp) / "project", scale)
+            ours = Contender(
+                "toolkit build", toolkit("--project", str(root), "build"), prepare=_emptied(root / "build")
             )
-            for i in range(20)
-        ])]
-    return groups
+            records, floor_out = Path(tmp) / "records", Path(tmp) / "floor"
+            floor = Contender(
+                "floor (json.dumps, yaml.safe_dump)",
+                python("bench.peers.floor_build", str(records), str(floor_out)),
+                prepare=_floor_input(root / "build", records, floor_out),
+            )
+            others = [floor]
+            for package, module in PEERS.items() if scale <= 4 or plan is FULL else ():
+                if importlib.util.find_spec(package) is None:
+                    print(f"   ({package} not installed: pip install -e '.[bench]')")
+                    continue
+                out = Path(tmp) / module
+                argv = python(f"bench.peers.{module}", str(out), str(dashboards), str(rules))
+                others.append(
+                    Contender(module.removesuffix("_build").replace("_", "-"), argv, prepare=_emptied(out))
+                )
+            contest([ours, *others], plan.rounds, warmup=scale == plan.scales[0])
+            same = _same_dashboards(root / "build", floor_out)
+        print(f"-- {scale}x: {dashboards} dashboards x {PANELS} panels, {rules} rules ({plan.rounds} rounds)")
+        print(f"   {describe(ours)}")
+        print(compare_line(ours, floor, 1.5, f"build {scale}x vs floor"))
+        for peer in others[1:]:
+            print(compare_line(ours, peer))
+        peak = median([r.peak_mib for r in ours.runs])
+        if scale == 16:
+            print(
+                f"   peak {peak:.0f} MiB at {dashboards} dashboards: {target(f'build peak {scale}x', peak, 150, ' MiB')}"
+            )
+        if not same:
+            print("   WARNING: the floor's dashboard files differ from the toolkit's")
 
 
-RULE_GROUPS = tuple(_group(g) for g in range({RULES // 20}))
-"""
-
-
-def _large_project(root: Path) -> Path:
-    shutil.copy(REPO / "toolkit.yaml", root / "toolkit.yaml")
-    for package, source in (("dashboards", LARGE_DASHBOARDS), ("alerts", LARGE_ALERTS)):
-        (root / package).mkdir()
-        (root / package / "__init__.py").write_text(source)
-    return root
-
-
-def _build(root: Path) -> tuple[float, dict]:
-    started = time.perf_counter()
-    bundle = load_project(root).bundle
-    write_build(root, render(bundle))
-    return time.perf_counter() - started, bundle
-
-
-def _floor(bundle, out: Path) -> float:
-    started = time.perf_counter()
-    for board in bundle.dashboards:
-        (out / f"{board.uid}.json").write_text(json.dumps(board.data, indent=2, sort_keys=True) + "\n")
-    for name, groups in bundle.rule_files().items():
-        (out / name).write_text(yaml.safe_dump({"groups": [g.to_data() for g in groups]}, sort_keys=False))
-    return time.perf_counter() - started
-
-
-def main() -> None:
-    """Print build times, floors and ratios for the real and the large project."""
-    with tempfile.TemporaryDirectory() as tmp:
-        real_time, real_bundle = _build(_copy_of_repo(Path(tmp) / "real"))
-        real_floor = _floor(real_bundle, _mkdir(Path(tmp) / "real-floor"))
-        large_time, large_bundle = _build(_large_project(_mkdir(Path(tmp) / "large")))
-        large_floor = _floor(large_bundle, _mkdir(Path(tmp) / "large-floor"))
-    rules = sum(len(g.rules) for g in large_bundle.rule_groups)
-    panels = sum(len(d.data["panels"]) for d in large_bundle.dashboards)
-    print(
-        f"   real project:  build {real_time:6.2f} s   floor {real_floor:6.3f} s   ratio {real_time / real_floor:5.1f}x"
-    )
-    print(
-        f"   large project ({len(large_bundle.dashboards)} dashboards, {panels} panels incl. rows, {rules} rules):"
-        f"  build {large_time:6.2f} s   floor {large_floor:6.2f} s   ratio {large_time / large_floor:5.1f}x"
-        f"   (target: < 10 s and <= 4x)"
-    )
-
-
-def _mkdir(path: Path) -> Path:
-    path.mkdir(parents=True)
-    return path
-
-
-def _copy_of_repo(target: Path) -> Path:
-    target.mkdir(parents=True)
-    shutil.copy(REPO / "toolkit.yaml", target / "toolkit.yaml")
-    for package in ("dashboards", "alerts"):
-        shutil.copytree(REPO / package, target / package, ignore=shutil.ignore_patterns("__pycache__"))
-    return target
+def _same_dashboards(built: Path, floor: Path) -> bool:
+    """True when the floor wrote the toolkit's dashboard files byte for byte (so the floor is fair)."""
+    ours = sorted((built / "dashboards").glob("*.json"))
+    return bool(ours) and all((floor / "dashboards" / p.name).read_bytes() == p.read_bytes() for p in ours)

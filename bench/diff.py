@@ -1,64 +1,69 @@
-"""``toolkit diff``'s comparison of two builds of 500 dashboards of 20 panels, beside the floor of
-loading both trees' JSON. Target: under 5 s."""
+"""``toolkit diff`` between two git revisions of ``build/`` beside its floor, each run a separate process.
+
+Per 1x: 125 dashboards of 20 panels and 500 alert rules; the new revision changes a query, moves a panel
+and adds a tag in one dashboard in ten, and adds a group of rules. The floor reads both revisions as the
+git source does and names the files whose parsed data differs. Targets (issue 17): at most 1.3x the floor,
+memory flat (peak at 16x about that at 1x).
+"""
 
 from __future__ import annotations
 
-import copy
 import json
+import subprocess
 import tempfile
-import time
 from pathlib import Path
 
-from toolkit.diff.compare import compare
-from toolkit.sources.files import load_paths
+from bench.harness import Contender, Plan, compare_line, contest, describe, median, python, target, toolkit
+from bench.peers.peer_build import write_rules
+from bench.workloads import DASHBOARDS, RULES, RULES_PER_GROUP, board
 
-DASHBOARDS, PANELS = 500, 20
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
 
 
-def _board(n: int, shifted: bool) -> dict:
-    panels = []
-    for p in range(PANELS):
-        expr = f'sum by (job) (rate(http_requests_total{{shard="{n}", panel="{p}"}}[$__rate_interval]))'
-        if shifted and p == 3:
-            expr = expr.replace("sum by (job)", "sum by (job, route)")
-        panels.append(
-            {
-                "id": p + 1,
-                "type": "timeseries",
-                "title": f"Panel {p}",
-                "gridPos": {
-                    "x": (p % 2) * 12 + (1 if shifted and p == 5 else 0) * 0,
-                    "y": (p // 2) * 8 + (8 if shifted and p == 5 else 0),
-                    "w": 12,
-                    "h": 8,
-                },
-                "fieldConfig": {"defaults": {"unit": "reqps"}, "overrides": []},
-                "targets": [{"refId": "A", "expr": expr}],
-            }
+def _revision(repo: Path, scale: int, changed: bool) -> str:
+    folder = repo / "build" / "dashboards"
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(DASHBOARDS * scale):
+        data = board(n, changed and n % 10 == 0)
+        (folder / f"{data['uid']}.json").write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    write_rules(repo / "build", RULES * scale + (RULES_PER_GROUP if changed else 0))
+    _git(repo, "add", "-A")
+    _git(repo, "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "commit", "-qm", "rev")
+    return _git(repo, "rev-parse", "HEAD")
+
+
+def main(plan: Plan) -> None:
+    """Print diff times, peaks and the ratio against the floor at each scale."""
+    peaks, floor_peaks = {}, {}
+    for scale in plan.scales:
+        with tempfile.TemporaryDirectory(prefix="bench-diff-") as tmp:
+            repo = Path(tmp)
+            _git(repo, "init", "-q")
+            (repo / "toolkit.yaml").write_text("project: bench\n")
+            old, new = _revision(repo, scale, False), _revision(repo, scale, True)
+            ours = Contender(
+                "toolkit diff", toolkit("--project", str(repo), "diff", "--base", old, "--head", new), ok=(1,)
+            )
+            floor = Contender(
+                "floor (git archive, parse, ==)",
+                python("bench.peers.diff_floor", str(repo), old, new),
+                ok=(1,),
+            )
+            contest([ours, floor], plan.rounds, warmup=scale == plan.scales[0])
+        peaks[scale] = median([r.peak_mib for r in ours.runs])
+        floor_peaks[scale] = median([r.peak_mib for r in floor.runs])
+        print(
+            f"-- {scale}x: {DASHBOARDS * scale} dashboards x 20 panels, {RULES * scale} rules ({plan.rounds} rounds)"
         )
-    return {"uid": f"d{n}", "title": f"Dashboard {n}", "panels": panels, "templating": {"list": []}}
-
-
-def main() -> None:
-    """Print the diff time of two 500-dashboard builds and the JSON-load floor."""
-    with tempfile.TemporaryDirectory(prefix="bench-diff-") as tmp:
-        trees = []
-        for side, shifted in (("old", False), ("new", True)):
-            folder = Path(tmp) / side
-            folder.mkdir()
-            for n in range(DASHBOARDS):
-                (folder / f"d{n}.json").write_text(json.dumps(_board(n, shifted and n % 10 == 0), indent=2))
-            trees.append(folder)
-        started = time.perf_counter()
-        for folder in trees:
-            for path in sorted(folder.glob("*.json")):
-                copy.deepcopy(json.loads(path.read_text()))
-        floor = time.perf_counter() - started
-        started = time.perf_counter()
-        old, new = (load_paths([folder]).bundle for folder in trees)
-        changes = compare(old, new)
-        took = time.perf_counter() - started
+        print(f"   {describe(ours)}")
+        print(compare_line(ours, floor, 1.3, f"diff {scale}x vs floor"))
+    first, last = plan.scales[0], plan.scales[-1]
+    if first == last:
+        return
+    growth = peaks[last] / peaks[first]
     print(
-        f"   {DASHBOARDS} dashboards x {PANELS} panels:  diff {took:.2f} s ({len(changes)} changes)   "
-        f"JSON load floor {floor:.2f} s   ratio {took / floor:.1f}x   (target: < 5 s)"
+        f"   peak growth {first}x -> {last}x: {growth:.2f}x (the floor's: {floor_peaks[last] / floor_peaks[first]:.2f}x, "
+        f"as git archive's output is held whole)  {target(f'diff peak growth {first}x->{last}x (flat)', growth, 1.5)}"
     )

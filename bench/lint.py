@@ -1,92 +1,71 @@
-"""``toolkit lint`` against ``promtool check rules`` on the same generated rule files, as whole processes.
+"""``toolkit lint`` against ``promtool check rules`` on real rule files, as whole processes.
 
-100 files of 12 rules (1,200 rules, every expression different: alerts with templates, recording rules,
-histograms). Each command runs once to warm up, then five times, taking turns; the best wall time of each
-is compared. Target: lint within 1.5x of promtool.
+1x is every rule file of ../shared/corpus/mixins that promtool accepts (RULES.tsv); Nx is N copies of it
+(1x, 4x and 50x; 16x too with --full; one round at 50x unless --full).
+Targets (issue 14): at most 1.0x promtool's wall time at 1x; at most 2x promtool's peak memory at 50x.
 """
 
 from __future__ import annotations
 
-import os
-import resource
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-FILES, RULES_PER_FILE = 100, 12
-RUNS = 5
+from bench.harness import (
+    FULL,
+    REPO,
+    Contender,
+    Plan,
+    compare_line,
+    contest,
+    describe,
+    median,
+    target,
+    toolkit,
+)
+
+CORPUS = REPO.parent / "shared" / "corpus"
 
 
-def _rule_file(n: int) -> str:
-    rules = []
-    for r in range(RULES_PER_FILE // 2):
-        rules.append(
-            f"""      - record: job:http_requests_{n}_{r}:rate5m
-        expr: sum by (job) (rate(http_requests_total{{shard="{n}", route=~"/v{r}/.*"}}[5m]))
-      - alert: HighErrorRate{n}x{r}
-        expr: |
-          sum by (job) (rate(http_requests_total{{shard="{n}", status=~"5.."}}[5m]))
-            / job:http_requests_{n}_{r}:rate5m > 0.05
-          and histogram_quantile(0.95, sum by (job, le) (rate(http_request_duration_seconds_bucket{{shard="{n}"}}[5m]))) > {r + 2}
-        for: 5m
-        labels: {{severity: critical, team: platform}}
-        annotations:
-          summary: Errors are high.
-          description: "{{{{ $labels.job }}}} fails {{{{ $value | humanizePercentage }}}} of requests."
-          runbook_url: https://runbooks.example/HighErrorRate
-"""
-        )
-    return f"groups:\n  - name: shard-{n}\n    rules:\n" + "".join(rules)
+def corpus_files() -> list[Path]:
+    """The corpus's mixin rule files that promtool accepts."""
+    table = CORPUS / "RULES.tsv"
+    if not table.is_file():
+        return []
+    rows = [line.split("\t") for line in table.read_text().splitlines()[1:]]
+    return [CORPUS / row[0] for row in rows if row[0].startswith("mixins/") and row[-1] == "ok"]
 
 
-def _run(command: list[str]) -> tuple[float, float]:
-    """One run's wall time and CPU time (user + system), bytecode cached as for an installed package."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode not in (0, 1):
-        raise RuntimeError(f"{command[0]} failed: {done.stderr[-500:]}")
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+def _copies(files: list[Path], folder: Path, scale: int) -> list[str]:
+    paths = []
+    for copy in range(scale):
+        for file in files:
+            target_path = folder / f"copy{copy:02d}" / file.parent.name / file.name
+            target_path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(file, target_path)
+            paths.append(str(target_path))
+    return paths
 
 
-def _best(commands: list[list[str]]) -> list[tuple[float, float]]:
-    """Each command's best (wall, CPU) of RUNS runs after a warm-up, the commands taking turns so that a
-    passing load on the machine slows both alike."""
-    runs: list[list[tuple[float, float]]] = [[] for _ in commands]
-    for round_ in range(RUNS + 1):
-        for command, times in zip(commands, runs, strict=True):
-            measured = _run(command)
-            if round_:
-                times.append(measured)
-    return [min(times) for times in runs]
-
-
-def main() -> None:
-    """Print lint's and promtool's wall time on the same files, and the ratio against the 1.5x target."""
-    promtool = shutil.which("promtool")
-    toolkit = str(Path(sys.executable).with_name("toolkit"))
-    with tempfile.TemporaryDirectory(prefix="bench-lint-") as tmp:
-        folder = Path(tmp)
-        for n in range(FILES):
-            (folder / f"rules-{n:03}.yml").write_text(_rule_file(n))
-        files = sorted(str(p) for p in folder.glob("*.yml"))
-        if promtool is None:
-            [(lint, _)] = _best([[toolkit, "lint", tmp]])
-            print(f"   toolkit lint: {lint:.2f} s   (promtool not installed: no comparison)")
-            return
-        (lint, lint_cpu), (check, check_cpu) = _best(
-            [[toolkit, "lint", tmp], [promtool, "check", "rules", *files]]
-        )
-    rules = FILES * RULES_PER_FILE
-    print(
-        f"   {rules} rules in {FILES} files:  toolkit lint {lint:.2f} s   promtool check rules {check:.2f} s   "
-        f"ratio {lint / check:.2f}x   (target: <= 1.5x)\n"
-        f"   CPU time (user + system): toolkit lint {lint_cpu:.2f} s   promtool {check_cpu:.2f} s   "
-        f"on {os.cpu_count()} CPUs"
-    )
+def main(plan: Plan) -> None:
+    """Print lint's and promtool's wall, CPU and peak at each scale, with the ratios."""
+    files, promtool = corpus_files(), shutil.which("promtool")
+    if not files or promtool is None:
+        print(f"   skipped: {'no corpus at ' + str(CORPUS) if not files else 'promtool not installed'}")
+        return
+    rules = sum(f.read_text().count("- alert:") + f.read_text().count("- record:") for f in files)
+    for scale in sorted({*plan.scales, 50} - ({16} if plan is not FULL else set())):
+        with tempfile.TemporaryDirectory(prefix="bench-lint-") as tmp:
+            paths = _copies(files, Path(tmp), scale)
+            ours = Contender("toolkit lint", toolkit("lint", tmp), ok=(0, 1))
+            theirs = Contender("promtool check rules", [promtool, "check", "rules", *paths])
+            rounds = plan.rounds if scale < 50 else max(1, plan.rounds - 2)
+            contest([ours, theirs], rounds, warmup=scale == plan.scales[0])
+        print(f"-- {scale}x: {len(files) * scale} files, {rules * scale} rules ({rounds} rounds)")
+        print(f"   {describe(ours)}")
+        print(compare_line(ours, theirs, 1.0 if scale == 1 else None, f"lint {scale}x wall vs promtool"))
+        if scale == 50:
+            memory = median([r.peak_mib for r in ours.runs]) / median([r.peak_mib for r in theirs.runs])
+            print(
+                f"   peak toolkit/promtool {memory:.2f}x  {target('lint 50x peak vs promtool', memory, 2.0)}"
+            )

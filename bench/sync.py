@@ -1,83 +1,109 @@
-"""``toolkit sync`` of 200 dashboards to the Grafana double with 20 ms latency per request, beside a
-sequential baseline doing one GET and one POST per dashboard (what the Python uploaders do), and the
-write count of a no-op sync. Targets: at most 0.25x the baseline's time, zero writes."""
+"""No-op ``toolkit sync`` of N dashboards against the Grafana double at 20 ms per request, beside a plain
+sequential grafana-client loop (at 1x and 4x; at 16x too with --full), each run a separate process; the
+double runs in a process of its own.
+
+Scales: 64 dashboards per 1x (16x: 1,024). The network minimum is the requests the sync made times the
+latency over its concurrency (8 workers). Targets (issue 17): the no-op sync within 1.2x the network
+minimum at 16x; zero writes (said when not).
+"""
 
 from __future__ import annotations
 
-import contextlib
-import sys
-import time
+import json
+import secrets
+import shutil
+import subprocess
+import tempfile
+import urllib.request
 from pathlib import Path
 
-from grafana_client import GrafanaApi
-from grafana_client.client import GrafanaClientError
+from bench.harness import FULL, Contender, Plan, child_env, contest, median, python, ratio, target
+from bench.workloads import board
 
-from toolkit.bundle import Bundle, DashboardEntry
-from toolkit.contexts import Context
-from toolkit.source import SourceLocation
-from toolkit.sync.run import SyncOptions, run_sync
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.doubles.grafana import GrafanaDouble  # noqa: E402  (the double lives with the tests)
-
-DASHBOARDS, LATENCY = 200, 0.02
+DASHBOARDS, LATENCY, WORKERS = 64, 0.02, 8
 
 
-def _bundle() -> Bundle:
-    boards = []
-    for n in range(DASHBOARDS):
-        data = {
-            "uid": f"bench-{n}",
-            "title": f"Bench {n}",
-            "panels": [
-                {
-                    "id": p,
-                    "type": "timeseries",
-                    "title": f"P{p}",
-                    "gridPos": {"x": 0, "y": p * 8, "w": 24, "h": 8},
-                }
-                for p in range(1, 21)
-            ],
-            "schemaVersion": 41,
-        }
-        boards.append(DashboardEntry(f"bench-{n}", data, SourceLocation("bench"), folder="bench"))
-    return Bundle(dashboards=tuple(boards))
+class Double:
+    """The double's process; ``url`` once it listens."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.process = subprocess.Popen(
+            python("bench.peers.grafana_double", str(LATENCY)),
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.url = self.process.stdout.readline().strip()
+
+    def requests(self) -> int:
+        """Requests served so far."""
+        with urllib.request.urlopen(f"{self.url}/bench/requests") as answer:
+            return json.load(answer)["requests"]
+
+    def close(self) -> None:
+        """Stop the double and wait for it."""
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
 
 
-def _baseline(double: GrafanaDouble, bundle: Bundle) -> float:
-    api = GrafanaApi.from_url(double.url, credential=double.token)
-    api.folder.create_folder("Bench", uid="bench")
-    started = time.perf_counter()
-    for entry in bundle.dashboards:
-        with contextlib.suppress(GrafanaClientError):
-            api.dashboard.get_dashboard(entry.uid)
-        api.dashboard.update_dashboard({"dashboard": entry.data, "folderUid": "bench", "overwrite": True})
-    return time.perf_counter() - started
+def _inner(contender: Contender) -> list[float]:
+    return [run.reported()["seconds"] for run in contender.runs]
 
 
-def main() -> None:
-    """Print the sync time beside the sequential baseline, and the no-op sync's writes."""
-    bundle = _bundle()
-    base = GrafanaDouble()
-    base.latency = LATENCY
-    baseline = _baseline(base, bundle)
-    base.close()
-    double = GrafanaDouble()
-    double.latency = LATENCY
-    context = Context(name="bench", grafana_url=double.url, grafana_auth=double.token)
-    options = SyncOptions(only=("grafana",), revision="bench", folder_titles={"bench": "Bench"})
-    started = time.perf_counter()
-    report = run_sync(bundle, context, options)
-    took = time.perf_counter() - started
-    writes = double.writes
-    started = time.perf_counter()
-    run_sync(bundle, context, options)
-    noop = time.perf_counter() - started
-    noop_writes = double.writes - writes
-    double.close()
-    assert report.ok, report.failures
-    print(
-        f"   {DASHBOARDS} dashboards, {LATENCY * 1000:.0f} ms per request:  sync {took:.2f} s   sequential GET+POST baseline {baseline:.2f} s"
-        f"   ratio {took / baseline:.2f}x (target <= 0.25x)\n"
-        f"   no-op sync: {noop:.2f} s, {noop_writes} writes (target 0)"
-    )
+def main(plan: Plan) -> None:
+    """Print no-op sync times beside the network minimum and the loop's at each scale."""
+    env = child_env(BENCH_GRAFANA_TOKEN=secrets.token_hex(16))
+    for scale in plan.scales:
+        count = DASHBOARDS * scale
+        double = Double(env)
+        folder = Path(tempfile.mkdtemp(prefix="bench-sync-"))
+        for n in range(count):
+            data = board(n)
+            (folder / f"{data['uid']}.json").write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+        try:
+            ours = Contender(
+                "toolkit sync", python("bench.peers.sync_toolkit", double.url, str(folder)), env=env
+            )
+            first = ours.run().reported()
+            before = double.requests()
+            ours.run()
+            requests = double.requests() - before
+            ours.runs.clear()
+            loop = Contender("loop", python("bench.peers.sync_loop", double.url, str(folder)), env=env)
+            contenders = [ours, loop] if scale <= 4 or plan is FULL else [ours]
+            contest(contenders, plan.rounds)
+        finally:
+            double.close()
+            shutil.rmtree(folder)
+        writes = max(run.reported()["writes"] for run in ours.runs)
+        minimum = requests * LATENCY / WORKERS
+        phase = median(_inner(ours))
+        print(
+            f"-- {scale}x: {count} dashboards, {LATENCY * 1000:.0f} ms per request ({plan.rounds} rounds; "
+            f"the first sync wrote {first['writes']} in {first['seconds']:.2f} s)"
+        )
+        print(
+            f"   toolkit sync, no-op: {phase:5.2f} s in the sync, {median([r.wall for r in ours.runs]):5.2f} s "
+            f"the process  cpu {median([r.cpu for r in ours.runs]):5.2f} s  "
+            f"peak {median([r.peak_mib for r in ours.runs]):4.0f} MiB  {requests} requests, {writes} writes"
+            + ("" if writes == 0 else "  (a no-op must write nothing)")
+        )
+        verdict = (
+            f"   {target(f'sync no-op {count} vs network minimum', phase / minimum, 1.2)}"
+            if scale == 16
+            else ""
+        )
+        print(
+            f"   network minimum ({requests} x {LATENCY * 1000:.0f} ms / {WORKERS} workers): {minimum:5.2f} s   "
+            f"sync/minimum {phase / minimum:.2f}x{verdict}"
+        )
+        if loop.runs:
+            loop_writes = max(run.reported()["writes"] for run in loop.runs)
+            print(
+                f"   sequential grafana-client loop (GET, compare): {median(_inner(loop)):5.2f} s in the loop, "
+                f"{median([r.wall for r in loop.runs]):5.2f} s the process  cpu {median([r.cpu for r in loop.runs]):5.2f} s  "
+                f"peak {median([r.peak_mib for r in loop.runs]):4.0f} MiB   toolkit/loop: {ratio(_inner(ours), _inner(loop))}"
+                f" in the sync, {ratio([r.wall for r in ours.runs], [r.wall for r in loop.runs])} the process"
+                + (f"; the loop wrote {loop_writes} (it compares raw JSON)" if loop_writes else "")
+            )

@@ -18,6 +18,7 @@ from tests.sample_project import REPO
 from tests.servers.processes import get_json, wait_until
 from toolkit.cli import main
 from toolkit.layout_svg import COLUMN, GRID, MARGIN, ROW_UNIT, render_svg
+from toolkit.metrics import Metric, render_markdown
 
 
 def _panel(pid: int, title: str, x: int, y: int, expr: str, unit: str = "reqps") -> dict:
@@ -30,6 +31,7 @@ def _panel(pid: int, title: str, x: int, y: int, expr: str, unit: str = "reqps")
         "fieldConfig": {
             "defaults": {
                 "unit": unit,
+                "custom": {"stacking": {"group": "A", "mode": "none"}},
                 "thresholds": {
                     "mode": "absolute",
                     "steps": [{"color": "green", "value": None}, {"color": "red", "value": 10}],
@@ -44,6 +46,9 @@ def _panel(pid: int, title: str, x: int, y: int, expr: str, unit: str = "reqps")
 BASE_DASHBOARD = {
     "uid": "api",
     "title": "API",
+    "refresh": "30s",
+    "tags": ["api"],
+    "time": {"from": "now-6h", "to": "now"},
     "panels": [
         {
             "id": 1,
@@ -67,6 +72,8 @@ BASE_RULES = {
     "groups": [
         {
             "name": "app-alerts",
+            "interval": "1m",
+            "labels": {"team": "platform"},
             "rules": [
                 {
                     "record": "job:errors:ratio",
@@ -84,12 +91,40 @@ BASE_RULES = {
     ]
 }
 BASE_ALERTMANAGER = {
+    "global": {"resolve_timeout": "5m"},
     "route": {"receiver": "default", "routes": [{"receiver": "pager", "matchers": ['severity="critical"']}]},
     "receivers": [{"name": "default"}, {"name": "pager"}],
 }
 
 
-def write_build(root: Path, dashboards: dict, rules: dict, alertmanager: dict) -> None:
+BASE_METRICS = (
+    Metric("http_requests_total", "counter", "HTTP requests served.", labels=("job", "status")),
+    Metric("errors_total", "counter", "Failed requests.", labels=("job",)),
+)
+BASE_TESTS = {
+    "HighErrorRate.yml": {
+        "rule_files": ["../app.yml"],
+        "evaluation_interval": "1m",
+        "tests": [
+            {
+                "name": "HighErrorRate at alerts/app.py:12",
+                "interval": "1m",
+                "input_series": [{"series": 'job:errors:ratio{job="api"}', "values": "0.1x20"}],
+                "alert_rule_test": [{"eval_time": "10m", "alertname": "HighErrorRate", "exp_alerts": []}],
+            }
+        ],
+    }
+}
+
+
+def write_build(
+    root: Path,
+    dashboards: dict,
+    rules: dict,
+    alertmanager: dict,
+    metrics: tuple[Metric, ...] = BASE_METRICS,
+    tests: dict = BASE_TESTS,
+) -> None:
     build = root / "build"
     shutil.rmtree(build, ignore_errors=True)
     (build / "dashboards").mkdir(parents=True)
@@ -99,6 +134,10 @@ def write_build(root: Path, dashboards: dict, rules: dict, alertmanager: dict) -
         (build / "dashboards" / f"{uid}.json").write_text(json.dumps(board, indent=2))
     (build / "prometheus" / "app.yml").write_text(yaml.safe_dump(rules, sort_keys=False))
     (build / "alertmanager" / "alertmanager.yml").write_text(yaml.safe_dump(alertmanager))
+    (build / "prometheus" / "tests").mkdir()
+    for name, test in tests.items():
+        (build / "prometheus" / "tests" / name).write_text(yaml.safe_dump(test, sort_keys=False))
+    (build / "metrics.md").write_text(render_markdown(metrics))
 
 
 def git(root: Path, *args: str) -> None:
@@ -107,8 +146,15 @@ def git(root: Path, *args: str) -> None:
     )
 
 
-def diff_after(tmp_path: Path, change: Callable[[dict, dict, dict], None], *args: str):
-    """Commit the base build, apply ``change`` to copies, commit again, and run toolkit diff HEAD~1 -> HEAD."""
+def diff_after(
+    tmp_path: Path,
+    change: Callable[[dict, dict, dict], None],
+    *args: str,
+    metrics: tuple[Metric, ...] = BASE_METRICS,
+    tests: dict = BASE_TESTS,
+):
+    """Commit the base build, apply ``change`` to copies, commit again (with ``metrics`` and ``tests``),
+    and run toolkit diff HEAD~1 -> HEAD."""
     shutil.copy(REPO / "toolkit.yaml", tmp_path / "toolkit.yaml")
     git(tmp_path, "init", "-q", "-b", "main")
     write_build(tmp_path, {"api": BASE_DASHBOARD}, BASE_RULES, BASE_ALERTMANAGER)
@@ -120,7 +166,7 @@ def diff_after(tmp_path: Path, change: Callable[[dict, dict, dict], None], *args
         copy.deepcopy(BASE_ALERTMANAGER),
     )
     change(dashboards, rules, alertmanager)
-    write_build(tmp_path, dashboards, rules, alertmanager)
+    write_build(tmp_path, dashboards, rules, alertmanager, metrics, tests)
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-qm", "change")
     return CliRunner().invoke(
@@ -132,11 +178,9 @@ def alert(rules: dict) -> dict:
     return rules["groups"][0]["rules"][1]
 
 
-def reorder_and_renumber(d, r, a) -> None:
+def reorder(d, r, a) -> None:
     board = d["api"]
     board["panels"] = [dict(reversed(list(p.items()))) for p in reversed(board["panels"])]
-    for n, panel in enumerate(board["panels"]):
-        panel["id"] = 100 + n
     board["panels"][0]["targets"][0]["expr"] = (
         'sum(  rate(http_requests_total{status=~"5.."}[$__rate_interval])  )>0'
     )
@@ -197,7 +241,10 @@ CASES = {
     "unit and thresholds": (
         lambda d, r, a: d["api"]["panels"][1]["fieldConfig"]["defaults"].update(
             unit="ops",
-            thresholds={"steps": [{"color": "green", "value": None}, {"color": "red", "value": 20}]},
+            thresholds={
+                "mode": "absolute",
+                "steps": [{"color": "green", "value": None}, {"color": "red", "value": 20}],
+            },
         ),
         'dashboard api\n  ~ panel "Requests": unit reqps -> ops\n  ~ panel "Requests": thresholds green@base, red@10 -> green@base, red@20',
     ),
@@ -233,9 +280,97 @@ CASES = {
 }
 
 
-def test_reordering_renumbering_and_whitespace_are_no_difference(tmp_path: Path) -> None:
-    result = diff_after(tmp_path, reorder_and_renumber)
+def _stacked(d, r, a) -> None:
+    d["api"]["panels"][1]["fieldConfig"]["defaults"]["custom"]["stacking"]["mode"] = "normal"
+
+
+def _later_eval(test: dict) -> dict:
+    test = copy.deepcopy(test)
+    test["tests"][0]["alert_rule_test"][0]["eval_time"] = "15m"
+    return test
+
+
+FORMERLY_SILENT = {
+    "dashboard refresh": (
+        {"change": lambda d, r, a: d["api"].update(refresh="1m")},
+        'dashboard api\n  ~ refresh "30s" -> "1m"',
+    ),
+    "dashboard tags": (
+        {"change": lambda d, r, a: d["api"]["tags"].append("team-a")},
+        "dashboard api\n  ~ tags: + team-a",
+    ),
+    "dashboard time range": (
+        {"change": lambda d, r, a: d["api"]["time"].update({"from": "now-24h"})},
+        'dashboard api\n  ~ time.from "now-6h" -> "now-24h"',
+    ),
+    "panel stacking": (
+        {"change": _stacked},
+        'dashboard api\n  ~ panel "Requests": fieldConfig.defaults.custom.stacking.mode "none" -> "normal"',
+    ),
+    "alertmanager resolve_timeout": (
+        {"change": lambda d, r, a: a["global"].update(resolve_timeout="10m")},
+        'alertmanager\n  ~ global.resolve_timeout "5m" -> "10m"',
+    ),
+    "rule group interval": (
+        {"change": lambda d, r, a: r["groups"][0].update(interval="2m")},
+        'rule group app-alerts\n  ~ interval "1m" -> "2m"',
+    ),
+    "rule group labels": (
+        {"change": lambda d, r, a: r["groups"][0]["labels"].update(team="payments")},
+        'rule group app-alerts\n  ~ labels.team "platform" -> "payments"',
+    ),
+    "alert test file": (
+        {"tests": {"HighErrorRate.yml": _later_eval(BASE_TESTS["HighErrorRate.yml"])}},
+        'alert tests\n  ~ HighErrorRate: cases[0].alert_rule_test[0].eval_time "10m" -> "15m"',
+    ),
+    "metrics.md": (
+        {
+            "metrics": (
+                Metric(
+                    "http_requests_total",
+                    "counter",
+                    "HTTP requests served.",
+                    labels=("job", "status", "route"),
+                ),
+                Metric("errors_total", "counter", "Failed requests, by job.", labels=("job",)),
+            )
+        },
+        'metrics\n  ~ metric errors_total: help "Failed requests." -> "Failed requests, by job."\n'
+        '  ~ metric http_requests_total: labels[2] added: "route"',
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FORMERLY_SILENT))
+def test_every_file_build_writes_is_compared_and_the_change_named(tmp_path: Path, case: str) -> None:
+    how, expected = FORMERLY_SILENT[case]
+    result = diff_after(
+        tmp_path,
+        how.get("change", lambda d, r, a: None),
+        metrics=how.get("metrics", BASE_METRICS),
+        tests=how.get("tests", BASE_TESTS),
+    )
+    assert (result.exit_code, result.output) == (1, expected + "\n")
+
+
+def test_reordering_and_whitespace_are_no_difference(tmp_path: Path) -> None:
+    result = diff_after(tmp_path, reorder)
     assert (result.exit_code, result.output) == (0, "no differences\n")
+
+
+def test_renumbered_panels_are_matched_by_title_and_their_new_ids_reported_in_one_line(
+    tmp_path: Path,
+) -> None:
+    def renumber(d, r, a) -> None:
+        reorder(d, r, a)
+        for n, panel in enumerate(d["api"]["panels"]):
+            panel["id"] = 100 + n
+
+    result = diff_after(tmp_path, renumber)
+    assert (result.exit_code, result.output) == (
+        1,
+        'dashboard api\n  ~ panel ids: "Traffic" 1 -> 102, "Requests" 2 -> 101, "Errors" 3 -> 100\n',
+    )
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -394,3 +529,55 @@ def test_live_drift_against_the_grafana_double_and_real_servers(
         and "repeat_interval=1d" in out
     )
     assert grafana_double.token not in out
+
+
+def test_path_level_changes_reach_markdown_json_and_the_svg_previews(tmp_path: Path) -> None:
+    previews = tmp_path / "previews"
+
+    def change(d, r, a) -> None:
+        _stacked(d, r, a)
+        d["api"].update(refresh="1m")
+
+    result = diff_after(tmp_path, change, "--format", "markdown", "--previews", str(previews))
+    assert result.exit_code == 1
+    assert (
+        '- `~` panel "Requests": fieldConfig.defaults.custom.stacking.mode "none" -> "normal"\n'
+        in result.output
+    )
+    assert '- `~` refresh "30s" -> "1m"\n' in result.output
+    after = ET.parse(previews / "api.after.svg").getroot()
+    strokes = {
+        g.get("data-title"): g.find("{http://www.w3.org/2000/svg}rect").get("stroke")
+        for g in after.iter("{http://www.w3.org/2000/svg}g")
+        if g.get("class") == "panel"
+    }
+    assert strokes == {"Requests": "#ff9830", "Errors": "#34373f"}
+    (tmp_path / "again").mkdir()
+    as_json = diff_after(tmp_path / "again", change, "--format", "json")
+    assert [c["text"] for c in json.loads(as_json.output)] == [
+        'panel "Requests": fieldConfig.defaults.custom.stacking.mode "none" -> "normal"',
+        'refresh "30s" -> "1m"',
+    ]
+
+
+def test_metrics_md_and_alert_tests_read_back_as_the_build_wrote_them(tmp_path: Path) -> None:
+    from toolkit.project import load_project
+    from toolkit.sources.built_extras import load_metrics, load_rule_tests
+    from toolkit.sources.files import SourceError
+
+    built = load_project(REPO).bundle
+    metrics = (
+        *built.metrics,
+        Metric("odd_total", "counter", "Pipes | in help.", ("a",), "s", "node_exporter"),
+    )
+    (tmp_path / "metrics.md").write_text(render_markdown(metrics))
+    assert set(load_metrics(tmp_path, "build")) == set(metrics)
+    alerts = {rule.name for _, rule in built.alert_rules()}
+    read = load_rule_tests(REPO / "build", "build", alerts)
+    assert [(t.subject, t.data) for t in read] == sorted(
+        ((t.subject, t.data) for t in built.rule_tests), key=lambda s: s[0].replace(":", "_")
+    )
+    (tmp_path / "metrics.md").write_text("# Metric contract\n\n| `x` | counter | broken |\n")
+    with pytest.raises(SourceError, match="not a row of the metric table") as error:
+        load_metrics(tmp_path, "build")
+    assert str(error.value.location) == "build/metrics.md:3"

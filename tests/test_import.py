@@ -275,7 +275,7 @@ OLD = {
 
 
 def test_old_rows_graphs_and_singlestats_are_migrated_and_round_trip(tmp_path: Path) -> None:
-    from toolkit.importer.dashboards import migrate
+    from toolkit.bundle.dashboards import normalize_dashboard
 
     root = project(tmp_path)
     source = tmp_path / "old.json"
@@ -283,15 +283,17 @@ def test_old_rows_graphs_and_singlestats_are_migrated_and_round_trip(tmp_path: P
     result = run_import(root, "dashboard", str(source))
     assert result.exit_code == 0, result.output
     board = built(root, "old")
-    assert view(board) == view(migrate(OLD))
+    assert view(board) == view(normalize_dashboard(OLD).data)
     kinds = {
         p["title"]: (p["type"], p["gridPos"])
         for top in board["panels"]
         for p in [top, *top.get("panels", [])]
     }
-    assert kinds["Requests"] == ("timeseries", {"x": 0, "y": 1, "w": 12, "h": 9})
-    assert kinds["Errors"] == ("stat", {"x": 12, "y": 1, "w": 12, "h": 9})
-    assert kinds["CPU"] == ("gauge", {"x": 0, "y": 11, "w": 24, "h": 10})
+    # Grafana's upgradeToGridLayout (DashboardMigrator.ts): 250px is ceil(250 / (30 + 8)) = 7 grid rows,
+    # span 6 of 12 is 12 of 24 columns; the collapsed row of 300px starts after the first (1 + 7).
+    assert kinds["Requests"] == ("timeseries", {"x": 0, "y": 1, "w": 12, "h": 7})
+    assert kinds["Errors"] == ("stat", {"x": 12, "y": 1, "w": 12, "h": 7})
+    assert kinds["CPU"] == ("gauge", {"x": 0, "y": 9, "w": 24, "h": 8})
     errors = next(p for p in board["panels"] if p["title"] == "Errors")
     assert [s["value"] for s in errors["fieldConfig"]["defaults"]["thresholds"]["steps"]] == [
         None,

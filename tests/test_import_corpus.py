@@ -124,7 +124,8 @@ def unaccounted(wanted: dict, got: dict, part: str, listed: set) -> list[str]:
 
 @needs_corpus
 def test_every_corpus_dashboard_imports_and_every_input_leaf_is_built_or_reported(tmp_path: Path) -> None:
-    from toolkit.importer.dashboards import migrate, read_dashboard
+    from toolkit.bundle.dashboards import normalize_dashboard
+    from toolkit.importer.dashboards import read_dashboard
 
     files = sorted((CORPUS / "mixins").glob("*/dashboards/*.json"))
     (tmp_path / "project").mkdir()
@@ -136,7 +137,7 @@ def test_every_corpus_dashboard_imports_and_every_input_leaf_is_built_or_reporte
     built = {d.uid: d.data for d in load_project(root).bundle.dashboards}
     problems, raw, typed, leaf_count, not_carried = [], 0, 0, 0, 0
     for module, path in origin.items():
-        text = json.dumps(migrate(read_dashboard(Path(path).read_text(), path)))
+        text = json.dumps(normalize_dashboard(read_dashboard(Path(path).read_text(), path)).data)
         renamed = re.findall(
             rf"^note: {module}: datasource variable \$(\S+) becomes \$datasource", result.output, re.M
         )

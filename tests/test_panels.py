@@ -115,5 +115,5 @@ def test_thresholds_must_rise() -> None:
 
 
 def test_width_outside_the_grid_is_rejected() -> None:
-    with pytest.raises(DefinitionError, match=r"panel 'wide': width must be 1..24 and height at least 1"):
+    with pytest.raises(DefinitionError, match=r"panel 'wide': width must be within 1..24, got 30"):
         timeseries("wide", "up", unit="short", description="d", width=30)

@@ -2,8 +2,8 @@
 
 grafanalib emits ``schemaVersion`` 12, legacy keys and nulls everywhere. :func:`modernize` turns its output
 into what a current Grafana saves (schemaVersion 41, typed datasource references, stable panel ids, the
-options each panel plugin requires). :func:`normalize_dashboard` makes any dashboard JSON canonical so that
-two dashboards compare equal exactly when nothing a user would care about differs.
+options each panel plugin requires). Any dashboard JSON is made canonical by the one normalizer,
+:func:`toolkit.bundle.dashboards.normalize_dashboard`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,11 @@ from typing import Any
 
 from grafanalib._gen import DashboardEncoder
 
-SCHEMA_VERSION = 41
+from toolkit.bundle.dashboards import SCHEMA_VERSION
+from toolkit.bundle.migrate import BUILT_IN_ANNOTATION
+from toolkit.grafanalib_panels import current_panel, drop_nulls
+from toolkit.plugin_defaults import NO_QUERIES, PLUGIN_COLOR_MODE, PLUGIN_CUSTOM, PLUGIN_OPTIONS
+
 SOURCE_KEY = "__toolkit_source__"
 RAW_KEY = "__toolkit_raw__"
 # JSON a helper does not model, merged over what the helper built (see merge_extra)
@@ -45,6 +49,7 @@ DASHBOARD_KEYS = frozenset(
 )
 PANEL_KEYS = frozenset(
     [
+        "cacheTimeout",
         "datasource",
         "description",
         "fieldConfig",
@@ -136,55 +141,6 @@ LINK_KEYS = frozenset(
         "url",
     ]
 )
-# Grafana's own additions to a saved dashboard: never part of what a user defines.
-SERVER_KEYS = frozenset({"id", "version", "iteration", "gnetId"})
-
-_REDUCE = {"calcs": ["lastNotNull"], "fields": "", "values": False}
-_VIZ_SIZE = {"sizing": "auto", "minVizWidth": 75, "minVizHeight": 75}
-
-# The options each panel plugin requires, as a current Grafana saves them.
-PLUGIN_OPTIONS: dict[str, dict[str, Any]] = {
-    "timeseries": {
-        "legend": {"calcs": [], "displayMode": "list", "placement": "bottom", "showLegend": True},
-        "tooltip": {"mode": "single", "sort": "none", "hideZeros": False},
-    },
-    "stat": {
-        "colorMode": "value",
-        "graphMode": "area",
-        "justifyMode": "auto",
-        "orientation": "auto",
-        "percentChangeColorMode": "standard",
-        "reduceOptions": _REDUCE,
-        "showPercentChange": False,
-        "textMode": "auto",
-        "wideLayout": True,
-    },
-    "gauge": {
-        "orientation": "auto",
-        "reduceOptions": _REDUCE,
-        "showThresholdLabels": False,
-        "showThresholdMarkers": True,
-        **_VIZ_SIZE,
-    },
-    "bargauge": {
-        "displayMode": "gradient",
-        "legend": {"calcs": [], "displayMode": "list", "placement": "bottom", "showLegend": False},
-        "maxVizHeight": 300,
-        "namePlacement": "auto",
-        "orientation": "horizontal",
-        "reduceOptions": _REDUCE,
-        "showUnfilled": True,
-        "valueMode": "color",
-        **_VIZ_SIZE,
-        "minVizHeight": 16,
-        "minVizWidth": 8,
-    },
-    "table": {"cellHeight": "sm", "frameIndex": 0, "showHeader": True},
-}
-# Field config ``custom`` blocks that replace grafanalib's legacy ones.
-PLUGIN_CUSTOM: dict[str, dict[str, Any]] = {
-    "table": {"align": "auto", "inspect": False},
-}
 
 
 def merge_extra(built: Any, extra: Any) -> Any:
@@ -224,7 +180,7 @@ def modernize(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[int, str]]:
 
     Returns the dashboard and, for each panel id, the source location the panel helper recorded.
     """
-    raw = _drop_nulls(raw)
+    raw = drop_nulls(raw)
     sources: dict[int, str] = {}
     panels = []
     next_id = 1
@@ -237,7 +193,7 @@ def modernize(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[int, str]]:
     board = {k: v for k, v in raw.items() if k in DASHBOARD_KEYS and v is not None}
     board["panels"] = panels
     board["schemaVersion"] = SCHEMA_VERSION
-    board["annotations"] = {"list": [_BUILTIN_ANNOTATION]}
+    board["annotations"] = {"list": [dict(BUILT_IN_ANNOTATION)]}
     board["templating"] = {"list": [_variable(v) for v in raw["templating"]["list"]]}
     board["links"] = [_link(link) for link in raw.get("links") or []]
     board["timepicker"] = {}
@@ -246,17 +202,6 @@ def modernize(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[int, str]]:
     board["liveNow"] = False
     board["graphTooltip"] = raw.get("graphTooltip") or 0
     return _with_extra(board, raw), sources
-
-
-_BUILTIN_ANNOTATION = {
-    "builtIn": 1,
-    "datasource": {"type": "grafana", "uid": "-- Grafana --"},
-    "enable": True,
-    "hide": True,
-    "iconColor": "rgba(0, 211, 255, 1)",
-    "name": "Annotations & Alerts",
-    "type": "dashboard",
-}
 
 
 def _modern_panel(
@@ -272,18 +217,24 @@ def _modern_panel(
         row.update(id=panel_id, panels=children or [], collapsed=bool(raw.get("collapsed")))
         row.pop("datasource", None)
         return _with_extra(row, raw)
+    extra = {EXTRA_KEY: raw[EXTRA_KEY]} if EXTRA_KEY in raw else {}  # laid over the panel at the end
+    raw = current_panel({k: v for k, v in raw.items() if k != EXTRA_KEY})
     panel = {k: v for k, v in raw.items() if k in PANEL_KEYS and v not in (None, "", [], {})}
     panel["id"] = panel_id
-    panel["datasource"] = raw.get("datasource") or {"type": "prometheus", "uid": "${datasource}"}
-    panel["targets"] = [_target(t) for t in raw.get("targets") or []]
     panel["fieldConfig"] = _field_config(raw)
     panel["options"] = _options(raw)
+    if raw.get("type") in NO_QUERIES:
+        panel.pop("datasource", None)
+        panel.pop("targets", None)
+    else:
+        panel["datasource"] = raw.get("datasource") or {"type": "prometheus", "uid": "${datasource}"}
+        panel["targets"] = [_target(t) for t in raw.get("targets") or []]
     for key in ("hideTimeOverride", "transparent"):
         if not panel.get(key):
             panel.pop(key, None)
     if panel.get("maxDataPoints") == 100:
         panel.pop("maxDataPoints")
-    return _with_extra(panel, raw)
+    return _with_extra(panel, extra)
 
 
 def _target(raw: dict[str, Any]) -> dict[str, Any]:
@@ -306,18 +257,21 @@ def _field_config(raw: dict[str, Any]) -> dict[str, Any]:
     if unit:
         defaults["unit"] = unit
     defaults.setdefault("mappings", [])
-    defaults.setdefault("color", {"mode": "thresholds"})
-    steps = (defaults.get("thresholds") or {}).get("steps") or [{"color": "green", "value": None}]
+    defaults.setdefault("color", {"mode": PLUGIN_COLOR_MODE.get(str(raw.get("type", "")), "thresholds")})
+    steps = (defaults.get("thresholds") or {}).get("steps")
+    if not isinstance(steps, list) or not steps:  # grafanalib writes "" (or "0,100") for no steps
+        steps = [{"color": "green", "value": None}]
     steps = [dict(step, value=None) if i == 0 else step for i, step in enumerate(steps)]
     steps = [{"color": s["color"], "value": s.get("value")} for s in steps]
-    defaults["thresholds"] = {"mode": "absolute", "steps": steps}
+    mode = (defaults.get("thresholds") or {}).get("mode")
+    defaults["thresholds"] = {"mode": mode if mode == "percentage" else "absolute", "steps": steps}
     if raw.get("decimals") is not None:
         defaults["decimals"] = raw["decimals"]
     custom = defaults.pop("custom", None)
     kind = raw.get("type", "")
     if kind in PLUGIN_CUSTOM:
-        defaults["custom"] = copy.deepcopy(PLUGIN_CUSTOM[kind])
-    elif custom and kind == "timeseries":
+        defaults["custom"] = {**copy.deepcopy(PLUGIN_CUSTOM[kind]), **(custom or {})}
+    elif custom:
         defaults["custom"] = custom
     return {"defaults": defaults, "overrides": source.get("overrides") or []}
 
@@ -327,10 +281,14 @@ def _options(raw: dict[str, Any]) -> dict[str, Any]:
     options = copy.deepcopy(PLUGIN_OPTIONS.get(kind, {}))
     given = raw.get("options") or {}
     for key, value in given.items():
-        if key in options and value is not None:
-            options[key] = {**options[key], **_drop_nulls(value)} if isinstance(value, dict) else value
-    if "legend" in options and kind == "timeseries":
-        options["legend"]["showLegend"] = True
+        if value is None:
+            continue
+        known = options.get(key)
+        merge = isinstance(known, dict) and isinstance(value, dict) and value  # an empty dict clears
+        options[key] = {**known, **drop_nulls(value)} if merge else value
+    legend = options.get("legend")
+    if isinstance(legend, dict) and legend.get("displayMode") == "hidden":  # before showLegend existed
+        legend.update(displayMode="list", showLegend=False)
     return options
 
 
@@ -340,14 +298,19 @@ def _variable(raw: dict[str, Any]) -> dict[str, Any]:
     variable = {k: v for k, v in raw.items() if k in VARIABLE_KEYS and v is not None}
     if raw.get("type") == "datasource":
         uid = (raw.get("current") or {}).get("value") or (raw.get("current") or {}).get("text")
-        variable["current"] = {"text": uid, "value": uid} if uid else {}
+        variable.pop("current", None)
+        if uid:
+            variable["current"] = {"text": uid, "value": uid}
         variable.pop("datasource", None)
         variable.pop("allValue", None)
         variable["refresh"] = 1
         variable["options"] = []
         return variable
     variable["definition"] = raw.get("query", "")
-    variable["current"] = {"text": ["All"], "value": ["$__all"]} if raw.get("includeAll") else {}
+    variable.pop("current", None)
+    if raw.get("includeAll"):
+        variable["current"] = {"text": ["All"], "value": ["$__all"]}
+    # Otherwise no current value: Grafana selects the first value the query returns when it loads.
     variable["options"] = []
     return _with_extra(variable, raw)
 
@@ -361,12 +324,3 @@ def _link(raw: dict[str, Any]) -> dict[str, Any]:
     link.setdefault("asDropdown", False)
     link.setdefault("targetBlank", False)
     return link
-
-
-def normalize_dashboard(data: dict[str, Any]) -> dict[str, Any]:
-    """Canonical form of any dashboard JSON: unwrap an API envelope, drop Grafana's own additions.
-
-    Grafana adds ``id``, ``version`` and ``iteration`` when it saves; none is part of the definition.
-    """
-    board = data.get("dashboard", data) if "dashboard" in data and "meta" in data else data
-    return {k: copy.deepcopy(v) for k, v in board.items() if k not in SERVER_KEYS}

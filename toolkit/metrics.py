@@ -19,6 +19,7 @@ class MetricType(enum.StrEnum):
     SUMMARY = "summary"
 
 
+PLATFORM = "the platform"  # the "exposed by" of the platform's own metrics in metrics.md
 _SUFFIXES = {MetricType.HISTOGRAM: ("_bucket", "_sum", "_count"), MetricType.SUMMARY: ("_sum", "_count")}
 
 
@@ -78,7 +79,7 @@ def render_markdown(metrics: Sequence[Metric]) -> str:
     ]
     for metric in sorted(metrics, key=lambda m: (m.exporter, m.name)):
         labels = ", ".join(f"`{label}`" for label in metric.labels)
-        by = metric.exporter or "the platform"
+        by = metric.exporter or PLATFORM
         text = metric.help.replace("|", "\\|")
         lines.append(f"| `{metric.name}` | {metric.type.value} | {labels} | {metric.unit} | {by} | {text} |")
     return "\n".join(lines) + "\n"

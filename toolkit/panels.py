@@ -1,118 +1,88 @@
 """Dashboard helpers over grafanalib: typed panels laid out on Grafana's 24-column grid.
 
-Every helper takes a title, PromQL, a unit and a description; thresholds are optional. Panels and their
-queries use the ``${datasource}`` variable, whose default is the datasource uid from the settings.
-Each panel remembers the Python line that made it, so build errors and lint findings can point there.
+Every helper takes a title, PromQL, a unit (a constant of :mod:`toolkit.units`) and a description;
+thresholds are optional. Panels and their queries use the ``${datasource}`` variable, whose default is the
+datasource uid from the settings. Each panel remembers the Python line that made it, so build errors and
+lint findings can point there. Fields are checked where they are written (:mod:`toolkit.panel_parts`): a
+wrong type, an option outside Grafana's choices or a uid Grafana refuses fails at that line. The helpers
+beyond the basic five (text, heatmap, pie chart, ...) live in :mod:`toolkit.visualizations`; grafanalib's
+own panel classes may be listed in rows too.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import attr
 import grafanalib.core as g
 
+from toolkit import units
 from toolkit.errors import DefinitionError
-from toolkit.grafana_json import EXTRA_KEY, RAW_KEY, SOURCE_KEY
+from toolkit.grafana_json import RAW_KEY, SOURCE_KEY
+from toolkit.panel_parts import (
+    DATASOURCE,
+    GRID_WIDTH,
+    CurrentPanel,
+    Query,
+    Steps,
+    check_choice,
+    check_number,
+    check_text,
+    check_uid,
+    check_unit,
+    common,
+    crit_warn_ok,
+    percentiles,
+    sealed,
+    steps,
+    targets,
+    thresholds,
+    warn_crit,
+)
 from toolkit.settings import Settings
 from toolkit.source import SourceLocation, caller_location
+from toolkit.visualizations import bar_chart, heatmap, histogram, logs, pie_chart, state_timeline, text
 
-GRID_WIDTH = 24
-DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
-Steps = Sequence[tuple[str, float | None]]
-
-
-@dataclass(frozen=True)
-class Query:
-    """One PromQL query of a panel; ``legend`` is Grafana's legend format, e.g. ``{{job}}``.
-
-    ``interval`` is the query's minimum step (e.g. ``1m``), ``hidden`` keeps it from being drawn (other
-    queries may still use it), ``ref_id`` names it (default A, B, ... by position).
-    """
-
-    expr: str
-    legend: str = ""
-    instant: bool = False
-    table: bool = False
-    interval: str = ""
-    hidden: bool = False
-    ref_id: str = ""
-
-
-def percentiles(
-    buckets: str, quantiles: Sequence[float] = (0.5, 0.95, 0.99), legend: str = ""
-) -> list[Query]:
-    """One ``histogram_quantile`` query per quantile over ``buckets`` (rate of ``_bucket`` summed by le),
-    legends ``p50``, ``p95``... followed by ``legend`` (e.g. ``{{job}}``)."""
-    return [
-        Query(f"histogram_quantile({q:g}, {buckets})", f"p{round(q * 100)} {legend}".strip())
-        for q in quantiles
-    ]
-
-
-def thresholds(*steps: tuple[str, float], base: str = "green") -> list[tuple[str, float | None]]:
-    """Threshold steps above a ``base`` colour, e.g. ``thresholds(("orange", 0.8), ("red", 0.9))``."""
-    values = [value for _, value in steps]
-    if values != sorted(values):
-        raise DefinitionError(f"threshold steps must rise: got {values}", caller_location())
-    return [(base, None), *steps]
+__all__ = [
+    "CurrentPanel",
+    "DashboardDef",
+    "Link",
+    "Query",
+    "RawPanel",
+    "RawVariable",
+    "Row",
+    "Variable",
+    "at",
+    "bar_chart",
+    "bar_gauge",
+    "crit_warn_ok",
+    "dashboard",
+    "gauge",
+    "heatmap",
+    "histogram",
+    "logs",
+    "percentiles",
+    "pie_chart",
+    "raw_panel",
+    "raw_variable",
+    "row",
+    "stat",
+    "state_timeline",
+    "table",
+    "text",
+    "thresholds",
+    "timeseries",
+    "units",
+    "warn_crit",
+]
 
 
-def warn_crit(warning: float, critical: float) -> list[tuple[str, float | None]]:
-    """The usual two-step thresholds where higher is worse: orange from ``warning``, red from ``critical``."""
-    return thresholds(("orange", warning), ("red", critical))
-
-
-def crit_warn_ok(critical: float, warning: float) -> list[tuple[str, float | None]]:
-    """Thresholds where lower is worse: red below ``critical``, orange below ``warning``, else green."""
-    return thresholds(("orange", critical), ("green", warning), base="red")
-
-
-def _targets(queries: str | Query | Sequence[str | Query]) -> list[g.Target]:
-    if isinstance(queries, str | Query):
-        queries = [queries]
-    targets = []
-    for index, query in enumerate(queries):
-        query = Query(query) if isinstance(query, str) else query
-        targets.append(
-            g.Target(
-                expr=query.expr,
-                legendFormat=query.legend,
-                refId=query.ref_id or chr(ord("A") + index),
-                instant=query.instant,
-                interval=query.interval,
-                hide=query.hidden,
-                format="table" if query.table else "time_series",
-                datasource=DATASOURCE,
-            )
-        )
-    return targets
-
-
-def _steps(steps: Steps | None) -> list[g.Threshold]:
-    return [g.Threshold(color, index, float(value or 0)) for index, (color, value) in enumerate(steps or [])]
-
-
-def _sealed(extra: dict | None) -> dict:
-    """``extra`` (JSON the helpers do not model) sealed for the build, which lays it over the panel."""
-    return {EXTRA_KEY: json.dumps(extra, sort_keys=True)} if extra else {}
-
-
-def _common(title: str, description: str, width: int, height: int, extra: dict | None = None) -> dict:
-    where = caller_location()
-    if not title:
-        raise DefinitionError("a panel needs a title", where)
-    if not 1 <= width <= GRID_WIDTH or height < 1:
-        raise DefinitionError(f"panel {title!r}: width must be 1..{GRID_WIDTH} and height at least 1", where)
-    return {
-        "title": title,
-        "description": description,
-        "dataSource": DATASOURCE,
-        "gridPos": g.GridPos(h=height, w=width, x=0, y=0),
-        "extraJson": {SOURCE_KEY: str(where), **_sealed(extra)},
-    }
+def _optional_number(what: str, value: Any) -> Any:
+    return value if value is None else check_number(what, value)
 
 
 def timeseries(
@@ -133,16 +103,17 @@ def timeseries(
 
     ``extra`` (every helper takes it) is panel JSON the helper does not model, laid over what it builds.
     """
+    parts = common(title, description, width, height, extra)
     return g.TimeSeries(
-        **_common(title, description, width, height, extra),
-        targets=_targets(queries),
-        unit=unit,
-        thresholds=_steps(thresholds),
+        **parts,
+        targets=targets(queries),
+        unit=check_unit(title, unit),
+        thresholds=steps(thresholds),
         thresholdsStyleMode="dashed" if thresholds else "off",
         stacking={"mode": "normal", "group": "A"} if stack else {"mode": "none", "group": "A"},
         fillOpacity=20 if stack else 10,
-        valueMin=min,
-        valueMax=max,
+        valueMin=_optional_number(f"panel {title!r}: min", min),
+        valueMax=_optional_number(f"panel {title!r}: max", max),
         legendCalcs=["mean", "max", "lastNotNull"],
         legendDisplayMode="table",
         tooltipMode="multi",
@@ -163,25 +134,26 @@ def stat(
     extra: dict | None = None,
 ) -> g.Stat:
     """A single-value panel with an optional sparkline; the background shows the threshold colour."""
+    parts = common(title, description, width, height, extra)
     return g.Stat(
-        **_common(title, description, width, height, extra),
-        targets=_targets(queries),
-        format=unit,
-        thresholds=_steps(thresholds or [("green", None)]),
+        **parts,
+        targets=targets(queries),
+        format=check_unit(title, unit),
+        thresholds=steps(thresholds or [("green", None)]),
         graphMode="area" if graph else "none",
         colorMode="background" if thresholds else "value",
         reduceCalc="lastNotNull",
-        decimals=decimals,
+        decimals=_optional_number(f"panel {title!r}: decimals", decimals),
     )
 
 
-def _reduced(kind: type, common: dict, queries, unit: str, thresholds: Steps | None, **options) -> g.Panel:
+def _reduced(kind: type, parts: dict, queries, unit: str, thresholds: Steps | None, **options) -> g.Panel:
     """A panel that reduces each series to its last value (gauge, bar gauge)."""
     return kind(
-        **common,
-        targets=_targets(queries),
-        format=unit,
-        thresholds=_steps(thresholds or [("green", None)]),
+        **parts,
+        targets=targets(queries),
+        format=check_unit(parts["title"], unit),
+        thresholds=steps(thresholds or [("green", None)]),
         calc="lastNotNull",
         **options,
     )
@@ -201,8 +173,12 @@ def gauge(
     extra: dict | None = None,
 ) -> g.GaugePanel:
     """A gauge from ``min`` to ``max`` with threshold markers (None: Grafana takes it from the data)."""
-    common = _common(title, description, width, height, extra)
-    return _reduced(g.GaugePanel, common, queries, unit, thresholds, min=min, max=max)
+    parts = common(title, description, width, height, extra)
+    bounds = {
+        "min": _optional_number(f"panel {title!r}: min", min),
+        "max": _optional_number(f"panel {title!r}: max", max),
+    }
+    return _reduced(g.GaugePanel, parts, queries, unit, thresholds, **bounds)
 
 
 def bar_gauge(
@@ -219,9 +195,13 @@ def bar_gauge(
     extra: dict | None = None,
 ) -> g.BarGauge:
     """Horizontal bars, one per series, e.g. cost by model; ``max`` None scales to the data."""
-    common = _common(title, description, width, height, extra)
+    parts = common(title, description, width, height, extra)
+    bounds = {
+        "min": _optional_number(f"panel {title!r}: min", min),
+        "max": _optional_number(f"panel {title!r}: max", max),
+    }
     options = {"displayMode": "gradient", "orientation": "horizontal"}
-    return _reduced(g.BarGauge, common, queries, unit, thresholds, min=min, max=max, **options)
+    return _reduced(g.BarGauge, parts, queries, unit, thresholds, **bounds, **options)
 
 
 def table(
@@ -236,14 +216,12 @@ def table(
     extra: dict | None = None,
 ) -> g.Table:
     """A table of instant values, one row per series (queries default to instant, table format)."""
-    if isinstance(queries, str | Query):
-        queries = [queries]
-    instant = [Query(q, instant=True, table=True) if isinstance(q, str) else q for q in queries]
+    parts = common(title, description, width, height, extra)
     return g.Table(
-        **_common(title, description, width, height, extra),
-        targets=_targets(instant),
-        unit=unit,
-        thresholds=_steps(thresholds or [("green", None)]),
+        **parts,
+        targets=targets(queries, instant_tables=True),
+        unit=check_unit(title, unit),
+        thresholds=steps(thresholds or [("green", None)]),
     )
 
 
@@ -264,12 +242,50 @@ def row(
 ) -> Row:
     """A row titled ``title`` holding ``panels`` in reading order; ``y`` pins it in a fixed layout;
     ``extra`` is row JSON the helper does not model (e.g. ``repeat``)."""
+    check_text("row title", title)
+    for index, panel in enumerate(panels):
+        _check_panel(panel, f"row {title!r}, panel {index + 1}")
     return Row(title, tuple(panels), collapsed, caller_location(), y, extra)
 
 
 def at(panel: g.Panel, x: int, y: int) -> g.Panel:
     """``panel`` pinned at column ``x``, line ``y``, for dashboards built with ``layout="fixed"``."""
+    _check_panel(panel, "at(panel, ...)")
+    check_number("at(): x", x, minimum=0, maximum=GRID_WIDTH - 1)
+    check_number("at(): y", y, minimum=0)
     return _moved(panel, x, y)
+
+
+# The fields of grafanalib's panel classes that hold text Grafana shows; a unit is one of them.
+TEXT_FIELDS = ("title", "description", "unit", "format", "interval", "timeFrom", "timeShift")
+
+
+def _check_panel(panel: Any, where: str) -> None:
+    """A grafanalib panel (or a raw one) whose text fields hold text, else a located error naming the field."""
+    if isinstance(panel, Row):
+        raise DefinitionError(f"{where} is a row: rows cannot nest; list it in rows=[...]", caller_location())
+    if not isinstance(panel, g.Panel | g.AlertList | RawPanel):
+        raise DefinitionError(
+            f"{where} is a {type(panel).__name__}, not a panel: use a helper (timeseries, stat, ...) "
+            "or a grafanalib panel",
+            caller_location(),
+        )
+    for index, target in enumerate(getattr(panel, "targets", None) or []):
+        expr = getattr(target, "expr", "")
+        if not isinstance(expr, str):
+            raise DefinitionError(
+                f"{where}: target {index + 1} expr must be a PromQL string, got {type(expr).__name__} {expr!r}",
+                caller_location(),
+            )
+    for name in TEXT_FIELDS:
+        value = getattr(panel, name, None)
+        if value is not None and not isinstance(value, str):
+            title = getattr(panel, "title", "")
+            label = f"{where} ({type(panel).__name__} {title!r})" if isinstance(title, str) else where
+            raise DefinitionError(
+                f"{label}: {name} must be a string, got {type(value).__name__} {value!r}: pass {name}='...'",
+                caller_location(),
+            )
 
 
 @attr.s
@@ -292,6 +308,7 @@ class RawPanel:
 
 def raw_panel(data: dict) -> RawPanel:
     """A panel given as Grafana JSON (its ``gridPos`` pins it in a fixed layout)."""
+    _check_json("raw_panel", data)
     pos = data.get("gridPos") or {}
     grid = g.GridPos(
         h=int(pos.get("h", 8)), w=int(pos.get("w", 12)), x=int(pos.get("x", 0)), y=int(pos.get("y", 0))
@@ -302,7 +319,16 @@ def raw_panel(data: dict) -> RawPanel:
 
 def raw_variable(data: dict) -> RawVariable:
     """A template variable given as Grafana JSON."""
+    _check_json("raw_variable", data)
     return RawVariable(dict(data))
+
+
+def _check_json(what: str, data: Any) -> None:
+    if not isinstance(data, dict) or not isinstance(data.get("type", ""), str):
+        raise DefinitionError(
+            f"{what}() takes Grafana JSON as a dict with a string 'type', got {type(data).__name__}",
+            caller_location(),
+        )
 
 
 @attr.s
@@ -338,6 +364,11 @@ class Variable:
     refresh: int = 2
     extra: dict | None = None
 
+    def __post_init__(self) -> None:
+        check_text("variable name", self.name, required=True)
+        check_text(f"variable {self.name!r}: query", self.query, required=True)
+        check_text(f"variable {self.name!r}: label", self.label)
+
 
 @attr.s
 class _Template(g.Template):
@@ -347,7 +378,18 @@ class _Template(g.Template):
 
     def to_json_data(self) -> dict:
         """grafanalib's JSON and the sealed extra."""
-        return {**super().to_json_data(), **_sealed(self.extra)}
+        return {**super().to_json_data(), **sealed(self.extra)}
+
+
+@attr.s
+class _Dashboard(g.Dashboard):
+    """grafanalib's dashboard, with JSON it does not model sealed for the build."""
+
+    extra: dict | None = attr.ib(default=None)
+
+    def to_json_data(self) -> dict:
+        """grafanalib's JSON and the sealed extra."""
+        return {**super().to_json_data(), **sealed(self.extra)}
 
 
 def _variable_name(variable: Variable | RawVariable) -> str:
@@ -371,23 +413,16 @@ def _template(v: Variable) -> _Template:
     )
 
 
-@attr.s
-class _Dashboard(g.Dashboard):
-    """grafanalib's dashboard, with JSON it does not model sealed for the build."""
-
-    extra: dict | None = attr.ib(default=None)
-
-    def to_json_data(self) -> dict:
-        """grafanalib's JSON and the sealed extra."""
-        return {**super().to_json_data(), **_sealed(self.extra)}
-
-
 @dataclass(frozen=True)
 class Link:
     """A link to another dashboard of the project by uid, keeping time range and variables."""
 
     uid: str
     title: str
+
+    def __post_init__(self) -> None:
+        check_uid("link uid", self.uid)
+        check_text(f"link to {self.uid!r}: title", self.title, required=True)
 
 
 @dataclass(frozen=True)
@@ -405,19 +440,65 @@ class DashboardDef:
         return self.dashboard.uid
 
 
+def _check_sequence(what: str, value: Any, kind: Any) -> list:
+    """``value`` as a list when it is a list or tuple of ``kind``, else a located error."""
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise DefinitionError(
+            f"{what} must be a list, got {type(value).__name__} {value!r}", caller_location()
+        )
+    for index, item in enumerate(value):
+        if not isinstance(item, kind):
+            names = getattr(kind, "__name__", None) or " or ".join(k.__name__ for k in kind.__args__)
+            raise DefinitionError(
+                f"{what}[{index}] must be a {names}, got {type(item).__name__} {item!r}", caller_location()
+            )
+    return list(value)
+
+
+def _grafanalib_rows(items: list) -> list:
+    """grafanalib's rows as rows: a ``RowPanel`` header collapsed holds its panels, open the panels that
+    follow it (grafanalib lists them flat); an old ``Row`` holds its panels, each as wide as its span."""
+    out: list = []
+    open_row = False
+    for item in items:
+        if isinstance(item, g.Row):  # grafanalib's pre-grid row: its panels sized by span
+            if item.repeat:
+                raise DefinitionError(
+                    f"Row(repeat={item.repeat!r}): repeat a RowPanel instead", caller_location()
+                )
+            title = check_text("Row title", item.title or "")
+            panels = tuple(  # a panel without its own height takes the row's, as in Grafana's migration
+                attr.evolve(p, height=item.height) if p.gridPos is None and p.height is None else p
+                for p in item.panels
+            )
+            out.append(Row(title, panels, bool(item.collapse), caller_location()))
+            open_row = False
+        elif isinstance(item, g.RowPanel):
+            title = check_text("RowPanel title", item.title)
+            out.append(Row(title, tuple(item.panels), item.collapsed, caller_location()))
+            open_row = not item.collapsed
+        elif open_row and not isinstance(item, Row):
+            last = out[-1]
+            out[-1] = Row(last.title, (*last.panels, item), False, last.source)
+        else:
+            out.append(item)
+            open_row = False
+    return out
+
+
 def _fixed(items: Sequence[Row | g.Panel]) -> list[g.Panel]:
     """Keep every panel where it was pinned (``at``, ``raw_panel``, ``row(y=...)``)."""
     placed: list[g.Panel] = []
     for item in items:
         if not isinstance(item, Row):
-            placed.append(item)
+            placed.append(item if item.gridPos is not None else _moved(item, 0, 0))
             continue
         header = g.RowPanel(
             title=item.title,
             gridPos=g.GridPos(h=1, w=GRID_WIDTH, x=0, y=item.y or 0),
             collapsed=item.collapsed,
             panels=list(item.panels) if item.collapsed else [],
-            extraJson={SOURCE_KEY: str(item.source), **_sealed(item.extra)},
+            extraJson={SOURCE_KEY: str(item.source), **sealed(item.extra)},
         )
         placed.append(header)
         if not item.collapsed:
@@ -433,7 +514,7 @@ def _layout(items: Sequence[Row | g.Panel]) -> list[g.Panel]:
     def flow(panels: Sequence[g.Panel], y: int) -> tuple[list[g.Panel], int]:
         out, x, line_height = [], 0, 0
         for panel in panels:
-            w, h = panel.gridPos.w, panel.gridPos.h
+            w, h = _grid(panel).w, _grid(panel).h
             if x + w > GRID_WIDTH:
                 x, y, line_height = 0, y + line_height, 0
             out.append(_moved(panel, x, y))
@@ -454,7 +535,7 @@ def _layout(items: Sequence[Row | g.Panel]) -> list[g.Panel]:
             gridPos=g.GridPos(h=1, w=GRID_WIDTH, x=0, y=y),
             collapsed=item.collapsed,
             panels=children if item.collapsed else [],
-            extraJson={SOURCE_KEY: str(item.source), **_sealed(item.extra)},
+            extraJson={SOURCE_KEY: str(item.source), **sealed(item.extra)},
         )
         placed.append(header)
         if item.collapsed:
@@ -465,8 +546,36 @@ def _layout(items: Sequence[Row | g.Panel]) -> list[g.Panel]:
     return placed
 
 
+DEFAULT_SIZE = (12, 8)  # width and height of a grafanalib panel given neither gridPos nor span/height
+# Grafana's getGridHeight: a legacy pixel height on the grid of 30 px cells with 8 px margins, 90 px at least.
+CELL_PIXELS, MIN_PIXELS = 30 + 8, 90
+
+
+def _grid_height(height: Any) -> int | None:
+    """A legacy pixel height (``Pixels(250)``, ``"250px"``, ``250``) in grid rows; None when unset."""
+    pixels = getattr(height, "num", height)
+    if isinstance(pixels, str):
+        pixels = pixels.strip().removesuffix("px")
+        pixels = float(pixels) if pixels.replace(".", "", 1).isdigit() else None
+    if not isinstance(pixels, int | float) or isinstance(pixels, bool):
+        return None
+    return math.ceil(max(pixels, MIN_PIXELS) / CELL_PIXELS)
+
+
+def _grid(panel: g.Panel) -> g.GridPos:
+    """The panel's grid position; without one, its legacy ``span`` (of 12) sets the width and its legacy
+    pixel ``height`` the height, as Grafana places panels of the old rows."""
+    if panel.gridPos is not None:
+        return panel.gridPos
+    span = getattr(panel, "span", None)
+    width = min(GRID_WIDTH, max(1, round(span * 2))) if isinstance(span, int | float) else DEFAULT_SIZE[0]
+    height = _grid_height(getattr(panel, "height", None)) or DEFAULT_SIZE[1]
+    return g.GridPos(h=height, w=width, x=0, y=0)
+
+
 def _moved(panel: g.Panel, x: int, y: int) -> g.Panel:
-    return attr.evolve(panel, gridPos=g.GridPos(h=panel.gridPos.h, w=panel.gridPos.w, x=x, y=y))
+    grid = _grid(panel)
+    return attr.evolve(panel, gridPos=g.GridPos(h=grid.h, w=grid.w, x=x, y=y))
 
 
 def dashboard(
@@ -495,6 +604,22 @@ def dashboard(
     (e.g. custom annotations), laid over what they build.
     """
     where = caller_location()
+    check_uid("dashboard uid", uid)
+    check_text(f"dashboard {uid!r}: title", title, required=True)
+    check_text(f"dashboard {uid!r}: description", description)
+    check_choice(f"dashboard {uid!r}: layout", layout, ("flow", "fixed"))
+    for name, value in (("refresh", refresh or ""), ("time_from", time_from), ("folder", folder or "")):
+        check_text(f"dashboard {uid!r}: {name}", value)
+    _check_sequence(f"dashboard {uid!r}: tags", tags, str)
+    _check_sequence(f"dashboard {uid!r}: variables", variables, Variable | RawVariable)
+    _check_sequence(f"dashboard {uid!r}: links", links, Link)
+    for check, reason in (lint_ignore or {}).items():
+        check_text(f"dashboard {uid!r}: lint_ignore[{check!r}] (the reason)", reason, required=True)
+    items = _grafanalib_rows(_check_sequence(f"dashboard {uid!r}: rows", rows, object))
+    for index, item in enumerate(items):
+        for number, panel in enumerate(item.panels if isinstance(item, Row) else [item]):
+            place = f"row {item.title!r}, panel {number + 1}" if isinstance(item, Row) else f"rows[{index}]"
+            _check_panel(panel, f"dashboard {uid!r}: {place}")
     templates = [
         g.Template(
             name="datasource",
@@ -513,7 +638,7 @@ def dashboard(
         uid=uid,
         description=description,
         tags=list(tags),
-        panels=_fixed(list(rows)) if layout == "fixed" else _layout(list(rows)),
+        panels=_fixed(items) if layout == "fixed" else _layout(items),
         templating=g.Templating(list=templates),
         links=[
             g.DashboardLink(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +22,11 @@ from typing import Any
 from toolkit.alert_tests import AlertTest, ExprTest, RuleTest
 from toolkit.alertmanager import AlertmanagerConfig
 from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry, RuleTestEntry
-from toolkit.dashboard_rules import dashboard_problems
 from toolkit.errors import DefinitionError, ProjectError, ToolkitError
 from toolkit.grafana_json import grafanalib_json, modernize
+from toolkit.lint.dashboard_checks import house_rule_findings
 from toolkit.panels import DashboardDef
-from toolkit.rule_data import normalize_rule
+from toolkit.rule_data import normalize_group_options, normalize_rule
 from toolkit.rules import AlertRule, RuleGroup
 from toolkit.settings import Settings, load_settings
 from toolkit.source import SourceLocation, set_project_root
@@ -68,8 +68,9 @@ def load_project(root: Path) -> Project:
     _check_unique_dashboards(dashboards)
     _check_unique_rules(groups)
     rule_groups = tuple(_group_entry(g, settings) for g in groups)
+    disabled = settings.section("lint").get("disabled", {})
     bundle = Bundle(
-        dashboards=tuple(sorted((_dashboard_entry(d) for d in dashboards), key=lambda e: e.uid)),
+        dashboards=tuple(sorted((_dashboard_entry(d, disabled) for d in dashboards), key=lambda e: e.uid)),
         rule_groups=rule_groups,
         alertmanager=alertmanager.to_data() if alertmanager else None,
         alertmanager_source=alertmanager.source if alertmanager else None,
@@ -202,29 +203,34 @@ def _location(text: str) -> SourceLocation:
     return SourceLocation(path, int(line)) if line.isdigit() else SourceLocation(text)
 
 
-def _dashboard_entry(definition: DashboardDef) -> DashboardEntry:
+def _dashboard_entry(
+    definition: DashboardDef, disabled: Mapping[str, str] = MappingProxyType({})
+) -> DashboardEntry:
+    """The dashboard as current Grafana JSON; refused, at the panel's line, when it breaks a house rule
+    that neither the dashboard's ``lint_ignore`` nor the settings' ``lint.disabled`` waives."""
     try:
         data, sources = modernize(grafanalib_json(definition.dashboard))
     except (TypeError, ValueError, KeyError) as error:
         raise DefinitionError(
             f"dashboard {definition.uid!r} cannot be built: {error}", definition.source
         ) from error
-    panel_sources = {pid: _location(text) for pid, text in sources.items()}
-    for problem in dashboard_problems(data):
-        if problem.check in definition.lint_ignore:
-            continue
-        raise DefinitionError(
-            f"dashboard {definition.uid!r}, panel {problem.title!r} {problem.message}",
-            panel_sources.get(problem.panel_id, definition.source),
-        )
-    return DashboardEntry(
+    entry = DashboardEntry(
         uid=definition.uid,
         data=data,
         source=definition.source,
         folder=definition.folder,
-        panel_sources=MappingProxyType(panel_sources),
+        panel_sources=MappingProxyType({pid: _location(text) for pid, text in sources.items()}),
         lint_ignore=MappingProxyType(dict(definition.lint_ignore)),
     )
+    for finding in house_rule_findings(entry):
+        if not finding.suppressed and finding.check not in disabled:
+            panel = finding.subject.removeprefix(f"{definition.uid}: ")
+            raise DefinitionError(
+                f"dashboard {definition.uid!r}, panel {panel!r}: {finding.message} ({finding.check}); "
+                f"or waive it with lint_ignore={{{finding.check!r}: 'the reason'}}",
+                finding.location,
+            )
+    return entry
 
 
 def _group_entry(group: RuleGroup, settings: Settings) -> RuleGroupEntry:
@@ -237,7 +243,11 @@ def _group_entry(group: RuleGroup, settings: Settings) -> RuleGroupEntry:
             data = rule.to_data()
         rules.append(RuleEntry(data=normalize_rule(data), source=rule.source, lint_ignore=rule.lint_ignore))
     return RuleGroupEntry(
-        name=group.name, file=group.file, rules=tuple(rules), source=group.source, options=group.options()
+        name=group.name,
+        file=group.file,
+        rules=tuple(rules),
+        source=group.source,
+        options=normalize_group_options(group.options()),
     )
 
 

@@ -35,11 +35,22 @@ def normalize_rule(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def normalize_group_options(data: dict[str, Any]) -> dict[str, Any]:
-    """A group's ``interval``, ``limit`` and ``query_offset``, canonical, in that order."""
+    """A group's own keys besides ``name`` and ``rules``: ``interval``, ``limit`` and ``query_offset``
+    canonical and in that order, then ``labels`` sorted, then any other key (a ruler's ``source_tenants``,
+    ...) as it is, so nothing is lost. Raises ValueError for a duration that is not a Prometheus duration."""
     options: dict[str, Any] = {}
     for key in GROUP_OPTION_KEYS:
         value = data.get(key)
         if value is None:
             continue
         options[key] = value if key == "limit" else canonical_duration(str(value))
+    if isinstance(data.get("labels"), dict) and data["labels"]:
+        options["labels"] = {str(k): str(v) for k, v in sorted(data["labels"].items())}
+    options.update(
+        {
+            k: v
+            for k, v in data.items()
+            if k not in (*GROUP_OPTION_KEYS, "name", "rules", "labels") and v is not None
+        }
+    )
     return options

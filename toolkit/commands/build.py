@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from toolkit.build import render, stale_files, write_build
+from toolkit.build import collector_paused, render, stale_files, write_build
 from toolkit.commands.common import library_errors, project_root
 from toolkit.project import load_project
 
@@ -26,7 +26,7 @@ def command(ctx: click.Context, check: bool) -> None:
       toolkit build --check   # in CI: fails when someone forgot `make build`
     """
     root = project_root(ctx)
-    with library_errors():
+    with library_errors(), collector_paused():
         files = render(load_project(root).bundle)
         if check:
             stale = stale_files(root, files)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.bundle import Bundle
+from toolkit.bundle import Bundle, RuleGroupEntry
 from toolkit.commands.common import library_errors, project_root
 from toolkit.diff.compare import compare
 from toolkit.diff.model import Change
@@ -38,6 +38,20 @@ def write_previews(folder: Path, changes: list[Change], old, new) -> dict[str, t
     return links
 
 
+def _inherited_intervals_dropped(
+    served: tuple[RuleGroupEntry, ...], built: tuple[RuleGroupEntry, ...]
+) -> tuple[RuleGroupEntry, ...]:
+    """Prometheus reports every group's interval, its global one where the file sets none: that is no
+    drift for a group built without one."""
+    own = {group.name for group in built if "interval" in group.options}
+    return tuple(
+        group
+        if group.name in own
+        else replace(group, options={k: v for k, v in group.options.items() if k != "interval"})
+        for group in served
+    )
+
+
 def live_sides(root: Path, context_name: str | None, built: Bundle) -> tuple[Bundle, Bundle]:
     """The servers' bundle and ``built`` cut to what the context covers (a server it does not name is skipped)."""
     from toolkit.contexts import resolve_context
@@ -48,11 +62,19 @@ def live_sides(root: Path, context_name: str | None, built: Bundle) -> tuple[Bun
     served = load_live(context, uids=[b.uid for b in built.dashboards])
     if served.alertmanager and built.alertmanager:
         served = replace(served, alertmanager=trim_to(served.alertmanager, built.alertmanager))
+    # build/ does not record folders, and servers hold no promtool tests or metric catalogue
+    served = replace(
+        served,
+        dashboards=tuple(replace(d, folder="") for d in served.dashboards),
+        rule_groups=_inherited_intervals_dropped(served.rule_groups, built.rule_groups),
+    )
     covered = replace(
         built,
         dashboards=built.dashboards if context.grafana_url else (),
         rule_groups=built.rule_groups if context.prometheus_url else (),
         alertmanager=built.alertmanager if context.alertmanager_url else None,
+        rule_tests=(),
+        metrics=(),
     )
     return served, covered
 

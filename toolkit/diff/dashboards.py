@@ -1,5 +1,9 @@
-"""Dashboard changes: added, removed, renamed; panels added, removed, moved, retyped; queries, units,
-thresholds, descriptions; variables and links. Panels are matched by title, so renumbering is no change."""
+"""Dashboard changes: added, removed, renamed, moved to another folder; tags; panels added, removed, moved
+(on the grid or between rows), renumbered, and each panel's own changes; variables and links; every
+other field (refresh, time, timepicker, annotations...) as a path-level change.
+
+Panels are matched by title and variables by name, so renumbering a panel changes only its id, and the
+order of ``panels`` is no change (Grafana orders panels by their grid position)."""
 
 from __future__ import annotations
 
@@ -7,132 +11,183 @@ from collections.abc import Iterator
 from typing import Any
 
 from toolkit.bundle import Bundle, DashboardEntry
-from toolkit.diff.model import ADDED, CHANGED, REMOVED, Change, line_diff, show
-from toolkit.diff.promql_text import moved_thresholds, pretty, same
+from toolkit.diff.generic import (
+    MISSING,
+    Path,
+    at,
+    differing,
+    generic_changes,
+    keyed,
+    matched,
+    order_change,
+    plain,
+    unique_key,
+    without,
+)
+from toolkit.diff.model import ADDED, CHANGED, REMOVED, Change, show
+from toolkit.diff.panels import nested_panels, panel_changes, where
+
+TOP = "(top level)"
+
+
+def _panel_key(panel: dict[str, Any]) -> str:
+    return str(panel.get("title") or f"untitled {panel.get('type', 'panel')}")
+
+
+def keyed_panels(board: dict[str, Any]) -> dict[str, tuple[dict[str, Any], str]] | None:
+    """Panels (rows and their nested panels included) by title, with the title of the row holding each
+    (``(top level)`` for none); a repeated title gets ``#2``, ``#3``... None when ``panels`` is not a
+    list of panels."""
+    panels = nested_panels(board)
+    if panels is None:
+        return None
+    found: dict[str, tuple[dict[str, Any], str]] = {}
+    for panel in panels:
+        row = unique_key(found, _panel_key(panel))
+        found[row] = (panel, TOP)
+        for child in nested_panels(panel) or []:
+            found[unique_key(found, _panel_key(child))] = (child, row)
+    return found
 
 
 def panels_by_title(board: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Panels (rows included) by title; a repeated title gets ``#2``, ``#3``... in grid order."""
-    found: dict[str, dict[str, Any]] = {}
-
-    def add(panel: dict[str, Any]) -> None:
-        title = str(panel.get("title") or f"untitled {panel.get('type', 'panel')}")
-        key, n = title, 1
-        while key in found:
-            n += 1
-            key = f"{title} #{n}"
-        found[key] = panel
-
-    for panel in board.get("panels") or []:
-        add(panel)
-        for child in panel.get("panels") or []:
-            add(child)
-    return found
+    return {key: panel for key, (panel, _) in (keyed_panels(board) or {}).items()}
 
 
-def _where(panel: dict[str, Any]) -> str:
-    pos = panel.get("gridPos") or {}
-    return f"x={pos.get('x', 0)},y={pos.get('y', 0)} ({pos.get('w', 0)}x{pos.get('h', 0)})"
-
-
-def _unit(panel: dict[str, Any]) -> str:
-    return (panel.get("fieldConfig") or {}).get("defaults", {}).get("unit", "")
-
-
-def _steps(panel: dict[str, Any]) -> str:
-    steps = ((panel.get("fieldConfig") or {}).get("defaults", {}).get("thresholds") or {}).get("steps") or []
-    return ", ".join(
-        f"{s.get('color')}@{show(s.get('value')) if s.get('value') is not None else 'base'}" for s in steps
-    )
-
-
-def _queries(panel: dict[str, Any]) -> dict[str, str]:
-    return {str(t.get("refId", i)): str(t.get("expr", "")) for i, t in enumerate(panel.get("targets") or [])}
-
-
-def _panel_changes(section: str, title: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
-    label = f'panel "{title}"'
-    if old.get("type") != new.get("type"):
-        yield Change(section, CHANGED, f"{label}: type {show(old.get('type'))} -> {show(new.get('type'))}")
-    if (old.get("gridPos") or {}) != (new.get("gridPos") or {}):
-        yield Change(section, CHANGED, f"{label}: moved from {_where(old)} to {_where(new)}")
-    if _unit(old) != _unit(new):
-        yield Change(section, CHANGED, f"{label}: unit {show(_unit(old))} -> {show(_unit(new))}")
-    if _steps(old) != _steps(new):
-        yield Change(section, CHANGED, f"{label}: thresholds {show(_steps(old))} -> {show(_steps(new))}")
-    if (old.get("description") or "") != (new.get("description") or ""):
-        yield Change(
-            section,
-            CHANGED,
-            f"{label}: description changed",
-            line_diff(old.get("description") or "", new.get("description") or ""),
-        )
-    old_q, new_q = _queries(old), _queries(new)
-    for ref in sorted(set(old_q) | set(new_q)):
-        if ref not in old_q:
-            yield Change(section, CHANGED, f"{label}: query {ref} added", (f"+ {pretty(new_q[ref])}",))
-        elif ref not in new_q:
-            yield Change(section, CHANGED, f"{label}: query {ref} removed", (f"- {pretty(old_q[ref])}",))
-        elif not same(old_q[ref], new_q[ref]):
-            moved = moved_thresholds(old_q[ref], new_q[ref])
-            what = "; ".join(f"{a} -> {b}" for a, b in moved)
-            text = (
-                f"{label}: query {ref} number moved from {what}" if moved else f"{label}: query {ref} changed"
-            )
+def _panel_set_changes(
+    section: str, old: dict[str, tuple[dict[str, Any], str]], new: dict[str, tuple[dict[str, Any], str]]
+) -> Iterator[Change]:
+    for key, (panel, _) in new.items():
+        if key not in old:
             yield Change(
-                section, CHANGED, text, () if moved else line_diff(pretty(old_q[ref]), pretty(new_q[ref]))
+                section, ADDED, f'panel "{key}" ({plain(panel.get("type", MISSING))}) at {where(panel)}'
             )
+    renumbered = []
+    for key, (panel, row) in old.items():
+        if key not in new:
+            yield Change(section, REMOVED, f'panel "{key}"')
+            continue
+        other, other_row = new[key]
+        if row != other_row:
+            yield Change(section, CHANGED, f'panel "{key}": moved from row "{row}" to row "{other_row}"')
+        yield from panel_changes(section, f'panel "{key}"', panel, other)
+        before, after = plain(panel.get("id", MISSING)), plain(other.get("id", MISSING))
+        if before != after:
+            renumbered.append(f'"{key}" {before} -> {after}')
+        elif panel.get("id", MISSING) != other.get("id", MISSING):
+            yield from generic_changes(
+                section, f'panel "{key}"', {"id": panel.get("id")}, {"id": other.get("id")}
+            )
+    if renumbered:
+        yield Change(section, CHANGED, f"panel ids: {', '.join(renumbered)}")
 
 
-def _named(items: list[dict[str, Any]] | None, key: str) -> dict[str, dict[str, Any]]:
-    return {str(item.get(key)): item for item in items or [] if isinstance(item, dict)}
+def _variables(board: dict[str, Any]) -> dict[str, dict[str, Any]] | None:
+    variables = at(board, ("templating", "list"))
+    variables = [] if variables is MISSING else variables
+    if not isinstance(variables, list) or not all(isinstance(v, dict) for v in variables):
+        return None
+    return keyed((str(v.get("name")), v) for v in variables)
 
 
 def _variable_text(variable: dict[str, Any]) -> str:
-    query = variable.get("query")
-    query = query.get("query", "") if isinstance(query, dict) else query
-    return f"{variable.get('type', '')} {show(query)}"
+    return f"{plain(variable.get('type', MISSING))} {plain(variable.get('query', MISSING))}"
 
 
-def _board_changes(old: DashboardEntry, new: DashboardEntry) -> Iterator[Change]:
-    section = f"dashboard {new.uid}"
-    if old.data.get("title") != new.data.get("title"):
-        yield Change(section, CHANGED, f'renamed from "{old.data.get("title")}" to "{new.data.get("title")}"')
-    if old.folder and new.folder and old.folder != new.folder:
-        yield Change(section, CHANGED, f"folder {show(old.folder)} -> {show(new.folder)}")
-    old_panels, new_panels = panels_by_title(old.data), panels_by_title(new.data)
-    for title in new_panels:
-        if title not in old_panels:
-            yield Change(
-                section,
-                ADDED,
-                f'panel "{title}" ({new_panels[title].get("type")}) at {_where(new_panels[title])}',
-            )
-    for title in old_panels:
-        if title not in new_panels:
-            yield Change(section, REMOVED, f'panel "{title}"')
-        else:
-            yield from _panel_changes(section, title, old_panels[title], new_panels[title])
-    old_vars = _named((old.data.get("templating") or {}).get("list"), "name")
-    new_vars = _named((new.data.get("templating") or {}).get("list"), "name")
-    for name in sorted(set(old_vars) | set(new_vars)):
-        if name not in old_vars:
-            yield Change(section, ADDED, f"variable ${name}: {_variable_text(new_vars[name])}")
-        elif name not in new_vars:
+def _variable_changes(
+    section: str, old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]
+) -> Iterator[Change]:
+    for name, a, b in matched(old, new):
+        if a is MISSING:
+            yield Change(section, ADDED, f"variable ${name}: {_variable_text(b)}")
+        elif b is MISSING:
             yield Change(section, REMOVED, f"variable ${name}")
-        elif _variable_text(old_vars[name]) != _variable_text(new_vars[name]):
-            yield Change(
-                section,
-                CHANGED,
-                f"variable ${name}: {_variable_text(old_vars[name])} -> {_variable_text(new_vars[name])}",
-            )
-    old_links = {str(link.get("url")): link.get("title") for link in old.data.get("links") or []}
-    new_links = {str(link.get("url")): link.get("title") for link in new.data.get("links") or []}
-    for url in sorted(set(old_links) | set(new_links)):
-        if url not in old_links:
-            yield Change(section, ADDED, f'link "{new_links[url]}" -> {url}')
-        elif url not in new_links:
-            yield Change(section, REMOVED, f'link "{old_links[url]}" -> {url}')
+        elif a != b:
+            done: tuple[Path, ...] = ()
+            before, after = _variable_text(a), _variable_text(b)
+            if before != after:
+                yield Change(section, CHANGED, f"variable ${name}: {before} -> {after}")
+                done = (("type",), ("query",))
+            yield from generic_changes(section, f"variable ${name}", *without(a, b, done))
+    yield from order_change(section, "variable", old, new)
+
+
+def _links(board: dict[str, Any]) -> dict[str, dict[str, Any]] | None:
+    links = board.get("links", [])
+    if not isinstance(links, list) or not all(isinstance(link, dict) for link in links):
+        return None
+    return keyed((plain(link.get("url", MISSING)), link) for link in links)
+
+
+def _link_changes(
+    section: str, old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]
+) -> Iterator[Change]:
+    for url, a, b in matched(old, new):
+        if a is MISSING or b is MISSING:
+            link = b if a is MISSING else a
+            kind = ADDED if a is MISSING else REMOVED
+            yield Change(section, kind, f'link "{plain(link.get("title", MISSING))}" -> {url}')
+        else:
+            yield from generic_changes(section, f"link {url}", a, b)
+    yield from order_change(section, "link", old, new)
+
+
+def _tags(board: dict[str, Any]) -> list[str] | None:
+    tags = board.get("tags", [])
+    return tags if isinstance(tags, list) and all(isinstance(t, str) for t in tags) else None
+
+
+def _tag_changes(section: str, old: list[str], new: list[str]) -> Iterator[Change]:
+    added = [t for t in new if t not in old]
+    removed = [t for t in old if t not in new]
+    if added or removed:
+        words = [*(f"+ {t}" for t in added), *(f"- {t}" for t in removed)]
+        yield Change(section, CHANGED, f"tags: {', '.join(words)}")
+
+
+PARTS = (
+    ("tags", ("tags",), _tags, _tag_changes),
+    ("templating", ("templating", "list"), _variables, _variable_changes),
+    ("links", ("links",), _links, _link_changes),
+)
+
+
+def _parts(section: str, a: dict[str, Any], b: dict[str, Any]) -> Iterator[tuple[Path, list[Change]]]:
+    """Each worded part of two dashboards (cut to the fields that differ): the path it covers and its
+    changes."""
+    if "title" in a or "title" in b:
+        title = plain(a.get("title", MISSING)), plain(b.get("title", MISSING))
+        if title[0] != title[1]:
+            yield ("title",), [Change(section, CHANGED, f'renamed from "{title[0]}" to "{title[1]}"')]
+    for key, path, read, word in PARTS:
+        if key in a or key in b:
+            parts = read(a), read(b)
+            if parts[0] is not None and parts[1] is not None:
+                yield path, list(word(section, parts[0], parts[1]))
+
+
+def board_changes(old: DashboardEntry, new: DashboardEntry) -> list[Change]:
+    """Every change from one dashboard to another (the same uid): worded where known, else by path."""
+    section = f"dashboard {new.uid}"
+    changes = []
+    if old.folder != new.folder:
+        changes.append(Change(section, CHANGED, f"folder {show(old.folder)} -> {show(new.folder)}"))
+    if old.data == new.data:
+        return changes
+    a, b = differing(old.data, new.data)
+    done: list[Path] = []
+    panels = keyed_panels(a), keyed_panels(b)
+    if panels[0] is not None and panels[1] is not None:
+        worded = list(_panel_set_changes(section, panels[0], panels[1]))
+        changes += worded
+        # the order of panels is no change; an absent list and an empty one are left to the path level
+        done += [("panels",)] if worded or ("panels" in a) == ("panels" in b) else []
+    for path, worded in _parts(section, a, b):
+        changes += worded
+        done += [path] if worded else []
+    changes += generic_changes(section, "", *without(a, b, done))
+    return changes
 
 
 def dashboard_changes(old: Bundle, new: Bundle) -> list[Change]:
@@ -146,13 +201,19 @@ def dashboard_changes(old: Bundle, new: Bundle) -> list[Change]:
             panels = sum(1 for p in panels_by_title(board.data).values() if p.get("type") != "row")
             changes.append(
                 Change(
-                    f"dashboard {uid}", ADDED, f'dashboard "{board.data.get("title")}" with {panels} panels'
+                    f"dashboard {uid}",
+                    ADDED,
+                    f'dashboard "{plain(board.data.get("title", MISSING))}" with {panels} panels',
                 )
             )
         elif uid not in after:
             changes.append(
-                Change(f"dashboard {uid}", REMOVED, f'dashboard "{before[uid].data.get("title")}"')
+                Change(
+                    f"dashboard {uid}",
+                    REMOVED,
+                    f'dashboard "{plain(before[uid].data.get("title", MISSING))}"',
+                )
             )
         else:
-            changes.extend(_board_changes(before[uid], after[uid]))
+            changes.extend(board_changes(before[uid], after[uid]))
     return changes

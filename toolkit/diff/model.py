@@ -19,10 +19,12 @@ class Change:
 
 
 def line_diff(old: str, new: str) -> tuple[str, ...]:
-    """The lines that differ between two texts, ``- old`` and ``+ new``."""
-    return tuple(
+    """The lines that differ between two texts, ``- old`` and ``+ new``; two texts that differ only in
+    line endings are shown whole, quoted."""
+    lines = tuple(
         line for line in difflib.ndiff(old.splitlines(), new.splitlines()) if line.startswith(("- ", "+ "))
     )
+    return lines or ((f"- {old!r}", f"+ {new!r}") if old != new else ())
 
 
 def show(value: object) -> str:

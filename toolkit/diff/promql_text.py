@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import promql_parser as pp
 
+from toolkit.diff.model import line_diff
 from toolkit.lint.promql import substitute_variables
 
 STRING = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
 NUMBER = re.compile(r"(?<![\w.$])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?(?![\w.])")
 
 
+@lru_cache(maxsize=4096)
 def pretty(expr: str) -> str:
     """``expr`` as promql-parser's prettifier writes it; unchanged when it does not parse."""
     try:
@@ -33,7 +36,18 @@ def _squeezed(expr: str) -> str:
 def same(old: str, new: str) -> bool:
     """True when the two expressions mean the same: equal once prettified, or, for queries with Grafana
     variables (which the parser cannot print back), equal without whitespace."""
-    return pretty(old) == pretty(new) or _squeezed(old) == _squeezed(new)
+    return old == new or pretty(old) == pretty(new) or _squeezed(old) == _squeezed(new)
+
+
+def difference(old: str, new: str) -> tuple[str, tuple[str, ...]] | None:
+    """None when the expressions mean the same; ``("from 0.05 to 0.03", ())`` when only numbers moved;
+    else ``("", line diff of the prettified expressions)``."""
+    if same(old, new):
+        return None
+    moved = moved_thresholds(old, new)
+    if moved:
+        return "from " + "; ".join(f"{a} to {b}" for a, b in moved), ()
+    return "", line_diff(pretty(old), pretty(new))
 
 
 def moved_thresholds(old: str, new: str) -> list[tuple[str, str]]:

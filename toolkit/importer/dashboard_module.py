@@ -32,7 +32,14 @@ HELPERS = {
     "gauge": "gauge",
     "bargauge": "bar_gauge",
     "table": "table",
+    "piechart": "pie_chart",
+    "heatmap": "heatmap",
+    "histogram": "histogram",
+    "barchart": "bar_chart",
+    "state-timeline": "state_timeline",
 }
+# the helpers that take thresholds=
+THRESHOLD_KINDS = {"timeseries", "stat", "gauge", "bargauge", "table", "state-timeline", "barchart"}
 DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
 DASHBOARD_SKIPPED = {"panels", "templating", "id", "version", "iteration", "schemaVersion", "uid", "title"}
 WAIVER_REASONS = {
@@ -175,7 +182,7 @@ def helper_call(panel: dict[str, Any], extra: Any) -> str:
         f"unit={string(str(defaults.get('unit', '')))}",
         f"description={string(str(panel.get('description', '')))}",
     ]
-    steps = _steps(defaults)
+    steps = _steps(defaults) if kind in THRESHOLD_KINDS else None
     if steps:
         args.append(f"thresholds={literal(steps)}")
     custom = defaults.get("custom") or {}
@@ -457,7 +464,9 @@ def module_for(
 
 def default_waivers(board: dict[str, Any]) -> dict[str, str]:
     """The house rules ``board`` breaks as it is, waived with the reason."""
-    from toolkit.dashboard_rules import dashboard_problems
+    from toolkit.bundle import DashboardEntry
+    from toolkit.lint.dashboard_checks import house_rule_findings
 
-    found = {problem.check for problem in dashboard_problems(board)}
-    return {check: WAIVER_REASONS[check] for check in sorted(found) if check in WAIVER_REASONS}
+    entry = DashboardEntry(uid=str(board.get("uid", "")), data=board, source=SourceLocation(""))
+    found = {finding.check for finding in house_rule_findings(entry)}
+    return {check: WAIVER_REASONS.get(check, f"imported as it was: {check}") for check in sorted(found)}

@@ -78,12 +78,12 @@ BUILD_WRITES = (
 
 def grafana_defaults(kind: str) -> dict[str, Any]:
     """What Grafana assumes for a ``kind`` panel's options and field config where the JSON says nothing."""
-    from toolkit.grafana_json import PLUGIN_CUSTOM, PLUGIN_OPTIONS
+    from toolkit.plugin_defaults import PLUGIN_COLOR_MODE, PLUGIN_CUSTOM, PLUGIN_OPTIONS
 
     timeseries = kind == "timeseries"
     field = {
         "noValue": "No data",  # what Grafana shows where noValue is unset
-        "color": {"mode": "palette-classic" if timeseries else "thresholds"},
+        "color": {"mode": PLUGIN_COLOR_MODE.get(kind, "thresholds")},
         "thresholds": {"mode": "absolute"},
         "custom": TIMESERIES_CUSTOM if timeseries else PLUGIN_CUSTOM.get(kind, {}),
     }

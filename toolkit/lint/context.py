@@ -102,7 +102,11 @@ class LintContext:
         """Every Prometheus query of every panel, parsed after Grafana substitution (parsed ones only)."""
         for board, panel in self.panels():
             for target in panel.get("targets") or []:
-                expr = target.get("expr") if isinstance(target, dict) else None
+                expr = (
+                    target.get("expr")
+                    if isinstance(target, dict) and is_prometheus_target(panel, target)
+                    else None
+                )
                 if isinstance(expr, str) and expr.strip():
                     parsed = parse(expr, grafana=True)
                     if parsed.ast is not None:
@@ -144,6 +148,13 @@ def _split(items: tuple[T, ...], parts: int, weight: Callable[[T], int]) -> list
         runs[min(parts - 1, done * parts // total)].append(item)
         done += weight(item)
     return [tuple(run) for run in runs]
+
+
+def is_prometheus_target(panel: dict[str, Any], target: object) -> bool:
+    """False for a query of another datasource type (e.g. a Loki query of a logs panel): its datasource,
+    or else the panel's, is a typed reference to a type other than ``prometheus``."""
+    source = (target.get("datasource") if isinstance(target, dict) else None) or panel.get("datasource")
+    return not (isinstance(source, dict) and source.get("type") not in (None, "", "prometheus"))
 
 
 def _all_panels(panels: list) -> Iterator[dict[str, Any]]:

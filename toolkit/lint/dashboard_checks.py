@@ -1,20 +1,29 @@
-"""Checks of Grafana dashboards: uid, units, descriptions, datasources, targets, variables, grid, links."""
+"""Checks of Grafana dashboards: uid, units, descriptions, datasources, targets, variables, grid, links.
+
+Three of them are the house rules every dashboard the project builds keeps (:data:`HOUSE_RULES`): each
+panel has a unit and a description, and every ``rate``/``irate`` window is ``$__rate_interval``. The build
+runs these same checks (:func:`house_rule_findings`) and refuses a dashboard that breaks one it does not
+waive in ``lint_ignore``, so lint and build never disagree.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-from toolkit.dashboard_rules import RATE_WINDOW
-from toolkit.lint.context import LintContext
+from toolkit.bundle import Bundle, DashboardEntry
+from toolkit.lint.context import LintContext, is_prometheus_target
 from toolkit.lint.findings import Finding, Level
 from toolkit.lint.promql import parse
-from toolkit.lint.registry import check
+from toolkit.lint.registry import CHECKS, check
 
+RATE_WINDOW = re.compile(r"\b(i?rate)\s*\(((?:[^()]|\([^()]*\))*?)\[([^\]:]+)\]")
+HOUSE_RULES = ("panel/units", "panel/description", "target/rate-interval")
 UID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 GRID = 24
 DATASOURCE_VARIABLE = re.compile(r"^\$\{?datasource\}?$|^\$\{?ds\w*\}?$")
 NO_TARGETS = {"text", "news", "dashlist", "row", "alertlist", "annolist", "welcome"}
+NO_UNIT = NO_TARGETS | {"logs"}  # what these panels show has no unit
 LABEL_VALUES = re.compile(r"^\s*label_values\((.*),\s*\w+\s*\)\s*$|^\s*query_result\((.*)\)\s*$", re.S)
 
 
@@ -37,8 +46,8 @@ def uid(ctx: LintContext) -> Iterator[Finding]:
 @check("panel/units", "A panel without a unit.", Level.WARNING)
 def units(ctx: LintContext) -> Iterator[Finding]:
     for board, panel in ctx.panels():
-        if panel.get("type") not in NO_TARGETS and not (
-            panel.get("fieldConfig", {}).get("defaults", {}).get("unit")
+        if panel.get("type") not in NO_UNIT and not (
+            str(panel.get("fieldConfig", {}).get("defaults", {}).get("unit") or "").strip()
         ):
             yield ctx.panel_finding(
                 "panel/units", board, panel, "no unit: set one (e.g. short, percentunit, s, bytes, reqps)"
@@ -104,6 +113,8 @@ def targets(ctx: LintContext) -> Iterator[Finding]:
 def rate_interval(ctx: LintContext) -> Iterator[Finding]:
     for board, panel in ctx.panels():
         for target in panel.get("targets") or []:
+            if not is_prometheus_target(panel, target):
+                continue
             expr = target.get("expr", "") if isinstance(target, dict) else ""
             for function, _, window in RATE_WINDOW.findall(expr if isinstance(expr, str) else ""):
                 if window.strip() != "$__rate_interval":
@@ -203,3 +214,10 @@ def links(ctx: LintContext) -> Iterator[Finding]:
                     None,
                     f"link {link.get('title', url)!r} points at /d/{target}, which is not a dashboard here",
                 )
+
+
+def house_rule_findings(board: DashboardEntry) -> list[Finding]:
+    """What the house-rule checks (:data:`HOUSE_RULES`) find on ``board``, in order; a finding the
+    dashboard waives in ``lint_ignore`` carries the reason in ``suppressed``."""
+    ctx = LintContext(Bundle(dashboards=(board,)))
+    return sorted(finding for name in HOUSE_RULES for finding in CHECKS[name].run(ctx))

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import promql_parser as pp
 
-from toolkit.lint.context import LintContext
+from toolkit.lint.context import LintContext, is_prometheus_target
 from toolkit.lint.findings import Finding, Level
 from toolkit.lint.promql import (
     COUNTER_SUFFIXES,
@@ -55,7 +55,11 @@ def syntax(ctx: LintContext) -> Iterator[Finding]:
             yield ctx.rule_finding("promql/syntax", rule, _syntax_message(parsed.text, parsed.error))
     for board, panel in ctx.panels():
         for target in panel.get("targets") or []:
-            expr = target.get("expr") if isinstance(target, dict) else None
+            expr = (
+                target.get("expr")
+                if isinstance(target, dict) and is_prometheus_target(panel, target)
+                else None
+            )
             if isinstance(expr, str) and expr.strip():
                 parsed = parse(expr, grafana=True)
                 if parsed.ast is None:

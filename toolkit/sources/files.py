@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry
+from toolkit.bundle.dashboards import normalize_dashboard, unwrap
 from toolkit.errors import ToolkitError
 from toolkit.rule_data import GROUP_OPTION_KEYS, RULE_KEYS, normalize_group_options, normalize_rule
 from toolkit.source import SourceLocation
@@ -176,23 +177,27 @@ def load_json(text: str, path: str) -> Any:
         ) from None
 
 
-def parse_dashboard(text: str, path: str) -> DashboardEntry:
-    """A dashboard from Grafana JSON: bare, or the API envelope ``{dashboard, meta}``."""
-    from toolkit.grafana_json import normalize_dashboard  # here: reading rule files never imports grafanalib
-
+def dashboard_json(text: str, path: str) -> dict[str, Any]:
+    """The dashboard JSON in ``text`` as it is (bare, API envelope or export); SourceError when it is none."""
     data = load_json(text, path)
-    if not isinstance(data, dict):
-        raise SourceError("not a dashboard: expected a JSON object", SourceLocation(path, 1))
-    folder = (data.get("meta") or {}).get("folderUid", "") if "meta" in data else ""
-    board = normalize_dashboard(data)
-    if "panels" not in board and "rows" not in board:
-        raise SourceError("not a dashboard: no 'panels'", SourceLocation(path, 1))
+    if not isinstance(data, dict) or not ("panels" in unwrap(data)[0] or "rows" in unwrap(data)[0]):
+        raise SourceError(
+            "not a dashboard: expected a JSON object with 'panels' (or old 'rows')", SourceLocation(path, 1)
+        )
+    return data
+
+
+def parse_dashboard(text: str, path: str) -> DashboardEntry:
+    """A dashboard from Grafana JSON (bare, the API envelope, exported for sharing, or legacy), normalized."""
+    normalized = normalize_dashboard(dashboard_json(text, path), copy=False)
+    board = normalized.data
     return DashboardEntry(
         uid=str(board.get("uid") or ""),
         data=board,
         source=SourceLocation(path, 1),
-        folder=folder,
+        folder=normalized.folder,
         panel_sources=_panel_lines(text, board, path),
+        notes=normalized.notes,
     )
 
 

@@ -1,4 +1,6 @@
-"""The git source: ``build/`` as it was at a revision, read with the file source."""
+"""The git source: ``build/`` as it was at a revision, read with the file source: dashboards, rule files,
+the Alertmanager config, and also the promtool tests and the metric catalogue, so a diff sees every
+file the build writes."""
 
 from __future__ import annotations
 
@@ -6,12 +8,14 @@ import io
 import subprocess
 import tarfile
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from toolkit.build import BUILD_DIR
 from toolkit.bundle import Bundle
 from toolkit.errors import ToolkitError
-from toolkit.sources.files import FileBundle, load_paths
+from toolkit.sources.built_extras import load_metrics, load_rule_tests
+from toolkit.sources.files import FileBundle, SourceError, load_paths
 
 WORKING_TREE = "WORKTREE"
 
@@ -41,7 +45,7 @@ def default_base(root: Path) -> str:
 def load_build(root: Path, revision: str) -> FileBundle:
     """``build/`` at ``revision`` (``WORKTREE`` for the files on disk) as a bundle."""
     if revision == WORKING_TREE:
-        return _load(root / BUILD_DIR, f"{BUILD_DIR}/ in the working tree")
+        return _load(root / BUILD_DIR, f"{BUILD_DIR}/ in the working tree", BUILD_DIR)
     archive = subprocess.run(
         ["git", "archive", "--format=tar", revision, BUILD_DIR], cwd=root, capture_output=True, check=False
     )
@@ -55,15 +59,22 @@ def load_build(root: Path, revision: str) -> FileBundle:
         tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar,
     ):
         tar.extractall(tmp, filter="data")
-        return _load(Path(tmp) / BUILD_DIR, f"{BUILD_DIR}/ at {revision}")
+        return _load(Path(tmp) / BUILD_DIR, f"{BUILD_DIR}/ at {revision}", f"{BUILD_DIR} at {revision}")
 
 
 def _empty(revision: str) -> Bundle:
     return Bundle(origin=f"{BUILD_DIR}/ at {revision} (absent)")
 
 
-def _load(folder: Path, origin: str) -> FileBundle:
+def _load(folder: Path, origin: str, shown: str) -> FileBundle:
     if not folder.is_dir():
         return FileBundle(_empty(origin))
     paths = [p for p in (folder / "dashboards", folder / "prometheus", folder / "alertmanager") if p.is_dir()]
-    return load_paths(paths, origin=origin)
+    loaded = load_paths(paths, origin=origin)
+    alerts = {rule.name for _, rule in loaded.bundle.alert_rules()}
+    try:
+        tests = load_rule_tests(folder, shown, alerts)
+        metrics = load_metrics(folder, shown)
+    except SourceError as error:
+        return FileBundle(loaded.bundle, [*loaded.errors, error])
+    return FileBundle(replace(loaded.bundle, rule_tests=tests, metrics=metrics), loaded.errors)

@@ -1,8 +1,9 @@
 """The live source: what Grafana, Prometheus and Alertmanager serve now, as a bundle.
 
-Grafana's dashboards are read with grafana-client and normalized (Grafana's ``id``, ``version`` and
-envelope dropped, and the toolkit's ownership tag); Prometheus' rules come from ``/api/v1/rules``;
-Alertmanager's config from ``/api/v2/status``. Every server is reached through :mod:`toolkit.clients`,
+Grafana's dashboards are read with grafana-client and normalized by the one dashboard normalizer
+(:mod:`toolkit.bundle.dashboards`: envelope, Grafana's additions and the ownership tag dropped, old shapes
+migrated); Prometheus' rules come from ``/api/v1/rules`` and a ruler's from its configuration API, both
+normalized by :mod:`toolkit.rule_data`; Alertmanager's config from ``/api/v2/status``. Every server is reached through :mod:`toolkit.clients`,
 so retries, TLS options and redaction are the same as for ``toolkit sync``.
 """
 
@@ -13,28 +14,35 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry
+from toolkit.bundle.dashboards import MARKER_TAG, normalize_dashboard
 from toolkit.clients import connect
 from toolkit.clients.grafana import Grafana
+from toolkit.clients.ruler import Ruler
 from toolkit.clients.transport import Transport
 from toolkit.contexts import Context
-from toolkit.durations import canonical_duration
-from toolkit.grafana_json import normalize_dashboard
-from toolkit.rule_data import normalize_rule
+from toolkit.rule_data import normalize_group_options, normalize_rule
 from toolkit.source import SourceLocation
 
-MARKER_TAG = "managed-by:toolkit"
+__all__ = [
+    "MARKER_TAG",
+    "dashboard_entry",
+    "live_dashboards",
+    "load_live",
+    "rule_group_entry",
+    "ruler_groups",
+]
 
 
 def dashboard_entry(grafana: Grafana, answer: dict[str, Any]) -> DashboardEntry:
     """A dashboard as Grafana serves it (``{dashboard, meta}``), normalized, without our marker tag."""
-    board = normalize_dashboard(answer)
-    board["tags"] = [t for t in board.get("tags") or [] if t != MARKER_TAG]
-    uid = board.get("uid", "")
+    normalized = normalize_dashboard(answer)
+    uid = normalized.data.get("uid", "")
     return DashboardEntry(
         uid=uid,
-        data=board,
+        data=normalized.data,
         source=SourceLocation(f"{grafana.url}/d/{uid}"),
-        folder=(answer.get("meta") or {}).get("folderUid", ""),
+        folder=normalized.folder,
+        notes=normalized.notes,
     )
 
 
@@ -54,7 +62,7 @@ def live_dashboards(
 
 
 def _seconds(value: float | None) -> str | None:
-    return canonical_duration(f"{int(value)}s") if value else None
+    return f"{int(value)}s" if value else None
 
 
 def rule_group_entry(group: dict[str, Any], where: SourceLocation) -> RuleGroupEntry:
@@ -70,8 +78,29 @@ def rule_group_entry(group: dict[str, Any], where: SourceLocation) -> RuleGroupE
             raw["record"] = rule["name"]
         rules.append(RuleEntry(normalize_rule(raw), where))
     file = str(group.get("file", "")).rsplit("/", 1)[-1]
-    options = {"interval": _seconds(group.get("interval"))} if group.get("interval") else {}
+    options = normalize_group_options(
+        {"interval": _seconds(group.get("interval")), "limit": group.get("limit") or None}
+    )
     return RuleGroupEntry(name=group["name"], file=file, rules=tuple(rules), source=where, options=options)
+
+
+def ruler_groups(ruler: Ruler) -> tuple[RuleGroupEntry, ...]:
+    """What a Mimir, Cortex or Loki ruler holds, as rule-file data: namespaces are the files (``.yml``)."""
+    groups = []
+    for namespace, items in sorted(ruler.rule_groups().items()):
+        for group in items or []:
+            where = SourceLocation(f"{ruler.url}{ruler.base}/{namespace}#{group.get('name', '')}")
+            rules = tuple(RuleEntry(normalize_rule(rule), where) for rule in group.get("rules") or [])
+            groups.append(
+                RuleGroupEntry(
+                    name=str(group.get("name", "")),
+                    file=f"{namespace}.yml",
+                    rules=rules,
+                    source=where,
+                    options=normalize_group_options(group),
+                )
+            )
+    return tuple(groups)
 
 
 def load_live(context: Context, uids: Iterable[str] = (), transport: Transport | None = None) -> Bundle:

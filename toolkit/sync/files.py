@@ -1,14 +1,15 @@
 """Rule files to Prometheus and the config to Alertmanager: validate, write atomically, reload, verify,
 and restore the previous files when the reload or the verification fails.
 
-Files equal to the wanted ones are not written; when none changes, the server is still checked, and
-reloaded only if it does not serve them yet (say, after ``toolkit build`` wrote them for a server that
-reads ``build/`` directly).
+Files that already mean what the wanted ones mean (``toolkit diff``'s comparison finds no change) are
+not written; when none changes, the server is still checked, and reloaded only if it does not serve them
+yet (say, after ``toolkit build`` wrote them for a server that reads ``build/`` directly).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -16,11 +17,14 @@ from pathlib import Path
 import yaml
 
 from toolkit.build import MARKER
+from toolkit.bundle import Bundle
 from toolkit.clients.alertmanager import Alertmanager
 from toolkit.clients.errors import ClientError
 from toolkit.clients.http import HttpClient
 from toolkit.clients.prometheus import Prometheus
+from toolkit.diff.compare import compare
 from toolkit.promtools import ToolFailedError, check_alertmanager_config, check_rules
+from toolkit.sources.files import SourceError, parse_alertmanager, parse_rule_file
 from toolkit.sources.live import trim_to
 from toolkit.sync.results import SyncError, TargetResult
 
@@ -46,13 +50,32 @@ def _ours(path: Path) -> bool:
         return False
 
 
+def _as_bundle(content: bytes, name: str) -> Bundle:
+    text = content.decode("utf-8")
+    if re.search(r"^groups:", text, re.M):
+        return Bundle(rule_groups=tuple(parse_rule_file(text, name)))
+    return Bundle(alertmanager=parse_alertmanager(text, name))
+
+
+def _same_meaning(path: Path, content: bytes) -> bool:
+    """True when the file at ``path`` holds what ``content`` means: the one comparison (``toolkit diff``'s)
+    finds no change between the two as the file source reads them."""
+    if not path.is_file():
+        return False
+    old = path.read_bytes()
+    try:
+        return old == content or not compare(_as_bundle(old, path.name), _as_bundle(content, path.name))
+    except (SourceError, UnicodeDecodeError):
+        return False
+
+
 def plan_files(folder: Path, wanted: Mapping[str, bytes], prune: bool) -> TargetResult:
     """Which of ``wanted`` differ from the files in ``folder``, and (with ``prune``) which of our files
     there the code no longer produces."""
     written, unchanged = [], []
     for name, content in sorted(wanted.items()):
         path = folder / name
-        (unchanged if path.is_file() and path.read_bytes() == content else written).append(name)
+        (unchanged if _same_meaning(path, content) else written).append(name)
     removed = (
         [p.name for p in sorted(folder.glob("*.yml")) if p.name not in wanted and _ours(p)] if prune else []
     )

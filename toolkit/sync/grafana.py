@@ -1,7 +1,9 @@
 """Dashboards to Grafana: plan by semantic comparison, protect hand edits, lock by version, prune ours only.
 
+Whether a dashboard needs writing is :func:`toolkit.diff.dashboards.board_changes` (the one comparison
+``toolkit diff`` makes) of the live dashboard, normalized, and the wanted one: no change, no write.
 Every dashboard the toolkit writes carries the ``managed-by:toolkit`` tag and the version message
-``toolkit sync <project>@<revision> sha256:<hash of the content>``. Before an update or a delete, the
+``toolkit sync <project>@<revision> sha256:<fingerprint of the normalized content>``. Before an update or a delete, the
 newest version of the live dashboard must be this project's and its content must still hash to what we
 wrote; otherwise someone edited it outside the toolkit and the sync refuses it (unless ``force``).
 Updates carry the version read by the plan, so a save in between is refused by Grafana (412) instead of
@@ -21,8 +23,8 @@ from typing import Any
 from toolkit.bundle import Bundle, DashboardEntry
 from toolkit.clients.errors import ClientError
 from toolkit.clients.grafana import Grafana
-from toolkit.diff.dashboards import dashboard_changes
-from toolkit.grafana_json import normalize_dashboard
+from toolkit.diff.dashboards import board_changes
+from toolkit.diff.model import Change
 from toolkit.sources.live import MARKER_TAG, dashboard_entry
 from toolkit.sync.results import SyncError
 
@@ -31,10 +33,11 @@ CREATE, UPDATE, UNCHANGED, DELETE, CONFLICT = "create", "update", "unchanged", "
 WRITES = (CREATE, UPDATE, DELETE)
 
 
-def content_hash(board: dict[str, Any]) -> str:
-    """A hash of a dashboard's definition (without Grafana's additions and our marker tag)."""
-    data = normalize_dashboard(board)
-    data["tags"] = sorted(t for t in data.get("tags") or [] if t != MARKER_TAG)
+def content_hash(data: dict[str, Any]) -> str:
+    """The fingerprint kept in the version message: sha256 of a dashboard's normalized data as canonical
+    JSON. It is taken of the same normalized form :func:`toolkit.diff.compare` reads (the live form, our
+    marker tag removed), not a second notion of "the same": equal fingerprints mean equal normalized
+    data, for which compare finds no change."""
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
@@ -81,7 +84,7 @@ def conflicts(actions: Iterable[DashboardAction]) -> list[DashboardAction]:
     return [a for a in actions if a.action == CONFLICT]
 
 
-def _ownership(grafana: Grafana, uid: str, project: str, live: dict[str, Any]) -> tuple[bool, str]:
+def _ownership(grafana: Grafana, uid: str, project: str, live: DashboardEntry) -> tuple[bool, str]:
     """Whether ``project`` ever synced the dashboard, and why it counts as edited outside the toolkit
     since ('' when it does not): the newest version must be the project's, with the content it wrote."""
     versions = grafana.versions(uid)
@@ -96,22 +99,17 @@ def _ownership(grafana: Grafana, uid: str, project: str, live: dict[str, Any]) -
         when = f" at {newest['created']}" if newest.get("created") else ""
         said = f' ("{newest["message"]}")' if newest.get("message") else ""
         return bool(mine), f"version {newest.get('version', '?')} was saved by {who}{when}{said}"
-    if first.group("hash") != content_hash(live):
+    if first.group("hash") != content_hash(live.data):
         return True, "its content no longer matches what toolkit sync wrote"
     return True, ""
 
 
-def _semantic(grafana: Grafana, answer: dict[str, Any], wanted: DashboardEntry) -> tuple[str, ...]:
+def _detail(changes: list[Change]) -> tuple[str, ...]:
     """The difference from the live dashboard to the wanted one, as ``toolkit diff`` words it."""
-    live = dashboard_entry(grafana, answer)
-    changes = dashboard_changes(Bundle(dashboards=(live,)), Bundle(dashboards=(wanted,)))
     lines = []
     for change in changes:
         lines.append(f"{change.kind} {change.text}")
         lines += [f"    {line}" for line in change.detail]
-    if not changes:
-        keys = sorted(k for k in set(live.data) | set(wanted.data) if live.data.get(k) != wanted.data.get(k))
-        lines.append(f"~ changed: {', '.join(keys)}" if keys else "~ folder or tags changed")
     return tuple(lines)
 
 
@@ -129,13 +127,13 @@ def _plan_one(
     if not exists:
         return _action(entry, CREATE)
     answer = grafana.dashboard(entry.uid)
-    live, meta = answer["dashboard"], answer.get("meta") or {}
-    version = live.get("version")
-    tagged = MARKER_TAG in (live.get("tags") or [])
-    same = content_hash(live) == content_hash(entry.data) and meta.get("folderUid", "") == entry.folder
-    if same and (tagged or meta.get("provisioned")):
+    live, meta = dashboard_entry(grafana, answer), answer.get("meta") or {}
+    version = answer["dashboard"].get("version")
+    tagged = MARKER_TAG in (answer["dashboard"].get("tags") or [])
+    changes = board_changes(live, entry)
+    if not changes and (tagged or meta.get("provisioned")):
         return _action(entry, UNCHANGED, version, "" if tagged else "provisioned from files")
-    detail = _semantic(grafana, answer, entry)
+    detail = _detail(changes)
     if meta.get("provisioned"):
         why = (
             "Grafana provisions it from files and refuses API saves of it: change the provisioned file, "
@@ -162,14 +160,15 @@ def _plan_one(
 def _plan_delete(grafana: Grafana, hit: dict[str, Any], project: str, force: bool) -> DashboardAction | None:
     """A delete for a dashboard this project synced and the code dropped (None: not ours, left alone)."""
     uid, title, folder = hit["uid"], hit.get("title", ""), hit.get("folderUid", "")
-    live = grafana.dashboard(uid)["dashboard"]
-    mine, edited = _ownership(grafana, uid, project, live)
+    answer = grafana.dashboard(uid)
+    version = answer["dashboard"].get("version")
+    mine, edited = _ownership(grafana, uid, project, dashboard_entry(grafana, answer))
     if not mine:
         return None
     if edited and not force:
         why = f"gone from the code, but changed since this project's last sync: {edited}; --force deletes it"
-        return DashboardAction(uid, title, CONFLICT, folder, why, live.get("version"))
-    return DashboardAction(uid, title, DELETE, folder, "gone from the code", live.get("version"))
+        return DashboardAction(uid, title, CONFLICT, folder, why, version)
+    return DashboardAction(uid, title, DELETE, folder, "gone from the code", version)
 
 
 def plan_grafana(
@@ -198,14 +197,15 @@ def plan_grafana(
 
 def _payload(action: DashboardAction, message: str) -> dict[str, Any]:
     board = dict(action.data or {})
-    board["tags"] = sorted({*(board.get("tags") or []), MARKER_TAG})
+    tags = list(board.get("tags") or [])
+    board["tags"] = tags if MARKER_TAG in tags else [*tags, MARKER_TAG]
     if action.action == UPDATE:
         board["version"] = action.live_version
     return {
         "dashboard": board,
         "folderUid": action.folder,
         "overwrite": False,
-        "message": f"{message} sha256:{content_hash(board)}",
+        "message": f"{message} sha256:{content_hash(action.data or {})}",
     }
 
 

@@ -3,7 +3,12 @@
 Every source (the project's Python, ``build/`` at a git revision, foreign JSON/YAML, live servers)
 produces a :class:`Bundle`; every command (build, lint, diff, sync, import) consumes bundles. The data
 inside is plain ``dict``/``list``/``str``/number, already normalized, and must be treated as read-only.
-Two bundles compare equal exactly when nothing a user would care about differs.
+Bundles and entries have no ``==`` of their own: the one comparison is :mod:`toolkit.diff`.
+
+Every dashboard is normalized by :func:`toolkit.bundle.dashboards.normalize_dashboard` (envelope, sharing
+export, Grafana's additions, ownership tag, and :mod:`.migrate` for old shapes: :mod:`.grid` for ``rows``,
+:mod:`.graph`, :mod:`.singlestat` and :mod:`.table` for the old panels, :mod:`.mappings` for old value
+mappings); every rule by :mod:`toolkit.rule_data`.
 """
 
 from __future__ import annotations
@@ -12,33 +17,38 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from toolkit.bundle.notes import Note
 from toolkit.metrics import Metric
 from toolkit.source import SourceLocation
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DashboardEntry:
-    """One dashboard: its normalized Grafana JSON and where it and its panels were defined."""
+    """One dashboard: its normalized Grafana JSON and where it and its panels were defined.
+
+    ``notes`` say what normalizing the source JSON could not carry (see :mod:`toolkit.bundle.dashboards`).
+    """
 
     uid: str
     data: dict[str, Any]
     source: SourceLocation
     folder: str = ""
-    panel_sources: Mapping[int, SourceLocation] = field(default_factory=dict, compare=False)
-    lint_ignore: Mapping[str, str] = field(default_factory=dict, compare=False)
+    panel_sources: Mapping[int, SourceLocation] = field(default_factory=dict)
+    lint_ignore: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[Note, ...] = ()
 
     def panel_source(self, panel_id: int) -> SourceLocation:
         """Where the panel with ``panel_id`` was defined, else where the dashboard was."""
         return self.panel_sources.get(panel_id, self.source)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RuleEntry:
     """One alerting or recording rule as it appears in a Prometheus rule file."""
 
     data: dict[str, Any]
-    source: SourceLocation = field(compare=False)
-    lint_ignore: Mapping[str, str] = field(default_factory=dict, compare=False)
+    source: SourceLocation
+    lint_ignore: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -51,18 +61,19 @@ class RuleEntry:
         return "alert" in self.data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RuleGroupEntry:
     """A rule group, the rule file it lives in, and its rules in evaluation order.
 
     ``options`` holds the group's own keys besides name and rules (``interval``, ``limit``,
-    ``query_offset``), already normalized.
+    ``query_offset``, ``labels``, a ruler's own keys), normalized by
+    :func:`toolkit.rule_data.normalize_group_options`.
     """
 
     name: str
     file: str
     rules: tuple[RuleEntry, ...]
-    source: SourceLocation = field(compare=False)
+    source: SourceLocation
     options: dict[str, Any] = field(default_factory=dict)
 
     def to_data(self) -> dict[str, Any]:
@@ -70,13 +81,13 @@ class RuleGroupEntry:
         return {"name": self.name, **self.options, "rules": [rule.data for rule in self.rules]}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RuleTestEntry:
     """One promtool test case (``tests:`` entry) proving ``subject``: an alert, or an expression's name."""
 
     subject: str
     data: dict[str, Any]
-    source: SourceLocation = field(compare=False)
+    source: SourceLocation
     is_alert: bool = True
 
     @property
@@ -85,21 +96,21 @@ class RuleTestEntry:
         return self.subject.replace(":", "_") + ".yml"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Bundle:
     """Everything one source holds, normalized; ``origin`` says which source made it.
 
     ``metrics`` is the project's metric catalogue and ``rule_tests`` its alert and expression tests;
-    only the code source has them.
+    the code source has them, and the git source reads them back from ``build/``.
     """
 
     dashboards: tuple[DashboardEntry, ...] = ()
     rule_groups: tuple[RuleGroupEntry, ...] = ()
     alertmanager: dict[str, Any] | None = None
-    alertmanager_source: SourceLocation | None = field(default=None, compare=False)
-    origin: str = field(default="", compare=False)
-    metrics: tuple[Metric, ...] = field(default=(), compare=False)
-    rule_tests: tuple[RuleTestEntry, ...] = field(default=(), compare=False)
+    alertmanager_source: SourceLocation | None = None
+    origin: str = ""
+    metrics: tuple[Metric, ...] = ()
+    rule_tests: tuple[RuleTestEntry, ...] = ()
 
     def dashboard(self, uid: str) -> DashboardEntry | None:
         """The dashboard with ``uid``, or None."""

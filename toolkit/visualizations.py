@@ -1,0 +1,351 @@
+"""Panel helpers beyond the five basics: text, heatmap, pie chart, state timeline, histogram, bar chart, logs.
+
+Each takes the usual title, queries, unit and description plus its plugin's common options, typed after
+Grafana's schema for that panel (``<type>.jsonschema.json``): a value outside the schema's enum fails at
+the caller's line, naming the choices. A helper sets only the options it is given; the build adds the rest
+as a current Grafana saves them (:data:`toolkit.plugin_defaults.PLUGIN_OPTIONS`).
+Import them from :mod:`toolkit.panels`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, get_args
+
+from toolkit import units
+from toolkit.errors import DefinitionError
+from toolkit.panel_parts import (
+    CurrentPanel,
+    Query,
+    Steps,
+    check_choice,
+    check_number,
+    check_text,
+    check_unit,
+    common,
+    steps,
+    targets,
+)
+from toolkit.source import caller_location
+
+Queries = str | Query | Sequence[str | Query]
+TextMode = Literal["markdown", "html", "code"]
+CodeLanguage = Literal["json", "yaml", "xml", "typescript", "sql", "go", "markdown", "html", "plaintext"]
+HeatmapColorMode = Literal["scheme", "opacity"]
+HeatmapColorScale = Literal["exponential", "linear"]
+Visibility = Literal["auto", "never", "always"]
+PieType = Literal["pie", "donut"]
+PieLabel = Literal["name", "value", "percent"]
+PieLegendValue = Literal["value", "percent"]
+LegendPlacement = Literal["bottom", "right"]
+Alignment = Literal["left", "center", "right"]
+Orientation = Literal["auto", "vertical", "horizontal"]
+Stacking = Literal["none", "normal", "percent"]
+LogsOrder = Literal["Descending", "Ascending"]
+LogsDedup = Literal["none", "exact", "numbers", "signature"]
+# Grafana's reducers most panels offer (``reduceOptions.calcs``).
+Reducer = Literal[
+    "lastNotNull", "last", "firstNotNull", "first", "mean", "max", "min", "sum", "count", "delta"
+]
+
+
+def _choice(what: str, value: Any, kind: Any) -> Any:
+    return check_choice(what, value, get_args(kind))
+
+
+def _choices(what: str, values: Any, kind: Any) -> list:
+    if isinstance(values, str) or not isinstance(values, Sequence):
+        return [_choice(what, values, kind)]
+    return [_choice(what, value, kind) for value in values]
+
+
+def text(
+    title: str,
+    content: str,
+    *,
+    description: str = "",
+    mode: TextMode = "markdown",
+    language: CodeLanguage = "plaintext",
+    width: int = 24,
+    height: int = 4,
+) -> CurrentPanel:
+    """A text panel: ``content`` as Markdown (or HTML, or code in ``language`` with ``mode="code"``)."""
+    parts = common(title, description, width, height)
+    return CurrentPanel(
+        **parts,
+        type="text",
+        options={
+            "code": {"language": _choice(f"panel {title!r}: language", language, CodeLanguage)},
+            "content": check_text(f"panel {title!r}: content", content),
+            "mode": _choice(f"panel {title!r}: mode", mode, TextMode),
+        },
+    )
+
+
+def _bucket_legends(queries: Queries) -> Queries:
+    """Plain bucket queries legended ``{{le}}``, so Grafana names (and orders) the buckets by bound."""
+    if isinstance(queries, str):
+        return Query(queries, "{{le}}")
+    if isinstance(queries, Sequence):
+        return [Query(q, "{{le}}") if isinstance(q, str) else q for q in queries]
+    return queries
+
+
+def heatmap(
+    title: str,
+    queries: Queries,
+    *,
+    unit: str,
+    description: str,
+    buckets: bool = True,
+    scheme: str = "Oranges",
+    color_mode: HeatmapColorMode = "scheme",
+    scale: HeatmapColorScale = "exponential",
+    show_value: Visibility = "auto",
+    legend: bool = True,
+    hide_empty: bool = True,
+    width: int = 12,
+    height: int = 8,
+    extra: dict | None = None,
+) -> CurrentPanel:
+    """A heatmap; ``unit`` is the y axis (the buckets' unit, e.g. units.SECONDS for a latency histogram).
+
+    With ``buckets`` (the default) each query returns Prometheus histogram buckets, e.g.
+    ``sum by (le) (rate(http_request_duration_seconds_bucket[$__rate_interval]))``: Grafana reads them in
+    heatmap format. Without, Grafana buckets the raw values itself. Cells count occurrences (unit short).
+    """
+    parts = common(title, description, width, height, extra)
+    where = f"panel {title!r}"
+    color = {
+        "mode": _choice(f"{where}: color_mode", color_mode, HeatmapColorMode),
+        "scale": _choice(f"{where}: scale", scale, HeatmapColorScale),
+        "scheme": check_text(f"{where}: scheme", scheme, required=True),
+    }
+    return CurrentPanel(
+        **parts,
+        targets=targets(_bucket_legends(queries) if buckets else queries, fmt="heatmap" if buckets else None),
+        type="heatmap",
+        options={
+            "calculate": not buckets,
+            "color": color,
+            "filterValues": {"le": 1e-9} if hide_empty else {},  # {} clears the default: zeros shown
+            "legend": {"show": bool(legend)},
+            "showValue": _choice(f"{where}: show_value", show_value, Visibility),
+            "yAxis": {"unit": check_unit(title, unit)},
+        },
+        field_defaults={"unit": units.SHORT, "custom": {"scaleDistribution": {"type": "linear"}}},
+    )
+
+
+def pie_chart(
+    title: str,
+    queries: Queries,
+    *,
+    unit: str,
+    description: str,
+    pie_type: PieType = "pie",
+    labels: Sequence[PieLabel] = (),
+    legend_values: Sequence[PieLegendValue] = ("percent",),
+    legend_placement: LegendPlacement = "right",
+    reducer: Reducer = "lastNotNull",
+    width: int = 8,
+    height: int = 8,
+    extra: dict | None = None,
+) -> CurrentPanel:
+    """A pie (or donut) chart: one slice per series, reduced to one value by ``reducer``."""
+    parts = common(title, description, width, height, extra)
+    where = f"panel {title!r}"
+    values = _choices(f"{where}: legend_values", legend_values, PieLegendValue)
+    return CurrentPanel(
+        **parts,
+        targets=targets(queries),
+        type="piechart",
+        options={
+            "displayLabels": _choices(f"{where}: labels", labels, PieLabel),
+            "legend": {
+                "displayMode": "table" if values else "list",
+                "placement": _choice(f"{where}: legend_placement", legend_placement, LegendPlacement),
+                "values": values,
+            },
+            "pieType": _choice(f"{where}: pie_type", pie_type, PieType),
+            "reduceOptions": {"calcs": [_choice(f"{where}: reducer", reducer, Reducer)]},
+        },
+        field_defaults={"unit": check_unit(title, unit), "color": {"mode": "palette-classic"}},
+    )
+
+
+def _bars(title: str, unit: str) -> dict[str, Any]:
+    """Field defaults of the panels that draw bars (histogram, bar chart): palette colours, filled bars."""
+    return {
+        "unit": check_unit(title, unit),
+        "color": {"mode": "palette-classic"},
+        "custom": {"fillOpacity": 80, "gradientMode": "none", "lineWidth": 1},
+    }
+
+
+def _mappings(title: str, states: Mapping[Any, tuple[str, str]] | None) -> list[dict[str, Any]]:
+    """``{value: (text, colour)}`` as Grafana value mappings."""
+    if states is None:
+        return []
+    if not isinstance(states, Mapping):
+        raise DefinitionError(
+            f"panel {title!r}: states must map values to (text, colour), e.g. {{0: ('down', 'red')}}, "
+            f"got {type(states).__name__}",
+            caller_location(),
+        )
+    options = {}
+    for index, (value, shown) in enumerate(states.items()):
+        if not (isinstance(shown, tuple) and len(shown) == 2 and all(isinstance(p, str) for p in shown)):
+            raise DefinitionError(
+                f"panel {title!r}: states[{value!r}] must be a (text, colour) pair, got {shown!r}",
+                caller_location(),
+            )
+        options[str(value)] = {"color": shown[1], "index": index, "text": shown[0]}
+    return [{"type": "value", "options": options}] if options else []
+
+
+def state_timeline(
+    title: str,
+    queries: Queries,
+    *,
+    unit: str,
+    description: str,
+    states: Mapping[Any, tuple[str, str]] | None = None,
+    thresholds: Steps | None = None,
+    show_value: Visibility = "auto",
+    merge_values: bool = True,
+    row_height: float = 0.9,
+    align_value: Alignment = "left",
+    width: int = 24,
+    height: int = 6,
+    extra: dict | None = None,
+) -> CurrentPanel:
+    """One band per series coloured by its state over time; ``states`` names values, e.g.
+    ``{0: ("down", "red"), 1: ("up", "green")}``, and ``thresholds`` colour value ranges."""
+    parts = common(title, description, width, height, extra)
+    where = f"panel {title!r}"
+    return CurrentPanel(
+        **parts,
+        targets=targets(queries),
+        type="state-timeline",
+        thresholds=steps(thresholds or [("green", None)]),
+        options={
+            "alignValue": _choice(f"{where}: align_value", align_value, Alignment),
+            "mergeValues": bool(merge_values),
+            "rowHeight": check_number(f"{where}: row_height", row_height, minimum=0, maximum=1),
+            "showValue": _choice(f"{where}: show_value", show_value, Visibility),
+        },
+        field_defaults={
+            "unit": check_unit(title, unit),
+            "mappings": _mappings(title, states),
+            "custom": {"fillOpacity": 70, "lineWidth": 0},
+        },
+    )
+
+
+def histogram(
+    title: str,
+    queries: Queries,
+    *,
+    unit: str,
+    description: str,
+    bucket_size: float | None = None,
+    bucket_count: int | None = None,
+    bucket_offset: float = 0,
+    combine: bool = False,
+    width: int = 12,
+    height: int = 8,
+    extra: dict | None = None,
+) -> CurrentPanel:
+    """The distribution of the queries' values in buckets of ``bucket_size`` (or ``bucket_count`` buckets;
+    by default Grafana picks); ``combine`` puts all series in one histogram."""
+    parts = common(title, description, width, height, extra)
+    where = f"panel {title!r}"
+    options: dict[str, Any] = {
+        "bucketOffset": check_number(f"{where}: bucket_offset", bucket_offset),
+        "combine": bool(combine),
+    }
+    if bucket_size is not None:
+        options["bucketSize"] = check_number(f"{where}: bucket_size", bucket_size, minimum=0)
+    if bucket_count is not None:
+        options["bucketCount"] = int(check_number(f"{where}: bucket_count", bucket_count, minimum=1))
+    return CurrentPanel(
+        **parts,
+        targets=targets(queries),
+        type="histogram",
+        options=options,
+        field_defaults=_bars(title, unit),
+    )
+
+
+def bar_chart(
+    title: str,
+    queries: Queries,
+    *,
+    unit: str,
+    description: str,
+    x_field: str | None = None,
+    orientation: Orientation = "auto",
+    stacking: Stacking = "none",
+    show_value: Visibility = "auto",
+    thresholds: Steps | None = None,
+    width: int = 12,
+    height: int = 8,
+    extra: dict | None = None,
+) -> CurrentPanel:
+    """Bars per category: queries default to instant tables, and ``x_field`` (e.g. a label such as
+    ``job``) names the categories; ``stacking`` stacks the series."""
+    parts = common(title, description, width, height, extra)
+    where = f"panel {title!r}"
+    options = {
+        "orientation": _choice(f"{where}: orientation", orientation, Orientation),
+        "showValue": _choice(f"{where}: show_value", show_value, Visibility),
+        "stacking": _choice(f"{where}: stacking", stacking, Stacking),
+    }
+    if x_field is not None:
+        options["xField"] = check_text(f"{where}: x_field", x_field, required=True)
+    return CurrentPanel(
+        **parts,
+        targets=targets(queries, instant_tables=True),
+        type="barchart",
+        thresholds=steps(thresholds or [("green", None)]),
+        options=options,
+        field_defaults=_bars(title, unit),
+    )
+
+
+def logs(
+    title: str,
+    queries: Queries,
+    *,
+    description: str,
+    datasource: str,
+    datasource_type: str = "loki",
+    show_time: bool = True,
+    wrap_lines: bool = False,
+    show_labels: bool = False,
+    order: LogsOrder = "Descending",
+    dedup: LogsDedup = "none",
+    width: int = 24,
+    height: int = 10,
+) -> CurrentPanel:
+    """Log lines from a logs datasource (``datasource``: its uid or a variable such as ``${loki}``),
+    e.g. the LogQL ``{job="api"} |= "error"``. Logs have no unit."""
+    parts = common(title, description, width, height)
+    where = f"panel {title!r}"
+    source = {
+        "type": check_text(f"{where}: datasource_type", datasource_type, required=True),
+        "uid": check_text(f"{where}: datasource", datasource, required=True),
+    }
+    return CurrentPanel(
+        **{**parts, "dataSource": source},
+        targets=targets(queries, datasource=source),
+        type="logs",
+        options={
+            "dedupStrategy": _choice(f"{where}: dedup", dedup, LogsDedup),
+            "showLabels": bool(show_labels),
+            "showTime": bool(show_time),
+            "sortOrder": _choice(f"{where}: order", order, LogsOrder),
+            "wrapLogMessage": bool(wrap_lines),
+        },
+    )
