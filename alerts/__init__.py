@@ -1,4 +1,4 @@
-"""The project's alert and recording rules, their tests and the routing policy, listed explicitly."""
+"""The project's alert and recording rules, their tests, the routing policy and its tests, listed explicitly."""
 
 from alerts import agent, application, cost, database, metrics, routing, security, slo, system, worker
 
@@ -23,4 +23,5 @@ ALERT_TESTS = (
     slo.tests,
 )
 ALERTMANAGER = routing.config
+ROUTE_TESTS = (routing.tests,)
 METRICS = metrics.METRICS

@@ -171,10 +171,11 @@ def test_toolkit_test_passes_every_alert_and_writes_junit(tmp_path: Path) -> Non
     result = run(REPO, "test", "--junit", str(junit))
     assert result.exit_code == 0, result.output
     alerts = set(CATALOGUE) | SLO_ALERTS
-    assert f"{len(alerts)} passed, 0 failed" in result.output
+    routes = {test.name for test in load_project(REPO).bundle.route_tests}
+    assert f"{len(alerts) + len(routes)} passed, 0 failed" in result.output
     suite = ET.parse(junit).getroot()
-    assert (suite.get("tests"), suite.get("failures")) == (str(len(alerts)), "0")
-    assert {case.get("name") for case in suite} == alerts
+    assert (suite.get("tests"), suite.get("failures")) == (str(len(alerts) + len(routes)), "0")
+    assert {case.get("name") for case in suite} == alerts | routes
 
 
 def test_a_broken_threshold_fails_naming_the_alert_and_the_time(tmp_path: Path) -> None:
@@ -194,7 +195,7 @@ def test_a_broken_threshold_fails_naming_the_alert_and_the_time(tmp_path: Path) 
 def test_a_missing_promtool_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     result = run(REPO, "test")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert (
         "promtool is not installed: run `make setup`, or on Debian/Ubuntu: apt-get install" in result.output
     )

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from tests.sample_project import REPO
 from tests.servers.processes import get_json, wait_until
+from toolkit.build import MARKER
 from toolkit.cli import main
 from toolkit.layout_svg import COLUMN, GRID, MARGIN, ROW_UNIT, render_svg
 from toolkit.metrics import Metric, render_markdown
@@ -117,6 +118,11 @@ BASE_TESTS = {
 }
 
 
+BASE_TEMPLATES = {
+    "templates/platform.tmpl": '{{ define "slack.title" }}[{{ .Status }}] {{ .CommonLabels.alertname }}{{ end }}\n'
+}
+
+
 def write_build(
     root: Path,
     dashboards: dict,
@@ -124,6 +130,7 @@ def write_build(
     alertmanager: dict,
     metrics: tuple[Metric, ...] = BASE_METRICS,
     tests: dict = BASE_TESTS,
+    templates: dict = BASE_TEMPLATES,
 ) -> None:
     build = root / "build"
     shutil.rmtree(build, ignore_errors=True)
@@ -138,6 +145,9 @@ def write_build(
     for name, test in tests.items():
         (build / "prometheus" / "tests" / name).write_text(yaml.safe_dump(test, sort_keys=False))
     (build / "metrics.md").write_text(render_markdown(metrics))
+    for name, text in templates.items():
+        (build / "alertmanager" / name).parent.mkdir(parents=True, exist_ok=True)
+        (build / "alertmanager" / name).write_text(f"{{{{/* {MARKER} */}}}}\n{text}")
 
 
 def git(root: Path, *args: str) -> None:
@@ -152,6 +162,7 @@ def diff_after(
     *args: str,
     metrics: tuple[Metric, ...] = BASE_METRICS,
     tests: dict = BASE_TESTS,
+    templates: dict = BASE_TEMPLATES,
 ):
     """Commit the base build, apply ``change`` to copies, commit again (with ``metrics`` and ``tests``),
     and run toolkit diff HEAD~1 -> HEAD."""
@@ -166,7 +177,7 @@ def diff_after(
         copy.deepcopy(BASE_ALERTMANAGER),
     )
     change(dashboards, rules, alertmanager)
-    write_build(tmp_path, dashboards, rules, alertmanager, metrics, tests)
+    write_build(tmp_path, dashboards, rules, alertmanager, metrics, tests, templates)
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-qm", "change")
     return CliRunner().invoke(
@@ -323,6 +334,16 @@ FORMERLY_SILENT = {
         {"tests": {"HighErrorRate.yml": _later_eval(BASE_TESTS["HighErrorRate.yml"])}},
         'alert tests\n  ~ HighErrorRate: cases[0].alert_rule_test[0].eval_time "10m" -> "15m"',
     ),
+    "alertmanager template": (
+        {
+            "templates": {
+                "templates/platform.tmpl": '{{ define "slack.title" }}{{ .CommonLabels.alertname }}{{ end }}\n'
+            }
+        },
+        "alertmanager templates\n  ~ templates/platform.tmpl changed\n"
+        '      - {{ define "slack.title" }}[{{ .Status }}] {{ .CommonLabels.alertname }}{{ end }}\n'
+        '      + {{ define "slack.title" }}{{ .CommonLabels.alertname }}{{ end }}',
+    ),
     "metrics.md": (
         {
             "metrics": (
@@ -349,6 +370,7 @@ def test_every_file_build_writes_is_compared_and_the_change_named(tmp_path: Path
         how.get("change", lambda d, r, a: None),
         metrics=how.get("metrics", BASE_METRICS),
         tests=how.get("tests", BASE_TESTS),
+        templates=how.get("templates", BASE_TEMPLATES),
     )
     assert (result.exit_code, result.output) == (1, expected + "\n")
 

@@ -177,7 +177,7 @@ CASES = {
         dashboard_file(panel(), panel(id=2, title="Other", gridPos={"x": 12, "y": 0, "w": 12, "h": 8})),
     ),
 }
-PROJECT_ONLY = {"alerts/untested", "metrics/catalogue", "dashboard/links"}
+PROJECT_ONLY = {"alerts/untested", "metrics/catalogue", "dashboard/links", "routes/uncovered"}
 LIVE_ONLY = {"promql/series"}
 
 

@@ -149,11 +149,15 @@ def test_alertmanager_config_is_validated_written_reloaded_and_verified(alertman
     ctx = Context(name="t", alertmanager_url=server.url, alertmanager_config_file=str(config))
     report = run_sync(BUNDLE, ctx, options("alertmanager"))
     assert report.ok, report.failures
-    assert report.results["alertmanager"].written == ("alertmanager.yml",) and config.read_text() == built
+    assert report.results["alertmanager"].written == ("alertmanager.yml", "templates/slack.tmpl")
+    assert config.read_text() == built
+    template = REPO / "build" / "alertmanager" / "templates" / "slack.tmpl"
+    assert (server.folder / "templates" / "slack.tmpl").read_bytes() == template.read_bytes()
     running = yaml.safe_load(get_json(f"{server.url}/api/v2/status")["config"]["original"])
     assert running["route"]["receiver"] == yaml.safe_load(built)["route"]["receiver"]
     assert run_sync(BUNDLE, ctx, options("alertmanager")).results["alertmanager"].unchanged == (
         "alertmanager.yml",
+        "templates/slack.tmpl",
     )
 
     broken = dataclasses.replace(BUNDLE, alertmanager={"route": {"receiver": "missing"}, "receivers": []})

@@ -30,7 +30,7 @@ Every file here is {MARKER}: change the Python under dashboards/ and alerts/ (or
 
 - dashboards/<uid>.json: Grafana dashboards (current schema)
 - prometheus/<group>.yml: Prometheus rule files
-- alertmanager/alertmanager.yml: Alertmanager configuration
+- alertmanager/alertmanager.yml: Alertmanager configuration; alertmanager/templates/: its notification templates
 - prometheus/tests/<alert>.yml: promtool unit tests, one file per tested alert or expression
 - metrics.md: the metric contract, from the metric catalogue
 """
@@ -159,6 +159,8 @@ def render(bundle: Bundle) -> dict[str, bytes]:
         files[f"prometheus/{name}"] = f"# {MARKER}\n{body}"
     if bundle.alertmanager is not None:
         files["alertmanager/alertmanager.yml"] = f"# {MARKER}\n{dump_yaml(bundle.alertmanager)}"
+    for path, text in bundle.alertmanager_files.items():
+        files[f"alertmanager/{path}"] = f"{{{{/* {MARKER} */}}}}\n{text}"
     if bundle.metrics:
         files["metrics.md"] = render_markdown(bundle.metrics)
     files.update(render_rule_tests(bundle))

@@ -3,8 +3,9 @@
 Registries are explicit: ``dashboards/__init__.py`` defines ``DASHBOARDS``, a sequence of functions that take
 the settings and return a dashboard; ``alerts/__init__.py`` defines ``RULE_GROUPS``, functions that return
 rule groups, ``ALERTMANAGER``, a function that returns the Alertmanager configuration, and optionally
-``ALERT_TESTS``, functions that return alert and expression tests, and ``METRICS``, the metric catalogue
-(a sequence of ``toolkit.metrics.Metric``).
+``ALERT_TESTS``, functions that return alert and expression tests, ``ROUTE_TESTS``, functions that return
+route and template tests (``toolkit.route_tests``), and ``METRICS``, the metric catalogue (a sequence of
+``toolkit.metrics.Metric``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from toolkit.errors import DefinitionError, ProjectError, ToolkitError
 from toolkit.grafana_json import grafanalib_json, modernize
 from toolkit.lint.dashboard_checks import house_rule_findings
 from toolkit.panels import DashboardDef
+from toolkit.route_tests import NotificationTest, RouteTest
 from toolkit.rule_data import normalize_group_options, normalize_rule
 from toolkit.rules import AlertRule, RuleGroup
 from toolkit.settings import Settings, load_settings
@@ -65,6 +67,11 @@ def load_project(root: Path) -> Project:
             for fn in getattr(alerts_pkg, "ALERT_TESTS", ())
             for t in _call_many(root, fn, settings, RuleTest)
         ]
+        route_tests = tuple(
+            t
+            for fn in getattr(alerts_pkg, "ROUTE_TESTS", ())
+            for t in _call_many(root, fn, settings, NotificationTest)
+        )
     _check_unique_dashboards(dashboards)
     _check_unique_rules(groups)
     rule_groups = tuple(_group_entry(g, settings) for g in groups)
@@ -77,6 +84,9 @@ def load_project(root: Path) -> Project:
         origin=f"code in {root}",
         metrics=metrics,
         rule_tests=_test_entries(tests, rule_groups),
+        alertmanager_files=MappingProxyType(alertmanager.template_files() if alertmanager else {}),
+        route_sources=tuple(route.source for route in alertmanager.route.walk()) if alertmanager else (),
+        route_tests=_check_route_tests(route_tests, alertmanager),
     )
     return Project(root, settings, dashboards, groups, alertmanager, bundle)
 
@@ -168,6 +178,31 @@ def _call_many(root: Path, fn: Callable, settings: Settings, kind: Any = RuleGro
             expected = " or ".join(k.__name__ for k in getattr(kind, "__args__", (kind,)))
             raise ProjectError(f"{_describe(fn)} returned {type(item).__name__}, not a {expected}", where)
     return result
+
+
+def _check_route_tests(tests: tuple[NotificationTest, ...], config: AlertmanagerConfig | None) -> tuple:
+    """The tests, once each has its own name and names only receivers the policy defines."""
+    names: dict[str, NotificationTest] = {}
+    receivers = {receiver.name for receiver in config.receivers} if config else set()
+    for test in tests:
+        first = names.setdefault(test.name, test)
+        if first is not test:
+            raise DefinitionError(
+                f"route test {test.name!r} is defined twice: at {first.source} and at {test.source}; rename one",
+                test.source,
+            )
+        if not isinstance(test, RouteTest):
+            continue
+        if config is None:
+            raise DefinitionError("route test without a routing policy: register ALERTMANAGER", test.source)
+        unknown = sorted({*(test.receivers or ()), *(test.notified or ())} - receivers)
+        if unknown:
+            raise DefinitionError(
+                f"route test {test.name!r} names unknown receivers {', '.join(unknown)} "
+                f"(receivers: {', '.join(sorted(receivers))})",
+                test.source,
+            )
+    return tests
 
 
 def _check_unique_dashboards(dashboards: tuple[DashboardDef, ...]) -> None:

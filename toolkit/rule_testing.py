@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from toolkit.build import TESTS_DIR, render
 from toolkit.bundle import Bundle, RuleTestEntry
+from toolkit.junit import JUnitCase, junit_xml
 from toolkit.promtools import find_tool, run_tool
 from toolkit.source import SourceLocation
 
@@ -48,6 +48,14 @@ class SubjectResult:
         where = ", ".join(str(s) for s in self.sources)
         return f"FAIL  {kind} {self.subject} at eval time {times} (tests at {where})"
 
+    def junit_case(self) -> JUnitCase:
+        """This result as a JUnit test case, promtool's report as the failure text."""
+        failure = None if self.passed else self.summary()
+        source = self.sources[0] if self.sources else None
+        return JUnitCase(
+            "alerts" if self.is_alert else "expressions", self.subject, source, failure, self.output
+        )
+
 
 @dataclass(frozen=True)
 class TestReport:
@@ -62,26 +70,7 @@ class TestReport:
 
     def to_junit(self) -> bytes:
         """JUnit XML: one test case per subject, promtool's report as the failure text."""
-        suite = ET.Element(
-            "testsuite",
-            name="toolkit test",
-            tests=str(len(self.results)),
-            failures=str(len(self.failed)),
-        )
-        for result in self.results:
-            case = ET.SubElement(
-                suite,
-                "testcase",
-                classname="alerts" if result.is_alert else "expressions",
-                name=result.subject,
-                file=str(result.sources[0].path) if result.sources else "",
-                line=str(result.sources[0].line) if result.sources else "",
-            )
-            if not result.passed:
-                failure = ET.SubElement(case, "failure", message=result.summary())
-                failure.text = result.output
-        ET.indent(suite)
-        return ET.tostring(suite, encoding="utf-8", xml_declaration=True) + b"\n"
+        return junit_xml([result.junit_case() for result in self.results])
 
 
 def run_rule_tests(

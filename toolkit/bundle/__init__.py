@@ -15,11 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.bundle.notes import Note
 from toolkit.metrics import Metric
 from toolkit.source import SourceLocation
+
+if TYPE_CHECKING:
+    from toolkit.route_tests import NotificationTest
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,6 +105,10 @@ class Bundle:
 
     ``metrics`` is the project's metric catalogue and ``rule_tests`` its alert and expression tests;
     the code source has them, and the git source reads them back from ``build/``.
+    ``alertmanager_files`` holds the notification templates by path relative to ``alertmanager.yml``'s
+    folder, ``route_sources`` where each route was defined (depth first, the order of the config) and
+    ``route_tests`` the routing policy's tests (:mod:`toolkit.route_tests`); only the code source has the
+    last two.
     """
 
     dashboards: tuple[DashboardEntry, ...] = ()
@@ -111,6 +118,9 @@ class Bundle:
     origin: str = ""
     metrics: tuple[Metric, ...] = ()
     rule_tests: tuple[RuleTestEntry, ...] = ()
+    alertmanager_files: Mapping[str, str] = field(default_factory=dict)
+    route_sources: tuple[SourceLocation, ...] = ()
+    route_tests: tuple[NotificationTest, ...] = ()
 
     def dashboard(self, uid: str) -> DashboardEntry | None:
         """The dashboard with ``uid``, or None."""

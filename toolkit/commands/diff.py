@@ -62,7 +62,7 @@ def live_sides(root: Path, context_name: str | None, built: Bundle) -> tuple[Bun
     served = load_live(context, uids=[b.uid for b in built.dashboards])
     if served.alertmanager and built.alertmanager:
         served = replace(served, alertmanager=trim_to(served.alertmanager, built.alertmanager))
-    # build/ does not record folders, and servers hold no promtool tests or metric catalogue
+    # build/ does not record folders, and servers hold no promtool tests, metric catalogue or templates
     served = replace(
         served,
         dashboards=tuple(replace(d, folder="") for d in served.dashboards),
@@ -75,6 +75,7 @@ def live_sides(root: Path, context_name: str | None, built: Bundle) -> tuple[Bun
         alertmanager=built.alertmanager if context.alertmanager_url else None,
         rule_tests=(),
         metrics=(),
+        alertmanager_files={},
     )
     return served, covered
 

@@ -1,4 +1,5 @@
-"""``toolkit test``: prove the alerts fire and stay quiet as their tests say, with promtool."""
+"""``toolkit test``: prove the alerts fire and stay quiet as their tests say (promtool), and that the routing
+policy sends, groups, inhibits and mutes as its tests say (a real Alertmanager)."""
 
 from __future__ import annotations
 
@@ -7,49 +8,91 @@ from pathlib import Path
 import click
 
 from toolkit.commands.common import library_errors, project_root
+from toolkit.errors import ToolkitError
+from toolkit.junit import junit_xml
 from toolkit.project import load_project
+from toolkit.route_testing import RouteResult, run_route_tests
 from toolkit.rule_testing import SubjectResult, run_rule_tests
 
 
 @click.command("test")
-@click.argument("subjects", nargs=-1, metavar="[ALERT]...")
+@click.argument("names", nargs=-1, metavar="[NAME]...")
+@click.option("--routes", "only_routes", is_flag=True, help="Run only the route and template tests.")
+@click.option("--alerts", "only_alerts", is_flag=True, help="Run only the alert and expression tests.")
 @click.option(
     "--junit",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Also write the results as JUnit XML to this file (for CI test reports).",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Show promtool's report for passing subjects too.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Show promtool's report and the routes matched for passing tests too.",
+)
 @click.pass_context
-def command(ctx: click.Context, subjects: tuple[str, ...], junit: Path | None, verbose: bool) -> None:
-    """Run every alert's and expression's tests with `promtool test rules`.
+def command(
+    ctx: click.Context,
+    names: tuple[str, ...],
+    only_routes: bool,
+    only_alerts: bool,
+    junit: Path | None,
+    verbose: bool,
+) -> None:
+    """Run the alert tests with `promtool test rules` and the route tests on a real Alertmanager.
 
-    Tests are the AlertTest and ExprTest objects listed in ALERT_TESTS in
-    alerts/__init__.py. They run against the rules as the code defines them
-    now, so build/ need not be current. Exit 1 when any test fails.
+    Alert tests are the AlertTest and ExprTest objects listed in ALERT_TESTS in
+    alerts/__init__.py; route tests the RouteTest and TemplateTest objects in
+    ROUTE_TESTS. Both run against the code as it is now, so build/ need not be
+    current. NAME selects alerts (by alert name) and route tests (by test name).
+    Exit 1 when any test fails, 2 when promtool, amtool or Alertmanager is
+    missing or fails.
 
     \b
     Example:
-      toolkit test                       # all alerts
+      toolkit test                       # everything
       toolkit test HighErrorRate         # one alert's tests
+      toolkit test --routes              # only the routing policy's tests
+      toolkit test "info does not post at night"
       toolkit test --junit test-results/alerts.xml
     """
+    if only_routes and only_alerts:
+        raise click.UsageError("--routes and --alerts exclude each other: give neither to run both")
     root = project_root(ctx)
 
-    def show(result: SubjectResult) -> None:
+    def show(result: SubjectResult | RouteResult) -> None:
         click.secho(result.summary(), fg=None if result.passed else "red")
-        if not result.passed or verbose:
-            click.echo("\n".join(f"      {line}" for line in result.output.splitlines()))
+        text = result.output if isinstance(result, SubjectResult) else result.report()
+        if text and (not result.passed or verbose):
+            click.echo("\n".join(f"      {line}" for line in text.splitlines()))
 
     with library_errors():
         bundle = load_project(root).bundle
-        unknown = sorted(set(subjects) - {entry.subject for entry in bundle.rule_tests})
-        if unknown:
-            raise click.UsageError(f"no tests for: {', '.join(unknown)}")
-        report = run_rule_tests(bundle, subjects, on_result=show)
+    alert_names = {entry.subject for entry in bundle.rule_tests}
+    route_names = {test.name for test in bundle.route_tests}
+    unknown = sorted(set(names) - alert_names - route_names)
+    if unknown:
+        raise click.UsageError(f"no tests for: {', '.join(unknown)}")
+    run_alerts = not only_routes and (not names or bool(alert_names & set(names)))
+    run_routes = not only_alerts and (not names or bool(route_names & set(names)))
+    cases = []
+    try:
+        if run_alerts:
+            rule_report = run_rule_tests(bundle, [n for n in names if n in alert_names], on_result=show)
+            cases += [result.junit_case() for result in rule_report.results]
+        if run_routes:
+            route_report = run_route_tests(bundle, [n for n in names if n in route_names], on_result=show)
+            cases += [result.junit_case() for result in route_report.results]
+    except ToolkitError as error:  # a missing or failing promtool, amtool or Alertmanager
+        click.secho(f"Error: {error}", fg="red", err=True)
+        ctx.exit(2)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        ctx.exit(130)
     if junit:
         junit.parent.mkdir(parents=True, exist_ok=True)
-        junit.write_bytes(report.to_junit())
-    failed = len(report.failed)
-    click.echo(f"{len(report.results) - failed} passed, {failed} failed")
+        junit.write_bytes(junit_xml(cases))
+    failed = sum(1 for case in cases if case.failure is not None)
+    click.echo(f"{len(cases) - failed} passed, {failed} failed")
     if failed:
         ctx.exit(1)

@@ -9,16 +9,18 @@ from toolkit.diff.metrics import metric_changes
 from toolkit.diff.model import Change
 from toolkit.diff.rule_tests import rule_test_changes
 from toolkit.diff.rules import rule_changes
+from toolkit.diff.templates import template_changes
 
 
 def compare(old: Bundle, new: Bundle) -> list[Change]:
-    """Every change from ``old`` to ``new``: dashboards, rule groups, Alertmanager, promtool tests and the
-    metric catalogue. Empty exactly when nothing in them differs; the order of panels and of receivers
+    """Every change from ``old`` to ``new``: dashboards, rule groups, Alertmanager and its notification
+    templates, promtool tests and the metric catalogue. Empty exactly when nothing in them differs; the order of panels and of receivers
     and whitespace in PromQL are no difference."""
     return [
         *dashboard_changes(old, new),
         *rule_changes(old, new),
         *alertmanager_changes(old, new),
+        *template_changes(old, new),
         *rule_test_changes(old, new),
         *metric_changes(old, new),
     ]

@@ -12,7 +12,7 @@ from toolkit.lint.examples import EXAMPLES, Example
 from toolkit.lint.findings import Finding
 from toolkit.lint.report import human
 from toolkit.metrics import Metric, MetricType
-from toolkit.sources.files import parse_dashboard, parse_rule_file
+from toolkit.sources.files import parse_alertmanager, parse_dashboard, parse_rule_file
 
 BEGIN, END = "<!-- checks: begin -->", "<!-- checks: end -->"
 LIVE = {"promql/series"}
@@ -37,6 +37,8 @@ def example_findings(name: str) -> list[Finding]:
     example = EXAMPLES[name]
     if example.is_dashboard:
         bundle = Bundle(dashboards=(parse_dashboard(example.text, "example.json"),))
+    elif example.is_alertmanager:
+        bundle = Bundle(alertmanager=parse_alertmanager(example.text, "alertmanager.yml"))
     else:
         catalogue = tuple(Metric(m, MetricType.COUNTER, "Example.") for m in example.catalogue)
         bundle = Bundle(rule_groups=tuple(parse_rule_file(example.text, "example.yml")), metrics=catalogue)

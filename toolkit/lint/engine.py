@@ -13,6 +13,7 @@ from toolkit.lint import (  # noqa: F401  (they register checks)
     config_checks,
     dashboard_checks,
     promql_checks,
+    route_checks,
     rule_checks,
 )
 from toolkit.lint.context import DEFAULT_SCRAPE_SECONDS, LintContext

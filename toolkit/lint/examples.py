@@ -1,6 +1,7 @@
 """A small input file per check that makes it fire; docs/lint.md shows each with lint's real output.
 
-A rule file is YAML, a dashboard is JSON (it starts with ``{``). ``catalogue`` names the metrics of the
+A rule file is YAML, a dashboard is JSON (it starts with ``{``), an Alertmanager config YAML starting with
+``route:``. ``catalogue`` names the metrics of the
 project's catalogue when the check needs one.
 """
 
@@ -20,6 +21,11 @@ class Example:
     def is_dashboard(self) -> bool:
         """True for Grafana dashboard JSON, False for a Prometheus rule file."""
         return self.text.startswith("{")
+
+    @property
+    def is_alertmanager(self) -> bool:
+        """True for an Alertmanager configuration (it starts with ``route:``)."""
+        return self.text.startswith("route:")
 
 
 _ANNOTATIONS = (
@@ -147,6 +153,11 @@ EXAMPLES: dict[str, Example] = {
     ),
     "rule/dependency": Example(_rules(_alert("job:http_errors:ratio_rate5m > 0.05"))),
     "rule/duplicate": Example(_rules(_alert(_RATIO), _alert(_RATIO.replace("0.05", "0.1")))),
+    "routes/uncovered": Example(
+        "route:\n  receiver: slack-default\n  routes:\n    - receiver: slack-warning\n"
+        "      matchers: ['severity=\"warning\"']\n"
+        "receivers:\n  - name: slack-default\n  - name: slack-warning\n"
+    ),
     "rule/label": Example(_rules(_alert(_RATIO, extra="        labels: {severity: page}\n"))),
     "rule/name": Example(
         _rules(

@@ -1,6 +1,6 @@
 """The files ``toolkit build`` writes besides dashboards, rule files and the Alertmanager config, read
-back into a bundle: the promtool tests (``prometheus/tests/*.yml``) and the metric catalogue
-(``metrics.md``)."""
+back into a bundle: the promtool tests (``prometheus/tests/*.yml``), the metric catalogue
+(``metrics.md``) and the Alertmanager notification templates (``alertmanager/templates/``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from toolkit.build import TESTS_DIR
+from toolkit.build import MARKER, TESTS_DIR
 from toolkit.bundle import RuleTestEntry
 from toolkit.errors import DefinitionError
 from toolkit.metrics import PLATFORM, Metric
@@ -80,3 +80,21 @@ def load_metrics(folder: Path, shown: str) -> tuple[Metric, ...]:
             )
         metrics.append(_metric(cells[1:-1], where))
     return tuple(metrics)
+
+
+def load_alertmanager_files(folder: Path, shown: str) -> dict[str, str]:
+    """The notification templates under ``folder``/alertmanager (every file but ``alertmanager.yml``), by
+    path relative to that folder, without the build's marker line."""
+    base = folder / "alertmanager"
+    marker = f"{{{{/* {MARKER} */}}}}\n"
+    files = {}
+    for path in sorted(p for p in base.rglob("*") if p.is_file() and p.name != "alertmanager.yml"):
+        name = path.relative_to(base).as_posix()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise SourceError(
+                f"cannot read the template: {error}", SourceLocation(f"{shown}/alertmanager/{name}")
+            ) from None
+        files[name] = text.removeprefix(marker)
+    return files

@@ -1,6 +1,6 @@
 """The git source: ``build/`` as it was at a revision, read with the file source: dashboards, rule files,
-the Alertmanager config, and also the promtool tests and the metric catalogue, so a diff sees every
-file the build writes."""
+the Alertmanager config, and also the promtool tests, the metric catalogue and the notification
+templates, so a diff sees every file the build writes."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from toolkit.build import BUILD_DIR
 from toolkit.bundle import Bundle
 from toolkit.errors import ToolkitError
-from toolkit.sources.built_extras import load_metrics, load_rule_tests
+from toolkit.sources.built_extras import load_alertmanager_files, load_metrics, load_rule_tests
 from toolkit.sources.files import FileBundle, SourceError, load_paths
 
 WORKING_TREE = "WORKTREE"
@@ -75,6 +75,8 @@ def _load(folder: Path, origin: str, shown: str) -> FileBundle:
     try:
         tests = load_rule_tests(folder, shown, alerts)
         metrics = load_metrics(folder, shown)
+        templates = load_alertmanager_files(folder, shown)
     except SourceError as error:
         return FileBundle(loaded.bundle, [*loaded.errors, error])
-    return FileBundle(replace(loaded.bundle, rule_tests=tests, metrics=metrics), loaded.errors)
+    extras = replace(loaded.bundle, rule_tests=tests, metrics=metrics, alertmanager_files=templates)
+    return FileBundle(extras, loaded.errors)

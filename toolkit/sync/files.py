@@ -157,6 +157,7 @@ def _staged_check(files: Mapping[str, bytes], check: Callable[[list[Path]], None
     with tempfile.TemporaryDirectory(prefix="toolkit-sync-") as tmp:
         staged = []
         for name, content in sorted(files.items()):
+            (Path(tmp) / name).parent.mkdir(parents=True, exist_ok=True)
             (Path(tmp) / name).write_bytes(content)
             staged.append(Path(tmp) / name)
         try:
@@ -189,12 +190,18 @@ def sync_prometheus_rules(
 
 
 def sync_alertmanager(
-    alertmanager: Alertmanager, config_file: Path, content: bytes, *, dry_run: bool
+    alertmanager: Alertmanager,
+    config_file: Path,
+    content: bytes,
+    *,
+    dry_run: bool,
+    templates: Mapping[str, bytes] | None = None,
 ) -> TargetResult:
-    """Validate ``content`` with amtool, write it to ``config_file``, reload Alertmanager and check that
-    ``/api/v2/status`` runs it."""
+    """Validate ``content`` with amtool, write it to ``config_file`` and the notification ``templates``
+    (by path relative to it) beside it, reload Alertmanager and check that ``/api/v2/status`` runs it."""
+    files = {config_file.name: content, **(templates or {})}
     _staged_check(
-        {config_file.name: content},
+        files,
         lambda paths: check_alertmanager_config(paths[0]),
         "amtool check-config rejected the Alertmanager config",
     )
@@ -206,4 +213,4 @@ def sync_alertmanager(
             "" if trim_to(running, wanted) == wanted else f"{alertmanager.name} does not run the new config"
         )
 
-    return publish(alertmanager, config_file.parent, {config_file.name: content}, verify, dry_run=dry_run)
+    return publish(alertmanager, config_file.parent, files, verify, dry_run=dry_run)

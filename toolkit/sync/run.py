@@ -177,11 +177,17 @@ def _alertmanager(bundle: Bundle, context: Context, options: SyncOptions) -> Tar
             f"context {context.name} has no alertmanager.config_file (or ALERTMANAGER_CONFIG_FILE): "
             "the file Alertmanager loads its config from"
         )
+    files = render(bundle)
     return sync_alertmanager(
         connect.alertmanager(context, options.transport, Deadline(options.timeout)),
         Path(context.alertmanager_config_file),
-        render(bundle)["alertmanager/alertmanager.yml"],
+        files["alertmanager/alertmanager.yml"],
         dry_run=options.dry_run,
+        templates={
+            p.removeprefix("alertmanager/"): d
+            for p, d in files.items()
+            if p.startswith("alertmanager/templates/")
+        },
     )
 
 
