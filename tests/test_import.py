@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.sample_project import make_project
+from toolkit.bundle.migrate import BUILT_IN_ANNOTATION
 from toolkit.cli import main
 from toolkit.lint.engine import lint_bundle
 from toolkit.project import load_project
@@ -426,15 +427,7 @@ SILENT = {
     "time": {"from": "now-1h", "to": "now-5m"},
     "annotations": {
         "list": [
-            {
-                "builtIn": 1,
-                "datasource": {"type": "grafana", "uid": "-- Grafana --"},
-                "enable": True,
-                "hide": True,
-                "iconColor": "rgba(0, 211, 255, 1)",
-                "name": "Annotations & Alerts",
-                "type": "dashboard",
-            },
+            dict(BUILT_IN_ANNOTATION),
             {
                 "name": "Deploys",
                 "enable": True,
