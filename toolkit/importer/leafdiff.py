@@ -97,7 +97,8 @@ def unsaid(wanted: dict[str, Any], built: dict[str, Any], defaults: dict[str, An
     extra: dict[str, Any] = {}
     chosen = []
     for path, value in leaves(built).items():
-        if path in said or any(path.startswith((q + ".", q + "[")) for q in said):
+        cuts = [i for i, ch in enumerate(path) if ch in ".["]
+        if path in said or any(path[:i] in said for i in cuts):  # said, or under a leaf the input said
             continue
         if "[" in path:  # a list is Grafana's default or not as a whole
             whole = path.split("[")[0]
