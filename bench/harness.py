@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -61,10 +62,20 @@ def run_child(
     ):
         result = Path(tmp) / "result.json"
         wrapper = [sys.executable, "-S", str(MEASURE), str(result), "--", *argv]
-        subprocess.run(wrapper, cwd=cwd, env=env or child_env(), stdout=out, stderr=err, check=True)
-        measured = json.loads(result.read_text())
+        process = subprocess.Popen(
+            wrapper, cwd=cwd, env=env or child_env(), stdout=out, stderr=err, start_new_session=True
+        )
+        try:
+            process.wait()
+        finally:  # interrupted: nothing of the run may outlive the benchmark
+            if process.returncode is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
         out.seek(0)
         err.seek(0)
+        if process.returncode != 0:
+            raise RuntimeError(f"the measuring wrapper failed: {err.read().decode(errors='replace')[-800:]}")
+        measured = json.loads(result.read_text())
         stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
     code = measured["code"]
     if code not in ok:

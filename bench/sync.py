@@ -19,6 +19,8 @@ from pathlib import Path
 
 from bench.harness import FULL, Contender, Plan, child_env, contest, median, python, ratio, target
 from bench.workloads import board
+from toolkit.build import dump_json
+from toolkit.sources.files import parse_dashboard
 
 DASHBOARDS, LATENCY, WORKERS = 64, 0.02, 8
 
@@ -47,6 +49,16 @@ class Double:
         self.process.wait(timeout=30)
 
 
+def dashboard_files(folder: Path, count: int) -> Path:
+    """``count`` dashboards in ``folder`` as the toolkit builds them (normalized), so that the loop, which
+    compares raw JSON, finds the dashboards the toolkit synced unchanged too."""
+    for n in range(count):
+        data = board(n)
+        entry = parse_dashboard(json.dumps(data), f"{data['uid']}.json")
+        (folder / f"{entry.uid}.json").write_text(dump_json(entry.data))
+    return folder
+
+
 def _inner(contender: Contender) -> list[float]:
     return [run.reported()["seconds"] for run in contender.runs]
 
@@ -57,10 +69,7 @@ def main(plan: Plan) -> None:
     for scale in plan.scales:
         count = DASHBOARDS * scale
         double = Double(env)
-        folder = Path(tempfile.mkdtemp(prefix="bench-sync-"))
-        for n in range(count):
-            data = board(n)
-            (folder / f"{data['uid']}.json").write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+        folder = dashboard_files(Path(tempfile.mkdtemp(prefix="bench-sync-")), count)
         try:
             ours = Contender(
                 "toolkit sync", python("bench.peers.sync_toolkit", double.url, str(folder)), env=env

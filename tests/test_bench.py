@@ -9,8 +9,7 @@ from pathlib import Path
 
 from bench.harness import Contender, child_env, contest, python, ratio, run_child
 from bench.peers.records import read_records, write_records
-from bench.sync import Double
-from bench.workloads import board
+from bench.sync import Double, dashboard_files
 from tests.sample_project import make_project
 from toolkit.build import render, write_build
 from toolkit.project import load_project
@@ -80,9 +79,7 @@ def test_the_peers_build_the_same_number_of_dashboards_and_rules(tmp_path: Path)
 
 
 def test_the_sync_benchmark_measures_a_no_op_against_the_double_in_its_own_process(tmp_path: Path) -> None:
-    for n in range(3):
-        data = board(n)
-        (tmp_path / f"{data['uid']}.json").write_text(json.dumps(data))
+    dashboard_files(tmp_path, 3)
     env = child_env(BENCH_GRAFANA_TOKEN="bench-test-token")
     double = Double(env)
     try:

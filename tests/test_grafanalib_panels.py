@@ -21,7 +21,8 @@ Q = "g.Target(expr='sum(rate(http_requests_total[$__rate_interval]))', legendFor
 # class name -> (constructor source, the type it must build into)
 PANELS: dict[str, tuple[str, str]] = {
     "Graph": (
-        f"g.Graph(title='Graph', targets=[{Q}], yAxes=g.YAxes(left=g.YAxis(format='s')))",
+        f"g.Graph(title='Graph', targets=[{Q}], yAxes=g.YAxes(left=g.YAxis(format='s')), stack=True,"
+        " legend=g.Legend(max=True, alignAsTable=True, rightSide=True))",
         "timeseries",
     ),
     "TimeSeries": (
@@ -205,6 +206,10 @@ MEANINGS = {
         _unit(p) == "s"
         and "yaxes" not in p
         and p["fieldConfig"]["defaults"]["color"] == {"mode": "palette-classic"}
+        and p["fieldConfig"]["defaults"]["custom"]["stacking"]["mode"] == "normal"
+        and p["options"]["legend"]
+        == {"calcs": ["max"], "displayMode": "table", "placement": "right", "showLegend": True}
+        and p["options"]["tooltip"]["mode"] == "multi"
     ),
     "TimeSeries": lambda p: (
         _unit(p) == "reqps"
@@ -419,3 +424,11 @@ def test_a_wrong_type_inside_a_grafanalib_row_is_found_too(tmp_path: Path) -> No
         DefinitionError, match=r"row 'Old', panel 1 \(Stat 'A'\): format must be a string, got int 1"
     ):
         _load_with(tmp_path, "g.Row(title='Old', panels=[g.Stat(title='A', format=1)])")
+
+
+def test_a_legacy_setting_the_migration_drops_is_refused_when_changed(tmp_path: Path) -> None:
+    message = (
+        r"SingleStat panel 'S': prefix='\$' has no counterpart in current Grafana's stat panel; remove it"
+    )
+    with pytest.raises(DefinitionError, match=message):
+        _load_with(tmp_path, "g.SingleStat(title='S', prefix='$')")

@@ -18,6 +18,7 @@ other panel keys). What cannot be carried raises :class:`ValueError` naming the 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -520,17 +521,15 @@ def _plugin(panel: Panel, old: Settings) -> Panel:
 
 
 def _legacy(panel: Panel, old: Settings) -> Panel:
-    """``graph``, ``singlestat`` and ``table-old``: Grafana's own migration."""
+    """``graph``, ``singlestat`` and ``table-old`` through the one legacy migration, as Grafana migrates
+    them; a setting it has no place for stays unread (and is refused if the user changed it)."""
     from toolkit.bundle.migrate import to_current_plugin  # noqa: PLC0415  (only legacy panels need it)
     from toolkit.bundle.notes import Notes  # noqa: PLC0415
 
-    old.read_all()  # what Grafana's migration drops, it drops
-    migrated = to_current_plugin(panel, "", [], Notes())
-    if panel.get("type") == "graph":  # the graph's own options; its data links become field links
-        links = _options(panel).get("dataLinks") or []
-        migrated["options"] = {}
-        if links:
-            _defaults(migrated)["links"] = links
+    notes = Notes()
+    migrated = to_current_plugin(copy.deepcopy(panel), "panel", [], notes)
+    dropped = {note.path.split("/")[1] for note in notes if note.path.count("/") >= 1}
+    old.read.update(key for key in old if key not in dropped)
     return migrated
 
 
@@ -562,6 +561,8 @@ def _is_legacy_heatmap(panel: Panel) -> bool:
 
 # The grafanalib class that writes each converted type, whose defaults tell a setting the user chose.
 GRAFANALIB_CLASSES = {
+    "graph": "Graph",
+    "singlestat": "SingleStat",
     "gauge": "GaugePanel",
     "bargauge": "BarGauge",
     "table": "Table",

@@ -12,7 +12,6 @@ own panel classes may be listed in rows too.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +20,7 @@ import attr
 import grafanalib.core as g
 
 from toolkit import units
+from toolkit.bundle.grid import grid_height
 from toolkit.errors import DefinitionError
 from toolkit.grafana_json import RAW_KEY, SOURCE_KEY
 from toolkit.panel_parts import (
@@ -547,19 +547,6 @@ def _layout(items: Sequence[Row | g.Panel]) -> list[g.Panel]:
 
 
 DEFAULT_SIZE = (12, 8)  # width and height of a grafanalib panel given neither gridPos nor span/height
-# Grafana's getGridHeight: a legacy pixel height on the grid of 30 px cells with 8 px margins, 90 px at least.
-CELL_PIXELS, MIN_PIXELS = 30 + 8, 90
-
-
-def _grid_height(height: Any) -> int | None:
-    """A legacy pixel height (``Pixels(250)``, ``"250px"``, ``250``) in grid rows; None when unset."""
-    pixels = getattr(height, "num", height)
-    if isinstance(pixels, str):
-        pixels = pixels.strip().removesuffix("px")
-        pixels = float(pixels) if pixels.replace(".", "", 1).isdigit() else None
-    if not isinstance(pixels, int | float) or isinstance(pixels, bool):
-        return None
-    return math.ceil(max(pixels, MIN_PIXELS) / CELL_PIXELS)
 
 
 def _grid(panel: g.Panel) -> g.GridPos:
@@ -569,7 +556,8 @@ def _grid(panel: g.Panel) -> g.GridPos:
         return panel.gridPos
     span = getattr(panel, "span", None)
     width = min(GRID_WIDTH, max(1, round(span * 2))) if isinstance(span, int | float) else DEFAULT_SIZE[0]
-    height = _grid_height(getattr(panel, "height", None)) or DEFAULT_SIZE[1]
+    height = getattr(panel, "height", None)
+    height = grid_height(getattr(height, "num", height)) if height is not None else DEFAULT_SIZE[1]
     return g.GridPos(h=height, w=width, x=0, y=0)
 
 

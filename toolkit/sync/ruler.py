@@ -1,6 +1,6 @@
 """Rule groups to a Mimir, Cortex or Loki ruler: namespaces are the rule files' names (without
 ``.yml``), groups are written only when :func:`toolkit.diff.rules.rule_changes` (the comparison
-``toolkit diff`` makes) finds a change from the ruler's group, read as a rule file is, and ``prune``
+``toolkit diff`` makes) finds a change from the ruler's group, normalized as every rule is, and ``prune``
 deletes the groups of those namespaces that the code no longer has (other namespaces are never touched)."""
 
 from __future__ import annotations
@@ -8,13 +8,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-import yaml
-
 from toolkit.bundle import Bundle, RuleGroupEntry
 from toolkit.clients.errors import ClientError
 from toolkit.clients.ruler import Ruler
 from toolkit.diff.rules import rule_changes
-from toolkit.sources.files import SourceError, parse_rule_file
+from toolkit.sources.live import ruler_groups
 from toolkit.sync.results import SyncError, TargetResult
 
 Key = tuple[str, str]
@@ -33,24 +31,15 @@ def _apply(ruler: Ruler, wanted: dict[Key, dict[str, Any]], written: list[Key], 
         raise SyncError(f"{error}; applied before it: {', '.join(done) or 'nothing'}") from None
 
 
-def _served(ruler: Ruler) -> dict[Key, RuleGroupEntry | None]:
-    """The ruler's groups by (namespace, name), normalized as the file source reads rule files (None:
-    a group of a namespace that does not read as a rule file, so it differs from any wanted one)."""
-    served: dict[Key, RuleGroupEntry | None] = {}
-    for namespace, groups in ruler.rule_groups().items():
-        try:
-            read = parse_rule_file(yaml.safe_dump({"groups": groups or []}), f"{namespace}.yml")
-            served.update({(namespace, g.name): g for g in read})
-        except SourceError:
-            served.update(
-                {(namespace, str(g.get("name"))): None for g in groups or [] if isinstance(g, dict)}
-            )
-    return served
+def _served(ruler: Ruler) -> dict[Key, RuleGroupEntry]:
+    """The ruler's groups by (namespace, name), read by the live source's rule normalizer."""
+    try:
+        return {(g.file.removesuffix(".yml"), g.name): g for g in ruler_groups(ruler)}
+    except ValueError as error:
+        raise SyncError(f"cannot read the ruler's rule groups, nothing was written: {error}") from None
 
 
-def _differs(live: RuleGroupEntry | None, wanted: RuleGroupEntry) -> bool:
-    if live is None:
-        return True
+def _differs(live: RuleGroupEntry, wanted: RuleGroupEntry) -> bool:
     live = replace(live, file=wanted.file)  # the namespace is the file: the same by the key
     return bool(rule_changes(Bundle(rule_groups=(live,)), Bundle(rule_groups=(wanted,))))
 
