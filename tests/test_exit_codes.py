@@ -160,7 +160,7 @@ def test_each_documented_code_is_what_a_real_run_gives(
     assert result.exit_code == code, result.output
     assert "Traceback" not in result.output
     if code == 2:
-        assert result.output.splitlines()[-1].startswith("Error: "), result.output
+        assert any(line.startswith("Error: ") for line in result.output.splitlines()), result.output
 
 
 def test_the_example_error_is_the_real_message(tmp_path: Path) -> None:

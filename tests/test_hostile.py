@@ -131,8 +131,8 @@ def test_a_rule_group_file_with_a_separator_is_refused_at_its_line() -> None:
         RuleGroup("g", [AlertRule("A", "up == 0", "s", "d", Severity.INFO)], file="../evil.yml")
     line = sys._getframe().f_lineno - 1
     assert str(refused.value) == (
-        f"{__file__}:{line}: rule group g: file '../evil.yml' must be a lower-case name ending in "
-        ".yml, e.g. 'api.rules.yml'"
+        f"{__file__}:{line}: rule group g: file '../evil.yml' must be a file name (no folder, not hidden) "
+        "ending in .yml or .yaml, e.g. 'api.rules.yml'"
     )
 
 
@@ -385,8 +385,8 @@ def test_two_rule_groups_with_one_name_fail_the_build_naming_both(project: Path)
     result = run(project, "build")
     assert result.exit_code == 2
     assert result.output == (
-        "Error: alerts/again.py:6: duplicate rule group name 'test-alerts': defined at alerts/basic.py:6 and at "
-        "alerts/again.py:6; give each group its own name\n"
+        "Error: alerts/again.py:6: duplicate rule group name 'test-alerts' in test-alerts.yml: defined at "
+        "alerts/basic.py:6 and at alerts/again.py:6; give each group of a file its own name\n"
     )
     assert not (project / "build").exists()
 

@@ -1,4 +1,5 @@
-"""toolkit import rules: typed Python from rule files and PrometheusRule manifests, round-tripping."""
+"""toolkit import dashboard(s): Grafana JSON in any export form to helper-based modules that build back
+to the same dashboard; what is not carried is listed; bad input is an error at the input's line."""
 
 from __future__ import annotations
 
@@ -6,168 +7,14 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
 from tests.sample_project import make_project
+from toolkit.bundle.migrate import BUILT_IN_ANNOTATION
 from toolkit.cli import main
-from toolkit.diff.promql_text import pretty
 from toolkit.lint.engine import lint_bundle
 from toolkit.project import load_project
-from toolkit.sources.files import load_paths, parse_rule_file
-
-EVERY_FIELD = """\
-groups:
-  - name: api-alerts
-    interval: 30s
-    limit: 50
-    query_offset: 1m
-    rules:
-      # Page when the API fails.
-      - alert: HighErrorRate
-        expr: sum by (job) (rate(http_requests_total{status=~"5.."}[5m])) / sum by (job) (rate(http_requests_total[5m])) > 0.05
-        for: 5m  # skip blips
-        keep_firing_for: 10m
-        labels:
-          severity: critical
-          team: api
-          tier: "1"
-        annotations:
-          summary: API errors
-          description: "{{ $labels.job }} fails {{ $value | humanizePercentage }} of requests"
-          runbook_url: https://runbooks.example/HighErrorRate
-          dashboard: https://grafana.example/d/api?var-job={{ $labels.job }}
-      - record: job:http_requests:rate5m
-        expr: |
-          sum by (job) (
-            rate(http_requests_total[5m])
-          )
-        labels:
-          source: api
-  - name: worker-alerts
-    rules:
-      - alert: QueueBacklog
-        expr: max by (queue) (queue_depth) >= 100
-        for: 10m
-        labels: {severity: warning, team: jobs, category: capacity}
-        annotations: {summary: Backlog, description: "{{ $labels.queue }} holds {{ $value | humanize }} jobs", runbook_url: "https://runbooks.example/QueueBacklog"}
-"""
-
-MANIFEST = """\
-apiVersion: monitoring.coreos.com/v1
-kind: PrometheusRule
-metadata:
-  name: platform
-spec:
-  groups:
-    - name: node-alerts
-      rules:
-        - alert: NodeDown
-          expr: up{job="node"} == 0
-          for: 2m
-          labels: {severity: critical, team: sre}
-          annotations: {summary: Node down, description: "{{ $labels.instance }} is down", runbook_url: "https://runbooks.example/NodeDown"}
-"""
-
-
-def normalized(groups) -> list:
-    """Groups as comparable data: expressions as parsed (prettified) PromQL."""
-    return [
-        (
-            g.name,
-            dict(g.options),
-            [{**r.data, "expr": pretty(r.data["expr"])} for r in g.rules],
-        )
-        for g in groups
-    ]
-
-
-def import_into(tmp_path: Path, name: str, content: str, *args: str):
-    root = make_project(tmp_path / "project") if (tmp_path / "project").mkdir() is None else None
-    source = tmp_path / name
-    source.write_text(content)
-    result = CliRunner().invoke(main, ["--project", str(root), "import", "rules", str(source), *args])
-    return root, result
-
-
-@pytest.mark.parametrize(("name", "content"), [("api.rules.yml", EVERY_FIELD), ("platform.yaml", MANIFEST)])
-def test_import_then_build_round_trips(tmp_path: Path, name: str, content: str) -> None:
-    root, result = import_into(tmp_path, name, content)
-    assert result.exit_code == 0, result.output
-    project = load_project(root)
-    imported = [g for g in project.bundle.rule_groups if g.name != "test-alerts"]
-    assert normalized(imported) == normalized(parse_rule_file(content, name))
-
-
-def test_thresholds_become_constants_and_comments_stay(tmp_path: Path) -> None:
-    root, result = import_into(tmp_path, "api.rules.yml", EVERY_FIELD)
-    assert result.exit_code == 0, result.output
-    module = (root / "alerts" / "api.py").read_text()
-    assert "HIGH_ERROR_RATE_THRESHOLD = 0.05" in module and "QUEUE_BACKLOG_THRESHOLD = 100" in module
-    assert "# Page when the API fails." in module and "# skip blips" in module
-    assert "from alerts import api" in (root / "alerts" / "__init__.py").read_text()
-    compile(module, "api.py", "exec")
-
-
-def test_the_import_lints_as_clean_as_its_input(tmp_path: Path) -> None:
-    root, result = import_into(tmp_path, "api.rules.yml", EVERY_FIELD)
-    assert result.exit_code == 0
-    before = {f.check for f in lint_bundle(load_paths([tmp_path / "api.rules.yml"]).bundle, is_project=False)}
-    project = load_project(root)
-    imported = type(project.bundle)(
-        rule_groups=tuple(g for g in project.bundle.rule_groups if g.name != "test-alerts")
-    )
-    after = {f.check for f in lint_bundle(imported, is_project=False)}
-    assert after <= before
-
-
-def test_what_the_model_adds_is_reported(tmp_path: Path) -> None:
-    bare = "groups:\n  - name: g\n    rules:\n      - alert: Bare\n        expr: up == 0\n"
-    _, result = import_into(tmp_path, "bare.yml", bare)
-    assert result.exit_code == 0, result.output
-    assert (
-        "note: Bare: severity None is not one of critical, warning, info; set warning, review it"
-        in result.output
-    )
-    assert "note: Bare: no team label; the build adds alerting.default_team" in result.output
-    assert "note: Bare: no runbook_url" in result.output
-
-
-@pytest.mark.parametrize(
-    ("name", "content", "message"),
-    [
-        ("broken.yml", "groups: [\n", "invalid YAML"),
-        ("notrules.yml", "scrape_configs: []\n", "not a rule file: expected a top-level 'groups:' list"),
-        (
-            "snake.yml",
-            "groups:\n  - name: g\n    rules:\n      - alert: high_errors\n        expr: up == 0\n",
-            "is not CamelCase",
-        ),
-    ],
-)
-def test_bad_input_is_a_clear_error_and_writes_nothing(
-    tmp_path: Path, name: str, content: str, message: str
-) -> None:
-    root, result = import_into(tmp_path, name, content)
-    assert result.exit_code == 2 and message in result.output
-    assert sorted(p.name for p in (root / "alerts").glob("*.py")) == ["__init__.py", "basic.py"]
-    assert (
-        "basic" in (root / "alerts" / "__init__.py").read_text()
-        and name.split(".")[0] not in (root / "alerts" / "__init__.py").read_text()
-    )
-
-
-def test_a_name_that_collides_is_refused(tmp_path: Path) -> None:
-    root, result = import_into(tmp_path, "basic.yml", MANIFEST)
-    assert result.exit_code == 2 and "alerts/basic.py exists: choose another --name" in result.output
-    registry = (root / "alerts" / "__init__.py").read_text()
-    again = CliRunner().invoke(
-        main, ["--project", str(root), "import", "rules", str(tmp_path / "basic.yml"), "--name", "platform"]
-    )
-    assert again.exit_code == 0, again.output
-    assert yaml.safe_load((tmp_path / "basic.yml").read_text())["kind"] == "PrometheusRule"
-    assert registry != (root / "alerts" / "__init__.py").read_text()
-
+from toolkit.sources.files import load_paths
 
 # --- dashboards -------------------------------------------------------------------------------------
 
@@ -179,7 +26,7 @@ def run_import(root: Path, *args: str, env: dict | None = None):
 
 
 def project(tmp_path: Path) -> Path:
-    (tmp_path / "project").mkdir()
+    (tmp_path / "project").mkdir(parents=True)
     return make_project(tmp_path / "project")
 
 
@@ -367,14 +214,16 @@ def test_modern_dashboards_round_trip_in_every_export_form(tmp_path: Path, form:
     assert result.exit_code == 0, result.output
     assert view(built(root, "modern")) == view(MODERN)
     for carried in (
-        "'Status' (stat) carried raw: value mappings",
-        "'Per job' (timeseries) carried raw: field overrides",
-        "variable $window (custom) carried raw",
+        "'Notes' (text) carried raw: plugin 'text' has no helper",
+        "'Shared' (None) carried raw: a library panel",
+        "variable window (custom) carried raw",
     ):
         assert carried in result.output
-    assert "link 'Home'" not in result.output
+    assert ": not carried: " not in result.output
     module = (root / "dashboards" / "modern.py").read_text()
-    assert "timeseries(" in module and "raw_panel(" in module and len(module.splitlines()) < 200
+    assert "stat(" in module and '"mappings"' in module  # typed, with what stat() does not model as extra
+    assert "timeseries(" in module and '"overrides"' in module
+    assert built(root, "modern")["links"][0]["url"] == "/d/home"
 
 
 OLD = {
@@ -463,15 +312,55 @@ def test_bad_dashboard_input_writes_nothing(tmp_path: Path, content: str, messag
     source = tmp_path / "bad.json"
     source.write_text(content)
     result = run_import(root, "dashboard", str(source))
-    assert result.exit_code == 2 and message in result.output
+    assert result.exit_code == 2 and message in result.output and "bad.json:1" in result.output
     assert sorted(p.name for p in (root / "dashboards").glob("*.py")) == ["__init__.py", "overview.py"]
+
+
+@pytest.mark.parametrize(
+    ("board", "message", "line"),
+    [
+        ('{\n  "title": "x",\n  "panels": {"a": 1}\n}', "'panels' must be a list, not dict", 3),
+        (
+            '{\n  "panels": [\n    {"title": "p", "targets": "up"}\n  ]\n}',
+            "'targets' must be a list, not str",
+            3,
+        ),
+        ('{\n  "panels": [],\n  "templating": {"list": [5]}\n}', "a variable must be an object", 3),
+        (
+            '{"uid": "../../../evil", "panels": []}',
+            "dashboard uid '../../../evil' is not one Grafana accepts",
+            1,
+        ),
+    ],
+)
+def test_malformed_dashboards_name_the_file_and_line_and_exit_2(
+    tmp_path: Path, board: str, message: str, line: int
+) -> None:
+    root = project(tmp_path)
+    source = tmp_path / "bad.json"
+    source.write_text(board)
+    result = run_import(root, "dashboard", str(source))
+    assert result.exit_code == 2, result.output
+    assert f"bad.json:{line}: " in result.output and message in result.output, result.output
+    assert "Traceback" not in result.output and "nothing was written" in result.output
+    assert sorted(p.name for p in (root / "dashboards").glob("*.py")) == ["__init__.py", "overview.py"]
+    assert not list((tmp_path / "project").rglob("evil*"))
+
+
+@pytest.mark.parametrize("name", ["class", "my-board", "2fast"])
+def test_an_invalid_dashboard_module_name_is_a_clear_error(tmp_path: Path, name: str) -> None:
+    root = project(tmp_path)
+    source = tmp_path / "modern.json"
+    source.write_text(json.dumps(MODERN))
+    result = run_import(root, "dashboard", str(source), "--name", name)
+    assert result.exit_code == 2 and f"--name {name!r}" in result.output and "Traceback" not in result.output
 
 
 def test_a_colliding_dashboard_name_is_refused(tmp_path: Path) -> None:
     root = project(tmp_path)
     source = tmp_path / "overview.json"
     source.write_text(json.dumps({**MODERN, "uid": "overview"}))
-    result = run_import(root, "dashboard", str(source))
+    result = run_import(root, "dashboard", str(source), "--name", "overview")
     assert result.exit_code == 2 and "dashboards/overview.py exists: choose another --name" in result.output
 
 
@@ -487,6 +376,148 @@ def test_import_from_grafana(tmp_path: Path, grafana_double) -> None:
     assert view(built(root, "live")) == view(MODERN)
 
 
+def test_import_a_whole_grafana_or_one_folder(tmp_path: Path, grafana_double) -> None:
+    from grafana_client import GrafanaApi
+
+    api = GrafanaApi.from_url(grafana_double.url, credential=grafana_double.token)
+    api.folder.create_folder("Platform", uid="platform")
+    api.dashboard.update_dashboard(
+        {"dashboard": {**MODERN, "uid": "one", "title": "One"}, "folderUid": "platform"}
+    )
+    api.dashboard.update_dashboard({"dashboard": {**OLD, "uid": "two", "title": "Two"}})
+    env = {"GRAFANA_URL": grafana_double.url, "GRAFANA_TOKEN": grafana_double.token}
+    root = project(tmp_path / "folder")
+    result = run_import(root, "dashboard", "--from-grafana", "--all", "--folder", "platform", env=env)
+    assert result.exit_code == 0, result.output
+    assert view(built(root, "one")) == view({**MODERN, "uid": "one"})
+    assert next(b for b in load_project(root).bundle.dashboards if b.uid == "one").folder == "platform"
+    assert "dashboards/two.py" not in result.output
+    root = project(tmp_path / "all")
+    result = run_import(root, "dashboard", "--from-grafana", "--all", env=env)
+    assert result.exit_code == 0, result.output
+    assert {"one", "two"} <= {b.uid for b in load_project(root).bundle.dashboards}
+    assert "wrote dashboards/one.py" in result.output and "wrote dashboards/two.py" in result.output
+
+
+def test_a_folder_of_dashboards_imports_all_or_nothing(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "a.json").write_text(json.dumps(MODERN))
+    (exports / "b.json").write_text(json.dumps(OLD))
+    (exports / "c.json").write_text('{"panels": 5}')
+    result = run_import(root, "dashboards", str(exports))
+    assert result.exit_code == 2 and "c.json:1: " in result.output, result.output
+    assert sorted(p.name for p in (root / "dashboards").glob("*.py")) == ["__init__.py", "overview.py"]
+    (exports / "c.json").unlink()
+    result = run_import(root, "dashboards", str(exports))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.stem for p in (root / "dashboards").glob("*.py")) == [
+        "__init__",
+        "modern",
+        "old",
+        "overview",
+    ]
+
+
+SILENT = {
+    "uid": "silent",
+    "title": "Silent losses",
+    "schemaVersion": 39,
+    "time": {"from": "now-1h", "to": "now-5m"},
+    "annotations": {
+        "list": [
+            dict(BUILT_IN_ANNOTATION),
+            {
+                "name": "Deploys",
+                "enable": True,
+                "iconColor": "blue",
+                "expr": "changes(build_info[5m]) > 0",
+                "datasource": {"type": "prometheus", "uid": "${datasource}"},
+            },
+        ]
+    },
+    "panels": [
+        {
+            "id": 1,
+            "type": "stat",
+            "title": "Free",
+            "interval": "1m",
+            "gridPos": {"x": 0, "y": 0, "w": 6, "h": 4},
+            "fieldConfig": {
+                "defaults": {
+                    "unit": "percent",
+                    "decimals": 2,
+                    "thresholds": {
+                        "mode": "percentage",
+                        "steps": [{"color": "red", "value": None}, {"color": "green", "value": 20}],
+                    },
+                },
+                "overrides": [],
+            },
+            "targets": [
+                {"refId": "A", "expr": "node_memory_MemAvailable_bytes", "interval": "30s"},
+                {"refId": "B", "expr": "node_memory_MemTotal_bytes", "hide": True},
+            ],
+        },
+        {
+            "id": 2,
+            "type": "table",
+            "title": "Targets",
+            "gridPos": {"x": 6, "y": 0, "w": 18, "h": 8},
+            "fieldConfig": {"defaults": {"unit": "none"}, "overrides": []},
+            "transformations": [{"id": "organize", "options": {"excludeByName": {"Time": True}}}],
+            "targets": [{"refId": "A", "expr": "up", "instant": True, "format": "table"}],
+        },
+    ],
+    "templating": {
+        "list": [
+            {
+                "name": "host",
+                "type": "query",
+                "query": "label_values(up, instance)",
+                "regex": "/([^:]+):.*/",
+                "allValue": ".*",
+                "current": {"text": "db1", "value": "db1"},
+                "hide": 1,
+                "includeAll": True,
+                "multi": False,
+                "datasource": {"type": "prometheus", "uid": "${datasource}"},
+            }
+        ]
+    },
+}
+
+
+def test_the_silent_losses_are_carried(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    source = tmp_path / "silent.json"
+    source.write_text(json.dumps(SILENT))
+    result = run_import(root, "dashboard", str(source))
+    assert result.exit_code == 0, result.output
+    assert ": not carried: " not in result.output, result.output
+    board = built(root, "silent")
+    host = next(v for v in board["templating"]["list"] if v["name"] == "host")
+    assert (host["regex"], host["allValue"], host["current"], host["hide"]) == (
+        "/([^:]+):.*/",
+        ".*",
+        {"text": "db1", "value": "db1"},
+        1,
+    )
+    assert board["annotations"]["list"][1]["name"] == "Deploys"
+    assert "refresh" not in board and board["time"] == {"from": "now-1h", "to": "now-5m"}
+    free = board["panels"][0]
+    defaults = free["fieldConfig"]["defaults"]
+    assert (defaults["decimals"], defaults["thresholds"]["mode"], free["interval"]) == (2, "percentage", "1m")
+    assert [t.get("interval") for t in free["targets"]] == ["30s", None]
+    assert [bool(t.get("hide")) for t in free["targets"]] == [False, True]
+    assert board["panels"][1]["transformations"] == SILENT["panels"][1]["transformations"]
+    module = (root / "dashboards" / "silent_losses.py").read_text()
+    assert "Variable(\n" in module or "Variable(" in module
+    assert 'regex="/([^:]+):.*/"' in module and 'all_value=".*"' in module and "hide=1" in module
+    assert "table(" in module and 'interval="30s"' in module and "hidden=True" in module
+
+
 def test_an_imported_dashboard_lints_as_clean_as_its_input(tmp_path: Path) -> None:
     root = project(tmp_path)
     source = tmp_path / "modern.json"
@@ -499,3 +530,161 @@ def test_an_imported_dashboard_lints_as_clean_as_its_input(tmp_path: Path) -> No
         for f in lint_bundle(type(load_project(root).bundle)(dashboards=tuple(imported)), is_project=False)
     }
     assert after <= before
+
+
+@pytest.mark.parametrize("command", ["rules", "dashboard", "dashboards"])
+def test_every_import_command_has_help_with_an_example(command: str) -> None:
+    result = CliRunner().invoke(main, ["import", command, "-h"])
+    assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_progress_shows_on_a_terminal_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import time
+
+    from toolkit.commands import import_
+
+    items = list(range(5))
+    assert list(import_._progress(items, "x")) == items  # CliRunner's stderr is no terminal: no bar
+    shown = []
+
+    class Terminal:
+        def isatty(self) -> bool:
+            return True
+
+        def write(self, text: str) -> None:
+            shown.append(text)
+
+        def flush(self) -> None:
+            pass
+
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    monkeypatch.delenv("CI", raising=False)
+    slowly = []
+    for item in import_._progress(items, "importing"):
+        slowly.append(item)
+        time.sleep(0.3)  # the line shows from the first second on
+    assert slowly == items and "importing" in "".join(shown)
+
+
+def test_generated_dashboard_modules_pass_ruff_as_written(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    if not Path(ruff).exists():
+        pytest.skip("ruff is not installed (make setup installs the dev tools)")
+    root = project(tmp_path)
+    shutil.copy(Path(__file__).resolve().parent.parent / "pyproject.toml", root)  # this repository's rules
+    for name, board in (("modern", MODERN), ("old", OLD), ("silent", SILENT)):
+        (tmp_path / f"{name}.json").write_text(json.dumps(board))
+    result = run_import(
+        root, "dashboards", *(str(tmp_path / f"{n}.json") for n in ("modern", "old", "silent"))
+    )
+    assert result.exit_code == 0, result.output
+    modules = [p for p in (root / "dashboards").glob("*.py") if p.stem not in ("__init__", "overview")]
+    assert len(modules) == 3
+    for check in (["check"], ["format", "--check"]):
+        done = subprocess.run([ruff, *check, *map(str, modules)], cwd=root, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_name_with_many_inputs_is_refused(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.yml").write_text("groups: []\n")
+    result = CliRunner().invoke(
+        main,
+        [
+            "--project",
+            str(root),
+            "import",
+            "rules",
+            str(tmp_path / "a.yml"),
+            str(tmp_path / "b.yml"),
+            "--name",
+            "x",
+        ],
+    )
+    assert result.exit_code == 2 and "--name names one module" in result.output
+
+
+def test_a_panel_a_helper_refuses_is_carried_raw(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    wide = {**MODERN, "panels": [{**MODERN["panels"][1], "gridPos": {"x": 0, "y": 0, "w": 30, "h": 8}}]}
+    source = tmp_path / "wide.json"
+    source.write_text(json.dumps(wide))
+    result = run_import(root, "dashboard", str(source))
+    assert result.exit_code == 0, result.output
+    assert "panel 0 'Requests' (timeseries) carried raw: the timeseries() helper refuses it" in result.output
+    assert built(root, "modern")["panels"][0]["gridPos"]["w"] == 30
+
+
+def test_an_error_in_what_the_import_builds_points_at_the_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import toolkit.project
+    from toolkit.errors import DefinitionError
+    from toolkit.source import SourceLocation
+
+    def refuse(definition):
+        raise DefinitionError("a rule of the build", SourceLocation("<generated>", 3))
+
+    monkeypatch.setattr(toolkit.project, "_dashboard_entry", refuse)
+    root = project(tmp_path)
+    source = tmp_path / "modern.json"
+    source.write_text(json.dumps(MODERN))
+    result = run_import(root, "dashboard", str(source))
+    assert result.exit_code == 2, result.output
+    assert f"{source}:1: the imported dashboard does not build: a rule of the build" in result.output
+    assert "<generated>" not in result.output
+
+
+def test_a_dashboard_import_stopped_by_sigterm_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import signal
+
+    import toolkit.project
+
+    root = project(tmp_path)
+    registry = (root / "dashboards" / "__init__.py").read_text()
+    (tmp_path / "modern.json").write_text(json.dumps(MODERN))
+    monkeypatch.setattr(toolkit.project, "load_project", lambda root: os.kill(os.getpid(), signal.SIGTERM))
+    result = run_import(root, "dashboard", str(tmp_path / "modern.json"))
+    assert result.exit_code == 143, result.output
+    assert sorted(p.name for p in (root / "dashboards").glob("*.py")) == ["__init__.py", "overview.py"]
+    assert (root / "dashboards" / "__init__.py").read_text() == registry
+
+
+def test_what_the_input_leaves_unset_keeps_grafanas_defaults(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    bare = {
+        "uid": "bare",
+        "title": "Bare",
+        "panels": [
+            {
+                "type": "timeseries",
+                "title": "Rate",
+                "gridPos": {"x": 0, "y": 0, "w": 12, "h": 8},
+                "targets": [{"refId": "A", "expr": "rate(x[5m])"}],
+            },
+            {
+                "type": "gauge",
+                "title": "Used",
+                "gridPos": {"x": 12, "y": 0, "w": 6, "h": 8},
+                "targets": [{"refId": "A", "expr": "used_ratio"}],
+            },
+        ],
+    }
+    (tmp_path / "bare.json").write_text(json.dumps(bare))
+    result = run_import(root, "dashboard", str(tmp_path / "bare.json"))
+    assert result.exit_code == 0, result.output
+    assert "added by the helper" not in result.output, result.output
+    rate, used = built(root, "bare")["panels"]
+    assert rate["options"]["legend"]["displayMode"] == "list" and rate["options"]["legend"]["calcs"] == []
+    custom = rate["fieldConfig"]["defaults"]["custom"]
+    assert (custom["fillOpacity"], rate["fieldConfig"]["defaults"]["color"]["mode"]) == (0, "palette-classic")
+    assert "min" not in used["fieldConfig"]["defaults"] and "max" not in used["fieldConfig"]["defaults"]

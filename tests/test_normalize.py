@@ -1188,8 +1188,9 @@ def test_a_groups_labels_limit_and_ruler_keys_are_kept() -> None:
     assert rule_group_entry(served, group.source).options == {"interval": "30s", "limit": 5}
 
 
-def test_importing_a_group_with_labels_says_they_are_not_carried(tmp_path: Path) -> None:
+def test_importing_a_group_with_labels_carries_them(tmp_path: Path) -> None:
     from tests.test_import import project, run_import
+    from toolkit.project import load_project
 
     root = project(tmp_path)
     source = tmp_path / "g.yml"
@@ -1199,4 +1200,5 @@ def test_importing_a_group_with_labels_says_they_are_not_carried(tmp_path: Path)
     )
     result = run_import(root, "rules", str(source))
     assert result.exit_code == 0, result.output
-    assert "group g: labels not carried (RuleGroup has no such option)" in result.output
+    group = next(g for g in load_project(root).bundle.rule_groups if g.name == "g")
+    assert group.to_data()["labels"] == {"team": "x"}  # RuleGroup(labels=...), as Prometheus 3 reads it

@@ -32,9 +32,30 @@ def error_of(make) -> str:
 def test_an_invalid_alert_name_is_refused_at_the_defining_line() -> None:
     message = error_of(lambda: alert(name="service_down"))
     assert message.endswith(
-        "alert name 'service_down' is not CamelCase: name it <Component><Symptom> with letters and digits, e.g. 'PostgresDown'"
+        "alert name 'service_down' is not CamelCase: name it <Component><Symptom> with letters and digits, "
+        "e.g. 'PostgresDown' (or waive rule/name in lint_ignore with the reason)"
     )
     assert re.match(r"\S*tests/test_rules\.py:\d+: alert name", message)
+
+
+def test_house_conventions_are_waivable_because_prometheus_accepts_the_rule() -> None:
+    waived = {"rule/name": "imported", "rule/label": "imported", "alerts/annotation": "imported"}
+    rule = alert(name="service down!", severity=None, team="", summary="", runbook_url="", lint_ignore=waived)
+    assert rule.to_data("sre", "https://runbooks/x") == {
+        "alert": "service down!",
+        "expr": "up == 0",
+        "for": "1m",
+        "labels": {},
+        "annotations": {"description": "{{ $labels.job }} is down."},
+    }
+    assert alert(severity="page", lint_ignore={"rule/label": "imported"}).to_data("sre", "u")["labels"] == {
+        "severity": "page",
+        "team": "sre",
+    }
+    assert "unknown severity 'page'" in error_of(lambda: alert(severity="page"))
+    assert "team is empty" in error_of(lambda: alert(team=""))
+    assert "runbook_url is empty" in error_of(lambda: alert(runbook_url=""))
+    assert "alert name '' is not valid" in error_of(lambda: alert(name="", lint_ignore=waived))
 
 
 def test_a_bad_duration_names_the_key_and_the_fix() -> None:
@@ -62,9 +83,15 @@ def test_invalid_promql_is_refused() -> None:
 
 def test_a_recording_rule_name_must_be_level_metric_operations() -> None:
     assert error_of(lambda: RecordingRule("http_requests_rate5m", "rate(http_requests_total[5m])")).endswith(
-        "recording rule name 'http_requests_rate5m' is not level:metric:operations: e.g. 'job:http_requests:rate5m'"
+        "recording rule name 'http_requests_rate5m' is not level:metric:operations: e.g. 'job:http_requests:rate5m' "
+        "(or waive rule/name in lint_ignore with the reason)"
     )
     assert RecordingRule(":llm_cost_usd:increase1h", "sum(increase(llm_cost_usd_total[1h]))").name
+    waived = {"rule/name": "imported as it was"}
+    assert RecordingRule("http_requests_rate5m", "up", lint_ignore=waived).name == "http_requests_rate5m"
+    assert "is not a metric name Prometheus accepts" in error_of(
+        lambda: RecordingRule('strawberry{flavor="sweet"}', "up", lint_ignore=waived)
+    )
 
 
 def test_durations_are_canonical_and_objects_frozen() -> None:
@@ -74,10 +101,11 @@ def test_durations_are_canonical_and_objects_frozen() -> None:
         rule.name = "Other"  # type: ignore[misc]
 
 
-def test_an_empty_group_is_refused() -> None:
-    assert error_of(lambda: RuleGroup("empty", [])).endswith(
-        "rule group empty: has no rules: add at least one AlertRule or RecordingRule"
-    )
+def test_an_empty_group_and_any_rule_file_name_are_accepted_as_prometheus_does() -> None:
+    group = RuleGroup("empty", [], file="nodeExporter.yaml")
+    assert (group.rules, group.file) == ((), "nodeExporter.yaml")
+    assert "must be a file name" in error_of(lambda: RuleGroup("g", [], file="../evil.yml"))
+    assert "must be a file name" in error_of(lambda: RuleGroup("g", [], file="rules.txt"))
 
 
 def test_an_alert_test_needs_promtool_notation_and_an_expectation() -> None:

@@ -21,7 +21,7 @@ from toolkit.interrupts import sigterm_unwinds
 COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("build", "Build build/ from dashboards/, alerts/ and toolkit.yaml."),
     "diff": ("diff", "Show what changed in build/ between git revisions, by meaning."),
-    "import": ("import_", "Turn existing rule files into toolkit Python."),
+    "import": ("import_", "Turn existing rule files and dashboards (files or live) into toolkit Python."),
     "lint": ("lint", "Lint PromQL, rules and dashboards: the project's, or foreign files."),
     "render": ("render", "Draw a dashboard's grid layout as SVG."),
     "sync": ("sync", "Publish dashboards, rules and routing to Grafana, Prometheus and Alertmanager."),

@@ -21,6 +21,8 @@ from toolkit.plugin_defaults import NO_QUERIES, PLUGIN_COLOR_MODE, PLUGIN_CUSTOM
 
 SOURCE_KEY = "__toolkit_source__"
 RAW_KEY = "__toolkit_raw__"
+# JSON a helper does not model, merged over what the helper built (see merge_extra)
+EXTRA_KEY = "__toolkit_extra__"
 
 DASHBOARD_KEYS = frozenset(
     [
@@ -141,6 +143,33 @@ LINK_KEYS = frozenset(
 )
 
 
+def merge_extra(built: Any, extra: Any) -> Any:
+    """``extra`` laid over ``built``: mappings key by key, lists of mappings of the same length item by
+    item, anything else replaced (by ``extra``'s own objects: pass data nothing else holds)."""
+    if isinstance(built, dict) and isinstance(extra, dict):
+        return {**built, **{k: merge_extra(built[k], v) if k in built else v for k, v in extra.items()}}
+    if (
+        isinstance(built, list)
+        and isinstance(extra, list)
+        and len(built) == len(extra)
+        and all(isinstance(item, dict) for item in [*built, *extra])
+    ):
+        return [merge_extra(b, e) for b, e in zip(built, extra, strict=True)]
+    return extra
+
+
+def _with_extra(data: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
+    return merge_extra(data, json.loads(raw[EXTRA_KEY])) if EXTRA_KEY in raw else data
+
+
+def _drop_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_nulls(v) for v in value]
+    return value
+
+
 def grafanalib_json(board: Any) -> dict[str, Any]:
     """grafanalib's own JSON for ``board``, as plain data (legacy shape, nulls kept)."""
     return json.loads(json.dumps(board.to_json_data(), cls=DashboardEncoder))
@@ -172,7 +201,7 @@ def modernize(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[int, str]]:
     board["fiscalYearStartMonth"] = 0
     board["liveNow"] = False
     board["graphTooltip"] = raw.get("graphTooltip") or 0
-    return board, sources
+    return _with_extra(board, raw), sources
 
 
 def _modern_panel(
@@ -187,8 +216,9 @@ def _modern_panel(
         row = {k: v for k, v in raw.items() if k in ROW_KEYS}
         row.update(id=panel_id, panels=children or [], collapsed=bool(raw.get("collapsed")))
         row.pop("datasource", None)
-        return row
-    raw = current_panel(raw)
+        return _with_extra(row, raw)
+    extra = {EXTRA_KEY: raw[EXTRA_KEY]} if EXTRA_KEY in raw else {}  # laid over the panel at the end
+    raw = current_panel({k: v for k, v in raw.items() if k != EXTRA_KEY})
     panel = {k: v for k, v in raw.items() if k in PANEL_KEYS and v not in (None, "", [], {})}
     panel["id"] = panel_id
     panel["fieldConfig"] = _field_config(raw)
@@ -204,7 +234,7 @@ def _modern_panel(
             panel.pop(key, None)
     if panel.get("maxDataPoints") == 100:
         panel.pop("maxDataPoints")
-    return panel
+    return _with_extra(panel, extra)
 
 
 def _target(raw: dict[str, Any]) -> dict[str, Any]:
@@ -282,7 +312,7 @@ def _variable(raw: dict[str, Any]) -> dict[str, Any]:
         variable["current"] = {"text": ["All"], "value": ["$__all"]}
     # Otherwise no current value: Grafana selects the first value the query returns when it loads.
     variable["options"] = []
-    return variable
+    return _with_extra(variable, raw)
 
 
 def _link(raw: dict[str, Any]) -> dict[str, Any]:

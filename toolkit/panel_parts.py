@@ -6,6 +6,7 @@ toolkit), naming the field and the fix, so a wrong type never reaches the built 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ import attr
 import grafanalib.core as g
 
 from toolkit.errors import DefinitionError
-from toolkit.grafana_json import SOURCE_KEY
+from toolkit.grafana_json import EXTRA_KEY, SOURCE_KEY
 from toolkit.source import caller_location
 
 GRID_WIDTH = 24
@@ -70,12 +71,19 @@ def check_uid(what: str, uid: Any) -> str:
 
 @dataclass(frozen=True)
 class Query:
-    """One PromQL query of a panel; ``legend`` is Grafana's legend format, e.g. ``{{job}}``."""
+    """One PromQL query of a panel; ``legend`` is Grafana's legend format, e.g. ``{{job}}``.
+
+    ``interval`` is the query's minimum step (e.g. ``1m``), ``hidden`` keeps it from being drawn (other
+    queries may still use it), ``ref_id`` names it (default A, B, ... by position).
+    """
 
     expr: str
     legend: str = ""
     instant: bool = False
     table: bool = False
+    interval: str = ""
+    hidden: bool = False
+    ref_id: str = ""
 
     def __post_init__(self) -> None:
         check_text("query expr", self.expr, required=True)
@@ -141,8 +149,10 @@ def targets(
             g.Target(
                 expr=query.expr,
                 legendFormat=query.legend,
-                refId=chr(ord("A") + index),
+                refId=query.ref_id or chr(ord("A") + index),
                 instant=query.instant,
+                interval=query.interval,
+                hide=query.hidden,
                 format=fmt or ("table" if query.table else "time_series"),
                 datasource=datasource,
             )
@@ -170,8 +180,16 @@ def steps(given: Steps | None) -> list[g.Threshold]:
     return made
 
 
-def common(title: Any, description: Any, width: Any, height: Any) -> dict[str, Any]:
-    """The keys every helper's panel has, each checked: title, description, datasource, grid size, source line."""
+def sealed(extra: dict | None) -> dict:
+    """``extra`` (JSON the helpers do not model) sealed for the build, which lays it over the panel."""
+    return {EXTRA_KEY: json.dumps(extra, sort_keys=True)} if extra else {}
+
+
+def common(
+    title: Any, description: Any, width: Any, height: Any, extra: dict | None = None
+) -> dict[str, Any]:
+    """The keys every helper's panel has, each checked: title, description, datasource, grid size, source
+    line, and ``extra``: panel JSON the helper does not model, laid over what it builds."""
     where = caller_location()
     check_text("title", title, required=True)
     check_text(f"panel {title!r}: description", description)
@@ -182,7 +200,7 @@ def common(title: Any, description: Any, width: Any, height: Any) -> dict[str, A
         "description": description,
         "dataSource": DATASOURCE,
         "gridPos": g.GridPos(h=int(height), w=int(width), x=0, y=0),
-        "extraJson": {SOURCE_KEY: str(where)},
+        "extraJson": {SOURCE_KEY: str(where), **sealed(extra)},
     }
 
 

@@ -37,6 +37,7 @@ from toolkit.panel_parts import (
     common,
     crit_warn_ok,
     percentiles,
+    sealed,
     steps,
     targets,
     thresholds,
@@ -96,9 +97,13 @@ def timeseries(
     stack: bool = False,
     min: float | None = None,
     max: float | None = None,
+    extra: dict | None = None,
 ) -> g.TimeSeries:
-    """A time series panel; thresholds, when given, are drawn as dashed lines."""
-    parts = common(title, description, width, height)
+    """A time series panel; thresholds, when given, are drawn as dashed lines.
+
+    ``extra`` (every helper takes it) is panel JSON the helper does not model, laid over what it builds.
+    """
+    parts = common(title, description, width, height, extra)
     return g.TimeSeries(
         **parts,
         targets=targets(queries),
@@ -126,9 +131,10 @@ def stat(
     height: int = 4,
     graph: bool = True,
     decimals: int | None = None,
+    extra: dict | None = None,
 ) -> g.Stat:
     """A single-value panel with an optional sparkline; the background shows the threshold colour."""
-    parts = common(title, description, width, height)
+    parts = common(title, description, width, height, extra)
     return g.Stat(
         **parts,
         targets=targets(queries),
@@ -160,16 +166,17 @@ def gauge(
     unit: str,
     description: str,
     thresholds: Steps | None = None,
-    min: float = 0,
-    max: float = 1,
+    min: float | None = 0,
+    max: float | None = 1,
     width: int = 6,
     height: int = 6,
+    extra: dict | None = None,
 ) -> g.GaugePanel:
-    """A gauge from ``min`` to ``max`` with threshold markers."""
-    parts = common(title, description, width, height)
+    """A gauge from ``min`` to ``max`` with threshold markers (None: Grafana takes it from the data)."""
+    parts = common(title, description, width, height, extra)
     bounds = {
-        "min": check_number(f"panel {title!r}: min", min),
-        "max": check_number(f"panel {title!r}: max", max),
+        "min": _optional_number(f"panel {title!r}: min", min),
+        "max": _optional_number(f"panel {title!r}: max", max),
     }
     return _reduced(g.GaugePanel, parts, queries, unit, thresholds, **bounds)
 
@@ -181,15 +188,16 @@ def bar_gauge(
     unit: str,
     description: str,
     thresholds: Steps | None = None,
-    min: float = 0,
+    min: float | None = 0,
     max: float | None = None,
     width: int = 12,
     height: int = 8,
+    extra: dict | None = None,
 ) -> g.BarGauge:
     """Horizontal bars, one per series, e.g. cost by model; ``max`` None scales to the data."""
-    parts = common(title, description, width, height)
+    parts = common(title, description, width, height, extra)
     bounds = {
-        "min": check_number(f"panel {title!r}: min", min),
+        "min": _optional_number(f"panel {title!r}: min", min),
         "max": _optional_number(f"panel {title!r}: max", max),
     }
     options = {"displayMode": "gradient", "orientation": "horizontal"}
@@ -205,9 +213,10 @@ def table(
     thresholds: Steps | None = None,
     width: int = 24,
     height: int = 8,
+    extra: dict | None = None,
 ) -> g.Table:
     """A table of instant values, one row per series (queries default to instant, table format)."""
-    parts = common(title, description, width, height)
+    parts = common(title, description, width, height, extra)
     return g.Table(
         **parts,
         targets=targets(queries, instant_tables=True),
@@ -225,14 +234,18 @@ class Row:
     collapsed: bool = False
     source: SourceLocation = field(default=None, compare=False)  # type: ignore[assignment]
     y: int | None = None
+    extra: dict | None = None
 
 
-def row(title: str, *panels: g.Panel, collapsed: bool = False, y: int | None = None) -> Row:
-    """A row titled ``title`` holding ``panels`` in reading order; ``y`` pins it in a fixed layout."""
+def row(
+    title: str, *panels: g.Panel, collapsed: bool = False, y: int | None = None, extra: dict | None = None
+) -> Row:
+    """A row titled ``title`` holding ``panels`` in reading order; ``y`` pins it in a fixed layout;
+    ``extra`` is row JSON the helper does not model (e.g. ``repeat``)."""
     check_text("row title", title)
     for index, panel in enumerate(panels):
         _check_panel(panel, f"row {title!r}, panel {index + 1}")
-    return Row(title, tuple(panels), collapsed, caller_location(), y)
+    return Row(title, tuple(panels), collapsed, caller_location(), y, extra)
 
 
 def at(panel: g.Panel, x: int, y: int) -> g.Panel:
@@ -331,18 +344,73 @@ class RawVariable:
 
 @dataclass(frozen=True)
 class Variable:
-    """A query variable over label values, e.g. ``Variable("job", "label_values(up, job)")``."""
+    """A query variable over label values, e.g. ``Variable("job", "label_values(up, job)")``.
+
+    ``regex`` filters or extracts the values, ``all_value`` is what "All" stands for (default: every
+    value), ``hide`` is 0 (shown), 1 (label hidden) or 2 (hidden), ``sort`` and ``refresh`` are Grafana's
+    codes (1: alphabetical; 1: on load, 2: on time range change); ``extra`` is variable JSON the class
+    does not model (e.g. ``current``), laid over what it builds.
+    """
 
     name: str
     query: str
     label: str = ""
     multi: bool = True
     include_all: bool = True
+    regex: str = ""
+    all_value: str = ""
+    hide: int = 0
+    sort: int = 1
+    refresh: int = 2
+    extra: dict | None = None
 
     def __post_init__(self) -> None:
         check_text("variable name", self.name, required=True)
         check_text(f"variable {self.name!r}: query", self.query, required=True)
         check_text(f"variable {self.name!r}: label", self.label)
+
+
+@attr.s
+class _Template(g.Template):
+    """grafanalib's template variable, with JSON it does not model sealed for the build."""
+
+    extra: dict | None = attr.ib(default=None)
+
+    def to_json_data(self) -> dict:
+        """grafanalib's JSON and the sealed extra."""
+        return {**super().to_json_data(), **sealed(self.extra)}
+
+
+@attr.s
+class _Dashboard(g.Dashboard):
+    """grafanalib's dashboard, with JSON it does not model sealed for the build."""
+
+    extra: dict | None = attr.ib(default=None)
+
+    def to_json_data(self) -> dict:
+        """grafanalib's JSON and the sealed extra."""
+        return {**super().to_json_data(), **sealed(self.extra)}
+
+
+def _variable_name(variable: Variable | RawVariable) -> str:
+    return variable.name if isinstance(variable, Variable) else str(variable.data.get("name", ""))
+
+
+def _template(v: Variable) -> _Template:
+    return _Template(
+        name=v.name,
+        label=v.label or v.name.capitalize(),
+        query=v.query,
+        dataSource=DATASOURCE,
+        multi=v.multi,
+        includeAll=v.include_all,
+        refresh=v.refresh,
+        sort=v.sort,
+        regex=v.regex or None,
+        allValue=v.all_value or None,
+        hide=v.hide,
+        extra=v.extra,
+    )
 
 
 @dataclass(frozen=True)
@@ -430,7 +498,7 @@ def _fixed(items: Sequence[Row | g.Panel]) -> list[g.Panel]:
             gridPos=g.GridPos(h=1, w=GRID_WIDTH, x=0, y=item.y or 0),
             collapsed=item.collapsed,
             panels=list(item.panels) if item.collapsed else [],
-            extraJson={SOURCE_KEY: str(item.source)},
+            extraJson={SOURCE_KEY: str(item.source), **sealed(item.extra)},
         )
         placed.append(header)
         if not item.collapsed:
@@ -467,7 +535,7 @@ def _layout(items: Sequence[Row | g.Panel]) -> list[g.Panel]:
             gridPos=g.GridPos(h=1, w=GRID_WIDTH, x=0, y=y),
             collapsed=item.collapsed,
             panels=children if item.collapsed else [],
-            extraJson={SOURCE_KEY: str(item.source)},
+            extraJson={SOURCE_KEY: str(item.source), **sealed(item.extra)},
         )
         placed.append(header)
         if item.collapsed:
@@ -509,22 +577,26 @@ def dashboard(
     variables: Sequence[Variable | RawVariable] = (),
     links: Sequence[Link] = (),
     folder: str | None = None,
-    refresh: str = "1m",
+    refresh: str | None = "1m",
     time_from: str = "now-6h",
     lint_ignore: dict[str, str] | None = None,
     layout: str = "flow",
+    extra: dict | None = None,
 ) -> DashboardDef:
-    """A dashboard with a ``datasource`` variable first, then ``variables``, and ``rows`` laid out on the grid.
+    """A dashboard with a ``datasource`` variable first (unless ``variables`` define one), then
+    ``variables`` in their order, and ``rows`` laid out on the grid.
 
     ``folder`` is a folder uid; it defaults to the settings' folder. ``layout="fixed"`` keeps each
     panel where ``at``/``raw_panel`` pinned it instead of flowing them (imported dashboards use it).
+    ``refresh=None`` leaves auto-refresh off; ``extra`` is dashboard JSON the helpers do not model
+    (e.g. custom annotations), laid over what they build.
     """
     where = caller_location()
     check_uid("dashboard uid", uid)
     check_text(f"dashboard {uid!r}: title", title, required=True)
     check_text(f"dashboard {uid!r}: description", description)
     check_choice(f"dashboard {uid!r}: layout", layout, ("flow", "fixed"))
-    for name, value in (("refresh", refresh), ("time_from", time_from), ("folder", folder or "")):
+    for name, value in (("refresh", refresh or ""), ("time_from", time_from), ("folder", folder or "")):
         check_text(f"dashboard {uid!r}: {name}", value)
     _check_sequence(f"dashboard {uid!r}: tags", tags, str)
     _check_sequence(f"dashboard {uid!r}: variables", variables, Variable | RawVariable)
@@ -545,22 +617,11 @@ def dashboard(
             default=settings.datasource_uid,
         )
     ]
-    templates += [
-        g.Template(
-            name=v.name,
-            label=v.label or v.name.capitalize(),
-            query=v.query,
-            dataSource=DATASOURCE,
-            multi=v.multi,
-            includeAll=v.include_all,
-            refresh=2,
-            sort=1,
-        )
-        for v in variables
-        if isinstance(v, Variable)
-    ]
-    templates += [v for v in variables if isinstance(v, RawVariable)]
-    board = g.Dashboard(
+    if any(_variable_name(v) == "datasource" for v in variables):
+        templates = []  # the dashboard defines its own datasource variable
+    templates += [_template(v) if isinstance(v, Variable) else v for v in variables]
+    board = _Dashboard(
+        extra=extra,
         title=title,
         uid=uid,
         description=description,

@@ -259,16 +259,25 @@ def _check_unique(
 
 
 def _check_unique_names(dashboards: tuple[DashboardDef, ...], groups: tuple[RuleGroup, ...]) -> None:
-    """Dashboard uids, rule group names (Prometheus refuses a file that repeats one) and alerts with the
-    same labels are unique in the project."""
+    """Dashboard uids, rule group names within a rule file (Prometheus refuses a file that repeats one;
+    files apart may share one) and alerts with the same labels (unless waived: an import keeps a file's
+    duplicates as Prometheus loads them) are unique in the project."""
     _check_unique(
         dashboards, lambda d: d.uid, lambda d: f"dashboard uid {d.uid!r}", "give each dashboard its own uid"
     )
     _check_unique(
-        groups, lambda g: g.name, lambda g: f"rule group name {g.name!r}", "give each group its own name"
+        groups,
+        lambda g: (g.file, g.name),
+        lambda g: f"rule group name {g.name!r} in {g.file}",
+        "give each group of a file its own name",
     )
     _check_unique(
-        (rule for group in groups for rule in group.rules if isinstance(rule, AlertRule)),
+        (
+            rule
+            for group in groups
+            for rule in group.rules
+            if isinstance(rule, AlertRule) and "rule/duplicate" not in rule.lint_ignore
+        ),
         lambda r: (r.name, r.severity, r.team, r.category, tuple(sorted(r.labels.items()))),
         lambda r: f"alert {r.name!r} with the same labels",
         "rename one or give them different labels",

@@ -18,11 +18,12 @@ from toolkit.durations import canonical_duration
 from toolkit.errors import DefinitionError
 from toolkit.source import SourceLocation, caller_location
 
-ALERT_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
-RECORD_NAME = re.compile(r"^([a-zA-Z_][a-zA-Z0-9_]*)?:[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z0-9_]+$")
+ALERT_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")  # the house convention, waivable with "rule/name"
+# the house convention level:metric:operations, operations newest last (``instance:node_cpu:rate:sum``)
+RECORD_NAME = re.compile(r"^([a-zA-Z_][a-zA-Z0-9_]*)?:[a-zA-Z_][a-zA-Z0-9_]*(:[a-zA-Z0-9_]+)+$")
+METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")  # what Prometheus accepts as a recorded name
 LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
-METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
-GROUP_FILE = re.compile(r"^[a-z0-9][a-z0-9._-]*\.ya?ml$")
+GROUP_FILE = re.compile(r"^[^./\\\x00][^/\\\x00]*\.ya?ml$")
 RESERVED_LABELS = ("severity", "team", "category")
 
 
@@ -75,10 +76,15 @@ def _check_labels(
     return checked
 
 
-def _check_severity(location: SourceLocation, what: str, severity: Severity | str) -> Severity:
+def _check_severity(
+    location: SourceLocation, what: str, severity: Severity | str | None, waived: Mapping[str, str]
+) -> Severity | str | None:
+    """The severity as a :class:`Severity`; another value (or None) only where ``rule/label`` is waived."""
     try:
         return Severity(severity)
     except ValueError:
+        if "rule/label" in waived and (severity is None or (isinstance(severity, str) and severity)):
+            return severity
         allowed = ", ".join(s.value for s in Severity)
         _fail(location, f"{what}: unknown severity {severity!r}: use one of {allowed}")
     raise AssertionError("unreachable")
@@ -90,13 +96,20 @@ class AlertRule:
 
     ``runbook_url`` defaults to the settings' pattern at build time; ``lint_ignore`` maps a lint check's
     name to the reason it does not apply here.
+
+    Prometheus accepts any non-empty alert name and any (or no) severity, team, summary, description and
+    runbook; the house conventions (a CamelCase name, a severity of :class:`Severity`, a team label, the
+    three annotations) are required unless ``lint_ignore`` waives them with a reason: ``rule/name``
+    for the name, ``rule/label`` for a severity of None or outside :class:`Severity` and for
+    ``team=""`` (no team label), ``alerts/annotation`` for an empty summary, description or
+    ``runbook_url=""`` (no runbook annotation). Imported rules use these waivers to stay as they were.
     """
 
     name: str
     expr: str
     summary: str
     description: str
-    severity: Severity | str
+    severity: Severity | str | None
     for_: str | None = None
     keep_firing_for: str | None = None
     team: str | None = None
@@ -110,19 +123,30 @@ class AlertRule:
     def __post_init__(self) -> None:
         where = self.source or caller_location()
         object.__setattr__(self, "source", where)
-        if not isinstance(self.name, str) or not ALERT_NAME.match(self.name):
+        if not isinstance(self.name, str) or not self.name:
+            _fail(where, f"alert name {self.name!r} is not valid: give a non-empty name, e.g. 'PostgresDown'")
+        waived = _check_ignores(where, f"alert {self.name}", self.lint_ignore)
+        object.__setattr__(self, "lint_ignore", waived)
+        if not ALERT_NAME.match(self.name) and "rule/name" not in waived:
             _fail(
                 where,
                 f"alert name {self.name!r} is not CamelCase: "
-                "name it <Component><Symptom> with letters and digits, e.g. 'PostgresDown'",
+                "name it <Component><Symptom> with letters and digits, e.g. 'PostgresDown' "
+                "(or waive rule/name in lint_ignore with the reason)",
             )
         what = f"alert {self.name}"
         object.__setattr__(self, "expr", _check_expr(where, what, self.expr))
-        object.__setattr__(self, "severity", _check_severity(where, what, self.severity))
+        object.__setattr__(self, "severity", _check_severity(where, what, self.severity, waived))
+        if self.team == "" and "rule/label" not in waived:
+            _fail(where, f"{what}: team is empty: name the owning team (or waive rule/label with the reason)")
         for key in ("summary", "description"):
             value = getattr(self, key)
-            if not isinstance(value, str) or not value.strip():
+            if not isinstance(value, str):
+                _fail(where, f"{what}: {key} must be text, not {type(value).__name__}")
+            if not value.strip() and "alerts/annotation" not in waived:
                 _fail(where, f"{what}: {key} is required: give a {_ANNOTATION_HINT[key]}")
+        if self.runbook_url == "" and "alerts/annotation" not in waived:
+            _fail(where, f"{what}: runbook_url is empty: give one, or None for the settings' pattern")
         object.__setattr__(self, "for_", _check_duration(where, what, "for", self.for_))
         keep = _check_duration(where, what, "keep_firing_for", self.keep_firing_for)
         object.__setattr__(self, "keep_firing_for", keep)
@@ -133,19 +157,22 @@ class AlertRule:
         object.__setattr__(self, "labels", MappingProxyType(labels))
         annotations = _check_labels(where, what, "annotation", self.annotations)
         object.__setattr__(self, "annotations", MappingProxyType(annotations))
-        object.__setattr__(self, "lint_ignore", _check_ignores(where, what, self.lint_ignore))
 
     def to_data(self, team: str, runbook_url: str) -> dict[str, Any]:
-        """The rule as it appears in a rule file; ``team`` and ``runbook_url`` fill what is unset."""
-        labels = {"severity": self.severity.value, "team": self.team or team, **self.labels}
-        if self.category:
-            labels["category"] = self.category
-        annotations = {
-            "summary": self.summary.strip(),
-            "description": self.description.strip(),
-            "runbook_url": self.runbook_url or runbook_url,
-            **self.annotations,
+        """The rule as it appears in a rule file; ``team`` and ``runbook_url`` fill what is unset (None)."""
+        labels = {
+            "severity": self.severity,
+            "team": team if self.team is None else self.team,
+            "category": self.category,
+            **self.labels,
         }
+        annotations = {
+            "summary": self.summary,
+            "description": self.description,
+            "runbook_url": runbook_url if self.runbook_url is None else self.runbook_url,
+        }
+        labels = {key: str(value) for key, value in labels.items() if value}
+        annotations = {key: value for key, value in annotations.items() if value} | dict(self.annotations)
         data: dict[str, Any] = {"alert": self.name, "expr": self.expr}
         if self.for_:
             data["for"] = self.for_
@@ -171,7 +198,11 @@ def _check_ignores(where: SourceLocation, what: str, ignores: Mapping[str, str])
 
 @dataclass(frozen=True)
 class RecordingRule:
-    """A recording rule named ``level:metric:operations``, e.g. ``job:http_requests:rate5m``."""
+    """A recording rule named ``level:metric:operations``, e.g. ``job:http_requests:rate5m``.
+
+    Any metric name Prometheus accepts (e.g. ``instance_cpu_seconds``) is allowed where ``lint_ignore``
+    waives ``rule/name`` with the reason.
+    """
 
     record: str
     expr: str
@@ -182,17 +213,24 @@ class RecordingRule:
     def __post_init__(self) -> None:
         where = self.source or caller_location()
         object.__setattr__(self, "source", where)
-        if not isinstance(self.record, str) or not RECORD_NAME.match(self.record):
+        if not isinstance(self.record, str) or not METRIC_NAME.match(self.record):
+            _fail(
+                where,
+                f"recording rule name {self.record!r} is not a metric name Prometheus accepts: "
+                "use letters, digits, '_' and ':', not starting with a digit, e.g. 'job:http_requests:rate5m'",
+            )
+        what = f"recording rule {self.record}"
+        waived = _check_ignores(where, what, self.lint_ignore)
+        object.__setattr__(self, "lint_ignore", waived)
+        if not RECORD_NAME.match(self.record) and "rule/name" not in waived:
             _fail(
                 where,
                 f"recording rule name {self.record!r} is not level:metric:operations: "
-                "e.g. 'job:http_requests:rate5m'",
+                "e.g. 'job:http_requests:rate5m' (or waive rule/name in lint_ignore with the reason)",
             )
-        what = f"recording rule {self.record}"
         object.__setattr__(self, "expr", _check_expr(where, what, self.expr))
         labels = _check_labels(where, what, "label", self.labels)
         object.__setattr__(self, "labels", MappingProxyType(labels))
-        object.__setattr__(self, "lint_ignore", _check_ignores(where, what, self.lint_ignore))
 
     @property
     def name(self) -> str:
@@ -214,7 +252,10 @@ Rule = AlertRule | RecordingRule
 class RuleGroup:
     """A group of rules evaluated together; written to ``file`` (default ``<name>.yml``).
 
-    ``team`` is the default team label for the group's alerts that set none.
+    ``team`` is the default team label for the group's alerts that set none. A group may be empty, as
+    Prometheus allows; ``file`` is any file name ending in ``.yml`` or ``.yaml`` (no folder). ``labels``
+    are added to every rule of the group (Prometheus 3); ``extra`` holds keys only some servers read
+    (a Mimir, Cortex or Thanos ruler's ``source_tenants``, ``evaluation_delay``...), written as given.
     """
 
     name: str
@@ -224,20 +265,22 @@ class RuleGroup:
     query_offset: str | None = None
     team: str | None = None
     file: str | None = None
+    labels: Mapping[str, str] = field(default_factory=dict)
+    extra: Mapping[str, Any] = field(default_factory=dict)
     source: SourceLocation = field(default=None, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         where = self.source or caller_location()
         object.__setattr__(self, "source", where)
-        if not isinstance(self.name, str) or not self.name.strip() or "/" in self.name:
-            _fail(where, f"rule group name {self.name!r} is not valid: give a non-empty name without '/'")
+        if not isinstance(self.name, str) or not self.name.strip():
+            _fail(where, f"rule group name {self.name!r} is not valid: give a non-empty name")
+        if "/" in self.name and self.file is None:
+            _fail(where, f"rule group name {self.name!r} holds '/': give file= the rule file's name")
         what = f"rule group {self.name}"
         rules = tuple(self.rules)
         for rule in rules:
             if not isinstance(rule, AlertRule | RecordingRule):
                 _fail(where, f"{what}: {rule!r} is not an AlertRule or RecordingRule")
-        if not rules:
-            _fail(where, f"{what}: has no rules: add at least one AlertRule or RecordingRule")
         object.__setattr__(self, "rules", rules)
         object.__setattr__(self, "interval", _check_duration(where, what, "interval", self.interval))
         offset = _check_duration(where, what, "query_offset", self.query_offset)
@@ -247,11 +290,23 @@ class RuleGroup:
         file = self.file or f"{self.name}.yml"
         if not GROUP_FILE.match(file):
             _fail(
-                where, f"{what}: file {file!r} must be a lower-case name ending in .yml, e.g. 'api.rules.yml'"
+                where,
+                f"{what}: file {file!r} must be a file name (no folder, not hidden) ending in .yml or .yaml, "
+                "e.g. 'api.rules.yml'",
             )
         object.__setattr__(self, "file", file)
+        labels = _check_labels(where, what, "label", self.labels)
+        object.__setattr__(self, "labels", MappingProxyType(dict(sorted(labels.items()))))
+        taken = [key for key in self.extra if key in ("name", "rules", *self.options(extra=False))]
+        if taken:
+            _fail(where, f"{what}: extra may not set {', '.join(taken)}: use the argument of that name")
+        object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
 
-    def options(self) -> dict[str, Any]:
-        """The group's keys besides name and rules, as they appear in a rule file."""
+    def options(self, extra: bool = True) -> dict[str, Any]:
+        """The group's keys besides name and rules, as they appear in a rule file (with the ``extra``
+        ones unless ``extra`` is false)."""
         keys = (("interval", self.interval), ("limit", self.limit), ("query_offset", self.query_offset))
-        return {key: value for key, value in keys if value is not None}
+        options = {key: value for key, value in keys if value is not None}
+        if self.labels:
+            options["labels"] = dict(self.labels)
+        return {**options, **(dict(self.extra) if extra else {})}

@@ -106,6 +106,7 @@ def heatmap(
     hide_empty: bool = True,
     width: int = 12,
     height: int = 8,
+    extra: dict | None = None,
 ) -> CurrentPanel:
     """A heatmap; ``unit`` is the y axis (the buckets' unit, e.g. units.SECONDS for a latency histogram).
 
@@ -113,7 +114,7 @@ def heatmap(
     ``sum by (le) (rate(http_request_duration_seconds_bucket[$__rate_interval]))``: Grafana reads them in
     heatmap format. Without, Grafana buckets the raw values itself. Cells count occurrences (unit short).
     """
-    parts = common(title, description, width, height)
+    parts = common(title, description, width, height, extra)
     where = f"panel {title!r}"
     color = {
         "mode": _choice(f"{where}: color_mode", color_mode, HeatmapColorMode),
@@ -149,9 +150,10 @@ def pie_chart(
     reducer: Reducer = "lastNotNull",
     width: int = 8,
     height: int = 8,
+    extra: dict | None = None,
 ) -> CurrentPanel:
     """A pie (or donut) chart: one slice per series, reduced to one value by ``reducer``."""
-    parts = common(title, description, width, height)
+    parts = common(title, description, width, height, extra)
     where = f"panel {title!r}"
     values = _choices(f"{where}: legend_values", legend_values, PieLegendValue)
     return CurrentPanel(
@@ -216,10 +218,11 @@ def state_timeline(
     align_value: Alignment = "left",
     width: int = 24,
     height: int = 6,
+    extra: dict | None = None,
 ) -> CurrentPanel:
     """One band per series coloured by its state over time; ``states`` names values, e.g.
     ``{0: ("down", "red"), 1: ("up", "green")}``, and ``thresholds`` colour value ranges."""
-    parts = common(title, description, width, height)
+    parts = common(title, description, width, height, extra)
     where = f"panel {title!r}"
     return CurrentPanel(
         **parts,
@@ -252,10 +255,11 @@ def histogram(
     combine: bool = False,
     width: int = 12,
     height: int = 8,
+    extra: dict | None = None,
 ) -> CurrentPanel:
     """The distribution of the queries' values in buckets of ``bucket_size`` (or ``bucket_count`` buckets;
     by default Grafana picks); ``combine`` puts all series in one histogram."""
-    parts = common(title, description, width, height)
+    parts = common(title, description, width, height, extra)
     where = f"panel {title!r}"
     options: dict[str, Any] = {
         "bucketOffset": check_number(f"{where}: bucket_offset", bucket_offset),
@@ -287,10 +291,11 @@ def bar_chart(
     thresholds: Steps | None = None,
     width: int = 12,
     height: int = 8,
+    extra: dict | None = None,
 ) -> CurrentPanel:
     """Bars per category: queries default to instant tables, and ``x_field`` (e.g. a label such as
     ``job``) names the categories; ``stacking`` stacks the series."""
-    parts = common(title, description, width, height)
+    parts = common(title, description, width, height, extra)
     where = f"panel {title!r}"
     options = {
         "orientation": _choice(f"{where}: orientation", orientation, Orientation),

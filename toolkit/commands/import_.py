@@ -1,16 +1,39 @@
-"""``toolkit import``: bring existing rule files and dashboards into the project as Python."""
+"""``toolkit import``: bring existing rule files and dashboards into the project as Python.
+
+Every form imports all or nothing: one module per input file (or per live rule file, namespace or
+dashboard), registered, and the project loaded once to prove it builds; on any error, Ctrl-C or SIGTERM
+nothing is left behind. Errors name the input file and line and exit 2; an interruption exits 130.
+"""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
-from toolkit.commands.common import library_errors, project_root
+from toolkit.commands.common import CommandError, project_root
+from toolkit.commands.progress import Progress, quiet_option
 from toolkit.errors import ToolkitError
-from toolkit.importer.registry import formatted, register
-from toolkit.importer.rules import ImportedModule, module_name
+from toolkit.importer.install import Planned
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Library errors exit 2 with their located message, Ctrl-C 130 and SIGTERM 143 (the one error
+    boundary); each says that nothing was written."""
+    from toolkit.interrupts import sigterm_unwinds
+
+    try:
+        with sigterm_unwinds():
+            yield
+    except ToolkitError as error:
+        raise CommandError(f"{error}\nnothing was written") from None
+    except KeyboardInterrupt:
+        click.echo("nothing was written", err=True)
+        raise
 
 
 @click.group("import")
@@ -20,69 +43,131 @@ def command() -> None:
     \b
     Example:
       toolkit import rules legacy/api-alerts.yml
+      toolkit import rules legacy/rules/ other/rules/
+      toolkit import rules --from-prometheus http://prometheus:9090
       toolkit import dashboard exported/api.json --name api
-      toolkit import dashboard --from-grafana abc123 --context prod --name api
+      toolkit import dashboards exported/
+      toolkit import dashboard --from-grafana --all --folder platform --context prod
     """
 
 
-def _read(file: Path) -> str:
-    try:
-        return file.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ToolkitError(f"{file}: not UTF-8 text") from None
+def _progress(items: Sequence[Any], label: str) -> Iterable[Any]:
+    """``items``, counted on the one progress line (stderr, a terminal only, not with --quiet)."""
+    with Progress(click.get_current_context(silent=True), label, total=len(items)) as progress:
+        for item in items:
+            yield item
+            progress.advance()
 
 
-def _install(
-    root: Path, package: str, name: str, module: ImportedModule, registry_tuple: str, entry: str
-) -> None:
-    """Write ``<package>/<name>.py``, register it, and check the project loads; undo everything on failure."""
-    from toolkit.project import load_project
+def _report(root: Path, package: str, written: list[Path], planned: Sequence[Planned]) -> None:
+    for path, item in zip(written, planned, strict=True):
+        click.echo(f"wrote {path.relative_to(root)} from {item.origin}")
+        for note in item.module.notes:
+            click.echo(f"note: {item.name}: {note}")
+    click.echo(
+        f"registered {len(written)} module(s) in {package}/__init__.py; next: toolkit build, then review build/"
+    )
 
-    if not name.isidentifier():
-        raise click.UsageError(f"--name {name!r} is not a Python module name")
-    target = root / package / f"{name}.py"
-    registry = root / package / "__init__.py"
-    if target.exists():
-        raise ToolkitError(f"{target.relative_to(root)} exists: choose another --name")
-    new_registry = register(registry, package, name, registry_tuple, entry)
-    old_registry = registry.read_text()
-    target.write_text(formatted(module.source))
-    registry.write_text(new_registry)
-    try:
-        load_project(root)
-    except ToolkitError:
-        target.unlink()
-        registry.write_text(old_registry)
-        raise
-    click.echo(f"wrote {target.relative_to(root)} and registered it in {package}/__init__.py")
-    for note in module.notes:
-        click.echo(f"note: {note}")
-    click.echo(f"next: toolkit build, then review build/ ({package})")
+
+def _install(root: Path, package: str, planned: list[Planned]) -> None:
+    from toolkit.importer.install import install
+
+    tuple_name, entry = ("RULE_GROUPS", "groups") if package == "alerts" else ("DASHBOARDS", "build")
+    written = install(root, package, planned, tuple_name, entry)
+    _report(root, package, written, planned)
+
+
+# --- rules ------------------------------------------------------------------------------------------
 
 
 @command.command("rules")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--name", help="Module name under alerts/ (default: from the file name).")
+@quiet_option
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--name", help="Module name under alerts/ (one input only; default: from the file name).")
+@click.option(
+    "--from-prometheus",
+    "prometheus_url",
+    metavar="URL",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    help="Import the rule groups this Prometheus (default: the context's) has loaded.",
+)
+@click.option(
+    "--from-ruler", is_flag=True, help="Import every namespace of the context's Mimir/Cortex/Loki ruler."
+)
+@click.option(
+    "--context",
+    "context_name",
+    metavar="NAME",
+    help="With --from-prometheus or --from-ruler: the context (env PROMETHEUS_URL, RULER_URL etc. override it).",
+)
 @click.pass_context
-def rules(ctx: click.Context, file: Path, name: str | None) -> None:
-    """Write alerts/<name>.py from a Prometheus rule file or PrometheusRule manifest, and register it.
+def rules(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    name: str | None,
+    prometheus_url: str | None,
+    from_ruler: bool,
+    context_name: str | None,
+) -> None:
+    """Write alerts/<name>.py from Prometheus rule files or PrometheusRule manifests, and register them.
 
-    Thresholds become named constants, comments are kept, and anything the
-    typed model adds by convention is listed. Nothing is written on error.
+    Give files or folders (every .yml/.yaml under them: one module per file), or pull the groups a
+    server runs now. Thresholds become constants named after their alert, comments are kept, and house
+    conventions a rule does not follow become reasoned waivers; all of it is listed. Nothing is written
+    on error.
+
+    \b
+    Example:
+      toolkit import rules legacy/api.rules.yml --name api
+      toolkit import rules legacy/rules/ vendor/mixins/
+      toolkit import rules --from-prometheus http://localhost:9090
+      toolkit import rules --from-prometheus --context prod
+      toolkit import rules --from-ruler --context prod
     """
-    from toolkit.importer.rules import import_rules
+    from toolkit.importer.batch import plan_rules, rule_file_sources
+    from toolkit.importer.live import prometheus_sources, ruler_sources
 
+    if sum((bool(paths), prometheus_url is not None, from_ruler)) != 1:
+        raise click.UsageError("give rule FILES or folders, or --from-prometheus URL, or --from-ruler")
     root = project_root(ctx)
-    with library_errors():
-        module = import_rules(_read(file), str(file), f"Alert and recording rules imported from {file.name}.")
-        _install(root, "alerts", name or module_name(file), module, "RULE_GROUPS", "groups")
+    with _errors():
+        notes: list[str] = []
+        if paths:
+            sources, skipped = rule_file_sources(paths)
+            for file in skipped:
+                click.echo(f"skipped {file}: found in a folder, and not a rule file (no groups:)", err=True)
+            if not sources:
+                raise click.UsageError(f"no rule files under {', '.join(map(str, paths))}")
+        elif prometheus_url is not None:
+            sources, notes = prometheus_sources(root, prometheus_url, context_name)
+        else:
+            sources = ruler_sources(root, context_name)
+        if name and len(sources) > 1:
+            raise click.UsageError(f"--name names one module, but {len(sources)} rule files are imported")
+        _install(root, "alerts", plan_rules(root, sources, name, notes, _progress))
+
+
+# --- dashboards -------------------------------------------------------------------------------------
 
 
 @command.command("dashboard")
+@quiet_option
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--name", help="Module name under dashboards/ (default: from the file name or uid).")
+@click.option("--name", help="Module name under dashboards/ (default: from the dashboard's title).")
 @click.option(
-    "--from-grafana", "uid", metavar="UID", help="Import this dashboard from Grafana instead of a file."
+    "--from-grafana",
+    "uid",
+    metavar="UID",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    help="Import this dashboard from Grafana instead of a file (no UID with --all).",
+)
+@click.option("--all", "every", is_flag=True, help="With --from-grafana: every dashboard of the instance.")
+@click.option(
+    "--folder", metavar="UID", help="With --from-grafana --all: only the dashboards in this folder."
 )
 @click.option(
     "--context",
@@ -92,35 +177,62 @@ def rules(ctx: click.Context, file: Path, name: str | None) -> None:
 )
 @click.pass_context
 def dashboard(
-    ctx: click.Context, file: Path | None, name: str | None, uid: str | None, context_name: str | None
+    ctx: click.Context,
+    file: Path | None,
+    name: str | None,
+    uid: str | None,
+    every: bool,
+    folder: str | None,
+    context_name: str | None,
 ) -> None:
     """Write dashboards/<name>.py from Grafana dashboard JSON (any export form), and register it.
 
-    Panels the helpers model become helper calls at their grid positions;
-    anything else is carried as raw JSON and listed. Nothing is written on error.
+    Panels the helpers model become helper calls at their grid positions; anything else is carried
+    as raw JSON, and every field not carried is listed with the reason. Nothing is written on error.
+
+    \b
+    Example:
+      toolkit import dashboard exports/api.json --name api
+      toolkit import dashboard --from-grafana api --context prod
+      toolkit import dashboard --from-grafana --all --folder platform --context prod
     """
-    from toolkit.importer.dashboards import import_dashboard, read_dashboard
+    live = uid is not None
+    if file and live or not file and not live:
+        raise click.UsageError("give a FILE, or --from-grafana UID, or --from-grafana --all")
+    if live and bool(uid) == every:
+        raise click.UsageError("--from-grafana takes a UID, or --all for every dashboard, not both")
+    if folder and not every:
+        raise click.UsageError("--folder goes with --from-grafana --all")
+    if every and name:
+        raise click.UsageError("--name names one module: with --all, names come from the titles")
+    from toolkit.importer.batch import dashboard_file_source, plan_dashboards
+    from toolkit.importer.live import grafana_sources
 
-    if bool(file) == bool(uid):
-        raise click.UsageError("give a FILE, or --from-grafana UID")
     root = project_root(ctx)
-    with library_errors():
-        if uid:
-            board, origin = _from_grafana(root, uid, context_name), f"Grafana ({uid})"
-        else:
-            board, origin = read_dashboard(_read(file), str(file)), file.name
-        module_stem = name or module_name(Path(str(board.get("uid") or file.stem if file else uid)))
-        module = import_dashboard(board, module_stem, origin)
-        _install(root, "dashboards", module_stem, module, "DASHBOARDS", "build")
+    with _errors():
+        sources = grafana_sources(root, uid, folder, context_name) if live else [dashboard_file_source(file)]
+        _install(root, "dashboards", plan_dashboards(root, sources, name, _progress))
 
 
-def _from_grafana(root: Path, uid: str, context_name: str | None) -> dict:
-    from toolkit.clients import connect
-    from toolkit.clients.transport import Transport
-    from toolkit.contexts import resolve_context
-    from toolkit.importer.dashboards import read_dashboard
-    from toolkit.settings import load_settings
+@command.command("dashboards")
+@quiet_option
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.pass_context
+def dashboards(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+    """Write one dashboards/<name>.py per Grafana JSON file (every .json under folders given).
 
-    context = resolve_context(load_settings(root), context_name)
-    answer = connect.grafana(context, Transport()).dashboard(uid)
-    return read_dashboard(json.dumps(answer), f"{context.grafana_url}/d/{uid}")
+    Module names come from the titles. All or nothing: one bad file, and nothing is written.
+
+    \b
+    Example:
+      toolkit import dashboards exports/ legacy/overview.json
+    """
+    from toolkit.importer.batch import dashboard_file_source, expand, plan_dashboards
+
+    root = project_root(ctx)
+    with _errors():
+        files = expand(paths, (".json",))
+        if not files:
+            raise click.UsageError(f"no .json files under {', '.join(map(str, paths))}")
+        sources = [dashboard_file_source(file) for file in files]
+        _install(root, "dashboards", plan_dashboards(root, sources, None, _progress))

@@ -1,0 +1,472 @@
+"""A dashboard (current Grafana JSON, already migrated) to a module that uses the panel helpers.
+
+Helpers first: every panel a helper draws (time series, stat, gauge, bar gauge, table) becomes that
+helper's call with its typed arguments; what the helper does not model is measured, not guessed: the
+module is built, each panel, variable and the dashboard compared with the input leaf by leaf, and
+whatever the helpers lost or changed is given back as ``extra=`` JSON laid over what they build. The
+module is then built again and anything still different is listed as not carried, with the reason;
+where the input leaves a setting unset and a helper chose otherwise, Grafana's default is put back.
+Panels no helper draws (other plugins, library panels, non-PromQL queries) are carried whole as
+``raw_panel``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from toolkit.errors import ToolkitError
+from toolkit.grafana_json import merge_extra
+from toolkit.importer.leafdiff import BUILD_WRITES, MISSING, grafana_defaults, lost, residual, unsaid
+from toolkit.importer.pysource import ImportedModule, docstring, imported_names, literal, string
+from toolkit.settings import Settings
+from toolkit.source import SourceLocation
+from toolkit.sources.files import SourceError
+
+HELPERS = {
+    "timeseries": "timeseries",
+    "stat": "stat",
+    "gauge": "gauge",
+    "bargauge": "bar_gauge",
+    "table": "table",
+    "piechart": "pie_chart",
+    "heatmap": "heatmap",
+    "histogram": "histogram",
+    "barchart": "bar_chart",
+    "state-timeline": "state_timeline",
+}
+# the helpers that take thresholds=
+THRESHOLD_KINDS = {"timeseries", "stat", "gauge", "bargauge", "table", "state-timeline", "barchart"}
+DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
+DASHBOARD_SKIPPED = {"panels", "templating", "id", "version", "iteration", "schemaVersion", "uid", "title"}
+WAIVER_REASONS = {
+    "panel/units": "imported as it was: give every panel a unit",
+    "panel/description": "imported as it was: describe every panel",
+    "target/rate-interval": "imported as it was: use $__rate_interval in rate windows",
+}
+# what Grafana assumes for a dashboard link's unset keys, which its schema requires
+LINK_DEFAULTS = {"asDropdown": False, "icon": "external link", "includeVars": False, "keepTime": False}
+LINK_DEFAULTS |= {"tags": [], "targetBlank": False, "title": "", "tooltip": "", "type": "link", "url": ""}
+
+
+# --- the input, made ready ------------------------------------------------------------------------
+
+
+def typed_datasources(board: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """``board`` with its Prometheus datasource references made the ``${datasource}`` variable the
+    build defines, and notes saying so; the first Prometheus datasource variable becomes that variable."""
+    variables = (board.get("templating") or {}).get("list") or []
+    prometheus = [
+        v
+        for v in variables
+        if isinstance(v, dict) and v.get("type") == "datasource" and v.get("query") == "prometheus"
+    ]
+    names = {v.get("name") for v in prometheus[:1]}
+
+    def typed(value: Any) -> Any:
+        if isinstance(value, dict):
+            if value.get("type") == "prometheus" and "uid" in value:
+                return dict(DATASOURCE)
+            return {
+                k: (dict(DATASOURCE) if k == "datasource" and is_reference(v) else typed(v))
+                for k, v in value.items()
+            }
+        if isinstance(value, list):
+            return [typed(v) for v in value]
+        return value
+
+    def is_reference(value: Any) -> bool:
+        """A string or a ``{uid[, type]}`` naming the Prometheus datasource."""
+        if isinstance(value, dict) and set(value) <= {"uid", "type"}:
+            return value.get("type") in (None, "prometheus") and is_prometheus(value.get("uid"))
+        return is_prometheus(value)
+
+    def is_prometheus(value: Any) -> bool:
+        if not isinstance(value, str):
+            return False
+        name = value.strip("${}")
+        return (
+            name in names
+            or value.lower() in ("prometheus", "default")
+            or (not names and value.startswith("$"))
+        )
+
+    out = typed(board)
+    notes = ["Prometheus datasource references become the ${datasource} variable the build defines"]
+    if prometheus:
+        old = prometheus[0].get("name")
+        notes.append(
+            f"datasource variable ${old} becomes $datasource, kept as it was (it replaces the build's own)"
+        )
+        if old != "datasource":
+            out = _renamed_variable(out, old, "datasource")
+            for variable in (out.get("templating") or {}).get("list") or []:
+                if variable.get("name") == old and variable.get("type") == "datasource":
+                    variable["name"] = "datasource"
+    return out, notes
+
+
+def _renamed_variable(value: Any, old: str, new: str) -> Any:
+    """``value`` with every reference to the variable ``old`` (``$old``, ``${old}``) made one to ``new``."""
+    pattern = re.compile(r"\$\{" + re.escape(old) + r"\}|\$" + re.escape(old) + r"\b")
+    return json.loads(pattern.sub(lambda _: "${" + new + "}", json.dumps(value)))
+
+
+# --- code for each part -----------------------------------------------------------------------------
+
+
+def helper_reason(panel: dict[str, Any]) -> str:
+    """Why no helper draws ``panel`` ('' when one does)."""
+    if panel.get("libraryPanel"):
+        return "a library panel (its content lives in the library)"
+    if panel.get("type") not in HELPERS:
+        return f"plugin {panel.get('type')!r} has no helper"
+    if not panel.get("title"):
+        return "no title (the helpers need one)"
+    if any(not isinstance(t, dict) or not isinstance(t.get("expr"), str) for t in panel.get("targets") or []):
+        return "a query that is not PromQL"
+    sources = [panel.get("datasource"), *(t.get("datasource") for t in panel.get("targets") or [])]
+    if any(source not in (None, DATASOURCE) for source in sources):
+        return "a datasource other than the Prometheus one (the helpers query ${datasource})"
+    return ""
+
+
+def helper_refusal(panel: dict[str, Any]) -> str:
+    """Why the helper refuses the panel as the input has it ('' when it takes it), e.g. a width
+    beyond the grid: the helper call is tried alone."""
+    import toolkit.panels
+
+    try:
+        eval(helper_call(panel, MISSING), dict(vars(toolkit.panels)))  # our own generated call, no input code
+    except (ToolkitError, ValueError, TypeError) as error:
+        return f"the {HELPERS[panel['type']]}() helper refuses it: {getattr(error, 'message', error)}"
+    return ""
+
+
+def _query(target: dict[str, Any], index: int) -> str:
+    args = [string(target["expr"])]
+    if target.get("legendFormat"):
+        args.append(f"legend={string(str(target['legendFormat']))}")
+    if target.get("instant"):
+        args.append("instant=True")
+    if target.get("format") == "table":
+        args.append("table=True")
+    if target.get("interval"):
+        args.append(f"interval={string(str(target['interval']))}")
+    if target.get("hide"):
+        args.append("hidden=True")
+    if target.get("refId") and target["refId"] != chr(ord("A") + index):
+        args.append(f"ref_id={string(str(target['refId']))}")
+    return f"Query({', '.join(args)})"
+
+
+def _steps(defaults: dict[str, Any]) -> list[tuple[str, Any]] | None:
+    steps = (defaults.get("thresholds") or {}).get("steps")
+    if not isinstance(steps, list) or len(steps) < 2:
+        return None
+    return [(str(s.get("color", "green")), None if i == 0 else s.get("value")) for i, s in enumerate(steps)]
+
+
+def helper_call(panel: dict[str, Any], extra: Any) -> str:
+    """``at(<helper>(...), x=, y=)`` for ``panel`` with ``extra`` laid over it."""
+    defaults = (panel.get("fieldConfig") or {}).get("defaults") or {}
+    kind = panel["type"]
+    targets = [_query(t, i) for i, t in enumerate(panel.get("targets") or [])]
+    pos = panel.get("gridPos") or {}
+    args = [
+        string(str(panel.get("title", ""))),
+        f"[{', '.join(targets)}]",
+        f"unit={string(str(defaults.get('unit', '')))}",
+        f"description={string(str(panel.get('description', '')))}",
+    ]
+    steps = _steps(defaults) if kind in THRESHOLD_KINDS else None
+    if steps:
+        args.append(f"thresholds={literal(steps)}")
+    custom = defaults.get("custom") or {}
+    if kind == "timeseries" and (custom.get("stacking") or {}).get("mode") == "normal":
+        args.append("stack=True")
+    if kind in ("timeseries", "gauge", "bargauge"):
+        for key, helper_default in (("min", 0), ("max", 1 if kind == "gauge" else None)):
+            if isinstance(defaults.get(key), int | float):
+                args.append(f"{key}={literal(defaults[key])}")
+            elif kind != "timeseries" and helper_default is not None:
+                args.append(f"{key}=None")  # unset, as in the input: Grafana takes it from the data
+    if kind == "stat":
+        if (panel.get("options") or {}).get("graphMode") == "none":
+            args.append("graph=False")
+        if isinstance(defaults.get("decimals"), int):
+            args.append(f"decimals={defaults['decimals']}")
+    args += [f"width={int(pos.get('w', 12))}", f"height={int(pos.get('h', 8))}"]
+    if extra is not MISSING:
+        args.append(f"extra={literal(extra)}")
+    return f"at({HELPERS[kind]}({', '.join(args)}), x={int(pos.get('x', 0))}, y={int(pos.get('y', 0))})"
+
+
+def raw_call(panel: dict[str, Any]) -> str:
+    """``raw_panel({...})`` holding ``panel`` whole (its id aside: the build numbers panels)."""
+    return f"raw_panel({literal({k: v for k, v in panel.items() if k != 'id'})})"
+
+
+def _variable_query(variable: dict[str, Any]) -> Any:
+    query = variable.get("query")
+    return query.get("query") if isinstance(query, dict) else query
+
+
+def is_typed_variable(variable: dict[str, Any]) -> bool:
+    """True for a query variable with a PromQL query text, which ``Variable`` models."""
+    return (
+        variable.get("type") == "query"
+        and isinstance(_variable_query(variable), str)
+        and bool(variable.get("name"))
+        and variable.get("datasource") in (None, DATASOURCE)
+    )
+
+
+def variable_call(variable: dict[str, Any], extra: Any) -> str:
+    """A typed ``Variable`` for a query variable, else ``raw_variable`` with it whole."""
+    if not is_typed_variable(variable):
+        return f"raw_variable({literal(variable)})"
+    query = _variable_query(variable)
+    args = [string(str(variable["name"])), string(query)]
+    if variable.get("label"):
+        args.append(f"label={string(str(variable['label']))}")
+    args += [f"multi={bool(variable.get('multi'))}", f"include_all={bool(variable.get('includeAll'))}"]
+    if variable.get("regex"):
+        args.append(f"regex={string(str(variable['regex']))}")
+    if variable.get("allValue"):
+        args.append(f"all_value={string(str(variable['allValue']))}")
+    for key, default in (("hide", 0), ("sort", 1), ("refresh", 2)):
+        if isinstance(variable.get(key), int) and variable[key] != default:
+            args.append(f"{key}={variable[key]}")
+    if extra is not MISSING:
+        args.append(f"extra={literal(extra)}")
+    return f"Variable({', '.join(args)})"
+
+
+# --- the module -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    """The input's parts, and the extra JSON each part needs (MISSING: none), by part."""
+
+    board: dict[str, Any]
+    name: str
+    origin: str
+    waivers: dict[str, str]
+    folder: str = ""
+    extras: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.raw = {
+            key: why
+            for key, panel in self.panels()
+            if panel.get("type") != "row" and (why := helper_reason(panel) or helper_refusal(panel))
+        }
+
+    def extra(self, key: str) -> Any:
+        return self.extras.get(key, MISSING)
+
+    def typed(self, key: str, panel: dict[str, Any]) -> bool:
+        """True when a helper draws the panel at ``key``."""
+        return panel.get("type") in HELPERS and key not in self.raw
+
+    def panels(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every panel with its key (``panel 3``, ``panel 3.1`` inside a collapsed row)."""
+        found = []
+        for i, panel in enumerate(self.board.get("panels") or []):
+            found.append((f"panel {i}", panel))
+            for j, child in enumerate(panel.get("panels") or [] if panel.get("type") == "row" else []):
+                found.append((f"panel {i}.{j}", child))
+        return found
+
+    def variables(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every variable with its key."""
+        listed = (self.board.get("templating") or {}).get("list") or []
+        return [
+            (f"variable {v.get('name') or f'#{i}'}", v) for i, v in enumerate(listed) if isinstance(v, dict)
+        ]
+
+    def used_names(self) -> set[str]:
+        """The names of ``toolkit.panels`` the module calls."""
+        used = set()
+        for key, panel in self.panels():
+            if panel.get("type") == "row":
+                used.add("row")
+            elif key in self.raw:
+                used.add("raw_panel")
+            else:
+                used |= {"at", HELPERS[panel["type"]], *(["Query"] if panel.get("targets") else [])}
+        for _, variable in self.variables():
+            used.add("Variable" if is_typed_variable(variable) else "raw_variable")
+        return used
+
+    def panel_code(self, key: str, panel: dict[str, Any]) -> str:
+        if panel.get("type") == "row":
+            children = [self.panel_code(f"{key}.{j}", c) for j, c in enumerate(panel.get("panels") or [])]
+            args = [
+                string(str(panel.get("title", ""))),
+                *children,
+                f"y={int((panel.get('gridPos') or {}).get('y', 0))}",
+            ]
+            if panel.get("collapsed"):
+                args.append("collapsed=True")
+            if self.extra(key) is not MISSING:
+                args.append(f"extra={literal(self.extra(key))}")
+            return f"row({', '.join(args)})"
+        return raw_call(panel) if key in self.raw else helper_call(panel, self.extra(key))
+
+    def source(self) -> str:
+        board = self.board
+        items = [self.panel_code(f"panel {i}", p) for i, p in enumerate(board.get("panels") or [])]
+        variables = [variable_call(v, self.extra(key)) for key, v in self.variables()]
+        names = {"DashboardDef", "dashboard", *self.used_names()}
+        uid = str(board.get("uid") or self.name)
+        options = [
+            f"uid={string(uid)}",
+            f"title={string(str(board.get('title', uid)))}",
+            f"description={string(str(board.get('description', '')))}",
+            f"tags={literal(list(board.get('tags') or []))}",
+            f"variables=[{', '.join(variables)}]",
+            f"refresh={literal(board.get('refresh') or None)}",
+            f"time_from={string(str((board.get('time') or {}).get('from', 'now-6h')))}",
+            'layout="fixed"',
+        ]
+        if self.folder:
+            options.append(f"folder={string(self.folder)}")
+        if self.waivers:
+            options.append(f"lint_ignore={literal(self.waivers)}")
+        if self.extra("dashboard") is not MISSING:
+            options.append(f"extra={literal(self.extra('dashboard'))}")
+        title = str(board.get("title", uid))
+        return "\n".join(
+            [
+                docstring(f"Dashboard {title!r}, imported from {self.origin}."),
+                "",
+                "from __future__ import annotations",
+                "",
+                f"from toolkit.panels import {imported_names(names)}",
+                "from toolkit.settings import Settings",
+                "",
+                "",
+                "def build(settings: Settings) -> DashboardDef:",
+                f"    {docstring(f'The ``{uid}`` dashboard.')}",
+                "    return dashboard(",
+                "        settings,",
+                *(f"        {option}," for option in options),
+                f"        rows=[{', '.join(items)}],",
+                "    )",
+                "",
+            ]
+        )
+
+
+def _built(source: str, settings: Settings, origin: str) -> dict[str, Any]:
+    """The dashboard JSON ``source`` builds, as ``toolkit build`` writes it; an error in it is told
+    against the input ``origin`` it was made from."""
+    from toolkit.project import _dashboard_entry
+
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<imported dashboard>", "exec"), namespace)  # the module we just generated
+    try:
+        return _dashboard_entry(namespace["build"](settings)).data
+    except ToolkitError as error:
+        where = SourceLocation(origin) if "://" in origin else SourceLocation(origin, 1)
+        raise SourceError(f"the imported dashboard does not build: {error.message}", where) from None
+
+
+def _parts(plan: _Plan, built: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Each part of the input beside what the build made of it: (wanted, built)."""
+    parts: dict[str, tuple[Any, Any]] = {}
+    made = {f"panel {i}": p for i, p in enumerate(built.get("panels") or [])}
+    made |= {
+        f"panel {i}.{j}": c
+        for i, p in enumerate(built.get("panels") or [])
+        for j, c in enumerate(p.get("panels") or [])
+    }
+    for key, panel in plan.panels():
+        wanted = {
+            k: v for k, v in panel.items() if k != "id" and not (k == "panels" and panel.get("type") == "row")
+        }
+        row = panel.get("type") == "row"
+        got = {k: v for k, v in made.get(key, {}).items() if k != "id" and not (k == "panels" and row)}
+        parts[key] = (wanted, got)
+    made_vars = {v.get("name"): v for v in (built.get("templating") or {}).get("list") or []}
+    for key, variable in plan.variables():
+        parts[key] = (variable, made_vars.get(variable.get("name"), {}))
+    wanted_board = {k: v for k, v in plan.board.items() if k not in DASHBOARD_SKIPPED}
+    parts["dashboard"] = (wanted_board, {k: v for k, v in built.items() if k not in DASHBOARD_SKIPPED})
+    return parts
+
+
+def module_for(
+    board: dict[str, Any],
+    name: str,
+    origin: str,
+    settings: Settings,
+    waivers: Callable[[dict], dict[str, str]],
+    folder: str = "",
+) -> ImportedModule:
+    """The module for ``board`` (migrated), with notes on what is carried raw and what is not carried;
+    ``folder`` is the Grafana folder uid it lives in ('' for the settings' folder)."""
+    board, notes = typed_datasources(board)
+    plan = _Plan(board, name, origin, waivers(board), folder)
+    first = _built(plan.source(), settings, origin)
+    empty: dict[str, list[str]] = {}
+    for key, (wanted, got) in _parts(plan, first).items():
+        rest = residual(wanted, got, empty=empty.setdefault(key, []))
+        if rest is not MISSING:
+            plan.extras[key] = rest
+    parts = _parts(plan, first)
+    for key, panel in plan.panels():
+        if plan.typed(key, panel):
+            back, _ = unsaid(*parts[key], grafana_defaults(panel["type"]))
+            if back is not MISSING:
+                plan.extras[key] = merge_extra(back, plan.extras.get(key, {}))
+    links = plan.extras.get("dashboard", {}).get("links")
+    if isinstance(links, list) and len(links) != len(first.get("links") or []):  # given whole: complete them
+        plan.extras["dashboard"]["links"] = [
+            {**LINK_DEFAULTS, **link} if isinstance(link, dict) else link for link in links
+        ]
+    source = plan.source()
+    final = _built(source, settings, origin)
+    for key, panel in plan.panels():
+        why = plan.raw.get(key, "")
+        if why:
+            notes.append(f"{key} {panel.get('title', '')!r} ({panel.get('type')}) carried raw: {why}")
+    for key, variable in plan.variables():
+        if variable.get("type") != "query":
+            notes.append(f"{key} ({variable.get('type')}) carried raw: no typed class for it")
+    kinds = dict(plan.panels())
+    for key, (wanted, got) in _parts(plan, final).items():
+        panel = kinds.get(key, {})
+        if plan.typed(key, panel):
+            _, chosen = unsaid(wanted, got, grafana_defaults(panel["type"]))
+            chosen = [path for path in chosen if not path.startswith(BUILD_WRITES)]
+            if chosen:
+                notes.append(f"{key}: added by the helper: {', '.join(chosen)} (the input left them unset)")
+        unset = [path for path in lost(wanted, got) if path in empty.get(key, ())]
+        missing = [path for path in lost(wanted, got) if path not in unset]
+        if missing:
+            notes.append(f"{key}: not carried: {', '.join(missing)} (the build sets these itself)")
+        if unset:
+            notes.append(
+                f"{key}: not carried: {', '.join(unset)} (empty in the input: Grafana's default or the helper's value applies)"
+            )
+    if any(p.get("id") is not None for _, p in plan.panels()):
+        notes.append("panel ids are renumbered by the build (links with viewPanel=<id> need the new ids)")
+    return ImportedModule(source, notes)
+
+
+def default_waivers(board: dict[str, Any]) -> dict[str, str]:
+    """The house rules ``board`` breaks as it is, waived with the reason."""
+    from toolkit.bundle import DashboardEntry
+    from toolkit.lint.dashboard_checks import house_rule_findings
+
+    entry = DashboardEntry(uid=str(board.get("uid", "")), data=board, source=SourceLocation(""))
+    found = {finding.check for finding in house_rule_findings(entry)}
+    return {check: WAIVER_REASONS.get(check, f"imported as it was: {check}") for check in sorted(found)}
