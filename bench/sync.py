@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bench.harness import FULL, Contender, Plan, child_env, contest, median, python, ratio, target
 from bench.workloads import board
-from toolkit.build import dump_json
+from toolkit.output.build import dump_json
 from toolkit.sources.files import parse_dashboard
 
 DASHBOARDS, LATENCY, WORKERS = 64, 0.02, 8

@@ -11,10 +11,10 @@ import yaml
 from click.testing import CliRunner
 
 from tests.sample_project import REPO
-from toolkit.build import render
 from toolkit.cli import main
-from toolkit.project import load_project
-from toolkit.promtools import check_alertmanager_config, check_rules, route_receivers
+from toolkit.clients.promtools import check_alertmanager_config, check_rules, route_receivers
+from toolkit.output.build import render
+from toolkit.sources.code import load_project
 
 # name: (group, for, severity, category) exactly as the platform's design sets them.
 CATALOGUE = {

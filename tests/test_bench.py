@@ -11,8 +11,8 @@ from bench.harness import Contender, child_env, contest, python, ratio, run_chil
 from bench.peers.records import read_records, write_records
 from bench.sync import Double, dashboard_files
 from tests.sample_project import make_project
-from toolkit.build import render, write_build
-from toolkit.project import load_project
+from toolkit.output.build import render, write_build
+from toolkit.sources.code import load_project
 
 
 def test_a_child_is_measured_with_its_own_peak_memory_and_cpu() -> None:

@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from tests.sample_project import DASHBOARD, REPO, make_project, write
-from toolkit.build import render
 from toolkit.cli import main
-from toolkit.grafana_json import grafanalib_json
-from toolkit.project import load_project
+from toolkit.output.build import render
+from toolkit.sources.code import load_project
+from toolkit.sources.grafanalib import grafanalib_json
 
 SCHEMA_CHECK = REPO.parent / "shared" / "tools" / "grafana_schema_check.py"
 

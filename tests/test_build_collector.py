@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from toolkit.build import collector_paused
+from toolkit.output.build import collector_paused
 
 
 def test_the_collector_is_off_during_the_build_and_back_on_after() -> None:

@@ -24,11 +24,11 @@ import yaml
 from tests.sample_project import REPO
 from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry
 from toolkit.bundle.dashboards import normalize_dashboard
+from toolkit.bundle.rules import normalize_group_options, normalize_rule
 from toolkit.diff.alertmanager import alertmanager_changes
 from toolkit.diff.dashboards import board_changes
 from toolkit.diff.rules import rule_changes
-from toolkit.rule_data import normalize_group_options, normalize_rule
-from toolkit.source import SourceLocation
+from toolkit.locations import SourceLocation
 from toolkit.sources.files import SourceError, parse_rule_file
 
 CORPUS = REPO.parent / "shared" / "corpus" / "mixins"

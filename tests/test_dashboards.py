@@ -12,8 +12,8 @@ from tests.sample_project import REPO, make_project
 from toolkit.bundle import DashboardEntry
 from toolkit.errors import DefinitionError
 from toolkit.lint.dashboard_checks import house_rule_findings
-from toolkit.project import load_project
-from toolkit.source import SourceLocation
+from toolkit.locations import SourceLocation
+from toolkit.sources.code import load_project
 
 BUILT = sorted((REPO / "build" / "dashboards").glob("*.json"))
 DASHBOARDS = {"executive", "cost", "agent", "worker", "database", "api", "system", "users", "slo"}

@@ -16,10 +16,10 @@ from click.testing import CliRunner
 
 from tests.sample_project import REPO
 from tests.servers.processes import get_json, wait_until
-from toolkit.build import MARKER
 from toolkit.cli import main
-from toolkit.layout_svg import COLUMN, GRID, MARGIN, ROW_UNIT, render_svg
 from toolkit.metrics import Metric, render_markdown
+from toolkit.output.build import MARKER
+from toolkit.output.svg import COLUMN, GRID, MARGIN, ROW_UNIT, render_svg
 
 
 def _panel(pid: int, title: str, x: int, y: int, expr: str, unit: str = "reqps") -> dict:
@@ -583,8 +583,8 @@ def test_path_level_changes_reach_markdown_json_and_the_svg_previews(tmp_path: P
 
 
 def test_metrics_md_and_alert_tests_read_back_as_the_build_wrote_them(tmp_path: Path) -> None:
-    from toolkit.project import load_project
     from toolkit.sources.built_extras import load_metrics, load_rule_tests
+    from toolkit.sources.code import load_project
     from toolkit.sources.files import SourceError
 
     built = load_project(REPO).bundle

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from tests.sample_project import REPO
-from toolkit.build import _Dumper, dump_json, dump_yaml
+from toolkit.output.build import _Dumper, dump_json, dump_yaml
 
 CORPUS = REPO.parent / "shared" / "corpus" / "mixins"
 

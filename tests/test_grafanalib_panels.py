@@ -14,7 +14,7 @@ import pytest
 from tests.grafana_schemas import dashboard_errors, needs_schemas, options_errors
 from tests.sample_project import make_project
 from toolkit.errors import DefinitionError
-from toolkit.project import load_project
+from toolkit.sources.code import load_project
 
 Q = "g.Target(expr='sum(rate(http_requests_total[$__rate_interval]))', legendFormat='{{job}}', refId='A')"
 

@@ -16,15 +16,15 @@ import pytest
 from click.testing import CliRunner
 
 from tests.sample_project import ALERTS, DASHBOARD, REPO, make_project, write
-from toolkit.build import STAGING_PREFIX, render, write_build
 from toolkit.bundle import Bundle, DashboardEntry
 from toolkit.cli import main
 from toolkit.commands.progress import CLEAR, Progress
 from toolkit.errors import BuildError, DefinitionError, ToolkitError
+from toolkit.locations import SourceLocation
+from toolkit.output.build import STAGING_PREFIX, render, write_build
 from toolkit.paths import UnsafePathError
-from toolkit.project import load_project
 from toolkit.rules import AlertRule, RuleGroup, Severity
-from toolkit.source import SourceLocation
+from toolkit.sources.code import load_project
 
 
 def run(root: Path, *args: str, **env: str):
@@ -142,7 +142,7 @@ def test_a_rule_group_file_with_a_separator_is_refused_at_its_line() -> None:
 # of the files is written) until the test signals it: a deterministic point in the middle of the write.
 PAUSED_BUILD = """
 import sys
-import toolkit.build as build
+import toolkit.output.build as build
 
 stage = build._stage
 
@@ -164,7 +164,7 @@ main(["--project", sys.argv[1], "build"])
 # Sends itself SIGINT as the commit (the renames into build/) starts: the signal must wait for it to end.
 SIGNAL_AT_COMMIT = """
 import os, signal, sys
-import toolkit.build as build
+import toolkit.output.build as build
 
 commit = build._commit
 

@@ -13,7 +13,7 @@ from tests.sample_project import make_project
 from toolkit.bundle.migrate import BUILT_IN_ANNOTATION
 from toolkit.cli import main
 from toolkit.lint.engine import lint_bundle
-from toolkit.project import load_project
+from toolkit.sources.code import load_project
 from toolkit.sources.files import load_paths
 
 # --- dashboards -------------------------------------------------------------------------------------
@@ -624,14 +624,14 @@ def test_a_panel_a_helper_refuses_is_carried_raw(tmp_path: Path) -> None:
 def test_an_error_in_what_the_import_builds_points_at_the_input(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import toolkit.project
+    import toolkit.sources.code
     from toolkit.errors import DefinitionError
-    from toolkit.source import SourceLocation
+    from toolkit.locations import SourceLocation
 
     def refuse(definition):
         raise DefinitionError("a rule of the build", SourceLocation("<generated>", 3))
 
-    monkeypatch.setattr(toolkit.project, "_dashboard_entry", refuse)
+    monkeypatch.setattr(toolkit.sources.code, "_dashboard_entry", refuse)
     root = project(tmp_path)
     source = tmp_path / "modern.json"
     source.write_text(json.dumps(MODERN))
@@ -647,12 +647,14 @@ def test_a_dashboard_import_stopped_by_sigterm_leaves_nothing(
     import os
     import signal
 
-    import toolkit.project
+    import toolkit.sources.code
 
     root = project(tmp_path)
     registry = (root / "dashboards" / "__init__.py").read_text()
     (tmp_path / "modern.json").write_text(json.dumps(MODERN))
-    monkeypatch.setattr(toolkit.project, "load_project", lambda root: os.kill(os.getpid(), signal.SIGTERM))
+    monkeypatch.setattr(
+        toolkit.sources.code, "load_project", lambda root: os.kill(os.getpid(), signal.SIGTERM)
+    )
     result = run_import(root, "dashboard", str(tmp_path / "modern.json"))
     assert result.exit_code == 143, result.output
     assert sorted(p.name for p in (root / "dashboards").glob("*.py")) == ["__init__.py", "overview.py"]

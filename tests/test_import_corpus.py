@@ -18,7 +18,7 @@ from tests.sample_project import make_project
 from toolkit.cli import main
 from toolkit.diff.promql_text import pretty
 from toolkit.importer.rules import is_empty_rule_file
-from toolkit.project import load_project
+from toolkit.sources.code import load_project
 from toolkit.sources.files import parse_rule_file
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"

@@ -18,7 +18,7 @@ from tests.sample_project import make_project
 from toolkit.cli import main
 from toolkit.diff.promql_text import pretty
 from toolkit.lint.engine import lint_bundle
-from toolkit.project import load_project
+from toolkit.sources.code import load_project
 from toolkit.sources.files import load_paths, parse_rule_file
 
 REPO = Path(__file__).resolve().parent.parent
@@ -354,9 +354,9 @@ def test_a_name_that_collides_is_refused(tmp_path: Path) -> None:
 
 
 def _fail_while_loading(monkeypatch: pytest.MonkeyPatch, failure) -> None:
-    import toolkit.project
+    import toolkit.sources.code
 
-    real = toolkit.project.load_project
+    real = toolkit.sources.code.load_project
     calls = {"n": 0}
 
     def load(root: Path):
@@ -365,7 +365,7 @@ def _fail_while_loading(monkeypatch: pytest.MonkeyPatch, failure) -> None:
             failure()
         return real(root)
 
-    monkeypatch.setattr(toolkit.project, "load_project", load)
+    monkeypatch.setattr(toolkit.sources.code, "load_project", load)
 
 
 def _raise(error: BaseException):

@@ -19,7 +19,7 @@ from toolkit.lint.engine import lint_bundle, settings_options
 from toolkit.lint.examples import EXAMPLES
 from toolkit.lint.findings import Level
 from toolkit.lint.registry import CHECKS
-from toolkit.project import load_project
+from toolkit.sources.code import load_project
 from toolkit.sources.files import load_paths
 
 GOOD_ALERT = {
@@ -403,7 +403,7 @@ def test_lint_imports_only_what_it_needs(tmp_path: Path) -> None:
     assert "toolkit.lint.engine" in on_files and "toolkit.lint.engine" in on_project
     for heavy in ("grafana_client", "niquests", "requests", "urllib.request"):
         assert heavy not in on_files | on_project, heavy
-    for unneeded in ("grafanalib", "jsonschema", "subprocess", "toolkit.project"):
+    for unneeded in ("grafanalib", "jsonschema", "subprocess", "toolkit.sources.code"):
         assert unneeded not in on_files, unneeded
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from tests.sample_project import make_project
 from tests.test_lint import run
 from toolkit.lint.engine import lint_bundle, settings_options
-from toolkit.project import load_project
+from toolkit.sources.code import load_project
 from toolkit.sources.files import load_paths
 
 RULE = """\

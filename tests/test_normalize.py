@@ -848,7 +848,7 @@ def test_normalized_corpus_dashboards_fail_the_schema_only_where_grafana_would_t
     print(f"{valid}/{len(CORPUS_DASHBOARDS)} normalized corpus dashboards pass Grafana's schema")
 
 
-# --- rules: one normalizer (toolkit/rule_data.py) for files, Prometheus' API and a ruler ----------------
+# --- rules: one normalizer (toolkit/bundle/rules.py) for files, Prometheus' API and a ruler ----------------
 
 
 def test_live_rule_groups_are_normalized_as_rule_files_are() -> None:
@@ -1190,7 +1190,7 @@ def test_a_groups_labels_limit_and_ruler_keys_are_kept() -> None:
 
 def test_importing_a_group_with_labels_carries_them(tmp_path: Path) -> None:
     from tests.test_import import project, run_import
-    from toolkit.project import load_project
+    from toolkit.sources.code import load_project
 
     root = project(tmp_path)
     source = tmp_path / "g.yml"

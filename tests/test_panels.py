@@ -6,7 +6,6 @@ import pytest
 
 from tests.sample_project import REPO
 from toolkit.errors import DefinitionError
-from toolkit.grafana_json import grafanalib_json, modernize
 from toolkit.panels import (
     Query,
     bar_gauge,
@@ -20,6 +19,7 @@ from toolkit.panels import (
     warn_crit,
 )
 from toolkit.settings import load_settings
+from toolkit.sources.grafanalib import grafanalib_json, modernize
 
 SETTINGS = load_settings(REPO)
 

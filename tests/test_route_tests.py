@@ -27,17 +27,17 @@ from toolkit.alertmanager import (
     TimeInterval,
     TimePeriod,
 )
-from toolkit.alertmanager_process import AlertmanagerFailedError, LocalAlertmanager
-from toolkit.build import render
 from toolkit.bundle import Bundle
 from toolkit.cli import main
+from toolkit.clients.alertmanager_process import AlertmanagerFailedError, LocalAlertmanager
+from toolkit.clients.promtools import check_alertmanager_config
 from toolkit.errors import DefinitionError
 from toolkit.lint.engine import lint_bundle
-from toolkit.project import load_project
-from toolkit.promtools import check_alertmanager_config
-from toolkit.route_config import config_under_test, route_table
-from toolkit.route_testing import run_route_tests
+from toolkit.output.build import render
 from toolkit.route_tests import RouteTest, TemplateTest
+from toolkit.sources.code import load_project
+from toolkit.testing.route_config import config_under_test, route_table
+from toolkit.testing.routes import run_route_tests
 
 pytestmark = [
     pytest.mark.servers,

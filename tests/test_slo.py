@@ -8,9 +8,9 @@ import pytest
 import yaml
 
 from tests.sample_project import REPO
-from toolkit.build import dump_yaml
+from toolkit.clients.promtools import check_rules
 from toolkit.errors import DefinitionError, SettingsError
-from toolkit.promtools import check_rules
+from toolkit.output.build import dump_yaml
 from toolkit.rules import RecordingRule
 from toolkit.settings import load_settings, parse_settings
 from toolkit.slo import SLO, Latency, Ratio, slo_groups

@@ -12,7 +12,7 @@ from tests.doubles.grafana import GrafanaDouble
 from tests.sample_project import REPO
 from toolkit.cli import main
 from toolkit.commands.sync import _Progress
-from toolkit.project import load_project
+from toolkit.sources.code import load_project
 
 BUNDLE = load_project(REPO).bundle
 COUNT = len(BUNDLE.dashboards)

@@ -10,12 +10,12 @@ from urllib3.exceptions import ConnectTimeoutError
 from tests.sample_project import REPO
 from tests.servers.processes import free_port
 from toolkit.clients import connect
+from toolkit.clients.contexts import Context, resolve_context
 from toolkit.clients.errors import ClientError, RefusedError, ServerFailedError, UnreachableError
 from toolkit.clients.grafana import Grafana
 from toolkit.clients.prometheus import Prometheus
 from toolkit.clients.ruler import Ruler
 from toolkit.clients.transport import InsecureTransportWarning, Transport
-from toolkit.contexts import Context, resolve_context
 from toolkit.errors import SettingsError
 from toolkit.settings import parse_settings
 

@@ -7,9 +7,9 @@ import copy
 import dataclasses
 
 from tests.sample_project import REPO
+from toolkit.clients.contexts import Context
 from toolkit.clients.transport import Transport
-from toolkit.contexts import Context
-from toolkit.project import load_project
+from toolkit.sources.code import load_project
 from toolkit.sync.files import plan_files
 from toolkit.sync.grafana import content_hash
 from toolkit.sync.run import SyncOptions, run_sync

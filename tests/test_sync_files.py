@@ -12,10 +12,10 @@ import yaml
 from tests.sample_project import REPO
 from tests.servers.processes import get_json, wait_until
 from toolkit.bundle import Bundle, RuleEntry, RuleGroupEntry
+from toolkit.clients.contexts import Context
 from toolkit.clients.transport import Transport
-from toolkit.contexts import Context
-from toolkit.project import load_project
-from toolkit.source import SourceLocation
+from toolkit.locations import SourceLocation
+from toolkit.sources.code import load_project
 from toolkit.sync.run import SyncOptions, run_sync
 
 BUNDLE = load_project(REPO).bundle
@@ -128,7 +128,7 @@ def test_unchanged_files_the_server_does_not_serve_yet_are_reloaded(synced) -> N
     wanted = rule_bundle("up == 2", alert="Other")
     plan = run_sync(wanted, ctx, options("prometheus", dry_run=True)).results["prometheus"]
     assert plan.written == ("test-alerts.yml",) and served_rules(server) == [("TargetDown", "up == 0")]
-    from toolkit.build import render
+    from toolkit.output.build import render
 
     (rules / "test-alerts.yml").write_bytes(
         render(wanted)["prometheus/test-alerts.yml"]

@@ -10,9 +10,9 @@ from grafana_client import GrafanaApi
 
 from tests.sample_project import REPO
 from toolkit.bundle import Bundle
+from toolkit.clients.contexts import Context
 from toolkit.clients.transport import Transport
-from toolkit.contexts import Context
-from toolkit.project import load_project
+from toolkit.sources.code import load_project
 from toolkit.sources.live import MARKER_TAG
 from toolkit.sync.grafana import MESSAGE
 from toolkit.sync.run import SyncOptions, run_sync

@@ -17,10 +17,10 @@ from tests.sample_project import REPO
 from tests.test_sync_files import options, rule_bundle, served_rules
 from toolkit.cli import main
 from toolkit.clients import connect
+from toolkit.clients.contexts import Context
 from toolkit.clients.deadline import Deadline
 from toolkit.clients.errors import DeadlineError
 from toolkit.clients.transport import Transport
-from toolkit.contexts import Context
 from toolkit.sync.run import run_sync
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from toolkit.urls import redact_url, url_secret
+from toolkit.clients.urls import redact_url, url_secret
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,6 @@ from tests.grafana_schemas import dashboard_errors, needs_schemas, options_error
 from tests.sample_project import REPO, make_project
 from toolkit import units
 from toolkit.errors import DefinitionError
-from toolkit.grafana_json import grafanalib_json, modernize
 from toolkit.lint.engine import lint_bundle
 from toolkit.panels import (
     Link,
@@ -33,8 +32,9 @@ from toolkit.panels import (
     text,
     timeseries,
 )
-from toolkit.project import load_project
 from toolkit.settings import load_settings
+from toolkit.sources.code import load_project
+from toolkit.sources.grafanalib import grafanalib_json, modernize
 
 SETTINGS = load_settings(REPO)
 BUCKETS = "sum by (le) (rate(http_request_duration_seconds_bucket[$__rate_interval]))"

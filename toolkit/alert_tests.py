@@ -18,8 +18,8 @@ import promql_parser
 from toolkit import promql
 from toolkit.durations import canonical_duration
 from toolkit.errors import DefinitionError
+from toolkit.locations import SourceLocation, caller_location
 from toolkit.rules import AlertRule
-from toolkit.source import SourceLocation, caller_location
 
 SERIES_VALUES = re.compile(r"^(\s*(_|stale|-?[0-9.e+]+([+-][0-9.e+]+)?(x[0-9]+)?|_x[0-9]+)\s*)+$")
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from toolkit.clients.urls import redact_url, url_secret
 from toolkit.durations import canonical_duration
 from toolkit.errors import DefinitionError
-from toolkit.source import SourceLocation, caller_location
-from toolkit.urls import redact_url, url_secret
+from toolkit.locations import SourceLocation, caller_location
 
 MATCHER = re.compile(r'^[a-zA-Z_][a-zA-Z0-9_]*(=|!=|=~|!~)"[^"]*"$')
 CLOCK = re.compile(r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from toolkit.source import SourceLocation
+from toolkit.locations import SourceLocation
 
 
 class ToolkitError(Exception):

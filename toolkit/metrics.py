@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from toolkit.errors import DefinitionError
+from toolkit.locations import SourceLocation, caller_location
 from toolkit.rules import LABEL_NAME, METRIC_NAME
-from toolkit.source import SourceLocation, caller_location
 
 
 class MetricType(enum.StrEnum):

@@ -16,8 +16,8 @@ import attr
 import grafanalib.core as g
 
 from toolkit.errors import DefinitionError
-from toolkit.grafana_json import EXTRA_KEY, SOURCE_KEY
-from toolkit.source import caller_location
+from toolkit.locations import caller_location
+from toolkit.sources.grafanalib import EXTRA_KEY, SOURCE_KEY
 
 GRID_WIDTH = 24
 DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}

@@ -22,7 +22,7 @@ import grafanalib.core as g
 from toolkit import units
 from toolkit.bundle.grid import grid_height
 from toolkit.errors import DefinitionError
-from toolkit.grafana_json import RAW_KEY, SOURCE_KEY
+from toolkit.locations import SourceLocation, caller_location
 from toolkit.panel_parts import (
     DATASOURCE,
     GRID_WIDTH,
@@ -44,7 +44,7 @@ from toolkit.panel_parts import (
     warn_crit,
 )
 from toolkit.settings import Settings
-from toolkit.source import SourceLocation, caller_location
+from toolkit.sources.grafanalib import RAW_KEY, SOURCE_KEY
 from toolkit.visualizations import bar_chart, heatmap, histogram, logs, pie_chart, state_timeline, text
 
 __all__ = [

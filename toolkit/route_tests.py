@@ -4,7 +4,7 @@ A :class:`RouteTest` gives one alert's labels (and optionally other alerts firin
 states what Alertmanager must do with it: the receivers it reaches, in order; the labels of the group it
 lands in; whether another alert inhibits it; which receivers are notified at that time, once time
 intervals and inhibitions have had their say. A :class:`TemplateTest` states what a notification template
-renders for an alert. ``toolkit test`` runs both (see :mod:`toolkit.route_testing`).
+renders for an alert. ``toolkit test`` runs both (see :mod:`toolkit.testing.routes`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from toolkit.errors import DefinitionError
-from toolkit.source import SourceLocation, caller_location
+from toolkit.locations import SourceLocation, caller_location
 
 LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 

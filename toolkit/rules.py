@@ -16,7 +16,7 @@ from typing import Any
 from toolkit import promql
 from toolkit.durations import canonical_duration
 from toolkit.errors import DefinitionError
-from toolkit.source import SourceLocation, caller_location
+from toolkit.locations import SourceLocation, caller_location
 
 ALERT_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")  # the house convention, waivable with "rule/name"
 # the house convention level:metric:operations, operations newest last (``instance:node_cpu:rate:sum``)

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from toolkit.clients.urls import url_secret
 from toolkit.errors import ProjectError, SettingsError
-from toolkit.source import SourceLocation
-from toolkit.urls import url_secret
-from toolkit.yaml_lines import line_of, load_with_lines
+from toolkit.locations import SourceLocation
+from toolkit.sources.yaml_lines import line_of, load_with_lines
 
 if TYPE_CHECKING:
     import jsonschema

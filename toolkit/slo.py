@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from toolkit.alert_tests import check_selector
 from toolkit.durations import canonical_duration, duration_seconds
 from toolkit.errors import DefinitionError, SettingsError
+from toolkit.locations import SourceLocation, caller_location
 from toolkit.rules import AlertRule, RecordingRule, RuleGroup, Severity
 from toolkit.settings import Settings
-from toolkit.source import SourceLocation, caller_location
 
 SLI_WINDOWS = ("5m", "30m", "1h", "2h", "6h", "1d", "3d")
 SLO_NAME = re.compile(r"^[a-z][a-z0-9-]*$")

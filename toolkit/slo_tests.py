@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from toolkit.alert_tests import AlertTest, ExprTest, RuleTest
 from toolkit.durations import duration_seconds
 from toolkit.errors import DefinitionError
+from toolkit.locations import caller_location
 from toolkit.rules import Severity
 from toolkit.settings import Settings
 from toolkit.slo import SLO, BurnWindow, Latency, burn_policy
-from toolkit.source import caller_location
 
 HEALTHY_MINUTES = 240
 EVENTS_PER_MINUTE = 600

@@ -3,7 +3,7 @@
 Each takes the usual title, queries, unit and description plus its plugin's common options, typed after
 Grafana's schema for that panel (``<type>.jsonschema.json``): a value outside the schema's enum fails at
 the caller's line, naming the choices. A helper sets only the options it is given; the build adds the rest
-as a current Grafana saves them (:data:`toolkit.plugin_defaults.PLUGIN_OPTIONS`).
+as a current Grafana saves them (:data:`toolkit.sources.plugin_defaults.PLUGIN_OPTIONS`).
 Import them from :mod:`toolkit.panels`.
 """
 
@@ -14,6 +14,7 @@ from typing import Any, Literal, get_args
 
 from toolkit import units
 from toolkit.errors import DefinitionError
+from toolkit.locations import caller_location
 from toolkit.panel_parts import (
     CurrentPanel,
     Query,
@@ -26,7 +27,6 @@ from toolkit.panel_parts import (
     steps,
     targets,
 )
-from toolkit.source import caller_location
 
 Queries = str | Query | Sequence[str | Query]
 TextMode = Literal["markdown", "html", "code"]

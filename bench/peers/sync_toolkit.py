@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from toolkit.contexts import Context
+from toolkit.clients.contexts import Context
 from toolkit.sources.files import load_paths
 from toolkit.sync.run import SyncOptions, run_sync
 

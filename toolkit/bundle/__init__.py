@@ -8,7 +8,7 @@ Bundles and entries have no ``==`` of their own: the one comparison is :mod:`too
 Every dashboard is normalized by :func:`toolkit.bundle.dashboards.normalize_dashboard` (envelope, sharing
 export, Grafana's additions, ownership tag, and :mod:`.migrate` for old shapes: :mod:`.grid` for ``rows``,
 :mod:`.graph`, :mod:`.singlestat` and :mod:`.table` for the old panels, :mod:`.mappings` for old value
-mappings); every rule by :mod:`toolkit.rule_data`.
+mappings); every rule by :mod:`toolkit.bundle.rules`.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from toolkit.bundle.notes import Note
+from toolkit.locations import SourceLocation
 from toolkit.metrics import Metric
-from toolkit.source import SourceLocation
 
 if TYPE_CHECKING:
     from toolkit.route_tests import NotificationTest
@@ -70,7 +70,7 @@ class RuleGroupEntry:
 
     ``options`` holds the group's own keys besides name and rules (``interval``, ``limit``,
     ``query_offset``, ``labels``, a ruler's own keys), normalized by
-    :func:`toolkit.rule_data.normalize_group_options`.
+    :func:`toolkit.bundle.rules.normalize_group_options`.
     """
 
     name: str

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from toolkit.clients.alertmanager import Alertmanager
+from toolkit.clients.contexts import Context
 from toolkit.clients.deadline import Deadline
 from toolkit.clients.errors import ClientError
 from toolkit.clients.grafana import Grafana
 from toolkit.clients.prometheus import Prometheus
 from toolkit.clients.ruler import Ruler
 from toolkit.clients.transport import Transport
-from toolkit.contexts import Context
 
 
 def _url(context: Context, server: str, url: str, variable: str, key: str) -> str:

@@ -16,7 +16,7 @@ import niquests
 from toolkit.clients.deadline import Deadline
 from toolkit.clients.errors import ClientError, DeadlineError, client_error, failure_reason
 from toolkit.clients.transport import Transport
-from toolkit.urls import redact_url
+from toolkit.clients.urls import redact_url
 
 PAGE = 1000
 T = TypeVar("T")

@@ -11,7 +11,7 @@ import niquests
 from toolkit.clients.deadline import Deadline
 from toolkit.clients.errors import DeadlineError, RefusedError, client_error, failure_reason
 from toolkit.clients.transport import Transport
-from toolkit.urls import redact_url
+from toolkit.clients.urls import redact_url
 
 LIFECYCLE_HINT = "start it with --web.enable-lifecycle so toolkit sync can reload it"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from toolkit.build import collector_paused, render, stale_files, write_build
 from toolkit.commands.common import project_root
 from toolkit.commands.progress import Progress, quiet_option
-from toolkit.project import load_project
+from toolkit.output.build import collector_paused, render, stale_files, write_build
+from toolkit.sources.code import load_project
 
 
 @click.command("build")

@@ -13,7 +13,7 @@ from toolkit.commands.common import CommandError, project_root, write_output
 from toolkit.diff.compare import compare
 from toolkit.diff.model import Change
 from toolkit.diff.report import as_json, markdown, text
-from toolkit.layout_svg import render_svg
+from toolkit.output.svg import render_svg
 from toolkit.paths import inside
 from toolkit.sources.git import WORKING_TREE, default_base, load_build
 
@@ -55,7 +55,7 @@ def _inherited_intervals_dropped(
 
 def live_sides(root: Path, context_name: str | None, built: Bundle) -> tuple[Bundle, Bundle]:
     """The servers' bundle and ``built`` cut to what the context covers (a server it does not name is skipped)."""
-    from toolkit.contexts import resolve_context
+    from toolkit.clients.contexts import resolve_context
     from toolkit.settings import load_settings
     from toolkit.sources.live import load_live, trim_to
 

@@ -43,7 +43,7 @@ def _enclosing_project_options(ctx: click.Context) -> dict:
     settings are not validated, which costs a schema library's import)."""
     from toolkit.errors import ProjectError
     from toolkit.settings import SETTINGS_FILE, find_root, load_settings
-    from toolkit.yaml_lines import load_with_lines
+    from toolkit.sources.yaml_lines import load_with_lines
 
     given = (ctx.find_root().obj or {}).get("project_dir")
     try:
@@ -154,7 +154,7 @@ def command(
                 **{**options, "conventions": conventions or options.get("conventions", False)},
             )
         else:
-            from toolkit.project import load_project
+            from toolkit.sources.code import load_project
 
             root = project_root(ctx)
             project = load_project(root)

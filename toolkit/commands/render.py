@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from toolkit.commands.common import project_root, write_output
-from toolkit.layout_svg import render_svg
+from toolkit.output.svg import render_svg
 from toolkit.paths import inside
 from toolkit.sources.git import WORKING_TREE, load_build
 

@@ -138,9 +138,9 @@ def command(
       GRAFANA_TOKEN=... toolkit sync --context prod --prune
       toolkit sync --only grafana --force
     """
-    from toolkit.build import render, stale_files
-    from toolkit.contexts import resolve_context
-    from toolkit.project import load_project
+    from toolkit.clients.contexts import resolve_context
+    from toolkit.output.build import render, stale_files
+    from toolkit.sources.code import load_project
 
     if ca_cert and insecure:
         raise click.UsageError("--ca-cert and --insecure contradict each other: give one")

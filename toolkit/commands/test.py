@@ -9,10 +9,10 @@ import click
 
 from toolkit.commands.common import project_root, write_output
 from toolkit.commands.progress import Progress, quiet_option
-from toolkit.junit import junit_xml
-from toolkit.project import load_project
-from toolkit.route_testing import RouteResult, run_route_tests
-from toolkit.rule_testing import SubjectResult, run_rule_tests
+from toolkit.output.junit import junit_xml
+from toolkit.sources.code import load_project
+from toolkit.testing.alerts import SubjectResult, run_rule_tests
+from toolkit.testing.routes import RouteResult, run_route_tests
 
 
 @click.command("test")

@@ -87,7 +87,7 @@ def unique(name: str, taken: set[str]) -> str:
 def _project_rules(root: Path) -> tuple[set[str], set]:
     """The rule files the project's groups are built to now, and its alerts (name and labels)."""
     from toolkit.importer.rules import alert_key
-    from toolkit.project import load_project
+    from toolkit.sources.code import load_project
 
     bundle = load_project(root).bundle
     return {g.file for g in bundle.rule_groups}, {alert_key(r.data) for _, r in bundle.alert_rules()}

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit.errors import ToolkitError
-from toolkit.grafana_json import merge_extra
 from toolkit.importer.leafdiff import BUILD_WRITES, MISSING, grafana_defaults, lost, residual, unsaid
 from toolkit.importer.pysource import ImportedModule, docstring, imported_names, literal, string
+from toolkit.locations import SourceLocation
 from toolkit.settings import Settings
-from toolkit.source import SourceLocation
 from toolkit.sources.files import SourceError
+from toolkit.sources.grafanalib import merge_extra
 
 HELPERS = {
     "timeseries": "timeseries",
@@ -368,7 +368,7 @@ class _Plan:
 def _built(source: str, settings: Settings, origin: str) -> dict[str, Any]:
     """The dashboard JSON ``source`` builds, as ``toolkit build`` writes it; an error in it is told
     against the input ``origin`` it was made from."""
-    from toolkit.project import _dashboard_entry
+    from toolkit.sources.code import _dashboard_entry
 
     namespace: dict[str, Any] = {}
     exec(compile(source, "<imported dashboard>", "exec"), namespace)  # the module we just generated

@@ -17,8 +17,8 @@ from typing import Any
 from toolkit.bundle.dashboards import normalize_dashboard, unwrap
 from toolkit.importer.dashboard_module import default_waivers, module_for
 from toolkit.importer.pysource import ImportedModule, module_name
+from toolkit.locations import SourceLocation
 from toolkit.settings import Settings
-from toolkit.source import SourceLocation
 from toolkit.sources.files import SourceError, dashboard_json
 
 GRAFANA_UID = re.compile(r"^[a-zA-Z0-9_-]{1,40}$")

@@ -19,7 +19,7 @@ from toolkit.errors import ProjectError, ToolkitError
 from toolkit.importer.pysource import ImportedModule
 from toolkit.importer.registry import register
 from toolkit.interrupts import sigterm_unwinds
-from toolkit.source import SourceLocation
+from toolkit.locations import SourceLocation
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def install(
 ) -> list[Path]:
     """Write ``<package>/<name>.py`` for each planned module, register them, and load the project; undo
     everything when anything fails. Returns the written paths."""
-    from toolkit.project import load_project
+    from toolkit.sources.code import load_project
 
     folder = root / package
     registry = folder / "__init__.py"

@@ -78,7 +78,7 @@ BUILD_WRITES = (
 
 def grafana_defaults(kind: str) -> dict[str, Any]:
     """What Grafana assumes for a ``kind`` panel's options and field config where the JSON says nothing."""
-    from toolkit.plugin_defaults import PLUGIN_COLOR_MODE, PLUGIN_CUSTOM, PLUGIN_OPTIONS
+    from toolkit.sources.plugin_defaults import PLUGIN_COLOR_MODE, PLUGIN_CUSTOM, PLUGIN_OPTIONS
 
     timeseries = kind == "timeseries"
     field = {

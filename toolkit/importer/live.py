@@ -78,9 +78,9 @@ def prometheus_sources(root: Path, url: str, context_name: str | None) -> tuple[
     """One rule source per file the Prometheus at ``url`` (or, for '', the context's) loaded, and notes
     on what its API does not tell."""
     from toolkit.clients import connect
+    from toolkit.clients.contexts import resolve_context
     from toolkit.clients.prometheus import Prometheus
     from toolkit.clients.transport import Transport
-    from toolkit.contexts import resolve_context
     from toolkit.importer.rules import rule_module_name
     from toolkit.settings import load_settings
 
@@ -100,8 +100,8 @@ def prometheus_sources(root: Path, url: str, context_name: str | None) -> tuple[
 def ruler_sources(root: Path, context_name: str | None) -> list[RuleSource]:
     """One rule source per namespace of the context's ruler."""
     from toolkit.clients import connect
+    from toolkit.clients.contexts import resolve_context
     from toolkit.clients.transport import Transport
-    from toolkit.contexts import resolve_context
     from toolkit.importer.pysource import module_name
     from toolkit.settings import load_settings
 
@@ -120,8 +120,8 @@ def grafana_sources(
 ) -> list[DashboardSource]:
     """The dashboard ``uid`` of the context's Grafana, or (``uid`` None) all of them, or those in ``folder``."""
     from toolkit.clients import connect
+    from toolkit.clients.contexts import resolve_context
     from toolkit.clients.transport import Transport
-    from toolkit.contexts import resolve_context
     from toolkit.importer.dashboards import read_dashboard
     from toolkit.importer.shape import check_shape
     from toolkit.settings import load_settings

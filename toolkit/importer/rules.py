@@ -30,8 +30,8 @@ from toolkit.importer.pysource import (
     number,
     string,
 )
+from toolkit.locations import SourceLocation
 from toolkit.rules import ALERT_NAME, GROUP_FILE, METRIC_NAME, RECORD_NAME, Severity
-from toolkit.source import SourceLocation
 from toolkit.sources.files import RULER_GROUP_KEYS, SourceError, parse_rule_file
 
 THRESHOLD = re.compile(

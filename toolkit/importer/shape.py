@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from toolkit.source import SourceLocation
+from toolkit.locations import SourceLocation
 from toolkit.sources.files import SourceError
 
 LISTS = ("panels", "rows", "targets", "links", "tags")

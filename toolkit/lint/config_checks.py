@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from toolkit.lint.context import LintContext
 from toolkit.lint.findings import Finding, Level
 from toolkit.lint.registry import CHECKS, check
-from toolkit.source import SourceLocation
+from toolkit.locations import SourceLocation
 
 
 def _problems(ignored: Mapping[str, str]) -> Iterator[str]:

@@ -16,9 +16,9 @@ from toolkit.lint.live import LivePrometheus
 from toolkit.lint.policy import Policy
 from toolkit.lint.promql import Parsed, parse
 from toolkit.lint.registry import CHECKS
+from toolkit.locations import SourceLocation
 from toolkit.metrics import Metric, series_index
-from toolkit.source import SourceLocation
-from toolkit.yaml_lines import field_line, token_position
+from toolkit.sources.yaml_lines import field_line, token_position
 
 DEFAULT_SCRAPE_SECONDS = 60.0
 T = TypeVar("T")

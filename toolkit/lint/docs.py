@@ -13,8 +13,8 @@ from toolkit.lint.examples import EXAMPLES, Example
 from toolkit.lint.findings import Finding
 from toolkit.lint.policy import Policy
 from toolkit.lint.report import human
+from toolkit.locations import SourceLocation
 from toolkit.metrics import Metric, MetricType
-from toolkit.source import SourceLocation
 from toolkit.sources.files import load_paths
 
 BEGIN, END = "<!-- checks: begin -->", "<!-- checks: end -->"

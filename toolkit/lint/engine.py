@@ -26,8 +26,8 @@ from toolkit.lint.parallel import fan_out, usable_cpus
 from toolkit.lint.policy import Policy
 from toolkit.lint.promql import parse
 from toolkit.lint.registry import CHECKS, Check
+from toolkit.locations import SourceLocation
 from toolkit.promql import MAX_NESTING
-from toolkit.source import SourceLocation
 from toolkit.sources.files import RuleFileProblem
 
 if TYPE_CHECKING:

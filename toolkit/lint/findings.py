@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from toolkit.source import SourceLocation
+from toolkit.locations import SourceLocation
 
 
 class Level(enum.IntEnum):

@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from toolkit.clients.urls import HIDDEN, redact_url
 from toolkit.errors import ToolkitError
-from toolkit.urls import HIDDEN, redact_url
 
 
 class LiveError(ToolkitError):
@@ -19,7 +19,7 @@ class LivePrometheus:
     """A Prometheus to check queries against; answers are fetched once and kept.
 
     A user and password in the URL are sent as basic authentication and never shown: ``url`` is the
-    address as :func:`toolkit.urls.redact_url` shows it, as every message prints it.
+    address as :func:`toolkit.clients.urls.redact_url` shows it, as every message prints it.
     """
 
     address: str

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from toolkit.lint.context import LintContext
 from toolkit.lint.findings import Finding, Level
 from toolkit.lint.registry import check
-from toolkit.route_config import config_under_test, route_number, route_table
+from toolkit.locations import SourceLocation
 from toolkit.route_tests import RouteTest
-from toolkit.source import SourceLocation
+from toolkit.testing.route_config import config_under_test, route_number, route_table
 
 NAME = "routes/uncovered"
 
@@ -29,8 +29,8 @@ def uncovered(ctx: LintContext) -> Iterator[Finding]:
     from concurrent.futures import ThreadPoolExecutor
     from pathlib import Path
 
-    from toolkit.build import dump_yaml
-    from toolkit.promtools import ToolMissingError, find_tool, route_receivers
+    from toolkit.clients.promtools import ToolMissingError, find_tool, route_receivers
+    from toolkit.output.build import dump_yaml
 
     routes = route_table(config)
     sources = ctx.bundle.route_sources

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import yaml
 
-from toolkit.build import MARKER, TESTS_DIR
 from toolkit.bundle import RuleTestEntry
 from toolkit.errors import DefinitionError
+from toolkit.locations import SourceLocation
 from toolkit.metrics import PLATFORM, Metric
-from toolkit.source import SourceLocation
+from toolkit.output.build import MARKER, TESTS_DIR
 from toolkit.sources.files import SourceError
-from toolkit.yaml_lines import line_of, load_with_lines
+from toolkit.sources.yaml_lines import line_of, load_with_lines
 
 CELL = re.compile(r"(?<!\\)\|")
 

@@ -17,10 +17,10 @@ import yaml
 
 from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry
 from toolkit.bundle.dashboards import normalize_dashboard, unwrap
+from toolkit.bundle.rules import GROUP_OPTION_KEYS, RULE_KEYS, normalize_group_options, normalize_rule
 from toolkit.errors import ToolkitError
-from toolkit.rule_data import GROUP_OPTION_KEYS, RULE_KEYS, normalize_group_options, normalize_rule
-from toolkit.source import SourceLocation
-from toolkit.yaml_lines import YAMLLimitError, line_of, load_all_with_lines, load_with_lines
+from toolkit.locations import SourceLocation
+from toolkit.sources.yaml_lines import YAMLLimitError, line_of, load_all_with_lines, load_with_lines
 
 RULE_SUFFIXES = (".yml", ".yaml")
 DASHBOARD_SUFFIXES = (".json",)

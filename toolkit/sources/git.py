@@ -11,9 +11,9 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from toolkit.build import BUILD_DIR
 from toolkit.bundle import Bundle
 from toolkit.errors import ToolkitError
+from toolkit.output.build import BUILD_DIR
 from toolkit.sources.built_extras import load_alertmanager_files, load_metrics, load_rule_tests
 from toolkit.sources.files import FileBundle, SourceError, load_paths
 

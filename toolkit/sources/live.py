@@ -3,7 +3,7 @@
 Grafana's dashboards are read with grafana-client and normalized by the one dashboard normalizer
 (:mod:`toolkit.bundle.dashboards`: envelope, Grafana's additions and the ownership tag dropped, old shapes
 migrated); Prometheus' rules come from ``/api/v1/rules`` and a ruler's from its configuration API, both
-normalized by :mod:`toolkit.rule_data`; Alertmanager's config from ``/api/v2/status``. Every server is reached through :mod:`toolkit.clients`,
+normalized by :mod:`toolkit.bundle.rules`; Alertmanager's config from ``/api/v2/status``. Every server is reached through :mod:`toolkit.clients`,
 so retries, TLS options and redaction are the same as for ``toolkit sync``.
 """
 
@@ -15,13 +15,13 @@ from typing import Any
 
 from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry
 from toolkit.bundle.dashboards import MARKER_TAG, normalize_dashboard
+from toolkit.bundle.rules import normalize_group_options, normalize_rule
 from toolkit.clients import connect
+from toolkit.clients.contexts import Context
 from toolkit.clients.grafana import Grafana
 from toolkit.clients.ruler import Ruler
 from toolkit.clients.transport import Transport
-from toolkit.contexts import Context
-from toolkit.rule_data import normalize_group_options, normalize_rule
-from toolkit.source import SourceLocation
+from toolkit.locations import SourceLocation
 
 __all__ = [
     "MARKER_TAG",

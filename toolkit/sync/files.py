@@ -16,14 +16,14 @@ from pathlib import Path
 
 import yaml
 
-from toolkit.build import MARKER
 from toolkit.bundle import Bundle
 from toolkit.clients.alertmanager import Alertmanager
 from toolkit.clients.errors import ClientError
 from toolkit.clients.http import HttpClient
 from toolkit.clients.prometheus import Prometheus
+from toolkit.clients.promtools import ToolFailedError, check_alertmanager_config, check_rules
 from toolkit.diff.compare import compare
-from toolkit.promtools import ToolFailedError, check_alertmanager_config, check_rules
+from toolkit.output.build import MARKER
 from toolkit.sources.files import SourceError, parse_alertmanager, parse_rule_file
 from toolkit.sources.live import trim_to
 from toolkit.sync.results import SyncError, TargetResult

@@ -11,13 +11,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.build import render
 from toolkit.bundle import Bundle
 from toolkit.clients import connect
+from toolkit.clients.contexts import Context
 from toolkit.clients.deadline import Deadline
 from toolkit.clients.errors import ClientError
 from toolkit.clients.transport import Transport
-from toolkit.contexts import Context
+from toolkit.output.build import render
 from toolkit.sync.files import sync_alertmanager, sync_prometheus_rules
 from toolkit.sync.grafana import (
     DELETE,

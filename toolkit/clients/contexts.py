@@ -18,8 +18,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from toolkit.errors import SettingsError
+from toolkit.locations import SourceLocation
 from toolkit.settings import Settings
-from toolkit.source import SourceLocation
 
 
 @dataclass(frozen=True)

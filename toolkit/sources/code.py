@@ -26,15 +26,15 @@ import attr
 from toolkit.alert_tests import AlertTest, ExprTest, RuleTest
 from toolkit.alertmanager import AlertmanagerConfig
 from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry, RuleTestEntry
+from toolkit.bundle.rules import normalize_group_options, normalize_rule
 from toolkit.errors import DefinitionError, ProjectError, ToolkitError
-from toolkit.grafana_json import grafanalib_json, modernize
 from toolkit.lint.dashboard_checks import house_rule_findings
+from toolkit.locations import SourceLocation, is_user_file, set_project_root
 from toolkit.panels import DashboardDef
 from toolkit.route_tests import NotificationTest, RouteTest
-from toolkit.rule_data import normalize_group_options, normalize_rule
 from toolkit.rules import AlertRule, RuleGroup
 from toolkit.settings import Settings, load_settings
-from toolkit.source import SourceLocation, is_user_file, set_project_root
+from toolkit.sources.grafanalib import grafanalib_json, modernize
 
 PACKAGES = ("dashboards", "alerts")
 

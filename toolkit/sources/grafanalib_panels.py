@@ -8,7 +8,7 @@ settings sat at the top level before they moved into ``options`` (``dashlist``, 
 ``heatmap``), and legacy keys beside current ones (``fieldOptions`` in gauges, ``displayMode`` in table
 cells). :func:`current_panel` turns each into the current shape, carrying every setting grafanalib wrote to
 its current counterpart (the target types are Grafana's; where Grafana's panel-change handler maps a
-setting, the same mapping is used); :mod:`toolkit.grafana_json` then adds the options each plugin requires.
+setting, the same mapping is used); :mod:`toolkit.sources.grafanalib` then adds the options each plugin requires.
 
 Plugins without a core successor (``flant-statusmap-panel``, ``marcuscalidus-svg-panel``,
 ``ae3e-plotly-panel``, ``larona-epict-panel``) keep their type; their settings move under ``options``,

@@ -21,9 +21,9 @@ import yaml
 from toolkit.bundle import Bundle, RuleTestEntry
 from toolkit.errors import BuildError
 from toolkit.interrupts import signals_deferred
+from toolkit.locations import SourceLocation
 from toolkit.metrics import render_markdown
 from toolkit.paths import inside
-from toolkit.source import SourceLocation
 
 BUILD_DIR = "build"
 STAGING_PREFIX = ".build-staging-"

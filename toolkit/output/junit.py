@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from toolkit.source import SourceLocation
+from toolkit.locations import SourceLocation
 
 
 @dataclass(frozen=True)

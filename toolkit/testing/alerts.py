@@ -14,11 +14,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.build import TESTS_DIR, render
 from toolkit.bundle import Bundle, RuleTestEntry
-from toolkit.junit import JUnitCase, junit_xml
-from toolkit.promtools import ChildProcesses, find_tool, run_tool
-from toolkit.source import SourceLocation
+from toolkit.clients.promtools import ChildProcesses, find_tool, run_tool
+from toolkit.locations import SourceLocation
+from toolkit.output.build import TESTS_DIR, render
+from toolkit.output.junit import JUnitCase, junit_xml
 
 EVAL_TIME = re.compile(r"\btime: ([0-9a-z.]+)")
 

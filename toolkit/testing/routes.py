@@ -38,22 +38,22 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from toolkit.alertmanager_process import (
+from toolkit.bundle import Bundle
+from toolkit.clients.alertmanager_process import (
     INSTALL_HINT,
     AlertmanagerFailedError,
     LocalAlertmanager,
     WebhookSink,
     find_alertmanager,
 )
-from toolkit.bundle import Bundle
 from toolkit.clients.errors import ClientError
+from toolkit.clients.promtools import run_tool
 from toolkit.errors import DefinitionError, ToolkitError
 from toolkit.interrupts import sigterm_unwinds
-from toolkit.junit import JUnitCase
-from toolkit.promtools import run_tool
-from toolkit.route_config import GROUP_WAIT, config_under_test, route_number, route_table
+from toolkit.locations import SourceLocation
+from toolkit.output.junit import JUnitCase
 from toolkit.route_tests import RouteTest, TemplateTest
-from toolkit.source import SourceLocation
+from toolkit.testing.route_config import GROUP_WAIT, config_under_test, route_number, route_table
 
 FLUSH_SECONDS = 15.0
 WORKERS = 4

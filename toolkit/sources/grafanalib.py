@@ -16,8 +16,8 @@ from grafanalib._gen import DashboardEncoder
 
 from toolkit.bundle.dashboards import SCHEMA_VERSION
 from toolkit.bundle.migrate import BUILT_IN_ANNOTATION
-from toolkit.grafanalib_panels import current_panel, drop_nulls
-from toolkit.plugin_defaults import NO_QUERIES, PLUGIN_COLOR_MODE, PLUGIN_CUSTOM, PLUGIN_OPTIONS
+from toolkit.sources.grafanalib_panels import current_panel, drop_nulls
+from toolkit.sources.plugin_defaults import NO_QUERIES, PLUGIN_COLOR_MODE, PLUGIN_CUSTOM, PLUGIN_OPTIONS
 
 SOURCE_KEY = "__toolkit_source__"
 RAW_KEY = "__toolkit_raw__"

@@ -18,9 +18,9 @@ from typing import Any
 
 from toolkit.clients.errors import ClientError
 from toolkit.clients.http import HttpClient
+from toolkit.clients.promtools import ToolMissingError
 from toolkit.clients.transport import Transport
 from toolkit.errors import ToolkitError
-from toolkit.promtools import ToolMissingError
 
 BINARIES = ("prometheus-alertmanager", "alertmanager")
 INSTALL_HINT = "run `make setup`, or on Debian/Ubuntu: apt-get install prometheus-alertmanager"

@@ -1,0 +1,2 @@
+"""Running the project's tests: alert and expression tests with promtool, route and template
+tests on a real Alertmanager."""
