@@ -644,3 +644,15 @@ def test_progress_shows_only_on_a_terminal_outside_ci_and_without_quiet(
     monkeypatch.delenv("CI")
     quiet = CliRunner().invoke(main, ["build", "--quiet", "-h"])
     assert quiet.exit_code == 0 and "--quiet" in quiet.output
+
+
+def test_an_alert_test_interval_without_a_unit_fails_at_its_line() -> None:
+    from toolkit.alert_tests import AlertTest
+
+    with pytest.raises(DefinitionError) as refused:
+        AlertTest("ServiceDown", {"up": "0x10"}, fires_at="5m", interval="5")
+    line = sys._getframe().f_lineno - 1
+    assert str(refused.value) == (
+        f"{__file__}:{line}: test of alert ServiceDown: interval '5' is not a Prometheus duration: it needs a "
+        "unit, e.g. '5s' or '5m'"
+    )

@@ -40,6 +40,13 @@ def gauge(value: float, minutes: int = 60) -> str:
     return f"{value:g}x{minutes}"
 
 
+def _interval(where: SourceLocation, what: str, value: str) -> str:
+    try:
+        return canonical_duration(value)
+    except ValueError as error:
+        raise DefinitionError(f"{what}: interval {error}", where) from None
+
+
 def _times(where: SourceLocation, what: str, value: str | Sequence[str] | None) -> tuple[str, ...]:
     values = (value,) if isinstance(value, str) else tuple(value or ())
     try:
@@ -96,7 +103,7 @@ class AlertTest:
         object.__setattr__(self, "quiet_at", _times(where, what, self.quiet_at))
         if not self.fires_at and not self.quiet_at:
             raise DefinitionError(f"{what}: say when it must fire (fires_at) or stay quiet (quiet_at)", where)
-        object.__setattr__(self, "interval", canonical_duration(self.interval))
+        object.__setattr__(self, "interval", _interval(where, what, self.interval))
 
     def to_promtool(self, rule_labels: Mapping[str, str]) -> dict[str, Any]:
         """The promtool ``tests`` entry, given the labels the alerting rule itself adds."""
@@ -160,7 +167,7 @@ class ExprTest:
             raise DefinitionError(f"{what}: expr is not valid PromQL: {error}", where) from None
         object.__setattr__(self, "series", _series(where, what, self.series))
         object.__setattr__(self, "at", _times(where, what, self.at)[0])
-        object.__setattr__(self, "interval", canonical_duration(self.interval))
+        object.__setattr__(self, "interval", _interval(where, what, self.interval))
 
     def to_promtool(self) -> dict[str, Any]:
         """The promtool ``tests`` entry."""

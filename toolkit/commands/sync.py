@@ -130,7 +130,7 @@ def command(
     gets --timeout seconds in all; a server that stops answering fails its
     target, with the previous files restored. Exit 0 when
     everything is applied, 1 on any failure (listing what was and was not
-    applied), 2 for usage errors.
+    applied), 2 for errors (usage, project, context), 130 on Ctrl-C.
 
     \b
     Example:
