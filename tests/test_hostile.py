@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import signal
 import subprocess
@@ -656,3 +657,17 @@ def test_an_alert_test_interval_without_a_unit_fails_at_its_line() -> None:
         f"{__file__}:{line}: test of alert ServiceDown: interval '5' is not a Prometheus duration: it needs a "
         "unit, e.g. '5s' or '5m'"
     )
+
+
+def test_a_giant_grid_position_is_checked_without_walking_its_cells(tmp_path: Path) -> None:
+    # the grid check once marked every cell a panel covers: "h": 10**9 took the machine's memory
+    panels = [
+        {"id": 1, "type": "text", "title": "Tall", "gridPos": {"x": 0, "y": 0, "w": 24, "h": 10**9}},
+        {"id": 2, "type": "text", "title": "Inside", "gridPos": {"x": 3, "y": 10**8, "w": 4, "h": 2}},
+        {"id": 3, "type": "text", "title": "Below", "gridPos": {"x": 0, "y": 10**9, "w": 24, "h": 2}},
+    ]
+    path = tmp_path / "tall.json"
+    path.write_text(json.dumps({"uid": "tall", "title": "Tall", "schemaVersion": 41, "panels": panels}))
+    result = CliRunner().invoke(main, ["lint", "--format", "json", str(path)])
+    grid = [f["message"] for f in json.loads(result.output) if f["check"] == "dashboard/grid"]
+    assert grid == ["overlaps panel 'Tall'"]

@@ -8,6 +8,7 @@ waive in ``lint_ignore``, so lint and build never disagree.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -198,7 +199,9 @@ def template_promql(ctx: LintContext) -> Iterator[Finding]:
 )
 def grid(ctx: LintContext) -> Iterator[Finding]:
     for board in ctx.bundle.dashboards:
-        taken: dict[tuple[int, int], str] = {}
+        columns: list[list[tuple[int, int, str]]] = [
+            [] for _ in range(GRID)
+        ]  # per column: (top, bottom, title)
         for panel in board.data.get("panels") or []:
             pos = panel.get("gridPos") if isinstance(panel, dict) else None
             if not isinstance(pos, dict):
@@ -212,21 +215,27 @@ def grid(ctx: LintContext) -> Iterator[Finding]:
             x, y, w, h = (int(v) for v in values)
             if panel.get("type") == "row":
                 x, w = 0, GRID
-            title = panel.get("title", "")
             if x < 0 or w < 1 or x + w > GRID:
                 yield ctx.panel_finding(
                     "dashboard/grid", board, panel, f"x={x}, w={w} does not fit the {GRID}-column grid"
                 )
                 continue
-            clash = next(
-                (taken[(cx, cy)] for cy in range(y, y + h) for cx in range(x, x + w) if (cx, cy) in taken),
-                None,
-            )
+            clash = next(filter(None, (_overlap(columns[cx], y, y + h) for cx in range(x, x + w))), None)
             if clash is not None:
                 yield ctx.panel_finding("dashboard/grid", board, panel, f"overlaps panel {clash!r}")
-            for cy in range(y, y + h):
-                for cx in range(x, x + w):
-                    taken[(cx, cy)] = title
+            for cx in range(x, x + w):
+                bisect.insort(columns[cx], (y, y + max(h, 0), str(panel.get("title", ""))))
+
+
+def _overlap(column: list[tuple[int, int, str]], top: int, bottom: int) -> str | None:
+    """The title of a panel in ``column`` (sorted by top) that covers part of ``top``..``bottom``: the
+    neighbours of the insertion point are the only candidates. Time grows with the log of the panels,
+    whatever their heights."""
+    index = bisect.bisect_left(column, (top, top, ""))
+    for other_top, other_bottom, title in column[max(0, index - 1) : index + 1]:
+        if other_top < bottom and top < other_bottom:
+            return title
+    return None
 
 
 @check(

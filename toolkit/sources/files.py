@@ -6,6 +6,7 @@ Used for files we did not generate (``toolkit lint PATH``, ``toolkit import``) a
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -366,18 +367,31 @@ def parse_dashboard(text: str, path: str) -> DashboardEntry:
     )
 
 
+PANEL_ID = re.compile(r'"id"\s*:\s*(\d+)\b')
+
+
 def _panel_lines(text: str, board: dict, path: str) -> dict[int, SourceLocation]:
-    """The line of each panel's ``"id": N`` in the text (the first such line after the previous panel)."""
+    """The line of each panel's ``"id": N`` in the text (the first such line after the previous panel).
+
+    One pass over the text: every ``"id": N`` position is indexed once, and lines are counted forward
+    only, so the time grows linearly with the dashboard."""
+    positions: dict[int, list[int]] = {}
+    for match in PANEL_ID.finditer(text):
+        positions.setdefault(int(match.group(1)), []).append(match.start())
     found: dict[int, SourceLocation] = {}
-    offset = 0
+    offset, line, counted = 0, 1, 0
     for panel in _all_panels(board.get("panels") or []):
         panel_id = panel.get("id")
-        if not isinstance(panel_id, int):
+        if not isinstance(panel_id, int) or isinstance(panel_id, bool):
             continue
-        match = re.compile(rf'"id"\s*:\s*{panel_id}\b').search(text, offset)
-        if match:
-            offset = match.end()
-            found[panel_id] = SourceLocation(path, text.count("\n", 0, match.start()) + 1)
+        candidates = positions.get(panel_id, [])
+        index = bisect.bisect_left(candidates, offset)
+        if index == len(candidates):
+            continue
+        start = candidates[index]
+        line += text.count("\n", counted, start)
+        counted = offset = start + 1
+        found[panel_id] = SourceLocation(path, line)
     return found
 
 
