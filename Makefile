@@ -12,7 +12,7 @@ setup: system-packages $(BIN)/.installed
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	touch $@
 
 # Prometheus, promtool, Alertmanager and amtool from Debian; skipped where already installed or no apt.
@@ -47,12 +47,8 @@ lint: $(BIN)/.installed
 	$(TOOLKIT) lint
 
 # BENCH="--quick" or BENCH="--full" (default: 1x, 4x, 16x, 3 rounds), or benchmark names: BENCH="build sync"
-bench: $(BIN)/.installed $(BIN)/.bench-installed
+bench: $(BIN)/.installed
 	$(BIN)/python -m bench $(BENCH)
-
-$(BIN)/.bench-installed: pyproject.toml
-	$(BIN)/pip install --quiet -e '.[bench]'
-	touch $@
 
 # The monitoring/ stack (needs Docker): `make env` once, then `make up`; Grafana on 127.0.0.1:3000.
 COMPOSE := docker compose -f monitoring/docker-compose.yml --env-file .env

@@ -462,7 +462,7 @@ def test_an_error_inside_a_generated_init_points_at_the_users_line(
     result = run(project, "build")
     assert result.exit_code == 2
     assert result.output == (
-        "Error: alerts/checks.py:5: alerts.checks.tests raised ValueError: '5' is not a Prometheus duration: "
+        "Error: alerts/checks.py:5: test of alert ServiceDown: interval '5' is not a Prometheus duration: "
         "it needs a unit, e.g. '5s' or '5m'\n"
     )
 
