@@ -148,7 +148,8 @@ def command(
     with library_errors():
         project = load_project(root)
         context = resolve_context(project.settings, context_name)
-        stale = stale_files(root, render(project.bundle))
+        built = render(project.bundle)
+        stale = stale_files(root, built)
     if stale:
         shown = ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5 else "")
         click.echo(
@@ -175,7 +176,7 @@ def command(
         timeout=timeout,
     )
     progress = _Progress()
-    report = run_sync(project.bundle, context, options, progress)
+    report = run_sync(project.bundle, context, options, progress, built)
     progress.finish()
 
     def show(text: str) -> None:

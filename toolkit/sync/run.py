@@ -7,6 +7,7 @@ again converges.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,7 +150,9 @@ def _grafana(bundle: Bundle, context: Context, options: SyncOptions, report: Syn
     )
 
 
-def _prometheus(bundle: Bundle, context: Context, options: SyncOptions) -> TargetResult:
+def _prometheus(
+    bundle: Bundle, context: Context, options: SyncOptions, built: Mapping[str, bytes]
+) -> TargetResult:
     if not context.prometheus_rules_dir:
         raise SyncError(
             f"context {context.name} has no prometheus.rules_dir (or PROMETHEUS_RULES_DIR): the folder "
@@ -157,7 +160,7 @@ def _prometheus(bundle: Bundle, context: Context, options: SyncOptions) -> Targe
         )
     files = {
         path.removeprefix("prometheus/"): data
-        for path, data in render(bundle).items()
+        for path, data in built.items()
         if path.startswith("prometheus/") and "/tests/" not in path
     }
     groups = {group.name: [rule.name for rule in group.rules] for group in bundle.rule_groups}
@@ -171,21 +174,20 @@ def _prometheus(bundle: Bundle, context: Context, options: SyncOptions) -> Targe
     )
 
 
-def _alertmanager(bundle: Bundle, context: Context, options: SyncOptions) -> TargetResult:
+def _alertmanager(context: Context, options: SyncOptions, built: Mapping[str, bytes]) -> TargetResult:
     if not context.alertmanager_config_file:
         raise SyncError(
             f"context {context.name} has no alertmanager.config_file (or ALERTMANAGER_CONFIG_FILE): "
             "the file Alertmanager loads its config from"
         )
-    files = render(bundle)
     return sync_alertmanager(
         connect.alertmanager(context, options.transport, Deadline(options.timeout)),
         Path(context.alertmanager_config_file),
-        files["alertmanager/alertmanager.yml"],
+        built["alertmanager/alertmanager.yml"],
         dry_run=options.dry_run,
         templates={
             p.removeprefix("alertmanager/"): d
-            for p, d in files.items()
+            for p, d in built.items()
             if p.startswith("alertmanager/templates/")
         },
     )
@@ -204,11 +206,17 @@ def _skip_reason(target: str, bundle: Bundle, context: Context, options: SyncOpt
 
 
 def run_sync(
-    bundle: Bundle, context: Context, options: SyncOptions, progress: Progress | None = None
+    bundle: Bundle,
+    context: Context,
+    options: SyncOptions,
+    progress: Progress | None = None,
+    built: Mapping[str, bytes] | None = None,
 ) -> SyncReport:
     """Sync every target the context names (or ``options.only``); ``progress(done, total)`` is called as
-    Grafana writes finish."""
+    Grafana writes finish. ``built`` is the bundle's build output (:func:`render`) when the caller has it
+    already; otherwise it is rendered once, if a file target needs it."""
     report = SyncReport(dry_run=options.dry_run)
+    build_files = (lambda: built) if built is not None else functools.cache(lambda: render(bundle))
     for target in options.only or TARGETS:
         why = _skip_reason(target, bundle, context, options)
         if why:
@@ -218,14 +226,14 @@ def run_sync(
             if target == "grafana":
                 _grafana(bundle, context, options, report, progress)
             elif target == "prometheus":
-                report.results[target] = _prometheus(bundle, context, options)
+                report.results[target] = _prometheus(bundle, context, options, build_files())
             elif target == "ruler":
                 ruler = connect.ruler(context, options.transport, Deadline(options.timeout))
                 report.results[target] = sync_ruler(
                     ruler, bundle, prune=options.prune, dry_run=options.dry_run
                 )
             else:
-                report.results[target] = _alertmanager(bundle, context, options)
+                report.results[target] = _alertmanager(context, options, build_files())
         except (SyncError, ClientError) as error:
             earlier = report.failures.get(target)
             report.failures[target] = f"{earlier}; {error}" if earlier else str(error)
