@@ -8,8 +8,8 @@ import pytest
 from urllib3.exceptions import ConnectTimeoutError
 
 from tests.sample_project import REPO
-from tests.servers.processes import free_port
 from toolkit.clients import connect
+from toolkit.clients.alertmanager_process import free_port
 from toolkit.clients.contexts import Context, resolve_context
 from toolkit.clients.errors import ClientError, RefusedError, ServerFailedError, UnreachableError
 from toolkit.clients.grafana import Grafana

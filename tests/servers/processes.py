@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import time
 import urllib.error
@@ -14,12 +13,7 @@ from pathlib import Path
 
 import yaml
 
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from toolkit.clients.alertmanager_process import free_port
 
 
 def wait_until(condition, timeout: float = 30, interval: float = 0.1, what: str = "condition"):
