@@ -13,7 +13,7 @@ mappings); every rule by :mod:`toolkit.bundle.rules`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,15 @@ from toolkit.metrics import Metric
 
 if TYPE_CHECKING:
     from toolkit.route_tests import NotificationTest
+
+
+def all_panels(panels: Any) -> Iterator[dict[str, Any]]:
+    """Every panel of a dashboard's ``panels`` list, each row followed by the panels it holds; entries that
+    are not objects are passed over."""
+    for panel in panels if isinstance(panels, list) else ():
+        if isinstance(panel, dict):
+            yield panel
+            yield from all_panels(panel.get("panels") or [])
 
 
 @dataclass(frozen=True, eq=False)

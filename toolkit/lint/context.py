@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry
+from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry, all_panels
 from toolkit.lint.findings import Finding, Level
 from toolkit.lint.live import LivePrometheus
 from toolkit.lint.policy import Policy
@@ -110,7 +110,7 @@ class LintContext:
     def panels(self) -> Iterator[tuple[DashboardEntry, dict[str, Any]]]:
         """Every panel that is not a row, with its dashboard."""
         for board in self.bundle.dashboards:
-            for panel in _all_panels(board.data.get("panels") or []):
+            for panel in all_panels(board.data.get("panels") or []):
                 if panel.get("type") != "row":
                     yield board, panel
 
@@ -216,13 +216,6 @@ def is_prometheus_target(
     own = target.get("datasource") if isinstance(target, dict) else None
     kind = datasource_type(own, variables) or datasource_type(panel.get("datasource"), variables)
     return kind in ("", "prometheus")
-
-
-def _all_panels(panels: list) -> Iterator[dict[str, Any]]:
-    for panel in panels:
-        if isinstance(panel, dict):
-            yield panel
-            yield from _all_panels(panel.get("panels") or [])
 
 
 LOGQL = re.compile(

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry
+from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry, all_panels
 from toolkit.bundle.dashboards import normalize_dashboard, unwrap
 from toolkit.bundle.rules import GROUP_OPTION_KEYS, RULE_KEYS, normalize_group_options, normalize_rule
 from toolkit.errors import ToolkitError
@@ -380,7 +380,7 @@ def _panel_lines(text: str, board: dict, path: str) -> dict[int, SourceLocation]
         positions.setdefault(int(match.group(1)), []).append(match.start())
     found: dict[int, SourceLocation] = {}
     offset, line, counted = 0, 1, 0
-    for panel in _all_panels(board.get("panels") or []):
+    for panel in all_panels(board.get("panels") or []):
         panel_id = panel.get("id")
         if not isinstance(panel_id, int) or isinstance(panel_id, bool):
             continue
@@ -393,13 +393,6 @@ def _panel_lines(text: str, board: dict, path: str) -> dict[int, SourceLocation]
         counted = offset = start + 1
         found[panel_id] = SourceLocation(path, line)
     return found
-
-
-def _all_panels(panels: list) -> Iterable[dict]:
-    for panel in panels:
-        if isinstance(panel, dict):
-            yield panel
-            yield from _all_panels(panel.get("panels") or [])
 
 
 def parse_alertmanager(text: str, path: str) -> dict[str, Any]:
