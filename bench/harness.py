@@ -166,7 +166,7 @@ def describe(contender: Contender, seconds: Callable[[Run], float] | None = None
     runs = contender.runs
     wall = median([seconds(r) if seconds else r.wall for r in runs])
     return (
-        f"{contender.name:<34} {wall:7.2f} s  cpu {median([r.cpu for r in runs]):6.2f} s  "
+        f"{contender.name:<34} {wall:7.3f} s  cpu {median([r.cpu for r in runs]):6.3f} s  "
         f"peak {median([r.peak_mib for r in runs]):6.0f} MiB"
     )
 
