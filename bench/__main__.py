@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import time
 import traceback
@@ -33,7 +34,8 @@ def run(argv: list[str]) -> int:
     failed, unmeasured = {}, []
     for name in options.names or BENCHES:
         started, verdicts = time.perf_counter(), len(VERDICTS)
-        print(f"== bench {name}", flush=True)
+        load = os.getloadavg()[0]  # the machine may be shared: the load says how noisy the figures may be
+        print(f"== bench {name} (load average {load:.1f} on {os.cpu_count()} CPUs)", flush=True)
         try:
             importlib.import_module(f"bench.{name}").main(plan)
         except Exception as error:  # one benchmark's failure is reported, and the others still run

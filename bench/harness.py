@@ -89,7 +89,8 @@ def python(module: str, *args: str) -> list[str]:
 
 
 def toolkit(*args: str) -> list[str]:
-    """The command line of the installed ``toolkit`` script (this checkout's code, by PYTHONPATH)."""
+    """The command line of the installed ``toolkit`` script (this checkout's code, by PYTHONPATH); where this
+    interpreter has no such script, ``python -m toolkit``."""
     script = Path(sys.executable).with_name("toolkit")
     return [str(script), *args] if script.exists() else python("toolkit", *args)
 
