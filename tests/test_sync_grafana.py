@@ -358,3 +358,18 @@ def test_a_no_op_reads_each_dashboard_once_without_normalizing_and_still_sees_ed
 
 def api_of(double) -> GrafanaApi:
     return GrafanaApi.from_url(double.url, credential=double.token)
+
+
+def test_a_read_that_fails_stops_the_plan_without_reading_the_rest(grafana_double) -> None:
+    ctx = double_context(grafana_double)
+    assert run_sync(BUNDLE, ctx, double_options()).ok
+    first = BUNDLE.dashboards[0].uid
+    grafana_double.fail_next(1, 500, path=f"/api/dashboards/uid/{first}", message="database is locked")
+    grafana_double.latency = 0.05
+    before = grafana_double.requests
+    report = run_sync(BUNDLE, ctx, double_options(transport=Transport(retries=0, workers=1)))
+    assert report.failures["grafana"] == (
+        f"Grafana at {grafana_double.url}: GET dashboard {first}: 500 database is locked"
+    )
+    assert report.plan is None and grafana_double.writes == len(BUNDLE.dashboards) + 1
+    assert grafana_double.requests - before < 2 + len(BUNDLE.dashboards), "the reads left were cancelled"

@@ -18,9 +18,10 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 import orjson
 
@@ -36,6 +37,7 @@ from toolkit.sync.results import SyncError
 MESSAGE = re.compile(r"^toolkit sync (?P<project>[^@\s]+)@(?P<revision>\S+) sha256:(?P<hash>[0-9a-f]{64})$")
 CREATE, UPDATE, UNCHANGED, DELETE, CONFLICT = "create", "update", "unchanged", "delete", "conflict"
 WRITES = (CREATE, UPDATE, DELETE)
+T = TypeVar("T")
 
 
 def content_hash(data: dict[str, Any]) -> str:
@@ -199,6 +201,20 @@ def _plan_delete(grafana: Grafana, hit: dict[str, Any], project: str, force: boo
     return DashboardAction(uid, title, DELETE, folder, "gone from the code", version)
 
 
+def _all_of(pool: ThreadPoolExecutor, calls: Iterable[Callable[[], T]]) -> list[T]:
+    """The results of ``calls``, run in ``pool``, in order. The calling thread waits once, until all are
+    done or one failed, rather than waking for each result in turn (a thread switch per dashboard that
+    holds back the workers); on a failure the calls not started yet are cancelled and it is raised."""
+    futures = [pool.submit(call) for call in calls]
+    wait(futures, return_when=FIRST_EXCEPTION)
+    failed = next((f for f in futures if f.done() and not f.cancelled() and f.exception()), None)
+    if failed is not None:
+        for future in futures:
+            future.cancel()
+        raise failed.exception()
+    return [future.result() for future in futures]
+
+
 def plan_grafana(
     grafana: Grafana, bundle: Bundle, *, project: str, prune: bool, force: bool, workers: int = 8
 ) -> GrafanaPlan:
@@ -213,9 +229,9 @@ def plan_grafana(
     ]
     with ThreadPoolExecutor(max_workers=workers) as pool:
         folders = pool.submit(grafana.folders)
-        plans = pool.map(lambda e: _plan_one(grafana, e, e.uid in live, project, force), bundle.dashboards)
-        deletes = pool.map(lambda hit: _plan_delete(grafana, hit, project, force), gone)
-        actions = [*plans, *(action for action in deletes if action is not None)]
+        plans = [partial(_plan_one, grafana, e, e.uid in live, project, force) for e in bundle.dashboards]
+        deletes = [partial(_plan_delete, grafana, hit, project, force) for hit in gone]
+        actions = [action for action in _all_of(pool, [*plans, *deletes]) if action is not None]
         known = folders.result()
     needed = {
         a.folder for a in actions if a.action in (CREATE, UPDATE) and a.folder and a.folder not in known
