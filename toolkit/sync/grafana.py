@@ -18,9 +18,8 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any, TypeVar
 
 import orjson
@@ -201,11 +200,10 @@ def _plan_delete(grafana: Grafana, hit: dict[str, Any], project: str, force: boo
     return DashboardAction(uid, title, DELETE, folder, "gone from the code", version)
 
 
-def _all_of(pool: ThreadPoolExecutor, calls: Iterable[Callable[[], T]]) -> list[T]:
-    """The results of ``calls``, run in ``pool``, in order. The calling thread waits once, until all are
-    done or one failed, rather than waking for each result in turn (a thread switch per dashboard that
-    holds back the workers); on a failure the calls not started yet are cancelled and it is raised."""
-    futures = [pool.submit(call) for call in calls]
+def _results(futures: list[Future[T]]) -> list[T]:
+    """The results of ``futures``, in order. The calling thread waits once, until all are done or one
+    failed, rather than waking for each result in turn (a thread switch per dashboard that holds back the
+    workers); on a failure the calls not started yet are cancelled and it is raised."""
     wait(futures, return_when=FIRST_EXCEPTION)
     failed = next((f for f in futures if f.done() and not f.cancelled() and f.exception()), None)
     if failed is not None:
@@ -218,20 +216,26 @@ def _all_of(pool: ThreadPoolExecutor, calls: Iterable[Callable[[], T]]) -> list[
 def plan_grafana(
     grafana: Grafana, bundle: Bundle, *, project: str, prune: bool, force: bool, workers: int = 8
 ) -> GrafanaPlan:
-    """Compare the bundle's dashboards with Grafana's (reads only): one search lists what Grafana has,
-    then a pool of ``workers`` reads each dashboard concurrently, the folder list among them."""
-    live = {hit["uid"]: hit for hit in grafana.dashboards()}
+    """Compare the bundle's dashboards with Grafana's (reads only, in a pool of ``workers``): the search
+    that lists Grafana's dashboards and the folder list are read first, together, while the pool's
+    threads start; then each dashboard, the reads waiting for the list only to know which exist."""
     wanted = {entry.uid for entry in bundle.dashboards}
-    gone = [
-        h
-        for uid, h in sorted(live.items())
-        if prune and uid not in wanted and MARKER_TAG in (h.get("tags") or [])
-    ]
     with ThreadPoolExecutor(max_workers=workers) as pool:
+        listing = pool.submit(lambda: {hit["uid"]: hit for hit in grafana.dashboards()})
         folders = pool.submit(grafana.folders)
-        plans = [partial(_plan_one, grafana, e, e.uid in live, project, force) for e in bundle.dashboards]
-        deletes = [partial(_plan_delete, grafana, hit, project, force) for hit in gone]
-        actions = [action for action in _all_of(pool, [*plans, *deletes]) if action is not None]
+
+        def plan(entry: DashboardEntry) -> DashboardAction:
+            return _plan_one(grafana, entry, entry.uid in listing.result(), project, force)
+
+        plans = [pool.submit(plan, entry) for entry in bundle.dashboards]
+        live = listing.result()
+        gone = [
+            h
+            for uid, h in sorted(live.items())
+            if prune and uid not in wanted and MARKER_TAG in (h.get("tags") or [])
+        ]
+        deletes = [pool.submit(_plan_delete, grafana, hit, project, force) for hit in gone]
+        actions = [action for action in _results([*plans, *deletes]) if action is not None]
         known = folders.result()
     needed = {
         a.folder for a in actions if a.action in (CREATE, UPDATE) and a.folder and a.folder not in known
