@@ -583,23 +583,21 @@ def test_path_level_changes_reach_markdown_json_and_the_svg_previews(tmp_path: P
 
 
 def test_metrics_md_and_alert_tests_read_back_as_the_build_wrote_them(tmp_path: Path) -> None:
-    from toolkit.sources.built_extras import load_metrics, load_rule_tests
+    from toolkit.sources.built_extras import read_metrics
     from toolkit.sources.code import load_project
     from toolkit.sources.files import SourceError
+    from toolkit.sources.git import WORKING_TREE, load_build
 
     built = load_project(REPO).bundle
     metrics = (
         *built.metrics,
         Metric("odd_total", "counter", "Pipes | in help.", ("a",), "s", "node_exporter"),
     )
-    (tmp_path / "metrics.md").write_text(render_markdown(metrics))
-    assert set(load_metrics(tmp_path, "build")) == set(metrics)
-    alerts = {rule.name for _, rule in built.alert_rules()}
-    read = load_rule_tests(REPO / "build", "build", alerts)
+    assert set(read_metrics(render_markdown(metrics), "build/metrics.md")) == set(metrics)
+    read = load_build(REPO, WORKING_TREE).bundle.rule_tests
     assert [(t.subject, t.data) for t in read] == sorted(
         ((t.subject, t.data) for t in built.rule_tests), key=lambda s: s[0].replace(":", "_")
     )
-    (tmp_path / "metrics.md").write_text("# Metric contract\n\n| `x` | counter | broken |\n")
     with pytest.raises(SourceError, match="not a row of the metric table") as error:
-        load_metrics(tmp_path, "build")
+        read_metrics("# Metric contract\n\n| `x` | counter | broken |\n", "build/metrics.md")
     assert str(error.value.location) == "build/metrics.md:3"

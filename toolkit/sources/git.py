@@ -1,23 +1,38 @@
-"""The git source: ``build/`` as it was at a revision, read with the file source: dashboards, rule files,
-the Alertmanager config, and also the promtool tests, the metric catalogue and the notification
-templates, so a diff sees every file the build writes."""
+"""The git source: ``build/`` as it was at a revision (or as it is in the working tree), read with the file
+source: dashboards, rule files, the Alertmanager config, and also the promtool tests, the metric catalogue
+and the notification templates, so a diff sees every file the build writes.
+
+A revision is listed with ``git ls-tree`` and its files read one at a time by one ``git cat-file --batch``
+process, nothing extracted to disk; each file carries its git blob id (computed the same way for a file in
+the working tree), so two sides can tell which files are byte for byte the same without reading them.
+"""
 
 from __future__ import annotations
 
-import io
+import hashlib
 import subprocess
-import tarfile
-import tempfile
-from dataclasses import replace
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from toolkit.bundle import Bundle
 from toolkit.errors import ToolkitError
-from toolkit.output.build import BUILD_DIR
-from toolkit.sources.built_extras import load_alertmanager_files, load_metrics, load_rule_tests
-from toolkit.sources.files import FileBundle, SourceError, load_paths
+from toolkit.locations import SourceLocation
+from toolkit.output.build import BUILD_DIR, TESTS_DIR
+from toolkit.sources.built_extras import is_template, read_metrics, read_rule_tests, template_text
+from toolkit.sources.files import (
+    DASHBOARD_SUFFIXES,
+    RULE_SUFFIXES,
+    FileBundle,
+    FileReader,
+    SourceError,
+    decode_text,
+)
 
 WORKING_TREE = "WORKTREE"
+SOURCE_FOLDERS = ("dashboards", "prometheus", "alertmanager")  # what the file source reads of build/
+REGULAR_FILES = ("100644", "100755")
 
 
 class GitError(ToolkitError):
@@ -42,41 +57,186 @@ def default_base(root: Path) -> str:
     return "HEAD"
 
 
-def load_build(root: Path, revision: str) -> FileBundle:
-    """``build/`` at ``revision`` (``WORKTREE`` for the files on disk) as a bundle."""
+class GitObjects:
+    """One ``git cat-file --batch`` process: the bytes of blobs by id, one at a time."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._process: subprocess.Popen | None = None
+
+    def read(self, blob: str) -> bytes:
+        """The bytes of the blob ``blob``; GitError when git has none."""
+        if self._process is None:
+            self._process = subprocess.Popen(
+                ["git", "cat-file", "--batch"],
+                cwd=self.root,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        stdin, stdout = self._process.stdin, self._process.stdout
+        assert stdin is not None and stdout is not None
+        stdin.write(blob.encode() + b"\n")
+        stdin.flush()
+        header = stdout.readline().split()
+        if len(header) != 3:
+            raise GitError(f"git cat-file: no object {blob}")
+        data = stdout.read(int(header[2]))
+        stdout.read(1)  # the newline after the object
+        return data
+
+    def close(self) -> None:
+        """End the process (it ends by itself when its input closes)."""
+        if self._process is not None:
+            assert self._process.stdin is not None and self._process.stdout is not None
+            self._process.stdin.close()
+            self._process.wait()
+            self._process.stdout.close()
+            self._process = None
+
+
+def blob_id(data: bytes) -> str:
+    """The id git gives a file's bytes (SHA-1 object format)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+@dataclass
+class BuildTree:
+    """``build/`` at one revision or in the working tree: its files (paths relative to ``build/``) with their
+    git blob ids, and their text read on demand. ``origin`` names the side in messages."""
+
+    origin: str
+    files: dict[str, str]
+    root: Path
+    revision: str
+    objects: GitObjects | None = None
+    errors: list[SourceError] = field(default_factory=list)
+
+    def shown(self, name: str) -> str:
+        """How the file ``name`` is named in messages: its path on disk, or ``REV:build/NAME`` (git's way)."""
+        if self.revision == WORKING_TREE:
+            return str(self.root / BUILD_DIR / name)
+        return f"{self.revision}:{BUILD_DIR}/{name}"
+
+    def read(self, name: str) -> bytes:
+        """The bytes of the file ``name``; SourceError when it cannot be read."""
+        if self.objects is not None:
+            return self.objects.read(self.files[name])
+        try:
+            return (self.root / BUILD_DIR / name).read_bytes()
+        except OSError as error:
+            raise SourceError(f"cannot read: {error.strerror}", SourceLocation(self.shown(name))) from None
+
+    def text(self, name: str) -> str:
+        """The text of the file ``name``; SourceError when it is no UTF-8 text or cannot be read."""
+        return decode_text(self.read(name), self.shown(name))
+
+
+def list_build(root: Path, revision: str, objects: GitObjects) -> BuildTree:
+    """The files of ``build/`` at ``revision`` (``WORKTREE`` for the files on disk), none read yet but for
+    their ids; an absent ``build/`` has no files. GitError when the revision cannot be read."""
     if revision == WORKING_TREE:
-        return _load(root / BUILD_DIR, f"{BUILD_DIR}/ in the working tree", BUILD_DIR)
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", revision, BUILD_DIR], cwd=root, capture_output=True, check=False
+        folder = root / BUILD_DIR
+        tree = BuildTree(f"{BUILD_DIR}/ in the working tree", {}, root, revision)
+        if folder.is_dir():
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                tree.files[path.relative_to(folder).as_posix()] = blob_id(path.read_bytes())
+        return _checked(tree)
+    listed = subprocess.run(
+        ["git", "ls-tree", "-r", "-z", revision, "--", BUILD_DIR], cwd=root, capture_output=True, check=False
     )
-    if archive.returncode != 0:
-        message = archive.stderr.decode(errors="replace").strip()
-        if "did not match any files" in message or "pathspec" in message:
-            return FileBundle(_empty(revision))
+    if listed.returncode != 0:
+        message = listed.stderr.decode(errors="replace").strip()
         raise GitError(f"cannot read {BUILD_DIR}/ at {revision}: {message}")
-    with (
-        tempfile.TemporaryDirectory(prefix="toolkit-diff-") as tmp,
-        tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar,
-    ):
-        tar.extractall(tmp, filter="data")
-        return _load(Path(tmp) / BUILD_DIR, f"{BUILD_DIR}/ at {revision}", f"{BUILD_DIR} at {revision}")
+    tree = BuildTree(f"{BUILD_DIR}/ at {revision}", {}, root, revision, objects)
+    for record in listed.stdout.decode(errors="surrogateescape").split("\0"):
+        if not record:
+            continue
+        meta, path = record.split("\t", 1)
+        mode, _, blob = meta.split(" ")
+        name = path.removeprefix(f"{BUILD_DIR}/")
+        if mode in REGULAR_FILES:
+            tree.files[name] = blob
+        else:
+            where = SourceLocation(tree.shown(name))
+            tree.errors.append(
+                SourceError(f"not a regular file (git mode {mode}): build/ holds files only", where)
+            )
+    return _checked(tree)
 
 
-def _empty(revision: str) -> Bundle:
-    return Bundle(origin=f"{BUILD_DIR}/ at {revision} (absent)")
+def _checked(tree: BuildTree) -> BuildTree:
+    """``tree`` with an error for each folder the file source reads that holds no rule file or dashboard."""
+    for folder in SOURCE_FOLDERS:
+        inside = [name for name in tree.files if name.startswith(f"{folder}/")]
+        if inside and not any(is_source_file(name) for name in inside):
+            where = SourceLocation(tree.shown(folder))
+            tree.errors.append(SourceError("no rule files (.yml, .yaml) or dashboards (.json) here", where))
+    return tree
 
 
-def _load(folder: Path, origin: str, shown: str) -> FileBundle:
-    if not folder.is_dir():
-        return FileBundle(_empty(origin))
-    paths = [p for p in (folder / "dashboards", folder / "prometheus", folder / "alertmanager") if p.is_dir()]
-    loaded = load_paths(paths, origin=origin)
-    alerts = {rule.name for _, rule in loaded.bundle.alert_rules()}
+@contextmanager
+def open_builds(root: Path, *revisions: str) -> Iterator[list[BuildTree]]:
+    """``build/`` at each revision, read through one git process that ends with the block."""
+    objects = GitObjects(root)
     try:
-        tests = load_rule_tests(folder, shown, alerts)
-        metrics = load_metrics(folder, shown)
-        templates = load_alertmanager_files(folder, shown)
-    except SourceError as error:
-        return FileBundle(loaded.bundle, [*loaded.errors, error])
-    extras = replace(loaded.bundle, rule_tests=tests, metrics=metrics, alertmanager_files=templates)
-    return FileBundle(extras, loaded.errors)
+        yield [list_build(root, revision, objects) for revision in revisions]
+    finally:
+        objects.close()
+
+
+def is_source_file(name: str) -> bool:
+    """True for a file of ``build/`` the file source reads: a dashboard, rule file or Alertmanager config
+    (any JSON or YAML file under dashboards/, prometheus/ or alertmanager/)."""
+    return name.startswith(tuple(f"{folder}/" for folder in SOURCE_FOLDERS)) and name.endswith(
+        RULE_SUFFIXES + DASHBOARD_SUFFIXES
+    )
+
+
+def is_rule_test(name: str) -> bool:
+    """True for a promtool test file the build writes (``prometheus/tests/<subject>.yml``)."""
+    return name.startswith(f"{TESTS_DIR}/") and name.count("/") == 2 and name.endswith(".yml")
+
+
+def read_files(tree: BuildTree, names: list[str], alerts: frozenset[str] = frozenset()) -> FileBundle:
+    """The files ``names`` of ``tree`` as one bundle, each read as the build wrote it: dashboards, rule
+    files and the Alertmanager config by the file source, then promtool tests (``alerts`` are the alert
+    names: a test of another subject tests an expression), the metric catalogue and notification
+    templates. Every file that cannot be read is an error in the result."""
+    reader = FileReader()
+    extras: list[str] = []
+    for name in sorted(name for name in names if name in tree.files):
+        if is_source_file(name):
+            try:
+                reader.add(tree.shown(name), tree.text(name))
+            except SourceError as error:
+                reader.errors.append(error)
+        extras.append(name)
+    loaded = reader.result(tree.origin)
+    tests: list = []
+    metrics: tuple = ()
+    templates: dict[str, str] = {}
+    for name in extras:
+        try:
+            if is_rule_test(name):
+                tests += read_rule_tests(tree.text(name), tree.shown(name), alerts)
+            elif name == "metrics.md":
+                metrics = read_metrics(tree.text(name), tree.shown(name))
+            elif name.startswith("alertmanager/") and is_template(name.rsplit("/", 1)[-1]):
+                templates[name.removeprefix("alertmanager/")] = template_text(tree.text(name))
+        except SourceError as error:
+            loaded.errors.append(error)
+    bundle = replace(loaded.bundle, rule_tests=tuple(tests), metrics=metrics, alertmanager_files=templates)
+    return FileBundle(bundle, loaded.errors)
+
+
+def load_build(root: Path, revision: str) -> FileBundle:
+    """``build/`` at ``revision`` (``WORKTREE`` for the files on disk) as a bundle: every file read."""
+    with open_builds(root, revision) as (tree,):
+        if not tree.files:
+            return FileBundle(Bundle(origin=f"{tree.origin} (absent)"), tree.errors)
+        sources = read_files(tree, [name for name in tree.files if not is_rule_test(name)])
+        alerts = frozenset(rule.name for _, rule in sources.bundle.alert_rules())
+        tests = read_files(tree, [name for name in tree.files if is_rule_test(name)], alerts)
+        bundle = replace(sources.bundle, rule_tests=tests.bundle.rule_tests)
+        return FileBundle(bundle, [*tree.errors, *sources.errors, *tests.errors])
