@@ -57,11 +57,12 @@ def _inherited_intervals_dropped(
     )
 
 
-def live_sides(root: Path, context_name: str | None, built: Bundle) -> tuple[Bundle, Bundle]:
-    """The servers' bundle and ``built`` cut to what the context covers (a server it does not name is skipped)."""
+def live_sides(root: Path, context_name: str | None, built: Bundle) -> tuple[Bundle, Bundle, list[str]]:
+    """The servers' bundle and ``built`` cut to what the context covers (a server it does not name is
+    skipped) and shown as the servers show it, with a note for each field that cannot be compared live."""
     from toolkit.clients.contexts import resolve_context
     from toolkit.settings import load_settings
-    from toolkit.sources.live import load_live, trim_to
+    from toolkit.sources.live import as_prometheus_serves, load_live, trim_to
 
     context = resolve_context(load_settings(root), context_name)
     served = load_live(context, uids=[b.uid for b in built.dashboards])
@@ -73,16 +74,17 @@ def live_sides(root: Path, context_name: str | None, built: Bundle) -> tuple[Bun
         dashboards=tuple(replace(d, folder="") for d in served.dashboards),
         rule_groups=_inherited_intervals_dropped(served.rule_groups, built.rule_groups),
     )
+    groups, notes = as_prometheus_serves(built.rule_groups) if context.prometheus_url else ((), [])
     covered = replace(
         built,
         dashboards=built.dashboards if context.grafana_url else (),
-        rule_groups=built.rule_groups if context.prometheus_url else (),
+        rule_groups=groups,
         alertmanager=built.alertmanager if context.alertmanager_url else None,
         rule_tests=(),
         metrics=(),
         alertmanager_files={},
     )
-    return served, covered
+    return served, covered, notes
 
 
 @click.command("diff")
@@ -141,7 +143,9 @@ def command(
         loaded = load_build(root, head)
         if loaded.errors:
             raise CommandError("; ".join(str(p) for p in loaded.errors))
-        old_bundle, new_bundle = live_sides(root, context_name, loaded.bundle)
+        old_bundle, new_bundle, notes = live_sides(root, context_name, loaded.bundle)
+        for note in notes:
+            click.echo(f"note: {note}", err=True)
         before = {b.uid: b.data for b in old_bundle.dashboards}
         after = {b.uid: b.data for b in new_bundle.dashboards}
         _report(
