@@ -17,7 +17,7 @@ from toolkit.diff.model import Change
 from toolkit.diff.report import as_json, markdown, text
 from toolkit.output.svg import render_svg
 from toolkit.paths import inside
-from toolkit.sources.git import WORKING_TREE, default_base, load_build, open_builds
+from toolkit.sources.git import WORKING_TREE, default_base, list_build, load_build
 
 PANEL = re.compile(r'^panel "([^"]+)"')
 
@@ -152,16 +152,16 @@ def command(
             ctx, compare(old_bundle, new_bundle), output, previews, lambda u: (before.get(u), after.get(u))
         )
         return
-    with open_builds(root, base or default_base(root), head) as (old_tree, new_tree):
-        found = compare_builds(old_tree, new_tree)
-        if found.errors:
-            raise CommandError("; ".join(str(p) for p in found.errors))
+    old_tree, new_tree = list_build(root, base or default_base(root)), list_build(root, head)
+    found = compare_builds(old_tree, new_tree)
+    if found.errors:
+        raise CommandError("; ".join(str(p) for p in found.errors))
 
-        def boards(uid: str) -> tuple[dict | None, dict | None]:
-            names = found.dashboard_files.get(uid, (None, None))
-            return dashboard_data(old_tree, names[0]), dashboard_data(new_tree, names[1])
+    def boards(uid: str) -> tuple[dict | None, dict | None]:
+        names = found.dashboard_files.get(uid, (None, None))
+        return dashboard_data(old_tree, names[0]), dashboard_data(new_tree, names[1])
 
-        _report(ctx, found.changes, output, previews, boards)
+    _report(ctx, found.changes, output, previews, boards)
 
 
 def _report(

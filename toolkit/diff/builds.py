@@ -11,6 +11,7 @@ notification templates, metrics.md) are read into two small bundles and compared
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,9 +58,9 @@ class _Dashboards:
     alone: tuple[dict[str, Change], dict[str, Change]] = field(default_factory=lambda: ({}, {}))
 
     def compare(self, names: list[str]) -> None:
-        for name in names:
-            data = self._bytes(self.old, name), self._bytes(self.new, name)
-            if data[0] == data[1]:
+        for name, *data in pairs(self.old, self.new, names):
+            self.result.errors += [found for found in data if isinstance(found, SourceError)]
+            if data[0] == data[1] or any(isinstance(found, SourceError) for found in data):
                 continue
             a, b = self._entry(self.old, name, data[0]), self._entry(self.new, name, data[1])
             self._hold(0, a, name)
@@ -99,15 +100,6 @@ class _Dashboards:
                 )
             )
 
-    def _bytes(self, tree: BuildTree, name: str) -> bytes | None:
-        if name not in tree.files:
-            return None
-        try:
-            return tree.read(name)
-        except SourceError as error:
-            self.result.errors.append(error)
-            return None
-
     def _entry(self, tree: BuildTree, name: str, data: bytes | None) -> DashboardEntry | None:
         if data is None:
             return None
@@ -120,7 +112,27 @@ class _Dashboards:
             return None
 
     def _reread(self, tree: BuildTree, name: str | None) -> DashboardEntry | None:
-        return self._entry(tree, name, self._bytes(tree, name)) if name else None
+        if name is None:
+            return None
+        try:
+            return self._entry(tree, name, tree.read(name))
+        except SourceError as error:
+            self.result.errors.append(error)
+            return None
+
+
+def pairs(
+    old: BuildTree, new: BuildTree, names: list[str]
+) -> Iterator[tuple[str, bytes | SourceError | None, bytes | SourceError | None]]:
+    """Each file of ``names`` with its bytes on the old and the new side (None where a side has none), one
+    pair at a time, each side read by one stream."""
+    streams = [tree.read_all([name for name in names if name in tree.files]) for tree in (old, new)]
+    for name in names:
+        a, b = (
+            next(stream) if name in tree.files else None
+            for tree, stream in zip((old, new), streams, strict=True)
+        )
+        yield name, a, b
 
 
 def dashboard_data(tree: BuildTree, name: str | None) -> dict[str, Any] | None:

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import IO
 
-from toolkit.bundle import Bundle
+from toolkit.bundle import Bundle, RuleTestEntry
 from toolkit.errors import ToolkitError
 from toolkit.locations import SourceLocation
+from toolkit.metrics import Metric
 from toolkit.output.build import BUILD_DIR, TESTS_DIR
 from toolkit.sources.built_extras import is_template, read_metrics, read_rule_tests, template_text
 from toolkit.sources.files import (
@@ -57,42 +59,45 @@ def default_base(root: Path) -> str:
     return "HEAD"
 
 
-class GitObjects:
-    """One ``git cat-file --batch`` process: the bytes of blobs by id, one at a time."""
+def cat_files(root: Path, blobs: list[str]) -> Iterator[bytes]:
+    """The bytes of each blob of ``blobs``, in order, from one ``git cat-file --batch`` process that is fed
+    the ids by a thread while they are read, so git never waits for a reader and the reader never waits for
+    a round trip; only one blob is held at a time. GitError for a blob git does not have."""
+    if not blobs:
+        return
+    process = subprocess.Popen(
+        ["git", "cat-file", "--batch"],
+        cwd=root,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    feeder = threading.Thread(target=_feed, args=(process.stdin, blobs), daemon=True)
+    feeder.start()
+    try:
+        for blob in blobs:
+            header = process.stdout.readline().split()
+            if len(header) != 3:
+                raise GitError(f"git cat-file: no object {blob}")
+            data = process.stdout.read(int(header[2]))
+            process.stdout.read(1)  # the newline after the object
+            yield data
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        process.stdout.close()
+        feeder.join()
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self._process: subprocess.Popen | None = None
 
-    def read(self, blob: str) -> bytes:
-        """The bytes of the blob ``blob``; GitError when git has none."""
-        if self._process is None:
-            self._process = subprocess.Popen(
-                ["git", "cat-file", "--batch"],
-                cwd=self.root,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-            )
-        stdin, stdout = self._process.stdin, self._process.stdout
-        assert stdin is not None and stdout is not None
-        stdin.write(blob.encode() + b"\n")
-        stdin.flush()
-        header = stdout.readline().split()
-        if len(header) != 3:
-            raise GitError(f"git cat-file: no object {blob}")
-        data = stdout.read(int(header[2]))
-        stdout.read(1)  # the newline after the object
-        return data
-
-    def close(self) -> None:
-        """End the process (it ends by itself when its input closes)."""
-        if self._process is not None:
-            assert self._process.stdin is not None and self._process.stdout is not None
-            self._process.stdin.close()
-            self._process.wait()
-            self._process.stdout.close()
-            self._process = None
+def _feed(stdin: IO[bytes], blobs: list[str]) -> None:
+    try:
+        for blob in blobs:
+            stdin.write(blob.encode() + b"\n")
+        stdin.close()
+    except (BrokenPipeError, ValueError):  # the reader stopped early and git is gone
+        pass
 
 
 def blob_id(data: bytes) -> str:
@@ -103,13 +108,12 @@ def blob_id(data: bytes) -> str:
 @dataclass
 class BuildTree:
     """``build/`` at one revision or in the working tree: its files (paths relative to ``build/``) with their
-    git blob ids, and their text read on demand. ``origin`` names the side in messages."""
+    git blob ids, read on demand. ``origin`` names the side in messages."""
 
     origin: str
     files: dict[str, str]
     root: Path
     revision: str
-    objects: GitObjects | None = None
     errors: list[SourceError] = field(default_factory=list)
 
     def shown(self, name: str) -> str:
@@ -120,19 +124,41 @@ class BuildTree:
 
     def read(self, name: str) -> bytes:
         """The bytes of the file ``name``; SourceError when it cannot be read."""
-        if self.objects is not None:
-            return self.objects.read(self.files[name])
-        try:
-            return (self.root / BUILD_DIR / name).read_bytes()
-        except OSError as error:
-            raise SourceError(f"cannot read: {error.strerror}", SourceLocation(self.shown(name))) from None
+        data = next(self.read_all([name]))
+        if isinstance(data, SourceError):
+            raise data
+        return data
+
+    def read_all(self, names: list[str]) -> Iterator[bytes | SourceError]:
+        """The bytes of each file of ``names``, in order, one at a time; a SourceError in place of a file
+        that cannot be read (in the working tree)."""
+        if self.revision != WORKING_TREE:
+            yield from cat_files(self.root, [self.files[name] for name in names])
+            return
+        for name in names:
+            try:
+                yield (self.root / BUILD_DIR / name).read_bytes()
+            except OSError as error:
+                yield SourceError(f"cannot read: {error.strerror}", SourceLocation(self.shown(name)))
+
+    def texts(self, names: list[str]) -> Iterator[tuple[str, str | SourceError]]:
+        """Each file of ``names`` with its text, in order, one at a time; a SourceError in place of the text
+        of a file that cannot be read or is no UTF-8 text."""
+        for name, data in zip(names, self.read_all(names), strict=True):
+            if isinstance(data, SourceError):
+                yield name, data
+                continue
+            try:
+                yield name, decode_text(data, self.shown(name))
+            except SourceError as error:
+                yield name, error
 
     def text(self, name: str) -> str:
         """The text of the file ``name``; SourceError when it is no UTF-8 text or cannot be read."""
         return decode_text(self.read(name), self.shown(name))
 
 
-def list_build(root: Path, revision: str, objects: GitObjects) -> BuildTree:
+def list_build(root: Path, revision: str) -> BuildTree:
     """The files of ``build/`` at ``revision`` (``WORKTREE`` for the files on disk), none read yet but for
     their ids; an absent ``build/`` has no files. GitError when the revision cannot be read."""
     if revision == WORKING_TREE:
@@ -148,7 +174,7 @@ def list_build(root: Path, revision: str, objects: GitObjects) -> BuildTree:
     if listed.returncode != 0:
         message = listed.stderr.decode(errors="replace").strip()
         raise GitError(f"cannot read {BUILD_DIR}/ at {revision}: {message}")
-    tree = BuildTree(f"{BUILD_DIR}/ at {revision}", {}, root, revision, objects)
+    tree = BuildTree(f"{BUILD_DIR}/ at {revision}", {}, root, revision)
     for record in listed.stdout.decode(errors="surrogateescape").split("\0"):
         if not record:
             continue
@@ -175,16 +201,6 @@ def _checked(tree: BuildTree) -> BuildTree:
     return tree
 
 
-@contextmanager
-def open_builds(root: Path, *revisions: str) -> Iterator[list[BuildTree]]:
-    """``build/`` at each revision, read through one git process that ends with the block."""
-    objects = GitObjects(root)
-    try:
-        yield [list_build(root, revision, objects) for revision in revisions]
-    finally:
-        objects.close()
-
-
 def is_source_file(name: str) -> bool:
     """True for a file of ``build/`` the file source reads: a dashboard, rule file or Alertmanager config
     (any JSON or YAML file under dashboards/, prometheus/ or alertmanager/)."""
@@ -204,39 +220,36 @@ def read_files(tree: BuildTree, names: list[str], alerts: frozenset[str] = froze
     names: a test of another subject tests an expression), the metric catalogue and notification
     templates. Every file that cannot be read is an error in the result."""
     reader = FileReader()
-    extras: list[str] = []
-    for name in sorted(name for name in names if name in tree.files):
-        if is_source_file(name):
-            try:
-                reader.add(tree.shown(name), tree.text(name))
-            except SourceError as error:
-                reader.errors.append(error)
-        extras.append(name)
-    loaded = reader.result(tree.origin)
-    tests: list = []
-    metrics: tuple = ()
+    tests: list[RuleTestEntry] = []
+    metrics: tuple[Metric, ...] = ()
     templates: dict[str, str] = {}
-    for name in extras:
+    errors: list[SourceError] = []
+    for name, text in tree.texts(sorted(name for name in names if name in tree.files)):
         try:
+            if isinstance(text, SourceError):
+                raise text
+            if is_source_file(name):
+                reader.add(tree.shown(name), text)
             if is_rule_test(name):
-                tests += read_rule_tests(tree.text(name), tree.shown(name), alerts)
+                tests += read_rule_tests(text, tree.shown(name), alerts)
             elif name == "metrics.md":
-                metrics = read_metrics(tree.text(name), tree.shown(name))
+                metrics = read_metrics(text, tree.shown(name))
             elif name.startswith("alertmanager/") and is_template(name.rsplit("/", 1)[-1]):
-                templates[name.removeprefix("alertmanager/")] = template_text(tree.text(name))
+                templates[name.removeprefix("alertmanager/")] = template_text(text)
         except SourceError as error:
-            loaded.errors.append(error)
+            errors.append(error)
+    loaded = reader.result(tree.origin)
     bundle = replace(loaded.bundle, rule_tests=tuple(tests), metrics=metrics, alertmanager_files=templates)
-    return FileBundle(bundle, loaded.errors)
+    return FileBundle(bundle, [*loaded.errors, *errors])
 
 
 def load_build(root: Path, revision: str) -> FileBundle:
     """``build/`` at ``revision`` (``WORKTREE`` for the files on disk) as a bundle: every file read."""
-    with open_builds(root, revision) as (tree,):
-        if not tree.files:
-            return FileBundle(Bundle(origin=f"{tree.origin} (absent)"), tree.errors)
-        sources = read_files(tree, [name for name in tree.files if not is_rule_test(name)])
-        alerts = frozenset(rule.name for _, rule in sources.bundle.alert_rules())
-        tests = read_files(tree, [name for name in tree.files if is_rule_test(name)], alerts)
-        bundle = replace(sources.bundle, rule_tests=tests.bundle.rule_tests)
-        return FileBundle(bundle, [*tree.errors, *sources.errors, *tests.errors])
+    tree = list_build(root, revision)
+    if not tree.files:
+        return FileBundle(Bundle(origin=f"{tree.origin} (absent)"), tree.errors)
+    sources = read_files(tree, [name for name in tree.files if not is_rule_test(name)])
+    alerts = frozenset(rule.name for _, rule in sources.bundle.alert_rules())
+    tests = read_files(tree, [name for name in tree.files if is_rule_test(name)], alerts)
+    bundle = replace(sources.bundle, rule_tests=tests.bundle.rule_tests)
+    return FileBundle(bundle, [*tree.errors, *sources.errors, *tests.errors])
