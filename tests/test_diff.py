@@ -661,3 +661,33 @@ def test_live_rule_groups_compare_limit_and_labels_and_name_what_the_api_does_no
     assert (changed.exit_code, changed.stdout) == (1, "rule group capped\n  ~ limit 20 -> 10\n"), (
         changed.output
     )
+
+
+def test_only_files_that_differ_are_read_and_dashboards_are_matched_by_uid_across_files(
+    tmp_path: Path,
+) -> None:
+    shutil.copy(REPO / "toolkit.yaml", tmp_path / "toolkit.yaml")
+    git(tmp_path, "init", "-q", "-b", "main")
+    cost = {**copy.deepcopy(BASE_DASHBOARD), "uid": "cost", "title": "Cost"}
+    write_build(tmp_path, {"api": BASE_DASHBOARD, "cost": cost}, BASE_RULES, BASE_ALERTMANAGER)
+    boards = tmp_path / "build" / "dashboards"
+    (boards / "broken.json").write_text("{not json")  # unchanged on both sides: holds no difference
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "base")
+    (boards / "api.json").unlink()  # the api dashboard moves to another file (untracked), renamed
+    (boards / "service.json").write_text(json.dumps({**BASE_DASHBOARD, "title": "API service"}))
+    (boards / "cost.json").write_text(json.dumps({**cost, "uid": "spend"}))  # the same file, another uid
+
+    result = CliRunner().invoke(main, ["--project", str(tmp_path), "diff", "--base", "HEAD"])
+    assert (result.exit_code, result.output) == (
+        1,
+        'dashboard api\n  ~ renamed from "API" to "API service"\n'
+        'dashboard cost\n  - dashboard "Cost"\n'
+        'dashboard spend\n  + dashboard "Cost" with 2 panels\n',
+    )
+
+    (boards / "copy.json").write_text(json.dumps({**BASE_DASHBOARD, "title": "Copy"}))
+    twice = CliRunner().invoke(main, ["--project", str(tmp_path), "diff", "--base", "HEAD"])
+    assert twice.exit_code == 2
+    assert f'dashboard uid "api" is also that of {boards / "copy.json"}' in twice.output
+    assert "Grafana keeps one dashboard per uid" in twice.output

@@ -36,7 +36,9 @@ class BuildDiff:
 def compare_builds(old: BuildTree, new: BuildTree) -> BuildDiff:
     """Every change from ``old`` to ``new``, as :func:`toolkit.diff.compare.compare` of the two bundles
     gives it, reading only the files that differ. A dashboard uid that two differing files of one side
-    hold is an error (Grafana keeps one dashboard per uid)."""
+    hold is an error (Grafana keeps one dashboard per uid). Rule groups are matched by name among the
+    differing rule files (a name that an unchanged file shares is not told apart by its file). The promtool
+    tests are read without the alert names (``is_alert`` is False): the comparison does not use it."""
     result = BuildDiff(errors=[*old.errors, *new.errors])
     differing = sorted(n for n in old.files.keys() | new.files.keys() if old.files.get(n) != new.files.get(n))
     boards = [n for n in differing if is_source_file(n) and n.endswith(DASHBOARD_SUFFIXES)]

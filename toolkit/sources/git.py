@@ -60,9 +60,9 @@ def default_base(root: Path) -> str:
 
 
 def cat_files(root: Path, blobs: list[str]) -> Iterator[bytes]:
-    """The bytes of each blob of ``blobs``, in order, from one ``git cat-file --batch`` process that is fed
-    the ids by a thread while they are read, so git never waits for a reader and the reader never waits for
-    a round trip; only one blob is held at a time. GitError for a blob git does not have."""
+    """The bytes of each blob of ``blobs``, in order, from one ``git cat-file --batch`` process that a thread
+    feeds the ids while they are read, so no file costs a round trip between the processes; one blob is held
+    at a time. GitError for a blob git does not have."""
     if not blobs:
         return
     process = subprocess.Popen(
