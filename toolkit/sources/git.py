@@ -75,6 +75,7 @@ def cat_files(root: Path, blobs: list[str]) -> Iterator[bytes]:
     assert process.stdin is not None and process.stdout is not None
     feeder = threading.Thread(target=_feed, args=(process.stdin, blobs), daemon=True)
     feeder.start()
+    done = False
     try:
         for blob in blobs:
             header = process.stdout.readline().split()
@@ -83,12 +84,13 @@ def cat_files(root: Path, blobs: list[str]) -> Iterator[bytes]:
             data = process.stdout.read(int(header[2]))
             process.stdout.read(1)  # the newline after the object
             yield data
+        done = True
     finally:
-        if process.poll() is None:
+        if not done:  # stopped early (an error, an interruption): git need not finish
             process.kill()
+        feeder.join()
         process.wait()
         process.stdout.close()
-        feeder.join()
 
 
 def _feed(stdin: IO[bytes], blobs: list[str]) -> None:
