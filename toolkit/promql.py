@@ -71,6 +71,11 @@ def _parse(text: str, grafana: bool) -> tuple[pp.Expr | None, PromQLError | None
         return None, error
 
 
+def forget_parsed() -> None:
+    """Drop the syntax trees :func:`parse` keeps for callers that parse the same text again."""
+    _parse.cache_clear()
+
+
 def _bounded(text: str) -> pp.Expr:
     if len(text) > MAX_LENGTH:
         raise PromQLError(

@@ -13,7 +13,7 @@ import yaml
 
 from toolkit.commands.common import library_errors, project_root
 from toolkit.commands.progress import Progress, quiet_option
-from toolkit.lint.engine import file_options, lint_bundle, settings_options, source_findings, source_line
+from toolkit.lint.engine import file_options, lint_bundle, settings_options, source_line
 from toolkit.lint.findings import Level
 from toolkit.lint.registry import CHECKS
 from toolkit.lint.report import FORMATS, summary
@@ -136,18 +136,11 @@ def command(
     warnings: tuple[str, ...] = ()
     with library_errors(), _without_cycle_collection(), Progress(ctx, "linting"):
         if paths:
-            from toolkit.sources.files import load_paths
+            from toolkit.lint.stream import lint_paths
 
-            loaded = load_paths(paths)
             options = _enclosing_project_options(ctx)
-            findings = [  # a file that could not be read is always said, whatever --check asks
-                f
-                for f in source_findings(loaded.errors, loaded.skipped)
-                if not only or f.check in (*only, "source/read")
-            ]
-            findings += lint_bundle(
-                loaded.bundle,
-                is_project=False,
+            findings = lint_paths(
+                paths,
                 only=only,
                 prometheus=prometheus,
                 jobs=jobs,

@@ -58,6 +58,8 @@ class LintContext:
     ``recorded`` (the names recording rules produce) and ``uids`` (the dashboards' uids) are facts about the
     whole bundle; a shard keeps them while it holds only part of the rules and dashboards. ``disabled`` holds
     the checks the settings turn off, with their reasons, and ``disabled_at`` where each is named.
+    ``shared`` holds what whole-bundle checks carry from one batch of files to the next (see
+    :mod:`toolkit.lint.stream`), by check name; every shard and batch of a run sees the same mapping.
     """
 
     bundle: Bundle
@@ -74,6 +76,7 @@ class LintContext:
     conventions: bool = False
     knows_scrape_interval: bool = False
     policy: Policy = field(default_factory=Policy)
+    shared: dict[str, Any] = field(default_factory=dict)
     _expressions: list[Expression] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -86,8 +89,10 @@ class LintContext:
     def shards(self, parts: int) -> list[LintContext]:
         """This context split into up to ``parts`` contexts of about equal work (whole rule groups and
         dashboards), each knowing the whole bundle's facts."""
-        groups = _split(self.bundle.rule_groups, parts, lambda group: len(group.rules))
-        boards = _split(self.bundle.dashboards, parts, lambda board: len(board.data.get("panels") or ()) + 1)
+        groups = split_evenly(self.bundle.rule_groups, parts, lambda group: len(group.rules))
+        boards = split_evenly(
+            self.bundle.dashboards, parts, lambda board: len(board.data.get("panels") or ()) + 1
+        )
         return [
             replace(self, bundle=replace(self.bundle, rule_groups=g, dashboards=d))
             for g, d in zip(groups, boards, strict=True)
@@ -197,7 +202,7 @@ class LintContext:
         return Finding(where, check, level or CHECKS[check].level, message, title, reason, column)
 
 
-def _split(items: tuple[T, ...], parts: int, weight: Callable[[T], int]) -> list[tuple[T, ...]]:
+def split_evenly(items: tuple[T, ...], parts: int, weight: Callable[[T], int]) -> list[tuple[T, ...]]:
     """``items`` cut into ``parts`` runs (some maybe empty) of about equal total weight, in order."""
     total = sum(weight(item) for item in items) or 1
     runs: list[list[T]] = [[] for _ in range(parts)]

@@ -440,37 +440,48 @@ def load_paths(paths: Iterable[Path], origin: str = "") -> FileBundle:
     file or dashboard in it is an error too. YAML and JSON files of other kinds (compose files, workflows,
     package.json) are skipped, each noted in ``skipped``.
     """
-    dashboards: list[DashboardEntry] = []
-    groups: list[RuleGroupEntry] = []
-    alertmanager: dict | None = None
-    am_source: SourceLocation | None = None
     errors: list[SourceError] = []
-    skipped: list[NotThisKind] = []
-    for path in _expand(paths, errors):
-        try:
-            text = _read(path)
-            if path.suffix in DASHBOARD_SUFFIXES:
-                dashboards.append(_dashboard(text, str(path)))
-            elif is_promtool_test(text):
-                continue
-            elif _is_alertmanager_file(path, text) and "groups:" not in text:
-                alertmanager, am_source = parse_alertmanager(text, str(path)), SourceLocation(str(path), 1)
-            else:
-                read = read_rule_file(text, str(path))
-                groups.extend(read.groups)
-                errors.extend(read.problems)
-        except NotThisKind as error:
-            skipped.append(error)
-        except SourceError as error:
-            errors.append(error)
+    pieces = [read_path(path) for path in expand_paths(paths, errors)]
+    joined = join_files(pieces, origin or ", ".join(str(p) for p in paths))
+    return FileBundle(joined.bundle, errors + joined.errors, joined.skipped)
+
+
+def join_files(pieces: Sequence[FileBundle], origin: str = "") -> FileBundle:
+    """Files read apart (:func:`read_path`) as one: dashboards by uid, rule groups in order, the last
+    Alertmanager config."""
+    alertmanager = next((p.bundle for p in reversed(pieces) if p.bundle.alertmanager is not None), None)
     bundle = Bundle(
-        dashboards=tuple(sorted(dashboards, key=lambda d: (d.uid, d.source.path))),
-        rule_groups=tuple(groups),
-        alertmanager=alertmanager,
-        alertmanager_source=am_source,
-        origin=origin or ", ".join(str(p) for p in paths),
+        dashboards=tuple(
+            sorted((d for p in pieces for d in p.bundle.dashboards), key=lambda d: (d.uid, d.source.path))
+        ),
+        rule_groups=tuple(group for p in pieces for group in p.bundle.rule_groups),
+        alertmanager=alertmanager.alertmanager if alertmanager else None,
+        alertmanager_source=alertmanager.alertmanager_source if alertmanager else None,
+        origin=origin,
     )
-    return FileBundle(bundle, errors, skipped)
+    return FileBundle(
+        bundle, [error for p in pieces for error in p.errors], [skip for p in pieces for skip in p.skipped]
+    )
+
+
+def read_path(path: Path) -> FileBundle:
+    """One file of :func:`load_paths` (a rule file, dashboard or Alertmanager config) as its own bundle, its
+    problems in ``errors``; a promtool test file gives an empty bundle, a file of another kind ``skipped``."""
+    try:
+        text = _read(path)
+        if path.suffix in DASHBOARD_SUFFIXES:
+            return FileBundle(Bundle(dashboards=(_dashboard(text, str(path)),)))
+        if is_promtool_test(text):
+            return FileBundle(Bundle())
+        if _is_alertmanager_file(path, text) and "groups:" not in text:
+            config = parse_alertmanager(text, str(path))
+            return FileBundle(Bundle(alertmanager=config, alertmanager_source=SourceLocation(str(path), 1)))
+        read = read_rule_file(text, str(path))
+        return FileBundle(Bundle(rule_groups=tuple(read.groups)), list(read.problems))
+    except NotThisKind as error:
+        return FileBundle(Bundle(), skipped=[error])
+    except SourceError as error:
+        return FileBundle(Bundle(), [error])
 
 
 def _dashboard(text: str, path: str) -> DashboardEntry:
@@ -483,7 +494,9 @@ def _dashboard(text: str, path: str) -> DashboardEntry:
         raise
 
 
-def _expand(paths: Iterable[Path], errors: list[SourceError]) -> list[Path]:
+def expand_paths(paths: Iterable[Path], errors: list[SourceError]) -> list[Path]:
+    """The files under ``paths`` that :func:`load_paths` reads (directories searched for rule files and
+    dashboards, in order); a path that names nothing readable is added to ``errors``."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():

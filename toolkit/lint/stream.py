@@ -1,0 +1,146 @@
+"""Lint foreign files a batch at a time, so memory stays flat however many files there are.
+
+Files are cut, in path order, into batches of about BATCH_BYTES; each batch is read (in worker processes
+when it is large enough, see :func:`read_workers`), linted and dropped, and only its findings are kept.
+What a check needs from every file carries from batch to batch: the names recording rules produce (read
+ahead without building the rules, when there is more than one batch), and what the whole-bundle checks keep
+in ``LintContext.shared`` (rules seen, templates judged). The findings are the same for any batch size and
+any number of workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import partial
+from pathlib import Path
+
+import yaml
+
+from toolkit.lint.context import split_evenly
+from toolkit.lint.engine import lint_bundle, source_findings
+from toolkit.lint.findings import Finding
+from toolkit.lint.parallel import fan_out, usable_cpus
+from toolkit.sources.files import FileBundle, SourceError, expand_paths, join_files, read_path
+from toolkit.sources.yaml_lines import LOADER
+
+BATCH_BYTES = 1 << 20  # bytes of files read and linted at once (about 2,000 rules)
+READ_PER_WORKER = (
+    128 * 1024
+)  # bytes of files per reading process: with less, forking costs more than it saves
+
+
+def lint_paths(
+    paths: Sequence[Path],
+    *,
+    only: Iterable[str] = (),
+    jobs: int | None = None,
+    batch_bytes: int = BATCH_BYTES,
+    **options: object,
+) -> list[Finding]:
+    """Every finding about the files under ``paths``, sorted: what reading them found (a file that cannot be
+    read is always said, whatever ``only`` asks) and what :func:`toolkit.lint.engine.lint_bundle` finds with
+    ``options``, the files read and linted about ``batch_bytes`` at a time, by ``jobs`` processes (default:
+    :func:`read_workers` to read, lint_bundle's default to lint)."""
+    only = tuple(only)
+    errors: list[SourceError] = []
+    files = expand_paths(paths, errors)
+    found = _source(errors, [], only)
+    batches = _cut(files, batch_bytes)
+    recorded = None
+    if len(batches) > 1:
+        recorded = frozenset(name for path in files for name in recorded_names(path))
+    shared: dict = {}
+    for batch in batches or [[]]:
+        loaded = _read(
+            batch, jobs or read_workers(sum(size for _, size in batch)), ", ".join(map(str, paths))
+        )
+        found += _source(loaded.errors, loaded.skipped, only)
+        found += lint_bundle(
+            loaded.bundle, is_project=False, only=only, jobs=jobs, recorded=recorded, shared=shared, **options
+        )
+        del loaded
+    return sorted(found)
+
+
+def read_workers(size: int) -> int:
+    """How many processes read ``size`` bytes of files: one per READ_PER_WORKER, at most one per usable
+    CPU."""
+    return max(1, min(usable_cpus(), size // READ_PER_WORKER + 1))
+
+
+def _cut(files: Sequence[Path], limit: int) -> list[list[tuple[Path, int]]]:
+    """``files`` with their sizes, in order, in runs of at most ``limit`` bytes (a larger file alone)."""
+    runs: list[list[tuple[Path, int]]] = []
+    total = 0
+    for path in files:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0  # reading it says why
+        if not runs or (total + size > limit and runs[-1]):
+            runs.append([])
+            total = 0
+        runs[-1].append((path, size))
+        total += size
+    return runs
+
+
+def _read(batch: list[tuple[Path, int]], workers: int, origin: str) -> FileBundle:
+    """The files of ``batch`` read by ``workers`` processes (shares of about equal size) and joined."""
+    shares = [share for share in split_evenly(tuple(batch), workers, lambda file: file[1]) if share]
+    parts = fan_out([partial(_read_share, [path for path, _ in share]) for share in shares])
+    return join_files([piece for part in parts for piece in part], origin)
+
+
+def _read_share(paths: list[Path]) -> list[FileBundle]:
+    return [read_path(path) for path in paths]
+
+
+def _source(errors: list[SourceError], skipped: list[SourceError], only: tuple[str, ...]) -> list[Finding]:
+    return [
+        finding
+        for finding in source_findings(errors, skipped)
+        if not only or finding.check in (*only, "source/read")
+    ]
+
+
+def recorded_names(path: Path) -> list[str]:
+    """The ``record:`` names of the rules in a rule file (plain or PrometheusRule manifests), read from the
+    composed YAML without building the rules; [] for a file that is not YAML or cannot be read."""
+    if path.suffix not in (".yml", ".yaml"):
+        return []
+    try:
+        loader = LOADER(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return []
+    names: list[str] = []
+    try:
+        while loader.check_node():
+            document = loader.get_node()
+            kind = _value(document, "kind")
+            if kind is not None:
+                if not isinstance(kind, yaml.ScalarNode) or kind.value != "PrometheusRule":
+                    continue
+                document = _value(document, "spec")
+            for group in _items(_value(document, "groups")):
+                for rule in _items(_value(group, "rules")):
+                    record = _value(rule, "record")
+                    if isinstance(record, yaml.ScalarNode) and record.value:
+                        names.append(record.value)
+    except yaml.YAMLError:
+        pass  # reading the file says what is wrong with it
+    finally:
+        loader.dispose()
+    return names
+
+
+def _value(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    return next(
+        (value for name, value in node.value if isinstance(name, yaml.ScalarNode) and name.value == key), None
+    )
+
+
+def _items(node: yaml.Node | None) -> list[yaml.Node]:
+    return node.value if isinstance(node, yaml.SequenceNode) else []
