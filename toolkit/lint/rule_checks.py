@@ -275,21 +275,21 @@ def name(ctx: LintContext) -> Iterator[Finding]:
 def duplicate(ctx: LintContext) -> Iterator[Finding]:
     # Kept across batches of files by the key's 64-bit hash, not the key: memory stays small (two different
     # rules share a hash about once in 10^10 runs of 50,000 rules).
-    seen: dict[int, SourceLocation] = ctx.shared.setdefault("rule/duplicate", {})
+    seen: dict[int, tuple[str, int]] = ctx.shared.setdefault("rule/duplicate", {})
     for _, rule in ctx.rules():
         labels = tuple(sorted(rule.data.get("labels", {}).items()))
         key = hash((rule.is_alert, rule.name, labels, rule.data["expr"], rule.data.get("for")))
         first = seen.get(key)
         if first is None:
-            seen[key] = rule.source
+            seen[key] = (rule.source.path, rule.source.line)
         else:
-            same = first.path == rule.source.path
+            same = first[0] == rule.source.path
             yield ctx.rule_finding(
                 "rule/duplicate",
                 rule,
                 level=None if same else Level.WARNING,
                 message=f"{rule.name} with the same labels and expression is already defined at "
-                f"{f'line {first.line}' if same else first}",
+                f"{f'line {first[1]}' if same else SourceLocation(*first)}",
             )
 
 

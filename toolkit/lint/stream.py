@@ -10,7 +10,10 @@ any number of workers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import heapq
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -36,30 +39,52 @@ def lint_paths(
     jobs: int | None = None,
     batch_bytes: int = BATCH_BYTES,
     **options: object,
-) -> list[Finding]:
-    """Every finding about the files under ``paths``, sorted: what reading them found (a file that cannot be
-    read is always said, whatever ``only`` asks) and what :func:`toolkit.lint.engine.lint_bundle` finds with
-    ``options``, the files read and linted about ``batch_bytes`` at a time, by ``jobs`` processes (default:
-    :func:`read_workers` to read, lint_bundle's default to lint)."""
+) -> Iterator[Finding]:
+    """Every finding about the files under ``paths``, sorted, as they come: what reading them found (a file
+    that cannot be read is always said, whatever ``only`` asks) and what
+    :func:`toolkit.lint.engine.lint_bundle` finds with ``options``, the files read and linted about
+    ``batch_bytes`` at a time, by ``jobs`` processes (default: :func:`read_workers` to read, lint_bundle's
+    default to lint). With more than one batch, each batch's findings wait, sorted, in a temporary file, and
+    the files are merged."""
     only = tuple(only)
     errors: list[SourceError] = []
     files = expand_paths(paths, errors)
-    found = _source(errors, [], only)
-    batches = _cut(files, batch_bytes)
+    batches = _cut(files, batch_bytes) or [[]]
     recorded = None
     if len(batches) > 1:
         recorded = frozenset(name for path in files for name in recorded_names(path))
     shared: dict = {}
-    for batch in batches or [[]]:
-        loaded = _read(
-            batch, jobs or read_workers(sum(size for _, size in batch)), ", ".join(map(str, paths))
-        )
-        found += _source(loaded.errors, loaded.skipped, only)
+    origin = ", ".join(map(str, paths))
+
+    def lint(n: int) -> list[Finding]:
+        batch = batches[n]
+        loaded = _read(batch, jobs or read_workers(sum(size for _, size in batch)), origin)
+        found = _source((errors if n == 0 else []) + loaded.errors, loaded.skipped, only)
         found += lint_bundle(
             loaded.bundle, is_project=False, only=only, jobs=jobs, recorded=recorded, shared=shared, **options
         )
-        del loaded
-    return sorted(found)
+        return sorted(found)
+
+    if len(batches) == 1:
+        yield from lint(0)
+        return
+    with tempfile.TemporaryDirectory(prefix="toolkit-lint-") as folder:
+        spools = []
+        for n in range(len(batches)):
+            spools.append(Path(folder) / f"{n}.pickle")
+            with spools[-1].open("wb") as out:
+                for finding in lint(n):
+                    pickle.dump(finding, out, pickle.HIGHEST_PROTOCOL)
+        yield from heapq.merge(*(_replay(spool) for spool in spools))
+
+
+def _replay(spool: Path) -> Iterator[Finding]:
+    with spool.open("rb") as spooled:
+        while True:
+            try:
+                yield pickle.load(spooled)
+            except EOFError:
+                return
 
 
 def read_workers(size: int) -> int:
