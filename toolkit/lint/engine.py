@@ -22,7 +22,7 @@ from toolkit.lint import (  # noqa: F401  (they register checks)
 from toolkit.lint.context import DEFAULT_SCRAPE_SECONDS, LintContext, file_lines
 from toolkit.lint.findings import Finding, Level
 from toolkit.lint.live import LivePrometheus
-from toolkit.lint.parallel import fan_out, usable_cpus
+from toolkit.lint.parallel import fan_out, spare_cpus
 from toolkit.lint.policy import Policy
 from toolkit.lint.promql import parse
 from toolkit.lint.registry import CHECKS, Check
@@ -63,7 +63,8 @@ def lint_bundle(
     ``recorded`` (the names recording rules produce, default: the bundle's) and ``shared`` (what whole-bundle
     checks carry over) let a run lint its files in batches (:func:`toolkit.lint.stream.lint_paths`).
     A large bundle is split across ``jobs`` worker processes (default: one per PARALLEL_FROM rules and
-    dashboards, at most one per usable CPU); the findings are the same for any number of jobs.
+    dashboards, at most one per spare CPU: :func:`toolkit.lint.parallel.spare_cpus`); the findings are the
+    same for any number of jobs.
     """
     ctx = LintContext(
         bundle,
@@ -90,7 +91,7 @@ def lint_bundle(
         and (ctx.conventions or not registered.convention or name in set(only))
     ]
     size = sum(len(group.rules) for group in bundle.rule_groups) + len(bundle.dashboards)
-    workers = jobs or min(usable_cpus(), size // PARALLEL_FROM + 1)
+    workers = jobs or min(spare_cpus(), size // PARALLEL_FROM + 1)
     shards = ctx.shards(workers) if workers > 1 else [ctx]
     for registered in enabled:
         if registered.prepare is not None:

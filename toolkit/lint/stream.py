@@ -22,14 +22,12 @@ import yaml
 from toolkit.lint.context import split_evenly
 from toolkit.lint.engine import lint_bundle, source_findings
 from toolkit.lint.findings import Finding
-from toolkit.lint.parallel import fan_out, usable_cpus
+from toolkit.lint.parallel import fan_out, spare_cpus
 from toolkit.sources.files import FileBundle, SourceError, expand_paths, join_files, read_path
 from toolkit.sources.yaml_lines import LOADER
 
 BATCH_BYTES = 1 << 20  # bytes of files read and linted at once (about 2,000 rules)
-READ_PER_WORKER = (
-    128 * 1024
-)  # bytes of files per reading process: with less, forking costs more than it saves
+READ_PER_WORKER = 128 * 1024  # bytes per reading process: with fewer, forking costs more than it saves
 
 
 def lint_paths(
@@ -88,9 +86,9 @@ def _replay(spool: Path) -> Iterator[Finding]:
 
 
 def read_workers(size: int) -> int:
-    """How many processes read ``size`` bytes of files: one per READ_PER_WORKER, at most one per usable
-    CPU."""
-    return max(1, min(usable_cpus(), size // READ_PER_WORKER + 1))
+    """How many processes read ``size`` bytes of files: one per READ_PER_WORKER, at most one per spare CPU
+    (:func:`toolkit.lint.parallel.spare_cpus`)."""
+    return max(1, min(spare_cpus(), size // READ_PER_WORKER + 1))
 
 
 def _cut(files: Sequence[Path], limit: int) -> list[list[tuple[Path, int]]]:
