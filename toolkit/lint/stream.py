@@ -10,9 +10,6 @@ any number of workers.
 
 from __future__ import annotations
 
-import heapq
-import pickle
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
@@ -66,6 +63,10 @@ def lint_paths(
     if len(batches) == 1:
         yield from lint(0)
         return
+    import heapq  # here: only an input of more than one batch spools its findings
+    import pickle
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="toolkit-lint-") as folder:
         spools = []
         for n in range(len(batches)):
@@ -77,6 +78,8 @@ def lint_paths(
 
 
 def _replay(spool: Path) -> Iterator[Finding]:
+    import pickle
+
     with spool.open("rb") as spooled:
         while True:
             try:
