@@ -135,6 +135,7 @@ def command(
     unknown = sorted(set(only) - set(CHECKS))
     if unknown:
         raise click.UsageError(f"unknown check(s): {', '.join(unknown)}; see toolkit lint --list-checks")
+    root: Path | None = None
     with library_errors(), _without_cycle_collection(), Progress(ctx, "linting") as progress:
         if paths:
             from toolkit.lint.stream import lint_paths
@@ -147,7 +148,6 @@ def command(
                 jobs=jobs,
                 **{**options, "conventions": conventions or options.get("conventions", False)},
             )
-            root = None
         else:
             from toolkit.sources.code import load_project
 
@@ -165,7 +165,9 @@ def command(
             )
             for warning in project.warnings:
                 click.echo(f"warning: {warning}", err=True)
-        failed = _report(findings, output, Level.parse(fail_on), show_suppressed, root, progress)
+        counts, failed = _report(findings, output, Level.parse(fail_on), show_suppressed, root, progress)
+    if output == "text":
+        click.echo(summary(counts), err=bool(counts))
     if failed:
         ctx.exit(1)
 
@@ -177,9 +179,9 @@ def _report(
     show_suppressed: bool,
     root: Path | None,
     progress: Progress,
-) -> bool:
-    """Print ``findings`` (sorted) in ``output``'s format line by line as they come, then the summary for text; True when
-    one that is not suppressed is at ``fail_on`` or above."""
+) -> tuple[Counter[Level], bool]:
+    """Print ``findings`` (sorted) in ``output``'s format line by line as they come; the count of those shown
+    per level, and True when one that is not suppressed is at ``fail_on`` or above."""
     counts: Counter[Level] = Counter()
     failed = False
 
@@ -199,6 +201,4 @@ def _report(
             lines.clear()
     if lines:
         progress.echo("\n".join(lines))
-    if output == "text":
-        click.echo(summary(counts), err=bool(counts))
-    return failed
+    return counts, failed
