@@ -77,6 +77,12 @@ def test_recorded_names_reads_plain_files_and_manifests(tmp_path: Path) -> None:
     assert recorded_names(manifest) == ["x:y"]
     assert recorded_names(broken) == []
     assert recorded_names(tmp_path / "missing.yml") == []
+    named = (
+        tmp_path / "rules.txt"
+    )  # a file named on the command line is read as a rule file, whatever its suffix
+    named.write_text(plain.read_text())
+    assert recorded_names(named) == ["a:b:c"]
+    assert recorded_names(tmp_path / "board.json") == []
 
 
 def finding(n: int, message: str = "m") -> Finding:

@@ -20,7 +20,14 @@ from toolkit.lint.context import split_evenly
 from toolkit.lint.engine import lint_bundle, source_findings
 from toolkit.lint.findings import Finding
 from toolkit.lint.parallel import fan_out, spare_cpus
-from toolkit.sources.files import FileBundle, SourceError, expand_paths, join_files, read_path
+from toolkit.sources.files import (
+    DASHBOARD_SUFFIXES,
+    FileBundle,
+    SourceError,
+    expand_paths,
+    join_files,
+    read_path,
+)
 from toolkit.sources.yaml_lines import LOADER
 
 BATCH_BYTES = 512 * 1024  # bytes of files read and linted at once (about 1,000 rules)
@@ -132,8 +139,9 @@ def _source(errors: list[SourceError], skipped: list[SourceError], only: tuple[s
 
 def recorded_names(path: Path) -> list[str]:
     """The ``record:`` names of the rules in a rule file (plain or PrometheusRule manifests), read from the
-    composed YAML without building the rules; [] for a file that is not YAML or cannot be read."""
-    if path.suffix not in (".yml", ".yaml"):
+    composed YAML without building the rules; [] for a dashboard, or a file that is not YAML or cannot be
+    read."""
+    if path.suffix in DASHBOARD_SUFFIXES:
         return []
     try:
         loader = LOADER(path.read_text(encoding="utf-8"))
