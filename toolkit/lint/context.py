@@ -133,7 +133,7 @@ class LintContext:
                 if not is_prometheus_target(panel, target, offered):
                     continue
                 parsed = parse(expr, grafana=True)
-                if parsed.ast is not None or not LOGQL.search(expr):
+                if parsed.ast is not None or not re.search(LOGQL, expr):
                     yield board, panel, parsed
 
     def panel_exprs(self) -> Iterator[tuple[DashboardEntry, dict[str, Any], Parsed]]:
@@ -223,7 +223,7 @@ def is_prometheus_target(
     return kind in ("", "prometheus")
 
 
-LOGQL = re.compile(
+LOGQL = (  # compiled on first use (re caches it): only a query that does not parse needs it
     r"\|[=~]|\|\s*(?:json|logfmt|pattern|regexp|line_format|label_format|unpack|decolorize|drop|keep)\b"
     r"|\b(?:bytes_over_time|bytes_rate)\s*\(|\}\s*(?:!=|!~)\s*[\"`]"
 )
