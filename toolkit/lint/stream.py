@@ -1,37 +1,25 @@
 """Lint foreign files a batch at a time, so memory stays flat however many files there are.
 
-Files are cut, in path order, into batches of about BATCH_BYTES; each batch is read (in worker processes
-when it is large enough, see :func:`read_workers`), linted and dropped, and only its findings are kept.
-What a check needs from every file carries from batch to batch: the names recording rules produce (read
-ahead without building the rules, when there is more than one batch), and what the whole-bundle checks keep
-in ``LintContext.shared`` (rules seen, templates judged). The findings are the same for any batch size and
-any number of workers.
+Files are cut, in path order, into batches of about BATCH_BYTES; each batch is read, linted and dropped,
+and only its findings are kept. What a check needs from every file carries from batch to batch: the names
+recording rules produce (read ahead without building the rules, when there is more than one batch), and what
+the whole-bundle checks keep in ``LintContext.shared`` (rules seen, templates judged). The findings are the
+same for any batch size.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from functools import partial
 from pathlib import Path
 
 import yaml
 
-from toolkit.lint.context import split_evenly
 from toolkit.lint.engine import lint_bundle, source_findings
 from toolkit.lint.findings import Finding
-from toolkit.lint.parallel import fan_out, spare_cpus
-from toolkit.sources.files import (
-    DASHBOARD_SUFFIXES,
-    FileBundle,
-    SourceError,
-    expand_paths,
-    join_files,
-    read_path,
-)
+from toolkit.sources.files import DASHBOARD_SUFFIXES, FileReader, SourceError, expand_paths, read_into
 from toolkit.sources.yaml_lines import LOADER
 
 BATCH_BYTES = 512 * 1024  # bytes of files read and linted at once (about 1,000 rules)
-READ_PER_WORKER = 128 * 1024  # bytes per reading process: with fewer, forking costs more than it saves
 
 
 def lint_paths(
@@ -45,9 +33,8 @@ def lint_paths(
     """Every finding about the files under ``paths``, sorted, as they come: what reading them found (a file
     that cannot be read is always said, whatever ``only`` asks) and what
     :func:`toolkit.lint.engine.lint_bundle` finds with ``options``, the files read and linted about
-    ``batch_bytes`` (default BATCH_BYTES) at a time, by ``jobs`` processes (default: :func:`read_workers` to read, lint_bundle's
-    default to lint). With more than one batch, each batch's findings wait, sorted, in a temporary file, and
-    the files are merged."""
+    ``batch_bytes`` (default BATCH_BYTES) at a time (``jobs``: lint_bundle's). With more than one batch,
+    each batch's findings wait, sorted, in a temporary file, and the files are merged."""
     only = tuple(only)
     errors: list[SourceError] = []
     files = expand_paths(paths, errors)
@@ -59,8 +46,10 @@ def lint_paths(
     origin = ", ".join(map(str, paths))
 
     def lint(n: int) -> list[Finding]:
-        batch = batches[n]
-        loaded = _read(batch, jobs or read_workers(sum(size for _, size in batch)), origin)
+        reader = FileReader()
+        for path in batches[n]:
+            read_into(reader, path)
+        loaded = reader.result(origin)
         found = _source((errors if n == 0 else []) + loaded.errors, loaded.skipped, only)
         found += lint_bundle(
             loaded.bundle, is_project=False, only=only, jobs=jobs, recorded=recorded, shared=shared, **options
@@ -95,15 +84,9 @@ def _replay(spool: Path) -> Iterator[Finding]:
                 return
 
 
-def read_workers(size: int) -> int:
-    """How many processes read ``size`` bytes of files: one per READ_PER_WORKER, at most one per spare CPU
-    (:func:`toolkit.lint.parallel.spare_cpus`)."""
-    return max(1, min(spare_cpus(), size // READ_PER_WORKER + 1))
-
-
-def _cut(files: Sequence[Path], limit: int) -> list[list[tuple[Path, int]]]:
-    """``files`` with their sizes, in order, in runs of at most ``limit`` bytes (a larger file alone)."""
-    runs: list[list[tuple[Path, int]]] = []
+def _cut(files: Sequence[Path], limit: int) -> list[list[Path]]:
+    """``files`` in order, in runs of at most ``limit`` bytes (a larger file alone)."""
+    runs: list[list[Path]] = []
     total = 0
     for path in files:
         try:
@@ -113,20 +96,9 @@ def _cut(files: Sequence[Path], limit: int) -> list[list[tuple[Path, int]]]:
         if not runs or (total + size > limit and runs[-1]):
             runs.append([])
             total = 0
-        runs[-1].append((path, size))
+        runs[-1].append(path)
         total += size
     return runs
-
-
-def _read(batch: list[tuple[Path, int]], workers: int, origin: str) -> FileBundle:
-    """The files of ``batch`` read by ``workers`` processes (shares of about equal size) and joined."""
-    shares = [share for share in split_evenly(tuple(batch), workers, lambda file: file[1]) if share]
-    parts = fan_out([partial(_read_share, [path for path, _ in share]) for share in shares])
-    return join_files([piece for part in parts for piece in part], origin)
-
-
-def _read_share(paths: list[Path]) -> list[FileBundle]:
-    return [read_path(path) for path in paths]
 
 
 def _source(errors: list[SourceError], skipped: list[SourceError], only: tuple[str, ...]) -> list[Finding]:
