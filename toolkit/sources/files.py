@@ -494,14 +494,19 @@ def load_paths(paths: Iterable[Path], origin: str = "") -> FileBundle:
     package.json) are skipped, each noted in ``skipped``.
     """
     reader = FileReader()
-    for path in _expand(paths, reader.errors):
-        try:
-            text = _read(path)
-        except SourceError as error:
-            reader.errors.append(error)
-            continue
-        reader.add(str(path), text)
+    for path in expand_paths(paths, reader.errors):
+        read_into(reader, path)
     return reader.result(origin or ", ".join(str(p) for p in paths))
+
+
+def read_into(reader: FileReader, path: Path) -> None:
+    """Read the file at ``path`` into ``reader`` (a file that cannot be read becomes one of its errors)."""
+    try:
+        text = _read(path)
+    except SourceError as error:
+        reader.errors.append(error)
+        return
+    reader.add(str(path), text)
 
 
 def read_dashboard(text: str, path: str, locate_panels: bool = True) -> DashboardEntry:
@@ -514,7 +519,9 @@ def read_dashboard(text: str, path: str, locate_panels: bool = True) -> Dashboar
         raise
 
 
-def _expand(paths: Iterable[Path], errors: list[SourceError]) -> list[Path]:
+def expand_paths(paths: Iterable[Path], errors: list[SourceError]) -> list[Path]:
+    """The files under ``paths`` that :func:`load_paths` reads (directories searched for rule files and
+    dashboards, in order); a path that names nothing readable is added to ``errors``."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
