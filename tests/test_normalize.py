@@ -452,10 +452,13 @@ def test_grafanas_own_graph_migration_snapshots() -> None:
         "showPoints": "never",
         "spanNulls": False,
     }
+    # Grafana's snapshot also holds nullValueMode "null", its default: the save leaves it unset, noted
     assert migrated["fieldConfig"] == {
-        "defaults": {"custom": custom, "nullValueMode": "null", "unit": "short"},
+        "defaults": {"custom": custom, "unit": "short"},
         "overrides": [A_SERIES_RED],
     }
+    notes = normalize_dashboard({"schemaVersion": 27, "panels": [GRAFANA_LEGEND_FIXTURE]}).notes
+    assert any(n.path == "panels/0/fieldConfig/defaults/nullValueMode" for n in notes)
     assert migrated["options"] == {
         "legend": {
             "calcs": ["mean", "lastNotNull", "sum"],
@@ -1202,3 +1205,74 @@ def test_importing_a_group_with_labels_carries_them(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     group = next(g for g in load_project(root).bundle.rule_groups if g.name == "g")
     assert group.to_data()["labels"] == {"team": "x"}  # RuleGroup(labels=...), as Prometheus 3 reads it
+
+
+def test_keys_current_grafana_does_not_save_go_with_a_note() -> None:
+    """What the current save model has no place for goes, noted with its path; set values only."""
+    board = {
+        "schemaVersion": 39,
+        "panels": [
+            {
+                "id": 1,
+                "type": "timeseries",
+                "title": "t",
+                "nullPointMode": "null",
+                "yaxes": [],
+                "datasource": {"type": "prometheus", "uid": "p"},
+                "targets": [{"expr": "up", "refId": "A", "step": 30}],
+                "fieldConfig": {"defaults": {"nullValueMode": "null", "unitScale": True}, "overrides": []},
+            },
+            {
+                "id": 2,
+                "type": "text",
+                "title": "n",
+                "targets": [{"expr": "up"}],
+                "options": {"mode": "markdown"},
+            },
+            {"id": 3, "type": "dashlist", "title": "d", "tags": ["a"], "options": {}},
+            {
+                "id": 4,
+                "type": "table",
+                "title": "x",
+                "options": {"footer": {"fields": "", "show": False}, "enablePagination": True},
+                "transformations": [{"id": "merge"}],
+                "fieldConfig": {"defaults": {"custom": {"cellOptions": {"type": "auto"}}}, "overrides": []},
+            },
+        ],
+        "templating": {"list": [{"name": "v", "type": "query", "useTags": True, "current": {}}]},
+        "annotations": {"list": [{"name": "a", "enable": True, "iconColor": "red", "showIn": 2}]},
+    }
+    result = normalize_dashboard(board)
+    panels = result.data["panels"]
+    assert "nullPointMode" not in panels[0] and panels[0]["targets"][0] == {"expr": "up", "refId": "A"}
+    assert panels[0]["fieldConfig"]["defaults"] == {}
+    assert "targets" not in panels[1]
+    assert panels[2]["options"] == {"tags": ["a"]} and "tags" not in panels[2]
+    assert panels[3]["options"] == {"footer": {"show": False, "reducer": [], "enablePagination": True}}
+    assert panels[3]["transformations"] == [{"id": "merge", "options": {}}]
+    assert panels[3]["fieldConfig"]["defaults"]["custom"] == {}
+    assert result.data["templating"]["list"][0] == {"name": "v", "type": "query"}
+    assert "showIn" not in result.data["annotations"]["list"][1]
+    noted = {n.path for n in result.notes}
+    assert {
+        "panels/0/nullPointMode",
+        "panels/0/targets/0/step",
+        "panels/0/fieldConfig/defaults/nullValueMode",
+        "panels/0/fieldConfig/defaults/unitScale",
+        "panels/1/targets",
+        "panels/3/fieldConfig/defaults/custom/cellOptions",
+        "templating/list/0/useTags",
+        "annotations/list/0/showIn",
+    } <= noted
+    assert "panels/0/yaxes" not in noted  # empty: nothing was set
+
+
+def test_a_null_mode_reducers_read_is_kept() -> None:
+    """``null as zero`` changes what stat and legend reducers compute: kept, though the schema lacks it."""
+    board = {
+        "schemaVersion": 39,
+        "panels": [
+            {"type": "stat", "title": "s", "fieldConfig": {"defaults": {"nullValueMode": "null as zero"}}}
+        ],
+    }
+    assert normalized(board)["panels"][0]["fieldConfig"]["defaults"]["nullValueMode"] == "null as zero"

@@ -206,8 +206,45 @@ def helper_call(panel: dict[str, Any], extra: Any) -> str:
 
 
 def raw_call(panel: dict[str, Any]) -> str:
-    """``raw_panel({...})`` holding ``panel`` whole (its id aside: the build numbers panels)."""
-    return f"raw_panel({literal({k: v for k, v in panel.items() if k != 'id'})})"
+    """``raw_panel({...})`` holding ``panel`` whole (its id aside: the build numbers panels), completed
+    as Grafana saves it (:func:`as_grafana_saves`)."""
+    return f"raw_panel({literal({k: v for k, v in as_grafana_saves(panel).items() if k != 'id'})})"
+
+
+def as_grafana_saves(panel: dict[str, Any]) -> dict[str, Any]:
+    """``panel`` as Grafana saves it once its plugin has loaded: the plugin's option defaults (and a
+    table's field defaults, a thresholds mode) under what the panel sets. Nothing the panel sets
+    changes; a library panel is left as it is (its content lives in the library)."""
+    from toolkit.sources.plugin_defaults import PLUGIN_CUSTOM, PLUGIN_OPTIONS
+
+    kind = panel.get("type")
+    if panel.get("libraryPanel") or not isinstance(kind, str):
+        return panel
+    done = dict(panel)
+    if kind in PLUGIN_OPTIONS and isinstance(panel.get("options", {}), dict):
+        done["options"] = merge_extra(PLUGIN_OPTIONS[kind], panel.get("options", {}))
+    config = panel.get("fieldConfig")
+    defaults = config.get("defaults") if isinstance(config, dict) else None
+    if isinstance(defaults, dict):
+        defaults = dict(defaults)
+        if kind in PLUGIN_CUSTOM and isinstance(defaults.get("custom", {}), dict):
+            defaults["custom"] = merge_extra(PLUGIN_CUSTOM[kind], defaults.get("custom", {}))
+        if isinstance(defaults.get("thresholds"), dict) and "steps" in defaults["thresholds"]:
+            defaults["thresholds"] = {"mode": "absolute", **defaults["thresholds"]}
+        done["fieldConfig"] = {**config, "defaults": defaults}
+    return done
+
+
+def _complete_panel_links(panel: dict[str, Any]) -> None:
+    """Each link of ``panel`` and of its field defaults with the keys the schema requires, at the values
+    Grafana assumes where unset; changed in place."""
+    config = panel.get("fieldConfig")
+    defaults = config.get("defaults") if isinstance(config, dict) else None
+    for holder in (panel, defaults):
+        if isinstance(holder, dict) and isinstance(holder.get("links"), list):
+            holder["links"] = [
+                {**LINK_DEFAULTS, **link} if isinstance(link, dict) else link for link in holder["links"]
+            ]
 
 
 def _variable_query(variable: dict[str, Any]) -> Any:
@@ -414,6 +451,8 @@ def module_for(
     """The module for ``board`` (migrated), with notes on what is carried raw and what is not carried;
     ``folder`` is the Grafana folder uid it lives in ('' for the settings' folder)."""
     board, notes = typed_datasources(board)
+    for _, panel in _Plan(board, name, origin, {}, folder).panels():
+        _complete_panel_links(panel)
     plan = _Plan(board, name, origin, waivers(board), folder)
     first = _built(plan.source(), settings, origin)
     empty: dict[str, list[str]] = {}

@@ -1,0 +1,254 @@
+"""What current Grafana writes when it saves a dashboard: only the keys of its save model.
+
+Current Grafana (dashboard scenes) saves a dashboard from the scene it built, not from the JSON it read
+(public/app/features/dashboard-scene/serialization/transformSceneToSaveModel.ts ``gridItemToPanel``,
+``sceneVariablesSetToVariables``, ``dataLayersToAnnotations``): a key of an old panel, field config,
+variable or annotation that its model (the published dashboard schema) has no place for is not written
+again. The same goes where the model reads a key another way: an empty ``current`` selection is unset,
+a table footer's empty ``fields`` text is unset, a transformation's ``options`` is an object. Each key
+that goes, and was set, is noted with its JSON path and the reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from toolkit.bundle.notes import Notes
+from toolkit.bundle.shape import items
+
+# The properties of a panel in the published dashboard schema (``Panel``).
+PANEL_KEYS = frozenset(
+    {
+        "cacheTimeout",
+        "datasource",
+        "description",
+        "fieldConfig",
+        "gridPos",
+        "hideTimeOverride",
+        "id",
+        "interval",
+        "libraryPanel",
+        "links",
+        "maxDataPoints",
+        "maxPerRow",
+        "options",
+        "pluginVersion",
+        "queryCachingTTL",
+        "repeat",
+        "repeatDirection",
+        "targets",
+        "timeCompare",
+        "timeFrom",
+        "timeShift",
+        "title",
+        "transformations",
+        "transparent",
+        "type",
+    }
+)
+# ``FieldConfig``: what ``fieldConfig.defaults`` holds.
+FIELD_CONFIG_KEYS = frozenset(
+    {
+        "actions",
+        "color",
+        "custom",
+        "decimals",
+        "description",
+        "displayName",
+        "displayNameFromDS",
+        "fieldMinMax",
+        "filterable",
+        "links",
+        "mappings",
+        "max",
+        "min",
+        "noValue",
+        "path",
+        "thresholds",
+        "unit",
+        "writeable",
+    }
+)
+# The Prometheus query (prometheus ``Dataquery``).
+PROMETHEUS_QUERY_KEYS = frozenset(
+    {
+        "adhocFilters",
+        "datasource",
+        "editorMode",
+        "exemplar",
+        "expr",
+        "format",
+        "groupByKeys",
+        "hide",
+        "instant",
+        "interval",
+        "intervalFactor",
+        "intervalMs",
+        "legendFormat",
+        "maxDataPoints",
+        "queryType",
+        "range",
+        "refId",
+        "resultAssertions",
+        "scopes",
+        "timeRange",
+    }
+)
+# ``VariableModel``
+VARIABLE_KEYS = frozenset(
+    {
+        "allValue",
+        "allowCustomValue",
+        "auto",
+        "auto_count",
+        "auto_min",
+        "current",
+        "datasource",
+        "definition",
+        "description",
+        "hide",
+        "includeAll",
+        "label",
+        "multi",
+        "name",
+        "options",
+        "query",
+        "refresh",
+        "regex",
+        "skipUrlSync",
+        "sort",
+        "staticOptions",
+        "staticOptionsOrder",
+        "type",
+    }
+)
+# ``AnnotationQuery``
+ANNOTATION_KEYS = frozenset(
+    {
+        "builtIn",
+        "datasource",
+        "enable",
+        "expr",
+        "filter",
+        "hide",
+        "iconColor",
+        "mappings",
+        "name",
+        "placement",
+        "step",
+        "tagKeys",
+        "target",
+        "textFormat",
+        "titleFormat",
+        "type",
+        "useValueForTime",
+    }
+)
+# Plugins that run no queries: Grafana builds no query runner for them, so their targets are not saved.
+NO_QUERY_PLUGINS = frozenset({"text", "news", "dashlist", "alertlist", "welcome", "gettingstarted"})
+# dashlist/migrations.ts ``dashlistMigrationHandler``: the old panel keys and the options they became.
+DASHLIST_OPTIONS = {
+    "starred": "showStarred",
+    "recent": "showRecentlyViewed",
+    "search": "showSearch",
+    "headings": "showHeadings",
+    "limit": "maxItems",
+    "query": "query",
+    "folderId": "folderId",
+    "tags": "tags",
+}
+
+
+def panel_as_saved(panel: dict[str, Any], path: str, notes: Notes) -> None:
+    """``panel`` (not a row) with only what current Grafana saves of it; changed in place."""
+    kind = str(panel.get("type"))
+    if kind == "dashlist":
+        _dashlist_options(panel)
+    if kind in NO_QUERY_PLUGINS and panel.get("targets"):
+        notes.add(f"{path}/targets", f"the {kind} panel runs no queries: Grafana does not save them")
+        panel.pop("targets")
+    _drop(panel, PANEL_KEYS, path, notes, "not a panel property current Grafana saves")
+    config = panel.get("fieldConfig")
+    defaults = config.get("defaults") if isinstance(config, dict) else None
+    if isinstance(defaults, dict):
+        where = f"{path}/fieldConfig/defaults"
+        if defaults.get("nullValueMode") == "null":
+            notes.add(f"{where}/nullValueMode", "'null' is Grafana's default null handling: left unset")
+            del defaults["nullValueMode"]
+        custom = defaults.get("custom")
+        if kind == "table" and isinstance(custom, dict) and custom.get("cellOptions") == {"type": "auto"}:
+            notes.add(
+                f"{where}/custom/cellOptions",
+                "{type: auto} is the table's default cell display: left unset (the published schema "
+                "cannot tell it from other cell types)",
+            )
+            del custom["cellOptions"]
+        kept = FIELD_CONFIG_KEYS | {"nullValueMode"}  # other modes change what reducers compute: kept
+        _drop(defaults, kept, where, notes, "not a field config property current Grafana saves")
+    for i, target in enumerate(items(panel.get("targets"))):
+        if isinstance(target, dict) and _is_prometheus(target.get("datasource") or panel.get("datasource")):
+            _drop(
+                target,
+                PROMETHEUS_QUERY_KEYS,
+                f"{path}/targets/{i}",
+                notes,
+                "not a Prometheus query property: current Grafana does not read it",
+            )
+    for step in items(panel.get("transformations")):
+        if isinstance(step, dict) and not isinstance(step.get("options"), dict):
+            step["options"] = {}  # what the transformation editor writes for a step without options
+    _table_footer(panel)
+
+
+def variable_as_saved(variable: dict[str, Any], path: str, notes: Notes) -> None:
+    """``variable`` with only what current Grafana saves of it; changed in place."""
+    if variable.get("current") == {}:
+        del variable["current"]  # no selection: Grafana picks one when it loads the variable
+    _drop(variable, VARIABLE_KEYS, path, notes, "not a variable property current Grafana saves")
+
+
+def annotation_as_saved(annotation: dict[str, Any], path: str, notes: Notes) -> None:
+    """``annotation`` with only what current Grafana saves of it; changed in place."""
+    _drop(annotation, ANNOTATION_KEYS, path, notes, "not an annotation property current Grafana saves")
+
+
+def _drop(data: dict[str, Any], keys: frozenset[str], path: str, notes: Notes, why: str) -> None:
+    extra = [k for k in data if k not in keys]
+    if extra:
+        notes.dropped(path, {k: data[k] for k in extra}, frozenset(), why)
+        for key in extra:
+            del data[key]
+
+
+def _is_prometheus(source: Any) -> bool:
+    return isinstance(source, dict) and source.get("type") == "prometheus"
+
+
+def _dashlist_options(panel: dict[str, Any]) -> None:
+    """The old dashlist keys as its options, where the options do not already say."""
+    options = panel.get("options") if isinstance(panel.get("options"), dict) else {}
+    for old, new in DASHLIST_OPTIONS.items():
+        if old in panel:
+            value = panel.pop(old)
+            options.setdefault(new, value)
+    if options:
+        panel["options"] = options
+
+
+def _table_footer(panel: dict[str, Any]) -> None:
+    """A table footer as the current table options hold it: ``enablePagination`` inside it, an empty
+    ``fields`` text unset (all fields), ``show`` and ``reducer`` at the plugin's defaults where unset."""
+    options = panel.get("options")
+    if panel.get("type") != "table" or not isinstance(options, dict):
+        return
+    footer = options.get("footer")
+    if "enablePagination" in options:
+        footer = footer if isinstance(footer, dict) else {}
+        footer.setdefault("enablePagination", options.pop("enablePagination"))
+        options["footer"] = footer
+    if not isinstance(footer, dict):
+        return
+    if footer.get("fields") == "":
+        del footer["fields"]
+    footer.setdefault("show", False)
+    footer.setdefault("reducer", [])
