@@ -295,8 +295,8 @@ def _row_as_saved(row: dict[str, Any], path: str, notes: Notes) -> dict[str, Any
 
 def _as_grafana_keeps_it(panel: dict[str, Any]) -> None:
     """What every panel is once Grafana holds it: a ``fieldConfig`` has ``defaults`` and ``overrides``
-    (PanelModel's defaults, merged in on load), and a row spans the grid (DashboardGrid lays each row out
-    at x 0, 24 wide, and saves that). A top-level null (``timeFrom: null``) is an unset field: it goes, as
+    (PanelModel's defaults, merged in on load), and a row spans the grid one unit high (DashboardGrid lays
+    each row out at x 0, 24 wide, and saves that; ``gridRowToSaveModel`` writes its height, 1). A top-level null (``timeFrom: null``) is an unset field: it goes, as
     the current schema has no null there."""
     for key in [k for k, v in panel.items() if v is None]:
         del panel[key]
@@ -306,7 +306,7 @@ def _as_grafana_keeps_it(panel: dict[str, Any]) -> None:
         config.setdefault("overrides", [])
     pos = panel.get("gridPos")
     if panel.get("type") == "row" and isinstance(pos, dict):
-        pos.update(x=0, w=24)
+        pos.update(x=0, w=24, h=1)
 
 
 def _text_options(panel: dict[str, Any], path: str, notes: Notes) -> None:

@@ -1,12 +1,15 @@
-"""What current Grafana writes when it saves a dashboard: only the keys of its save model.
+"""What current Grafana writes when it saves a dashboard: only what its save model holds and its code reads.
 
 Current Grafana (dashboard scenes) saves a dashboard from the scene it built, not from the JSON it read
 (public/app/features/dashboard-scene/serialization/transformSceneToSaveModel.ts ``gridItemToPanel``,
-``sceneVariablesSetToVariables``, ``dataLayersToAnnotations``): a key of an old panel, field config,
-variable or annotation that its model (the published dashboard schema) has no place for is not written
-again. The same goes where the model reads a key another way: an empty ``current`` selection is unset,
-a table footer's empty ``fields`` text is unset, a transformation's ``options`` is an object. Each key
-that goes, and was set, is noted with its JSON path and the reason.
+``sceneVariablesSetToVariables``, ``dataLayersToAnnotations``): a panel, variable or annotation key its
+model (the published dashboard schema) has no place for is not written again. Where Grafana passes a key
+through that nothing reads any more (a Prometheus query's old ``step``, an option its panel plugin does
+not have, a field config's ``unitScale``, ``nullValueMode`` at its default ``null``), the key goes too; one
+that something still reads stays (``nullValueMode: null as zero``, read by the reducers of stat panels
+and legends). Where the model reads a key another way, it is written that way: an empty ``current``
+selection is unset, a table footer's empty ``fields`` text is unset, a transformation's ``options`` is
+an object. Each key that goes, and was set, is noted with its JSON path and the reason.
 """
 
 from __future__ import annotations
@@ -122,6 +125,8 @@ VARIABLE_KEYS = frozenset(
         "type",
     }
 )
+# ``VariableOption``: a variable's selection
+CURRENT_KEYS = frozenset({"selected", "text", "value"})
 # ``AnnotationQuery``
 ANNOTATION_KEYS = frozenset(
     {
@@ -144,6 +149,44 @@ ANNOTATION_KEYS = frozenset(
         "useValueForTime",
     }
 )
+# The options each core panel plugin has (its panelcfg ``Options`` in the published schemas, June 2026):
+# a key beside them is read by nothing.
+_OPTIONS = {
+    "annolist": "limit navigateAfter navigateBefore navigateToPanel onlyFromThisDashboard onlyInTimeRange "
+    "showTags showTime showUser tags",
+    "barchart": "barRadius barWidth colorByField fullHighlight groupWidth legend orientation showValue stacking "
+    "text tooltip xField xTickLabelMaxLength xTickLabelRotation xTickLabelSpacing",
+    "bargauge": "displayMode legend maxVizHeight minVizHeight minVizWidth namePlacement orientation "
+    "reduceOptions showUnfilled sizing text valueMode",
+    "candlestick": "candleStyle colorStrategy colors fields includeAllFields legend mode tooltip",
+    "canvas": "infinitePan inlineEditing panZoom root showAdvancedTypes",
+    "dashlist": "folderId folderUID includeVars keepTime maxItems query showFolderNames showHeadings "
+    "showRecentlyViewed showSearch showStarred tags",
+    "datagrid": "selectedSeries",
+    "debug": "counters mode",
+    "gauge": "minVizHeight minVizWidth orientation reduceOptions showThresholdLabels showThresholdMarkers "
+    "sizing text",
+    "geomap": "basemap controls layers tooltip view",
+    "heatmap": "calculate calculation cellGap cellRadius cellValues color exemplars filterValues legend "
+    "rowsFrame selectionMode showValue tooltip yAxis",
+    "histogram": "bucketCount bucketOffset bucketSize combine legend tooltip",
+    "logs": "dedupStrategy detailsMode enableInfiniteScrolling enableLogDetails fontSize prettifyLogMessage "
+    "showCommonLabels showControls showFieldSelector showLabels showLogContextToggle showTime sortOrder "
+    "syntaxHighlighting wrapLogMessage",
+    "news": "feedUrl showImage",
+    "nodeGraph": "edges nodes zoomMode",
+    "piechart": "displayLabels legend orientation pieType reduceOptions text tooltip",
+    "stat": "colorMode graphMode justifyMode orientation percentChangeColorMode reduceOptions "
+    "showPercentChange text textMode wideLayout",
+    "state-timeline": "alignValue legend mergeValues perPage rowHeight showValue timezone tooltip",
+    "status-history": "colWidth legend perPage rowHeight showValue timezone tooltip",
+    "table": "cellHeight footer frameIndex showHeader showTypeIcons sortBy",
+    "text": "code content mode",
+    "timeseries": "legend orientation timezone tooltip",
+    "trend": "legend tooltip xField",
+    "xychart": "legend mapping series tooltip",
+}
+PLUGIN_OPTION_KEYS = {kind: frozenset(keys.split()) for kind, keys in _OPTIONS.items()}
 # Plugins that run no queries: Grafana builds no query runner for them, so their targets are not saved.
 NO_QUERY_PLUGINS = frozenset({"text", "news", "dashlist", "alertlist", "welcome", "gettingstarted"})
 # dashlist/migrations.ts ``dashlistMigrationHandler``: the old panel keys and the options they became.
@@ -168,6 +211,10 @@ def panel_as_saved(panel: dict[str, Any], path: str, notes: Notes) -> None:
         notes.add(f"{path}/targets", f"the {kind} panel runs no queries: Grafana does not save them")
         panel.pop("targets")
     _drop(panel, PANEL_KEYS, path, notes, "not a panel property current Grafana saves")
+    if kind in PLUGIN_OPTION_KEYS and isinstance(panel.get("options"), dict):
+        _table_footer(panel)
+        why = f"not an option of the {kind} panel: the plugin does not read it"
+        _drop(panel["options"], PLUGIN_OPTION_KEYS[kind], f"{path}/options", notes, why)
     config = panel.get("fieldConfig")
     defaults = config.get("defaults") if isinstance(config, dict) else None
     if isinstance(defaults, dict):
@@ -183,6 +230,11 @@ def panel_as_saved(panel: dict[str, Any], path: str, notes: Notes) -> None:
                 "cannot tell it from other cell types)",
             )
             del custom["cellOptions"]
+        _thresholds(defaults.get("thresholds"))
+        for i, mapping in enumerate(items(defaults.get("mappings"))):
+            if isinstance(mapping, dict) and "id" in mapping:
+                notes.add(f"{where}/mappings/{i}/id", "a value mapping has no id in current Grafana")
+                del mapping["id"]
         kept = FIELD_CONFIG_KEYS | {"nullValueMode"}  # other modes change what reducers compute: kept
         _drop(defaults, kept, where, notes, "not a field config property current Grafana saves")
     for i, target in enumerate(items(panel.get("targets"))):
@@ -197,13 +249,15 @@ def panel_as_saved(panel: dict[str, Any], path: str, notes: Notes) -> None:
     for step in items(panel.get("transformations")):
         if isinstance(step, dict) and not isinstance(step.get("options"), dict):
             step["options"] = {}  # what the transformation editor writes for a step without options
-    _table_footer(panel)
 
 
 def variable_as_saved(variable: dict[str, Any], path: str, notes: Notes) -> None:
     """``variable`` with only what current Grafana saves of it; changed in place."""
     if variable.get("current") == {}:
         del variable["current"]  # no selection: Grafana picks one when it loads the variable
+    if isinstance(variable.get("current"), dict):
+        why = "not a property of a variable's selection in current Grafana"
+        _drop(variable["current"], CURRENT_KEYS, f"{path}/current", notes, why)
     _drop(variable, VARIABLE_KEYS, path, notes, "not a variable property current Grafana saves")
 
 
@@ -233,6 +287,17 @@ def _dashlist_options(panel: dict[str, Any]) -> None:
             options.setdefault(new, value)
     if options:
         panel["options"] = options
+
+
+def _thresholds(thresholds: Any) -> None:
+    """Thresholds as Grafana holds them once loaded (fieldOverrides.ts ``validateFieldConfig``): absolute
+    unless they say otherwise, and the first step the base, from minus infinity (saved as null)."""
+    if not isinstance(thresholds, dict):
+        return
+    thresholds.setdefault("mode", "absolute")
+    steps = thresholds.get("steps")
+    if isinstance(steps, list) and steps and isinstance(steps[0], dict):
+        steps[0]["value"] = None
 
 
 def _table_footer(panel: dict[str, Any]) -> None:

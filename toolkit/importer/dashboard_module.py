@@ -18,8 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from toolkit.bundle.saved import PROMETHEUS_QUERY_KEYS
 from toolkit.errors import ToolkitError
-from toolkit.importer.leafdiff import BUILD_WRITES, MISSING, grafana_defaults, lost, residual, unsaid
+from toolkit.importer.leafdiff import BUILD_WRITES, MISSING, grafana_defaults, leaves, lost, residual, unsaid
 from toolkit.importer.pysource import ImportedModule, docstring, imported_names, literal, string
 from toolkit.locations import SourceLocation
 from toolkit.settings import Settings
@@ -134,16 +135,28 @@ def helper_reason(panel: dict[str, Any]) -> str:
     return ""
 
 
-def helper_refusal(panel: dict[str, Any]) -> str:
-    """Why the helper refuses the panel as the input has it ('' when it takes it), e.g. a width
-    beyond the grid: the helper call is tried alone."""
+def helper_refusals(panels: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Why the helper refuses each panel as the input has it, by key (e.g. a width beyond the grid);
+    the panels it takes are left out. The calls are tried all at once, and one by one only when one
+    of them is refused."""
     import toolkit.panels
 
-    try:
-        eval(helper_call(panel, MISSING), dict(vars(toolkit.panels)))  # our own generated call, no input code
-    except (ToolkitError, ValueError, TypeError) as error:
-        return f"the {HELPERS[panel['type']]}() helper refuses it: {getattr(error, 'message', error)}"
-    return ""
+    def attempt(calls: list[str]) -> str:
+        try:  # our own generated calls, no input code
+            eval(compile(f"[{', '.join(calls)}]", "<helper calls>", "eval"), dict(vars(toolkit.panels)))
+        except (ToolkitError, ValueError, TypeError) as error:
+            return str(getattr(error, "message", error))
+        return ""
+
+    calls = {key: helper_call(panel, MISSING) for key, panel in panels.items()}
+    if not calls or not attempt(list(calls.values())):
+        return {}
+    refused = {key: attempt([call]) for key, call in calls.items()}
+    return {
+        key: f"the {HELPERS[panels[key]['type']]}() helper refuses it: {why}"
+        for key, why in refused.items()
+        if why
+    }
 
 
 def _query(target: dict[str, Any], index: int) -> str:
@@ -213,7 +226,7 @@ def raw_call(panel: dict[str, Any]) -> str:
 
 def as_grafana_saves(panel: dict[str, Any]) -> dict[str, Any]:
     """``panel`` as Grafana saves it once its plugin has loaded: the plugin's option defaults (and a
-    table's field defaults, a thresholds mode) under what the panel sets. Nothing the panel sets
+    table's field defaults) under what the panel sets. Nothing the panel sets
     changes; a library panel is left as it is (its content lives in the library)."""
     from toolkit.sources.plugin_defaults import PLUGIN_CUSTOM, PLUGIN_OPTIONS
 
@@ -229,10 +242,27 @@ def as_grafana_saves(panel: dict[str, Any]) -> dict[str, Any]:
         defaults = dict(defaults)
         if kind in PLUGIN_CUSTOM and isinstance(defaults.get("custom", {}), dict):
             defaults["custom"] = merge_extra(PLUGIN_CUSTOM[kind], defaults.get("custom", {}))
-        if isinstance(defaults.get("thresholds"), dict) and "steps" in defaults["thresholds"]:
-            defaults["thresholds"] = {"mode": "absolute", **defaults["thresholds"]}
         done["fieldConfig"] = {**config, "defaults": defaults}
     return done
+
+
+def _prometheus_queries_as_saved(key: str, panel: dict[str, Any]) -> list[str]:
+    """The PromQL queries of ``panel`` now typed as Prometheus ones without the keys a Prometheus query
+    does not have (as :mod:`toolkit.bundle.saved` does for those typed in the input); changed in place,
+    each leaf that was set noted."""
+    gone: list[str] = []
+    for i, target in enumerate(panel.get("targets") or []):
+        source = isinstance(target, dict) and (target.get("datasource") or panel.get("datasource"))
+        if source == DATASOURCE and isinstance(target.get("expr"), str):
+            for k in sorted(k for k in target if k not in PROMETHEUS_QUERY_KEYS):
+                if target[k] not in (None, "", [], {}, False):
+                    gone += leaves(target[k], f"targets[{i}].{k}")
+                del target[k]
+    if not gone:
+        return []
+    return [
+        f"{key}: not carried: {', '.join(gone)} (not Prometheus query properties: Grafana does not read them)"
+    ]
 
 
 def _complete_panel_links(panel: dict[str, Any]) -> None:
@@ -299,11 +329,10 @@ class _Plan:
     raw: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.raw = {
-            key: why
-            for key, panel in self.panels()
-            if panel.get("type") != "row" and (why := helper_reason(panel) or helper_refusal(panel))
-        }
+        leaves = [(key, panel) for key, panel in self.panels() if panel.get("type") != "row"]
+        self.raw = {key: why for key, panel in leaves if (why := helper_reason(panel))}
+        self.raw |= helper_refusals({key: panel for key, panel in leaves if key not in self.raw})
+        self.raw = {key: self.raw[key] for key, _ in leaves if key in self.raw}  # in panel order
 
     def extra(self, key: str) -> Any:
         return self.extras.get(key, MISSING)
@@ -451,9 +480,10 @@ def module_for(
     """The module for ``board`` (migrated), with notes on what is carried raw and what is not carried;
     ``folder`` is the Grafana folder uid it lives in ('' for the settings' folder)."""
     board, notes = typed_datasources(board)
-    for _, panel in _Plan(board, name, origin, {}, folder).panels():
-        _complete_panel_links(panel)
     plan = _Plan(board, name, origin, waivers(board), folder)
+    for key, panel in plan.panels():
+        _complete_panel_links(panel)
+        notes += _prometheus_queries_as_saved(key, panel)
     first = _built(plan.source(), settings, origin)
     empty: dict[str, list[str]] = {}
     for key, (wanted, got) in _parts(plan, first).items():
@@ -472,7 +502,12 @@ def module_for(
             {**LINK_DEFAULTS, **link} if isinstance(link, dict) else link for link in links
         ]
     source = plan.source()
-    final = _built(source, settings, origin)
+    # What the module builds: each part's extra is laid over it last (grafanalib.merge_extra), so the
+    # first build with the extras laid over is the final one; the install's project load builds it.
+    final = {
+        key: (wanted, got if plan.extra(key) is MISSING else merge_extra(got, plan.extra(key)))
+        for key, (wanted, got) in parts.items()
+    }
     for key, panel in plan.panels():
         why = plan.raw.get(key, "")
         if why:
@@ -481,15 +516,17 @@ def module_for(
         if variable.get("type") != "query":
             notes.append(f"{key} ({variable.get('type')}) carried raw: no typed class for it")
     kinds = dict(plan.panels())
-    for key, (wanted, got) in _parts(plan, final).items():
+    for key, (wanted, got) in final.items():
         panel = kinds.get(key, {})
+        known = (leaves(wanted), leaves(got))
         if plan.typed(key, panel):
-            _, chosen = unsaid(wanted, got, grafana_defaults(panel["type"]))
+            _, chosen = unsaid(wanted, got, grafana_defaults(panel["type"]), known)
             chosen = [path for path in chosen if not path.startswith(BUILD_WRITES)]
             if chosen:
                 notes.append(f"{key}: added by the helper: {', '.join(chosen)} (the input left them unset)")
-        unset = [path for path in lost(wanted, got) if path in empty.get(key, ())]
-        missing = [path for path in lost(wanted, got) if path not in unset]
+        differing = lost(wanted, got, known)
+        unset = [path for path in differing if path in empty.get(key, ())]
+        missing = [path for path in differing if path not in unset]
         if missing:
             notes.append(f"{key}: not carried: {', '.join(missing)} (the build sets these itself)")
         if unset:
