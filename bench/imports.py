@@ -8,6 +8,7 @@ under 1 s; the raw_panel share is printed so that it can go down.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -64,7 +65,7 @@ def _rules(plan: Plan, tmp: Path) -> None:
         return
     took = median([r.wall for r in bulk.runs])
     print(
-        f"   rule corpus ({len(files)} files) in one command: {took:.2f} s  peak {median([r.peak_mib for r in bulk.runs]):.0f} MiB  {target('import rule corpus', took, 10, ' s')}"
+        f"   rule corpus ({len(files)} files) in one command: {took:.2f} s (cpu {median([r.cpu for r in bulk.runs]):.2f} s)  peak {median([r.peak_mib for r in bulk.runs]):.0f} MiB  {target('import rule corpus', took, 10, ' s')}"
     )
 
 
@@ -102,8 +103,11 @@ def main(plan: Plan) -> None:
         one.prepare = lambda: _empty_project(project)
         contest([one], plan.rounds)
         took = median([r.wall for r in one.runs])
+        cpu = median([r.cpu for r in one.runs])
         print(
-            f"   one dashboard of {count} corpus panels: {took:.2f} s (whole process)  {target('import 170-panel dashboard', took, 1, ' s')}"
+            f"   one dashboard of {count} corpus panels: {took:.2f} s (whole process; cpu {cpu:.2f} s, "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)  "
+            f"{target('import 170-panel dashboard', took, 1, ' s', note=f'cpu {cpu:.2f} s')}"
         )
         _raw_panel_share(tmp / "corpus-project")
 
