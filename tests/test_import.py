@@ -722,4 +722,6 @@ def test_a_singlestat_with_text_for_thresholds_imports_in_a_folder(tmp_path: Pat
     assert result.exit_code == 0, result.output
     assert "wrote dashboards/pool.py" in result.output and "wrote dashboards/plain.py" in result.output
     steps = built(root, "pool")["panels"][0]["fieldConfig"]["defaults"]["thresholds"]["steps"]
-    assert steps[0]["value"] is None and all(isinstance(s.get("value"), (int, float, type(None))) for s in steps)
+    assert steps[0]["value"] is None and all(
+        isinstance(s.get("value"), (int, float, type(None))) for s in steps
+    )

@@ -19,135 +19,41 @@ from typing import Any
 from toolkit.bundle.notes import Notes
 from toolkit.bundle.shape import items
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # The properties of a panel in the published dashboard schema (``Panel``).
-PANEL_KEYS = frozenset(
-    {
-        "cacheTimeout",
-        "datasource",
-        "description",
-        "fieldConfig",
-        "gridPos",
-        "hideTimeOverride",
-        "id",
-        "interval",
-        "libraryPanel",
-        "links",
-        "maxDataPoints",
-        "maxPerRow",
-        "options",
-        "pluginVersion",
-        "queryCachingTTL",
-        "repeat",
-        "repeatDirection",
-        "targets",
-        "timeCompare",
-        "timeFrom",
-        "timeShift",
-        "title",
-        "transformations",
-        "transparent",
-        "type",
-    }
+PANEL_KEYS = _words(
+    "cacheTimeout datasource description fieldConfig gridPos hideTimeOverride id interval "
+    "libraryPanel links maxDataPoints maxPerRow options pluginVersion queryCachingTTL repeat "
+    "repeatDirection targets timeCompare timeFrom timeShift title transformations transparent "
+    "type"
 )
 # ``FieldConfig``: what ``fieldConfig.defaults`` holds.
-FIELD_CONFIG_KEYS = frozenset(
-    {
-        "actions",
-        "color",
-        "custom",
-        "decimals",
-        "description",
-        "displayName",
-        "displayNameFromDS",
-        "fieldMinMax",
-        "filterable",
-        "links",
-        "mappings",
-        "max",
-        "min",
-        "noValue",
-        "path",
-        "thresholds",
-        "unit",
-        "writeable",
-    }
+FIELD_CONFIG_KEYS = _words(
+    "actions color custom decimals description displayName displayNameFromDS fieldMinMax "
+    "filterable links mappings max min noValue path thresholds unit writeable"
 )
 # The Prometheus query (prometheus ``Dataquery``).
-PROMETHEUS_QUERY_KEYS = frozenset(
-    {
-        "adhocFilters",
-        "datasource",
-        "editorMode",
-        "exemplar",
-        "expr",
-        "format",
-        "groupByKeys",
-        "hide",
-        "instant",
-        "interval",
-        "intervalFactor",
-        "intervalMs",
-        "legendFormat",
-        "maxDataPoints",
-        "queryType",
-        "range",
-        "refId",
-        "resultAssertions",
-        "scopes",
-        "timeRange",
-    }
+PROMETHEUS_QUERY_KEYS = _words(
+    "adhocFilters datasource editorMode exemplar expr format groupByKeys hide instant interval "
+    "intervalFactor intervalMs legendFormat maxDataPoints queryType range refId resultAssertions "
+    "scopes timeRange"
 )
 # ``VariableModel``
-VARIABLE_KEYS = frozenset(
-    {
-        "allValue",
-        "allowCustomValue",
-        "auto",
-        "auto_count",
-        "auto_min",
-        "current",
-        "datasource",
-        "definition",
-        "description",
-        "hide",
-        "includeAll",
-        "label",
-        "multi",
-        "name",
-        "options",
-        "query",
-        "refresh",
-        "regex",
-        "skipUrlSync",
-        "sort",
-        "staticOptions",
-        "staticOptionsOrder",
-        "type",
-    }
+VARIABLE_KEYS = _words(
+    "allValue allowCustomValue auto auto_count auto_min current datasource definition description "
+    "hide includeAll label multi name options query refresh regex skipUrlSync sort staticOptions "
+    "staticOptionsOrder type"
 )
 # ``VariableOption``: a variable's selection
 CURRENT_KEYS = frozenset({"selected", "text", "value"})
 # ``AnnotationQuery``
-ANNOTATION_KEYS = frozenset(
-    {
-        "builtIn",
-        "datasource",
-        "enable",
-        "expr",
-        "filter",
-        "hide",
-        "iconColor",
-        "mappings",
-        "name",
-        "placement",
-        "step",
-        "tagKeys",
-        "target",
-        "textFormat",
-        "titleFormat",
-        "type",
-        "useValueForTime",
-    }
+ANNOTATION_KEYS = _words(
+    "builtIn datasource enable expr filter hide iconColor mappings name placement step tagKeys "
+    "target textFormat titleFormat type useValueForTime"
 )
 # The options each core panel plugin has (its panelcfg ``Options`` in the published schemas, June 2026):
 # a key beside them is read by nothing.
@@ -186,7 +92,7 @@ _OPTIONS = {
     "trend": "legend tooltip xField",
     "xychart": "legend mapping series tooltip",
 }
-PLUGIN_OPTION_KEYS = {kind: frozenset(keys.split()) for kind, keys in _OPTIONS.items()}
+PLUGIN_OPTION_KEYS = {kind: _words(keys) for kind, keys in _OPTIONS.items()}
 # Plugins that run no queries: Grafana builds no query runner for them, so their targets are not saved.
 NO_QUERY_PLUGINS = frozenset({"text", "news", "dashlist", "alertlist", "welcome", "gettingstarted"})
 # dashlist/migrations.ts ``dashlistMigrationHandler``: the old panel keys and the options they became.
