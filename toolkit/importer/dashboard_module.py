@@ -137,21 +137,17 @@ def helper_reason(panel: dict[str, Any]) -> str:
 
 def helper_refusals(panels: dict[str, dict[str, Any]]) -> dict[str, str]:
     """Why the helper refuses each panel as the input has it, by key (e.g. a width beyond the grid);
-    the panels it takes are left out. The calls are tried all at once, and one by one only when one
-    of them is refused."""
+    the panels it takes are left out."""
     import toolkit.panels
 
-    def attempt(calls: list[str]) -> str:
-        try:  # our own generated calls, no input code
-            eval(compile(f"[{', '.join(calls)}]", "<helper calls>", "eval"), dict(vars(toolkit.panels)))
+    def attempt(call: str) -> str:
+        try:
+            eval(call, dict(vars(toolkit.panels)))  # our own generated call, no input code
         except (ToolkitError, ValueError, TypeError) as error:
             return str(getattr(error, "message", error))
         return ""
 
-    calls = {key: helper_call(panel, MISSING) for key, panel in panels.items()}
-    if not calls or not attempt(list(calls.values())):
-        return {}
-    refused = {key: attempt([call]) for key, call in calls.items()}
+    refused = {key: attempt(helper_call(panel, MISSING)) for key, panel in panels.items()}
     return {
         key: f"the {HELPERS[panels[key]['type']]}() helper refuses it: {why}"
         for key, why in refused.items()
@@ -329,10 +325,17 @@ class _Plan:
     raw: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        leaves = [(key, panel) for key, panel in self.panels() if panel.get("type") != "row"]
-        self.raw = {key: why for key, panel in leaves if (why := helper_reason(panel))}
-        self.raw |= helper_refusals({key: panel for key, panel in leaves if key not in self.raw})
-        self.raw = {key: self.raw[key] for key, _ in leaves if key in self.raw}  # in panel order
+        self.raw = {
+            key: why
+            for key, panel in self.panels()
+            if panel.get("type") != "row" and (why := helper_reason(panel))
+        }
+
+    def refused(self) -> bool:
+        """Carry raw the panels whose helper refuses them as the input has them; True when there were."""
+        refused = helper_refusals({key: panel for key, panel in self.panels() if self.typed(key, panel)})
+        self.raw |= refused
+        return bool(refused)
 
     def extra(self, key: str) -> Any:
         return self.extras.get(key, MISSING)
@@ -484,7 +487,12 @@ def module_for(
     for key, panel in plan.panels():
         _complete_panel_links(panel)
         notes += _prometheus_queries_as_saved(key, panel)
-    first = _built(plan.source(), settings, origin)
+    try:
+        first = _built(plan.source(), settings, origin)
+    except (SourceError, ValueError, TypeError):
+        if not plan.refused():  # a helper that refuses a panel (a width beyond the grid) fails the build
+            raise
+        first = _built(plan.source(), settings, origin)
     empty: dict[str, list[str]] = {}
     for key, (wanted, got) in _parts(plan, first).items():
         rest = residual(wanted, got, empty=empty.setdefault(key, []))
