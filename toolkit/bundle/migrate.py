@@ -18,7 +18,7 @@ from toolkit.bundle.grid import upgrade_to_grid_layout
 from toolkit.bundle.links import labels_syntax, rewrite_data_links, upgrade_panel_link, variables_syntax
 from toolkit.bundle.mappings import upgrade_value_mappings
 from toolkit.bundle.notes import Notes
-from toolkit.bundle.saved import annotation_as_saved, panel_as_saved, variable_as_saved
+from toolkit.bundle.saved import annotation_as_saved, panel_as_saved, timepicker_as_saved, variable_as_saved
 from toolkit.bundle.shape import items, mapping, objects
 from toolkit.bundle.singlestat import SINGLESTAT_KEYS, singlestat_target, singlestat_to_stat
 from toolkit.bundle.table import TABLE_KEYS, cell_options, table_old_to_table
@@ -142,6 +142,8 @@ def migrate_dashboard(board: dict[str, Any], notes: Notes) -> dict[str, Any]:
     if version < 41 and isinstance(board.get("timepicker"), dict) and "time_options" in board["timepicker"]:
         notes.add("timepicker/time_options", "unused since Grafana 5: Grafana removes it (schemaVersion 41)")
         board["timepicker"].pop("time_options")
+    if isinstance(board.get("timepicker"), dict):
+        timepicker_as_saved(board["timepicker"], notes)
     if version < SCHEMA_VERSION:
         board["schemaVersion"] = SCHEMA_VERSION
     for key in [k for k in board if k not in DASHBOARD_PROPERTIES]:

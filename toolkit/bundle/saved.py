@@ -3,13 +3,15 @@
 Current Grafana (dashboard scenes) saves a dashboard from the scene it built, not from the JSON it read
 (public/app/features/dashboard-scene/serialization/transformSceneToSaveModel.ts ``gridItemToPanel``,
 ``sceneVariablesSetToVariables``, ``dataLayersToAnnotations``): a panel, variable or annotation key its
-model (the published dashboard schema) has no place for is not written again. Where Grafana passes a key
-through that nothing reads any more (a Prometheus query's old ``step``, an option its panel plugin does
-not have, a field config's ``unitScale``, ``nullValueMode`` at its default ``null``), the key goes too; one
-that something still reads stays (``nullValueMode: null as zero``, read by the reducers of stat panels
-and legends). Where the model reads a key another way, it is written that way: an empty ``current``
-selection is unset, a table footer's empty ``fields`` text is unset, a transformation's ``options`` is
-an object. Each key that goes, and was set, is noted with its JSON path and the reason.
+model (the published dashboard schema) has no place for is not written again. When a panel's plugin
+loads, Grafana removes from the field config defaults whatever its field config registry does not hold
+and fixes the thresholds (dashboard/state/getPanelOptionsWithDefaults.ts ``cleanProperties``,
+``fixThresholds``): a ``nullValueMode`` (which Grafana's own graph migration writes) or ``unitScale``
+goes there. Where Grafana passes a key through that nothing reads any more (a Prometheus query's old
+``step``, an option its panel plugin does not have), the key goes too. Where the model reads a key
+another way, it is written that way: an empty ``current`` selection is unset, a table footer's empty
+``fields`` text is unset, a transformation's ``options`` is an object. Each key that goes, and was set,
+is noted with its JSON path and the reason.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ VARIABLE_KEYS = _words(
 )
 # ``VariableOption``: a variable's selection
 CURRENT_KEYS = frozenset({"selected", "text", "value"})
+# ``TimePickerConfig`` (and ``time_options``, which the schemaVersion 41 step removes with its own note)
+TIME_PICKER_KEYS = frozenset({"hidden", "refresh_intervals", "quick_ranges", "nowDelay", "time_options"})
 # ``AnnotationQuery``
 ANNOTATION_KEYS = _words(
     "builtIn datasource enable expr filter hide iconColor mappings name placement step tagKeys "
@@ -125,9 +129,6 @@ def panel_as_saved(panel: dict[str, Any], path: str, notes: Notes) -> None:
     defaults = config.get("defaults") if isinstance(config, dict) else None
     if isinstance(defaults, dict):
         where = f"{path}/fieldConfig/defaults"
-        if defaults.get("nullValueMode") == "null":
-            notes.add(f"{where}/nullValueMode", "'null' is Grafana's default null handling: left unset")
-            del defaults["nullValueMode"]
         custom = defaults.get("custom")
         if kind == "table" and isinstance(custom, dict) and custom.get("cellOptions") == {"type": "auto"}:
             notes.add(
@@ -141,8 +142,8 @@ def panel_as_saved(panel: dict[str, Any], path: str, notes: Notes) -> None:
             if isinstance(mapping, dict) and "id" in mapping:
                 notes.add(f"{where}/mappings/{i}/id", "a value mapping has no id in current Grafana")
                 del mapping["id"]
-        kept = FIELD_CONFIG_KEYS | {"nullValueMode"}  # other modes change what reducers compute: kept
-        _drop(defaults, kept, where, notes, "not a field config property current Grafana saves")
+        why = "not in Grafana's field config registry: it removes it when the panel's plugin loads"
+        _drop(defaults, FIELD_CONFIG_KEYS, where, notes, why)
     for i, target in enumerate(items(panel.get("targets"))):
         if isinstance(target, dict) and _is_prometheus(target.get("datasource") or panel.get("datasource")):
             _drop(
@@ -165,6 +166,14 @@ def variable_as_saved(variable: dict[str, Any], path: str, notes: Notes) -> None
         why = "not a property of a variable's selection in current Grafana"
         _drop(variable["current"], CURRENT_KEYS, f"{path}/current", notes, why)
     _drop(variable, VARIABLE_KEYS, path, notes, "not a variable property current Grafana saves")
+
+
+def timepicker_as_saved(timepicker: dict[str, Any], notes: Notes) -> None:
+    """``timepicker`` with only what current Grafana saves of it (``defaultTimePickerConfig`` and the
+    refresh intervals); changed in place."""
+    _drop(
+        timepicker, TIME_PICKER_KEYS, "timepicker", notes, "not a time picker property current Grafana saves"
+    )
 
 
 def annotation_as_saved(annotation: dict[str, Any], path: str, notes: Notes) -> None:
@@ -196,7 +205,7 @@ def _dashlist_options(panel: dict[str, Any]) -> None:
 
 
 def _thresholds(thresholds: Any) -> None:
-    """Thresholds as Grafana holds them once loaded (fieldOverrides.ts ``validateFieldConfig``): absolute
+    """Thresholds as Grafana holds them once loaded (getPanelOptionsWithDefaults.ts ``fixThresholds``): absolute
     unless they say otherwise, and the first step the base, from minus infinity (saved as null)."""
     if not isinstance(thresholds, dict):
         return
