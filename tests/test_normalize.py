@@ -727,7 +727,8 @@ def test_the_built_in_annotation_query_is_added_where_missing_and_nulls_go() -> 
         "panels": [{"id": 1, "type": "text", "title": "t", "timeFrom": None, "repeat": None}],
     }
     result = normalized(board)
-    assert result["annotations"]["list"] == [BUILT_IN_ANNOTATION, {"name": "deploys"}]
+    # an annotation query without an icon colour draws its events in Grafana's fallback colour
+    assert result["annotations"]["list"] == [BUILT_IN_ANNOTATION, {"name": "deploys", "iconColor": "gray"}]
     assert result["panels"][0] == {"id": 1, "type": "text", "title": "t"}
 
 

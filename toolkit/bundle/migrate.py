@@ -573,8 +573,9 @@ def _current_for_multi(current: dict[str, Any], multi: bool) -> dict[str, Any]:
 def _migrate_annotations(
     board: dict[str, Any], version: int, variables: dict, added: list[dict[str, Any]], notes: Notes
 ) -> None:
-    """schemaVersion 36: annotation datasources as references; graph time regions appended; the built-in
-    "Annotations & Alerts" query first when there is none (DashboardModel ``addBuiltInAnnotationQuery``)."""
+    """schemaVersion 36: annotation datasources as references (and a name saved after it too, noted); graph
+    time regions appended; the built-in "Annotations & Alerts" query first when there is none (DashboardModel
+    ``addBuiltInAnnotationQuery``)."""
     annotations = board.get("annotations")
     if not isinstance(annotations, dict) or not isinstance(annotations.get("list"), list):
         if annotations not in (None, {}):
@@ -583,11 +584,21 @@ def _migrate_annotations(
     for i, item in enumerate(annotations["list"]):
         if isinstance(item, dict):
             annotation_as_saved(item, f"annotations/list/{i}", notes)
+            _annotation_datasource(item, f"annotations/list/{i}/datasource", version, variables, notes)
     if not any(isinstance(a, dict) and a.get("builtIn") == 1 for a in annotations["list"]):
         annotations["list"].insert(0, dict(BUILT_IN_ANNOTATION))
-    if version < 36:
-        for item in annotations["list"]:
-            if isinstance(item, dict) and "datasource" in item and not isinstance(item["datasource"], dict):
-                ref = datasource_ref(item["datasource"], variables, default_as_null=False)
-                item["datasource"] = ref
     annotations["list"] += added
+
+
+def _annotation_datasource(
+    item: dict[str, Any], path: str, version: int, variables: dict, notes: Notes
+) -> None:
+    """A datasource name as the reference the schemaVersion 36 step makes of it. Saved after that step, the
+    name stays in Grafana's save model, and Grafana looks it up as it looks a reference's uid up
+    (datasource_srv.ts ``getNameOrUid``): the reference means the same, and a note says so."""
+    name = item.get("datasource")
+    if not isinstance(name, str) or name == "default":
+        return
+    if version >= 36:
+        notes.add(path, "a datasource name: written as the reference to it (Grafana reads a name as a uid)")
+    item["datasource"] = datasource_ref(name, variables, default_as_null=False)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from toolkit.bundle.equivalents import annotation_values, panel_values, prometheus_target
 from toolkit.bundle.notes import Notes
 from toolkit.bundle.shape import items
 
@@ -125,6 +126,7 @@ def panel_as_saved(panel: dict[str, Any], path: str, notes: Notes) -> None:
         _table_footer(panel)
         why = f"not an option of the {kind} panel: the plugin does not read it"
         _drop(panel["options"], PLUGIN_OPTION_KEYS[kind], f"{path}/options", notes, why)
+    panel_values(panel, path, notes)
     config = panel.get("fieldConfig")
     defaults = config.get("defaults") if isinstance(config, dict) else None
     if isinstance(defaults, dict):
@@ -146,6 +148,7 @@ def panel_as_saved(panel: dict[str, Any], path: str, notes: Notes) -> None:
         _drop(defaults, FIELD_CONFIG_KEYS, where, notes, why)
     for i, target in enumerate(items(panel.get("targets"))):
         if isinstance(target, dict) and _is_prometheus(target.get("datasource") or panel.get("datasource")):
+            prometheus_target(target, f"{path}/targets/{i}", notes)
             _drop(
                 target,
                 PROMETHEUS_QUERY_KEYS,
@@ -178,6 +181,7 @@ def timepicker_as_saved(timepicker: dict[str, Any], notes: Notes) -> None:
 
 def annotation_as_saved(annotation: dict[str, Any], path: str, notes: Notes) -> None:
     """``annotation`` with only what current Grafana saves of it; changed in place."""
+    annotation_values(annotation, path, notes)
     _drop(annotation, ANNOTATION_KEYS, path, notes, "not an annotation property current Grafana saves")
 
 

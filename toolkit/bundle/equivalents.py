@@ -1,0 +1,194 @@
+"""Values outside Grafana's published schema, written as the value Grafana reads them as.
+
+A dashboard can hold a value the published schema refuses and Grafana still reads, because its code
+compares it with a few known values and treats every other one alike. Where that reading is certain, the
+value becomes the one the schema names for it (or goes, where Grafana reads it as unset), and a note
+says so; where Grafana's readers disagree, or the reading depends on the data, the value stays.
+Each rule names the code that reads the value (grafana/grafana unless said otherwise).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from toolkit.bundle.notes import Notes
+from toolkit.bundle.shape import items, mapping
+
+# The Prometheus query formats; the result transformer (packages/grafana-prometheus result_transformer.ts
+# ``transformV2``) only tests for ``table`` and ``heatmap``: any other format is a time series.
+QUERY_FORMATS = frozenset({"time_series", "table", "heatmap"})
+# Table column alignments; table utils ``getTextAlign`` places any other value by field type, as ``auto``.
+ALIGNMENTS = frozenset({"auto", "left", "right", "center"})
+# The table plugin's custom field config options (public/app/plugins/panel/table module.tsx and
+# table-new/module.tsx ``useCustomConfig``), and, rather than drop what some version reads, ``displayMode``
+# (``getCellOptions`` still reads it), ``hideHeader``, ``hideFrom`` and ``wrapText``. Grafana removes any
+# other custom key as the plugin loads (getPanelOptionsWithDefaults.ts ``cleanProperties``): the table reads
+# none of them (a table's time series keys, ``drawStyle``, ``fillOpacity``, ...).
+TABLE_CUSTOM_KEYS = frozenset(
+    {
+        "align",
+        "cellOptions",
+        "displayMode",
+        "filterable",
+        "hidden",
+        "hideFrom",
+        "hideHeader",
+        "inspect",
+        "minWidth",
+        "width",
+        "wrapHeaderText",
+        "wrapText",
+    }
+)
+# What a field's data link holds (packages/grafana-data types/dataLink.ts ``DataLink``), with the keys the
+# published schema asks of it (it types field links as dashboard links) and the build writes.
+DATA_LINK_KEYS = frozenset(
+    {
+        "title",
+        "url",
+        "targetBlank",
+        "internal",
+        "origin",
+        "meta",
+        "oneClick",
+        "asDropdown",
+        "icon",
+        "includeVars",
+        "keepTime",
+        "tags",
+        "tooltip",
+        "type",
+    }
+)
+DASHBOARD_LINK_TYPES = frozenset({"link", "dashboards"})
+# getColorByName (createVisualizationColors.ts) gives FALLBACK_COLOR (types/fieldColor.ts) for an
+# annotation query without an icon colour (annotations/standardAnnotationSupport.ts
+# ``postProcessQueryResult``).
+FALLBACK_COLOR = "gray"
+
+
+def prometheus_target(target: dict[str, Any], path: str, notes: Notes) -> None:
+    """A Prometheus ``target``'s format and interval factor as Grafana reads them; changed in place."""
+    fmt = target.get("format")
+    if "format" in target and fmt not in QUERY_FORMATS:
+        if fmt in ("", None):
+            notes.add(f"{path}/format", "empty: unset, the time series format Grafana reads it as")
+            del target["format"]
+        else:
+            notes.add(
+                f"{path}/format",
+                f"{fmt!r} is read as a time series (the Prometheus result transformer only tests for "
+                "table and heatmap): written as 'time_series'",
+            )
+            target["format"] = "time_series"
+    if target.get("intervalFactor") == "" and not target.get("expr"):
+        notes.add(
+            f"{path}/intervalFactor",
+            "empty, on a query without an expression, which Grafana does not run (filterQuery): unset",
+        )
+        del target["intervalFactor"]
+
+
+def panel_values(panel: dict[str, Any], path: str, notes: Notes) -> None:
+    """``panel``'s options and field config values as Grafana reads them; changed in place."""
+    kind = panel.get("type")
+    if panel.get("maxDataPoints") == "":
+        notes.add(f"{path}/maxDataPoints", "empty: unset, as the query runner reads it (a falsy value)")
+        del panel["maxDataPoints"]
+    options = panel.get("options")
+    if isinstance(options, dict):
+        if kind == "heatmap":
+            _heatmap_options(options, f"{path}/options", notes)
+        if kind == "geomap":
+            tooltip = options.get("tooltip")
+            if isinstance(tooltip, dict) and tooltip.get("mode") not in (None, "none", "details"):
+                notes.add(
+                    f"{path}/options/tooltip/mode",
+                    f"{tooltip['mode']!r}: the geomap panel only tests for 'none' and shows the details "
+                    "tooltip otherwise: written as 'details'",
+                )
+                tooltip["mode"] = "details"
+    config = mapping(panel.get("fieldConfig"))
+    defaults = config.get("defaults")
+    if isinstance(defaults, dict):
+        where = f"{path}/fieldConfig/defaults"
+        _no_value(defaults, where, notes)
+        _data_links(defaults.get("links"), f"{where}/links", notes)
+        if kind == "table" and isinstance(defaults.get("custom"), dict):
+            _table_custom(defaults["custom"], f"{where}/custom", notes)
+    for i, override in enumerate(items(config.get("overrides"))):
+        for j, prop in enumerate(items(mapping(override).get("properties"))):
+            if isinstance(prop, dict) and prop.get("id") == "links":
+                at = f"{path}/fieldConfig/overrides/{i}/properties/{j}/value"
+                _data_links(prop.get("value"), at, notes)
+
+
+def annotation_values(annotation: dict[str, Any], path: str, notes: Notes) -> None:
+    """An annotation query's icon colour as Grafana reads it; changed in place."""
+    if not annotation.get("builtIn") and "iconColor" not in annotation:
+        notes.add(
+            f"{path}/iconColor",
+            f"unset: Grafana draws its events in its fallback colour ({FALLBACK_COLOR}): written as it",
+        )
+        annotation["iconColor"] = FALLBACK_COLOR
+
+
+def _heatmap_options(options: dict[str, Any], path: str, notes: Notes) -> None:
+    """The heatmap's old ``tooltip.show`` as the ``mode`` it reads (heatmap migrations.ts maps show to
+    single, no show to none); legend keys beside ``show``, which the heatmap legend alone reads, go."""
+    tooltip = options.get("tooltip")
+    if isinstance(tooltip, dict) and "show" in tooltip:
+        show = tooltip.pop("show")
+        if "mode" not in tooltip:
+            tooltip["mode"] = "single" if show else "none"
+        notes.add(f"{path}/tooltip/show", f"the heatmap reads tooltip.mode: written as {tooltip['mode']!r}")
+    legend = options.get("legend")
+    if isinstance(legend, dict):
+        extra = {k: v for k, v in legend.items() if k != "show"}
+        notes.dropped(f"{path}/legend", extra, frozenset(), "the heatmap legend reads only show")
+        for key in extra:
+            del legend[key]
+
+
+def _no_value(defaults: dict[str, Any], path: str, notes: Notes) -> None:
+    """A number as "No value" text: the display processor shows it when truthy (``if (config.noValue)``),
+    so 0 is no text at all and any other number its digits."""
+    value = defaults.get("noValue")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return
+    if not value:
+        notes.add(f"{path}/noValue", f"{value!r}: the display processor reads it as no text (falsy): unset")
+        del defaults["noValue"]
+        return
+    text = str(int(value)) if float(value).is_integer() else repr(value)
+    notes.add(f"{path}/noValue", f"a number, shown as its text: written as {text!r}")
+    defaults["noValue"] = text
+
+
+def _data_links(links: Any, path: str, notes: Notes) -> None:
+    """Keys a field's data link does not have go; a ``type`` outside the schema's link types too (a data
+    link has no type: Grafana reads none)."""
+    for i, link in enumerate(items(links)):
+        if not isinstance(link, dict):
+            continue
+        at = f"{path}/{i}"
+        extra = {k: v for k, v in link.items() if k not in DATA_LINK_KEYS}
+        if "type" in link and link["type"] not in DASHBOARD_LINK_TYPES:
+            extra["type"] = link["type"]
+        notes.dropped(at, extra, frozenset(), "not a data link property: Grafana does not read it")
+        for key in extra:
+            del link[key]
+
+
+def _table_custom(custom: dict[str, Any], path: str, notes: Notes) -> None:
+    """A table's custom field config as the table plugin holds it once loaded."""
+    why = "not a custom option of the table panel: Grafana removes it as the plugin loads (cleanProperties)"
+    notes.dropped(path, custom, TABLE_CUSTOM_KEYS, why)
+    for key in [k for k in custom if k not in TABLE_CUSTOM_KEYS]:
+        del custom[key]
+    if "align" in custom and custom["align"] not in ALIGNMENTS:
+        notes.add(
+            f"{path}/align",
+            f"{custom['align']!r}: the table places it by field type, as 'auto' (getTextAlign): written as it",
+        )
+        custom["align"] = "auto"
