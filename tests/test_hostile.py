@@ -294,6 +294,23 @@ def test_a_rename_failing_mid_commit_puts_the_old_files_back(
     assert tree_hash(project / "build") == before and not list(project.glob(f"{STAGING_PREFIX}*"))
 
 
+def test_without_hard_links_the_old_copies_are_written(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = built(project)
+    write(project, "dashboards/overview.py", DASHBOARD.format(uid="overview", title="Renamed"))
+    write(project, "alerts/basic.py", ALERTS.replace("A target is down.", "A target went down."))
+
+    def no_links(source: object, destination: object) -> None:
+        raise OSError(1, "Operation not permitted", str(destination))
+
+    monkeypatch.setattr(os, "link", no_links)
+    renames = failing_renames(monkeypatch, 2)  # the rule file, after the dashboard was moved in
+    result = run(project, "build")
+    assert result.output.startswith("Error: cannot move the new files into ") and len(renames) == 3
+    assert tree_hash(project / "build") == before
+
+
 def test_a_failed_commit_removes_the_folders_it_made(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     built(project)
     shutil.rmtree(project / "build/dashboards")

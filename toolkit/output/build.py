@@ -406,7 +406,10 @@ def _keep_old(target: Path, copy: Path, data: bytes) -> None:
 
 def _make_folder(folder: Path, made: list[Path]) -> None:
     """Create ``folder`` and its missing parents, adding each one created to ``made`` (outermost first)."""
-    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
     for path in reversed(missing):
         path.mkdir()
         made.append(path)
