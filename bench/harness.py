@@ -89,7 +89,8 @@ def python(module: str, *args: str) -> list[str]:
 
 
 def toolkit(*args: str) -> list[str]:
-    """The command line of the installed ``toolkit`` script (this checkout's code, by PYTHONPATH)."""
+    """The command line of the installed ``toolkit`` script (this checkout's code, by PYTHONPATH); where this
+    interpreter has no such script, ``python -m toolkit``."""
     script = Path(sys.executable).with_name("toolkit")
     return [str(script), *args] if script.exists() else python("toolkit", *args)
 
@@ -129,11 +130,12 @@ def contest(contenders: Sequence[Contender], rounds: int, warmup: bool = False) 
 
 @dataclass(frozen=True)
 class Ratio:
-    """The median of per-round ratios and their spread."""
+    """The median of per-round ratios, their spread, and how many rounds they come from."""
 
     median: float
     low: float
     high: float
+    pairs: int = 0
 
     def __str__(self) -> str:
         if self.low == self.high:
@@ -146,7 +148,13 @@ def ratio(ours: Sequence[float], theirs: Sequence[float]) -> Ratio:
     pairs = [a / b for a, b in zip(ours, theirs, strict=True) if b > 0]
     if not pairs:
         return Ratio(float("nan"), float("nan"), float("nan"))
-    return Ratio(statistics.median(pairs), min(pairs), max(pairs))
+    return Ratio(statistics.median(pairs), min(pairs), max(pairs), len(pairs))
+
+
+def paired(ours: Contender, theirs: Contender) -> tuple[Ratio, Ratio]:
+    """The wall-time and CPU-time ratios of ``ours`` against ``theirs``, round by round."""
+    wall = ratio([r.wall for r in ours.runs], [r.wall for r in theirs.runs])
+    return wall, ratio([r.cpu for r in ours.runs], [r.cpu for r in theirs.runs])
 
 
 def median(values: Sequence[float]) -> float:
@@ -159,7 +167,7 @@ def describe(contender: Contender, seconds: Callable[[Run], float] | None = None
     runs = contender.runs
     wall = median([seconds(r) if seconds else r.wall for r in runs])
     return (
-        f"{contender.name:<34} {wall:7.2f} s  cpu {median([r.cpu for r in runs]):6.2f} s  "
+        f"{contender.name:<34} {wall:7.3f} s  cpu {median([r.cpu for r in runs]):6.3f} s  "
         f"peak {median([r.peak_mib for r in runs]):6.0f} MiB"
     )
 
@@ -197,16 +205,20 @@ def target(what: str, figure: float, limit: float, unit: str = "x", note: str = 
     return f"target <= {limit:g}{unit}: {'met' if verdict.met else 'NOT MET'}"
 
 
+def ratio_target(what: str, wall: Ratio, cpu: Ratio, limit: float) -> str:
+    """Record the target ``limit`` on the wall ratio for the summary, with its rounds, spread and CPU ratio
+    beside it; the text to print beside the figure."""
+    note = f"{wall.pairs} rounds, range {wall.low:.2f}-{wall.high:.2f}, cpu {cpu.median:.2f}x"
+    return target(what, wall.median, limit, note=note)
+
+
 def compare_line(ours: Contender, theirs: Contender, limit: float | None = None, what: str = "") -> str:
     """``theirs``' line with the wall and CPU ratios of ``ours`` against it (and a target on the wall
     ratio, if any)."""
-    wall = ratio([r.wall for r in ours.runs], [r.wall for r in theirs.runs])
-    cpu = ratio([r.cpu for r in ours.runs], [r.cpu for r in theirs.runs])
+    wall, cpu = paired(ours, theirs)
     line = f"   {describe(theirs)}   {ours.name.split()[0]}/this: wall {wall}  cpu {cpu}"
     if limit is not None:
-        line += "   " + target(
-            what or f"{ours.name} vs {theirs.name}", wall.median, limit, note=f"cpu {cpu.median:.2f}x"
-        )
+        line += "   " + ratio_target(what or f"{ours.name} vs {theirs.name}", wall, cpu, limit)
     return line
 
 

@@ -93,3 +93,52 @@ def test_the_sync_benchmark_measures_a_no_op_against_the_double_in_its_own_proce
     assert (first["writes"], again["writes"]) == (3, 0)
     assert requests >= 3, "a no-op sync still reads every dashboard"
     assert loop["writes"] == 0, "the loop finds the synced dashboards unchanged"
+
+
+def test_a_ratio_says_how_many_rounds_it_comes_from_and_a_target_carries_them() -> None:
+    from bench.harness import VERDICTS, ratio_target
+
+    wall, cpu = ratio([2.0, 9.0, 3.0], [1.0, 3.0, 1.0]), ratio([1.0, 1.0, 1.0], [1.0, 2.0, 0.5])
+    assert wall.pairs == 3
+    saved = VERDICTS[:]
+    try:
+        assert ratio_target("thing", wall, cpu, 2.5).endswith("NOT MET")
+        assert (
+            str(VERDICTS[-1])
+            == "thing: 3.00x (3 rounds, range 2.00-3.00, cpu 1.00x) (target <= 2.5x) NOT MET"
+        )
+    finally:
+        VERDICTS[:] = saved
+
+
+def test_a_failing_benchmark_is_in_the_summary_the_others_still_run_and_the_status_is_1(
+    monkeypatch, capsys
+) -> None:
+    import types
+
+    from bench.__main__ import run
+    from bench.harness import VERDICTS, target
+
+    def failing(plan) -> None:
+        raise RuntimeError("toolkit build exited 2: boom")
+
+    benches = {
+        "build": failing,
+        "diff": lambda plan: print("   skipped: no corpus"),
+        "lint": lambda plan: print(target("lint 1x wall vs promtool", 0.9, 1.0)),
+    }
+    for name, main in benches.items():
+        monkeypatch.setitem(sys.modules, f"bench.{name}", types.SimpleNamespace(main=main))
+    saved = VERDICTS[:]
+    VERDICTS.clear()
+    try:
+        status = run(["--quick", "build", "diff", "lint"])
+    finally:
+        VERDICTS[:] = saved
+    summary = capsys.readouterr().out.split("== targets\n", 1)[1].splitlines()
+    assert status == 1
+    assert summary == [
+        "   lint 1x wall vs promtool: 0.90x (target <= 1x) met",
+        "   bench diff: no target measured (see its output above)",
+        "   bench build: FAILED (RuntimeError: toolkit build exited 2: boom)",
+    ]

@@ -1,7 +1,9 @@
 """The ``toolkit`` command line: a thin click layer over the library.
 
 Commands live in ``toolkit.commands.<name>`` and are imported only when run, so ``toolkit lint`` never
-pays for the imports of ``toolkit sync``. Every command runs inside one error boundary
+pays for the imports of ``toolkit sync``, and ``toolkit --help`` lists them from ``COMMANDS`` without
+importing any (it loads click and this shell only; tests/test_cli_startup.py guards that). Every command
+runs inside one error boundary
 (``toolkit.commands.common.error_boundary``): exit 0 ok, 1 findings or differences, 2 errors (misuse of flags
 included), 130 Ctrl-C, 143 SIGTERM; no traceback reaches the user (docs/exit-codes.md).
 """
@@ -9,7 +11,6 @@ included), 130 Ctrl-C, 143 SIGTERM; no traceback reaches the user (docs/exit-cod
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
 
 import click
 
@@ -17,7 +18,8 @@ from toolkit import __version__
 from toolkit.commands.common import error_boundary
 from toolkit.interrupts import sigterm_unwinds
 
-# command name -> (module under toolkit.commands, one-line help shown in `toolkit --help`)
+# command name -> (module under toolkit.commands, its short help): the one source of the line each command
+# has in `toolkit --help` (and in shell completion), set on the command when it is loaded
 COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("build", "Build build/ from dashboards/, alerts/ and toolkit.yaml."),
     "diff": ("diff", "Show what changed in build/ between git revisions, by meaning."),
@@ -39,8 +41,10 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMANDS:
             return None
-        module = importlib.import_module(f"toolkit.commands.{COMMANDS[name][0]}")
-        return module.command
+        module, summary = COMMANDS[name]
+        command = importlib.import_module(f"toolkit.commands.{module}").command
+        command.short_help = summary
+        return command
 
     def main(self, *args, **kwargs):
         """Run the CLI with SIGTERM unwinding the stack like Ctrl-C, so cleanup runs on both."""
@@ -65,12 +69,12 @@ class LazyGroup(click.Group):
 @click.option(
     "--project",
     "project_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False),
     help="Project root (the folder with toolkit.yaml); default: the nearest one at or above the current folder.",
 )
 @click.version_option(__version__, "-V", "--version", prog_name="toolkit")
 @click.pass_context
-def main(ctx: click.Context, project_dir: Path | None) -> None:
+def main(ctx: click.Context, project_dir: str | None) -> None:
     """Dashboards, alert rules and routing as reviewed Python, checked before they ship.
 
     Exit codes: 0 ok, 1 findings or differences, 2 errors, 130 Ctrl-C, 143 SIGTERM
@@ -81,4 +85,6 @@ def main(ctx: click.Context, project_dir: Path | None) -> None:
       toolkit build            # regenerate build/
       toolkit build --check    # exit 1 if build/ is stale
     """
-    ctx.obj = {"project_dir": project_dir}
+    from pathlib import Path  # here: `toolkit --help` needs no pathlib, which click does not import either
+
+    ctx.obj = {"project_dir": Path(project_dir) if project_dir is not None else None}

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from toolkit.locations import SourceLocation
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: the CLI's error boundary imports this module on every start
+    from toolkit.locations import SourceLocation
 
 
 class ToolkitError(Exception):

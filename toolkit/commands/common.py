@@ -8,13 +8,15 @@ import errno
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from toolkit.errors import ToolkitError
 from toolkit.interrupts import Terminated
+
+if TYPE_CHECKING:  # pathlib is imported where a path is made: `toolkit --help` runs without it
+    from pathlib import Path
 
 OK, FINDINGS, ERROR, INTERRUPTED, TERMINATED = 0, 1, 2, 130, 143
 TRACEBACK_ENV = "TOOLKIT_TRACEBACK"
@@ -29,6 +31,8 @@ class CommandError(click.ClickException):
 
 def project_root(ctx: click.Context) -> Path:
     """The project root from ``--project`` or the current folder upwards."""
+    from pathlib import Path
+
     from toolkit.settings import find_root  # here, so commands on plain files skip jsonschema
 
     given = (ctx.find_root().obj or {}).get("project_dir")
