@@ -64,7 +64,7 @@ def _rules(plan: Plan, tmp: Path) -> None:
         return
     took = median([r.wall for r in bulk.runs])
     print(
-        f"   rule corpus ({len(files)} files) in one command: {took:.2f} s  peak {median([r.peak_mib for r in bulk.runs]):.0f} MiB  {target('import rule corpus', took, 10, ' s')}"
+        f"   rule corpus ({len(files)} files) in one command: {took:.2f} s (cpu {median([r.cpu for r in bulk.runs]):.2f} s)  peak {median([r.peak_mib for r in bulk.runs]):.0f} MiB  {target('import rule corpus', took, 10, ' s')}"
     )
 
 
@@ -102,8 +102,10 @@ def main(plan: Plan) -> None:
         one.prepare = lambda: _empty_project(project)
         contest([one], plan.rounds)
         took = median([r.wall for r in one.runs])
+        cpu = median([r.cpu for r in one.runs])
         print(
-            f"   one dashboard of {count} corpus panels: {took:.2f} s (whole process)  {target('import 170-panel dashboard', took, 1, ' s')}"
+            f"   one dashboard of {count} corpus panels: {took:.2f} s (whole process; cpu {cpu:.2f} s)  "
+            f"{target('import 170-panel dashboard', took, 1, ' s', note=f'{len(one.runs)} rounds, cpu {cpu:.2f} s')}"
         )
         _raw_panel_share(tmp / "corpus-project")
 

@@ -6,6 +6,7 @@ import copy
 import json
 import shutil
 import subprocess
+import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -583,23 +584,110 @@ def test_path_level_changes_reach_markdown_json_and_the_svg_previews(tmp_path: P
 
 
 def test_metrics_md_and_alert_tests_read_back_as_the_build_wrote_them(tmp_path: Path) -> None:
-    from toolkit.sources.built_extras import load_metrics, load_rule_tests
+    from toolkit.sources.built_extras import read_metrics
     from toolkit.sources.code import load_project
     from toolkit.sources.files import SourceError
+    from toolkit.sources.git import WORKING_TREE, load_build
 
     built = load_project(REPO).bundle
     metrics = (
         *built.metrics,
         Metric("odd_total", "counter", "Pipes | in help.", ("a",), "s", "node_exporter"),
     )
-    (tmp_path / "metrics.md").write_text(render_markdown(metrics))
-    assert set(load_metrics(tmp_path, "build")) == set(metrics)
-    alerts = {rule.name for _, rule in built.alert_rules()}
-    read = load_rule_tests(REPO / "build", "build", alerts)
+    assert set(read_metrics(render_markdown(metrics), "build/metrics.md")) == set(metrics)
+    read = load_build(REPO, WORKING_TREE).bundle.rule_tests
     assert [(t.subject, t.data) for t in read] == sorted(
         ((t.subject, t.data) for t in built.rule_tests), key=lambda s: s[0].replace(":", "_")
     )
-    (tmp_path / "metrics.md").write_text("# Metric contract\n\n| `x` | counter | broken |\n")
     with pytest.raises(SourceError, match="not a row of the metric table") as error:
-        load_metrics(tmp_path, "build")
+        read_metrics("# Metric contract\n\n| `x` | counter | broken |\n", "build/metrics.md")
     assert str(error.value.location) == "build/metrics.md:3"
+
+
+CAPPED = {
+    "name": "capped",
+    "interval": "1m",
+    "limit": 10,
+    "query_offset": "30s",
+    "labels": {"team": "platform"},
+    "rules": [
+        {"alert": "Down", "expr": "up == 0", "for": "5m", "labels": {"severity": "critical"}},
+        {"record": "job:up:sum", "expr": "sum by (job) (up)", "labels": {"team": "own"}},
+    ],
+}
+
+
+def _as_prometheus_3_loads(group: dict, limit: int) -> dict:
+    """What Prometheus 3 makes of ``group``: its labels on each rule (a rule's own label wins); the
+    installed Prometheus (2.42) refuses a group's labels and query_offset, so it is given this instead."""
+    rules = [{**rule, "labels": {**group["labels"], **rule.get("labels", {})}} for rule in group["rules"]]
+    return {"name": group["name"], "interval": group["interval"], "limit": limit, "rules": rules}
+
+
+@pytest.mark.servers
+def test_live_rule_groups_compare_limit_and_labels_and_name_what_the_api_does_not_serve(
+    tmp_path: Path, prometheus_factory
+) -> None:
+    root = tmp_path / "project"
+    (root / "build" / "prometheus").mkdir(parents=True)
+    (root / "build" / "prometheus" / "capped.yml").write_text(yaml.safe_dump({"groups": [CAPPED]}))
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    served = rules / "capped.yml"
+    served.write_text(yaml.safe_dump({"groups": [_as_prometheus_3_loads(CAPPED, limit=10)]}))
+    server = prometheus_factory(rule_files_dir=rules)
+
+    def limit() -> int | None:
+        groups = get_json(f"{server.url}/api/v1/rules")["data"]["groups"]
+        return groups[0].get("limit") if groups else None
+
+    wait_until(lambda: limit() == 10, what="the rules to load")
+    settings = (REPO / "toolkit.yaml").read_text().split("\ncontexts:")[0]
+    (root / "toolkit.yaml").write_text(
+        settings + f"\ncontexts:\n  test:\n    prometheus: {{url: '{server.url}'}}\n"
+    )
+    argv = ["--project", str(root), "diff", "--live", "--context", "test"]
+    same = CliRunner().invoke(main, argv)
+    assert (same.exit_code, same.stdout) == (0, "no differences\n"), same.output
+    assert same.stderr == (
+        "note: query_offset of rule group(s) capped cannot be compared live: Prometheus' /api/v1/rules "
+        "does not serve it\n"
+    )
+
+    served.write_text(yaml.safe_dump({"groups": [_as_prometheus_3_loads(CAPPED, limit=20)]}))
+    urllib.request.urlopen(urllib.request.Request(f"{server.url}/-/reload", method="POST"), timeout=5)
+    wait_until(lambda: limit() == 20, what="the rules to reload")
+    changed = CliRunner().invoke(main, argv)
+    assert (changed.exit_code, changed.stdout) == (1, "rule group capped\n  ~ limit 20 -> 10\n"), (
+        changed.output
+    )
+
+
+def test_only_files_that_differ_are_read_and_dashboards_are_matched_by_uid_across_files(
+    tmp_path: Path,
+) -> None:
+    shutil.copy(REPO / "toolkit.yaml", tmp_path / "toolkit.yaml")
+    git(tmp_path, "init", "-q", "-b", "main")
+    cost = {**copy.deepcopy(BASE_DASHBOARD), "uid": "cost", "title": "Cost"}
+    write_build(tmp_path, {"api": BASE_DASHBOARD, "cost": cost}, BASE_RULES, BASE_ALERTMANAGER)
+    boards = tmp_path / "build" / "dashboards"
+    (boards / "broken.json").write_text("{not json")  # unchanged on both sides: holds no difference
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "base")
+    (boards / "api.json").unlink()  # the api dashboard moves to another file (untracked), renamed
+    (boards / "service.json").write_text(json.dumps({**BASE_DASHBOARD, "title": "API service"}))
+    (boards / "cost.json").write_text(json.dumps({**cost, "uid": "spend"}))  # the same file, another uid
+
+    result = CliRunner().invoke(main, ["--project", str(tmp_path), "diff", "--base", "HEAD"])
+    assert (result.exit_code, result.output) == (
+        1,
+        'dashboard api\n  ~ renamed from "API" to "API service"\n'
+        'dashboard cost\n  - dashboard "Cost"\n'
+        'dashboard spend\n  + dashboard "Cost" with 2 panels\n',
+    )
+
+    (boards / "copy.json").write_text(json.dumps({**BASE_DASHBOARD, "title": "Copy"}))
+    twice = CliRunner().invoke(main, ["--project", str(tmp_path), "diff", "--base", "HEAD"])
+    assert twice.exit_code == 2
+    assert f'dashboard uid "api" is also that of {boards / "copy.json"}' in twice.output
+    assert "Grafana keeps one dashboard per uid" in twice.output

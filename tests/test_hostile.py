@@ -672,7 +672,7 @@ def test_diff_errors_exit_2_and_an_unwritable_previews_folder_too(project: Path,
     bad = run(project, "diff", "--base", "no-such-rev")
     assert (bad.exit_code, bad.output) == (
         2,
-        "Error: cannot read build/ at no-such-rev: fatal: not a valid object name: no-such-rev\n",
+        "Error: cannot read build/ at no-such-rev: fatal: Not a valid object name no-such-rev\n",
     )
     unknown = run(project, "diff", "--live", "--context", "nowhere")
     assert unknown.exit_code == 2 and "no context 'nowhere' in toolkit.yaml" in unknown.output

@@ -690,3 +690,38 @@ def test_what_the_input_leaves_unset_keeps_grafanas_defaults(tmp_path: Path) -> 
     custom = rate["fieldConfig"]["defaults"]["custom"]
     assert (custom["fillOpacity"], rate["fieldConfig"]["defaults"]["color"]["mode"]) == (0, "palette-classic")
     assert "min" not in used["fieldConfig"]["defaults"] and "max" not in used["fieldConfig"]["defaults"]
+
+
+def test_a_singlestat_with_text_for_thresholds_imports_in_a_folder(tmp_path: Path) -> None:
+    """ceph's pool-detail.json: a singlestat with ``thresholds: "current"`` (text where numbers belong,
+    as in the "could not convert string to float: 'current'" failure of a bulk import) imports with the
+    others of its folder; the thresholds that are no number are listed as not carried."""
+    root = project(tmp_path)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    odd = {
+        "uid": "pool",
+        "title": "Pool",
+        "schemaVersion": 16,
+        "panels": [
+            {
+                "id": 1,
+                "type": "singlestat",
+                "title": "Usage",
+                "gridPos": {"x": 0, "y": 0, "w": 6, "h": 4},
+                "thresholds": "current",
+                "valueName": "current",
+                "colors": ["green", "orange", "red"],
+                "targets": [{"expr": "up", "refId": "A"}],
+            }
+        ],
+    }
+    (folder / "pool.json").write_text(json.dumps(odd))
+    (folder / "plain.json").write_text(json.dumps({"uid": "plain", "title": "Plain", "panels": []}))
+    result = run_import(root, "dashboards", str(folder))
+    assert result.exit_code == 0, result.output
+    assert "wrote dashboards/pool.py" in result.output and "wrote dashboards/plain.py" in result.output
+    steps = built(root, "pool")["panels"][0]["fieldConfig"]["defaults"]["thresholds"]["steps"]
+    assert steps[0]["value"] is None and all(
+        isinstance(s.get("value"), (int, float, type(None))) for s in steps
+    )

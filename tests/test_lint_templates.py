@@ -23,6 +23,15 @@ VALID = [
     "{{ $externalLabels.cluster }} {{ $externalURL }}",
     '{{ $labels.job | printf "%s" | toUpper }}',
 ]
+PLAIN = [
+    GOOD_ALERT["annotations"]["description"],
+    "{{$labels.instance}} down",
+    "{{ .Labels.job | toUpper }}",
+    '{{ printf "%.2f" $value }}% of {{ $labels.job }}',
+    '{{printf "%s" $labels.instance}}',
+    "{{ $value | printf `%.1f` | humanize }}",
+    '{{- printf "%.0f%%" .Value -}}',
+]
 INVALID = {
     "{{ if $value }}x": "unexpected EOF",
     "{{ $value | humanise }}": 'function "humanise" not defined',
@@ -49,7 +58,7 @@ def test_our_parser_gives_gos_message(without_promtool) -> None:
 
 @pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool is not installed")
 def test_our_parser_agrees_with_promtool() -> None:
-    verdict = templates.promtool_judge([*VALID, *INVALID])
+    verdict = templates.start_promtool([*VALID, *INVALID])()
     assert verdict is not None
     assert {text: bool(problems) for text, problems in verdict.items()} == {
         **{text: False for text in VALID},
@@ -76,13 +85,18 @@ def test_plain_substitutions_need_no_judge(monkeypatch) -> None:
     def no_promtool(texts):
         raise AssertionError(f"promtool asked about {texts}")
 
-    monkeypatch.setattr(templates, "promtool_judge", no_promtool)
-    plain = [
-        GOOD_ALERT["annotations"]["description"],
-        "{{$labels.instance}} down",
-        "{{ .Labels.job | toUpper }}",
-    ]
-    assert judge(plain) == {text: [] for text in plain}
+    monkeypatch.setattr(templates, "start_promtool", no_promtool)
+    assert judge(PLAIN) == {text: [] for text in PLAIN}
+
+
+@pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool is not installed")
+def test_promtool_finds_the_plain_substitutions_valid() -> None:
+    assert templates.start_promtool(PLAIN)() == {text: [] for text in PLAIN}
+
+
+def test_substitutions_in_any_other_shape_are_judged() -> None:
+    for text in ('{{ printf "%s\\n" $value }}', "{{ printf $value }}", '{{ printf "%d" 3 }}', "{{ $value }"):
+        assert not templates.is_plain(text), text
 
 
 def test_every_alert_using_a_broken_template_is_reported(tmp_path: Path) -> None:

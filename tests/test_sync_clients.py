@@ -63,15 +63,15 @@ def test_an_unreachable_server_is_a_typed_error_naming_it() -> None:
         down.value.status is None and str(down.value) == f"Prometheus at {url}: GET /api/v1/rules: {refused}"
     )
     with pytest.raises(UnreachableError) as grafana_down:
-        Grafana(url, Transport(retries=1, backoff=0.01), "token").check()
+        Grafana(url, Transport(retries=1, backoff=0.01), "token").dashboards()
     assert str(grafana_down.value) == f"Grafana at {url}: search: {refused}"
 
 
 def test_grafana_sends_the_organization_and_refuses_a_wrong_token(grafana_double) -> None:
-    Grafana(grafana_double.url, FAST, grafana_double.token, org=3).check()
+    Grafana(grafana_double.url, FAST, grafana_double.token, org=3).dashboards()
     assert grafana_double.last_request.headers["X-Grafana-Org-Id"] == "3"
     with pytest.raises(RefusedError) as refused:
-        Grafana(grafana_double.url, FAST, "wrong").check()
+        Grafana(grafana_double.url, FAST, "wrong").dashboards()
     assert refused.value.status == 401
     assert str(refused.value).endswith(
         "search: 401 Unauthorized; Grafana did not accept the credentials: check GRAFANA_TOKEN "
@@ -83,7 +83,7 @@ def test_secrets_are_redacted_from_every_client_error(grafana_double) -> None:
     grafana_double.fail_next(1, 400, message=f"bad token {grafana_double.token}")
     grafana = Grafana(grafana_double.url, FAST, grafana_double.token, secrets=(grafana_double.token,))
     with pytest.raises(RefusedError) as refused:
-        grafana.check()
+        grafana.dashboards()
     assert grafana_double.token not in str(refused.value) and "bad token ***" in str(refused.value)
 
 

@@ -261,7 +261,7 @@ def test_other_4xx_fail_at_once_with_grafanas_message(grafana_double) -> None:
     )
     saves = grafana_double.requests
     run_sync(Bundle(dashboards=(bad,)), double_context(grafana_double), double_options())
-    assert grafana_double.requests - saves == 4, "check, search, folders, save: no retry of the 400"
+    assert grafana_double.requests - saves == 3, "search, folders, save: no retry of the 400"
 
 
 def test_a_partial_failure_converges_on_rerun(grafana_double, monkeypatch) -> None:
@@ -313,3 +313,63 @@ def test_the_folder_is_created_with_its_title(grafana_double, auth: str) -> None
     )
     report = run_sync(BUNDLE, ctx, double_options(folder_titles={"platform": "Platform"}))
     assert report.ok and grafana_double.folders["platform"]["title"] == "Platform"
+
+
+def test_a_no_op_reads_each_dashboard_once_without_normalizing_and_still_sees_edits(
+    grafana_double, monkeypatch
+) -> None:
+    from toolkit.sync import grafana as sync_grafana
+
+    ctx = double_context(grafana_double)
+    assert run_sync(BUNDLE, ctx, double_options()).ok
+    normalized = []
+    entry = sync_grafana.dashboard_entry
+    monkeypatch.setattr(
+        sync_grafana, "dashboard_entry", lambda g, answer: normalized.append(answer) or entry(g, answer)
+    )
+    before = grafana_double.requests
+    again = run_sync(BUNDLE, ctx, double_options())
+    assert again.plan.counts() == {"unchanged": len(BUNDLE.dashboards)}
+    assert grafana_double.requests - before == len(BUNDLE.dashboards) + 2, "a search, the folders, a GET each"
+    assert normalized == [], "dashboards Grafana holds as the sync wrote them are not normalized"
+
+    # a person edits a query deep in a panel (the title stays): the no-op sees it and refuses
+    answer = api_of(grafana_double).dashboard.get_dashboard("database")
+    panel = next(p for p in answer["dashboard"]["panels"] if p.get("targets"))
+    expr = panel["targets"][0]["expr"]
+    panel["targets"][0]["expr"] = f"({expr}) * 2"
+    api_of(grafana_double).dashboard.update_dashboard(
+        {"dashboard": answer["dashboard"], "folderUid": "platform", "message": ""}
+    )
+    # and a dashboard is moved to another folder, its content untouched: written back to its folder
+    grafana_double.folders["elsewhere"] = {"id": 99, "uid": "elsewhere", "title": "Elsewhere"}
+    grafana_double.dashboards["users"]["folderUid"] = "elsewhere"
+    report = run_sync(BUNDLE, ctx, double_options())
+    actions = {a.uid: a for a in report.plan.actions}
+    assert actions["database"].action == "conflict" and "version 2 was saved by" in actions["database"].reason
+    changed, old, new = actions["database"].detail
+    assert changed == f'~ panel "{panel["title"]}": query A changed'
+    assert old.strip().startswith("- (") and old.endswith(") * 2") and not new.endswith("* 2")
+    assert actions["users"].action == "update"
+    assert actions["users"].detail == ("~ folder elsewhere -> platform",)
+    assert grafana_double.dashboards["users"]["folderUid"] == "platform"
+    assert sorted(answer["dashboard"]["uid"] for answer in normalized) == ["database", "users"]
+
+
+def api_of(double) -> GrafanaApi:
+    return GrafanaApi.from_url(double.url, credential=double.token)
+
+
+def test_a_read_that_fails_stops_the_plan_without_reading_the_rest(grafana_double) -> None:
+    ctx = double_context(grafana_double)
+    assert run_sync(BUNDLE, ctx, double_options()).ok
+    first = BUNDLE.dashboards[0].uid
+    grafana_double.fail_next(1, 500, path=f"/api/dashboards/uid/{first}", message="database is locked")
+    grafana_double.latency = 0.05
+    before = grafana_double.requests
+    report = run_sync(BUNDLE, ctx, double_options(transport=Transport(retries=0, workers=1)))
+    assert report.failures["grafana"] == (
+        f"Grafana at {grafana_double.url}: GET dashboard {first}: 500 database is locked"
+    )
+    assert report.plan is None and grafana_double.writes == len(BUNDLE.dashboards) + 1
+    assert grafana_double.requests - before < 2 + len(BUNDLE.dashboards), "the reads left were cancelled"

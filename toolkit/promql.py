@@ -21,8 +21,9 @@ _DEEP = 200  # from this estimate on, parse in a thread with a stack that fits M
 _STACK_BYTES = 256 * 1024 * 1024
 
 _QUICK = (*"([{+-*/%^<>=!", "and", "or", "unless", "atan2")  # an upper bound of what nesting() counts
-_SKIPPED = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`|#[^\n]*""")
-_NESTING = re.compile(r"[(\[{]|[)\]}]|\b(?:and|or|unless|atan2)\b|[-+*/%^]|[=!<>]=|[<>]")
+# Compiled on first use (re caches them): only expressions with many brackets and operators need them.
+_SKIPPED = r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`|#[^\n]*"""
+_NESTING = r"[(\[{]|[)\]}]|\b(?:and|or|unless|atan2)\b|[-+*/%^]|[=!<>]=|[<>]"
 
 VARIABLE = re.compile(r"\$__\w+|\$\{[^}]+\}|\$\w+|\[\[[^\]]+\]\]")
 SECONDS_MACROS = ("$__range_s", "$__range_ms", "$__interval_ms", "$__rate_interval_ms")
@@ -69,6 +70,11 @@ def _parse(text: str, grafana: bool) -> tuple[pp.Expr | None, PromQLError | None
         raise PromQLError(first.message, error_column(text, first.message))
     except PromQLError as error:
         return None, error
+
+
+def forget_parsed() -> None:
+    """Drop the syntax trees :func:`parse` keeps for callers that parse the same text again."""
+    _parse.cache_clear()
 
 
 def _bounded(text: str) -> pp.Expr:
@@ -126,7 +132,7 @@ def nesting(text: str) -> tuple[int, int | None]:
     """An upper bound of the syntax tree's depth (deepest bracket nesting plus every operator, strings and
     comments skipped), and the 1-based column where it passes MAX_NESTING (None when it does not)."""
     depth = deepest = operators = 0
-    for match in _NESTING.finditer(_SKIPPED.sub(lambda m: " " * len(m.group(0)), text)):
+    for match in re.finditer(_NESTING, re.sub(_SKIPPED, lambda m: " " * len(m.group(0)), text)):
         token = match.group(0)
         if token in "([{":
             depth += 1

@@ -2,7 +2,7 @@
 
 ``python -m bench.peers.grafana_double LATENCY``: the token comes from ``BENCH_GRAFANA_TOKEN``; prints
 the URL, serves until its standard input closes. ``GET /bench/requests`` (no auth) answers the number
-of requests served so far.
+of API requests served so far (not counting itself).
 """
 
 from __future__ import annotations
@@ -19,10 +19,12 @@ class CountingDouble(GrafanaDouble):
     """The double, with its request counter readable over HTTP."""
 
     exempt_paths = frozenset({"/api/health", "/bench/requests"})
+    counted = 0  # reads of the counter, which the server counted as requests too
 
     def handle(self, request):
         if request.path == "/bench/requests":
-            return 200, {"requests": self.requests}, {}
+            self.counted += 1
+            return 200, {"requests": self.requests - self.counted}, {}
         return super().handle(request)
 
 

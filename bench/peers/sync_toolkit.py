@@ -2,7 +2,8 @@
 synced through the library as the CLI does.
 
 ``python -m bench.peers.sync_toolkit URL FOLDER``; token from ``BENCH_GRAFANA_TOKEN``. Prints, as its last
-line, JSON with the seconds spent in the sync itself (not in reading the files) and its writes.
+line, JSON with the seconds spent in the sync itself (not in reading the files), its writes and the
+number of concurrent requests it made (its workers).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def main() -> None:
     if not report.ok:
         sys.exit(f"sync failed: {report.failures}")
     writes = sum(1 for outcome in report.outcomes if outcome.ok)
-    print(json.dumps({"seconds": seconds, "writes": writes}))
+    print(json.dumps({"seconds": seconds, "writes": writes, "workers": options.transport.workers}))
 
 
 if __name__ == "__main__":

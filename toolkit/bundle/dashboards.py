@@ -27,7 +27,14 @@ SERVER_KEYS = ("id", "version", "iteration", "gnetId")
 SHARING_KEYS = ("__inputs", "__requires", "__elements")
 DATASOURCE_VARIABLE = "datasource"
 
-__all__ = ["MARKER_TAG", "SCHEMA_VERSION", "NormalizedDashboard", "normalize_dashboard", "unwrap"]
+__all__ = [
+    "MARKER_TAG",
+    "SCHEMA_VERSION",
+    "NormalizedDashboard",
+    "normalize_dashboard",
+    "unwrap",
+    "without_additions",
+]
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,16 @@ def _undo_sharing_export(board: dict[str, Any], notes: Notes) -> dict[str, Any]:
     return plain
 
 
+def without_additions(board: dict[str, Any]) -> dict[str, Any]:
+    """``board`` without what Grafana adds when it saves a dashboard (:data:`SERVER_KEYS`) and without the
+    toolkit's ownership tag: a shallow copy, ``board`` is left as it was. A dashboard the toolkit saved in
+    normalized form comes back from Grafana as exactly that form plus these additions."""
+    board = {k: v for k, v in board.items() if k not in SERVER_KEYS}
+    if isinstance(board.get("tags"), list) and MARKER_TAG in board["tags"]:
+        board["tags"] = [t for t in board["tags"] if t != MARKER_TAG]
+    return board
+
+
 def normalize_dashboard(data: dict[str, Any], *, copy: bool = True) -> NormalizedDashboard:
     """``data`` (bare, enveloped, exported for sharing, live or legacy) in the one normalized form.
 
@@ -98,9 +115,6 @@ def normalize_dashboard(data: dict[str, Any], *, copy: bool = True) -> Normalize
         data = json.loads(json.dumps(data))  # a deep copy of plain JSON data, faster than copy.deepcopy
     board, folder = unwrap(data)
     notes = Notes()
-    board = _undo_sharing_export(board, notes)
-    board = {k: v for k, v in board.items() if k not in SERVER_KEYS}
-    if isinstance(board.get("tags"), list) and MARKER_TAG in board["tags"]:
-        board["tags"] = [t for t in board["tags"] if t != MARKER_TAG]
+    board = without_additions(_undo_sharing_export(board, notes))
     board = migrate_dashboard(board, notes)
     return NormalizedDashboard(board, folder, tuple(notes))

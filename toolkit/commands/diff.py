@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,30 +11,33 @@ import click
 
 from toolkit.bundle import Bundle, RuleGroupEntry
 from toolkit.commands.common import CommandError, project_root, write_output
+from toolkit.diff.builds import compare_builds, dashboard_data
 from toolkit.diff.compare import compare
 from toolkit.diff.model import Change
 from toolkit.diff.report import as_json, markdown, text
 from toolkit.output.svg import render_svg
 from toolkit.paths import inside
-from toolkit.sources.git import WORKING_TREE, default_base, load_build
+from toolkit.sources.git import WORKING_TREE, default_base, list_build, load_build
 
 PANEL = re.compile(r'^panel "([^"]+)"')
 
 
-def write_previews(folder: Path, changes: list[Change], old, new) -> dict[str, tuple[str, str]]:
-    """Before and after SVGs of every changed dashboard, changed panels highlighted; links by section."""
+Boards = Callable[[str], tuple[dict | None, dict | None]]
+
+
+def write_previews(folder: Path, changes: list[Change], boards: Boards) -> dict[str, tuple[str, str]]:
+    """Before and after SVGs of every changed dashboard, changed panels highlighted; links by section.
+    ``boards`` gives a dashboard's data (by uid) before and after, None where a side has none."""
     folder.mkdir(parents=True, exist_ok=True)
-    before = {b.uid: b.data for b in old.dashboards}
-    after = {b.uid: b.data for b in new.dashboards}
     links = {}
     for section in dict.fromkeys(c.section for c in changes if c.section.startswith("dashboard ")):
         uid = section.removeprefix("dashboard ")
         marked = {m.group(1) for c in changes if c.section == section for m in [PANEL.match(c.text)] if m}
         paths = []
-        for side, boards in (("before", before), ("after", after)):
+        for side, board in zip(("before", "after"), boards(uid), strict=True):
             path = inside(folder, f"{uid}.{side}.svg")
-            if uid in boards:
-                path.write_text(render_svg(boards[uid], marked))
+            if board is not None:
+                path.write_text(render_svg(board, marked))
             paths.append(path.as_posix())
         links[section] = (paths[0], paths[1])
     return links
@@ -53,11 +57,12 @@ def _inherited_intervals_dropped(
     )
 
 
-def live_sides(root: Path, context_name: str | None, built: Bundle) -> tuple[Bundle, Bundle]:
-    """The servers' bundle and ``built`` cut to what the context covers (a server it does not name is skipped)."""
+def live_sides(root: Path, context_name: str | None, built: Bundle) -> tuple[Bundle, Bundle, list[str]]:
+    """The servers' bundle and ``built`` cut to what the context covers (a server it does not name is
+    skipped) and shown as the servers show it, with a note for each field that cannot be compared live."""
     from toolkit.clients.contexts import resolve_context
     from toolkit.settings import load_settings
-    from toolkit.sources.live import load_live, trim_to
+    from toolkit.sources.live import as_prometheus_serves, load_live, trim_to
 
     context = resolve_context(load_settings(root), context_name)
     served = load_live(context, uids=[b.uid for b in built.dashboards])
@@ -69,16 +74,17 @@ def live_sides(root: Path, context_name: str | None, built: Bundle) -> tuple[Bun
         dashboards=tuple(replace(d, folder="") for d in served.dashboards),
         rule_groups=_inherited_intervals_dropped(served.rule_groups, built.rule_groups),
     )
+    groups, notes = as_prometheus_serves(built.rule_groups) if context.prometheus_url else ((), [])
     covered = replace(
         built,
         dashboards=built.dashboards if context.grafana_url else (),
-        rule_groups=built.rule_groups if context.prometheus_url else (),
+        rule_groups=groups,
         alertmanager=built.alertmanager if context.alertmanager_url else None,
         rule_tests=(),
         metrics=(),
         alertmanager_files={},
     )
-    return served, covered
+    return served, covered, notes
 
 
 @click.command("diff")
@@ -133,25 +139,41 @@ def command(
     root = project_root(ctx)
     if live and base:
         raise click.UsageError("--live compares with the servers: drop --base")
-    new_files = load_build(root, head)
-    old_files = None if live else load_build(root, base or default_base(root))
-    problems = new_files.errors + (old_files.errors if old_files else [])
-    if problems:
-        raise CommandError("; ".join(str(p) for p in problems))
-    new_bundle = new_files.bundle
     if live:
-        old_bundle, new_bundle = live_sides(root, context_name, new_bundle)
-    else:
-        old_bundle = old_files.bundle
-    changes = compare(old_bundle, new_bundle)
+        loaded = load_build(root, head)
+        if loaded.errors:
+            raise CommandError("; ".join(str(p) for p in loaded.errors))
+        old_bundle, new_bundle, notes = live_sides(root, context_name, loaded.bundle)
+        for note in notes:
+            click.echo(f"note: {note}", err=True)
+        before = {b.uid: b.data for b in old_bundle.dashboards}
+        after = {b.uid: b.data for b in new_bundle.dashboards}
+        _report(
+            ctx, compare(old_bundle, new_bundle), output, previews, lambda u: (before.get(u), after.get(u))
+        )
+        return
+    old_tree, new_tree = list_build(root, base or default_base(root)), list_build(root, head)
+    found = compare_builds(old_tree, new_tree)
+    if found.errors:
+        raise CommandError("; ".join(str(p) for p in found.errors))
+
+    def boards(uid: str) -> tuple[dict | None, dict | None]:
+        names = found.dashboard_files.get(uid, (None, None))
+        return dashboard_data(old_tree, names[0]), dashboard_data(new_tree, names[1])
+
+    _report(ctx, found.changes, output, previews, boards)
+
+
+def _report(
+    ctx: click.Context, changes: list[Change], output: str, previews: Path | None, boards: Boards
+) -> None:
+    """Print ``changes`` in the chosen format (with previews) and exit 1 when there are any."""
     if output == "json":
         click.echo(as_json(changes))
     elif output == "markdown":
         links = None
         if previews:
-            links = write_output(
-                "--previews", previews, lambda f: write_previews(f, changes, old_bundle, new_bundle)
-            )
+            links = write_output("--previews", previews, lambda f: write_previews(f, changes, boards))
         click.echo(markdown(changes, links), nl=False)
     else:
         click.echo(text(changes, click.style), color=None)

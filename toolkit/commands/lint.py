@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import atexit
 import gc
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -13,12 +14,13 @@ import yaml
 
 from toolkit.commands.common import library_errors, project_root
 from toolkit.commands.progress import Progress, quiet_option
-from toolkit.lint.engine import file_options, lint_bundle, settings_options, source_findings, source_line
-from toolkit.lint.findings import Level
+from toolkit.lint.engine import file_options, lint_bundle, settings_options, source_line
+from toolkit.lint.findings import Finding, Level
 from toolkit.lint.registry import CHECKS
 from toolkit.lint.report import FORMATS, summary
 
 LEVELS = [str(level) for level in Level]
+ECHO_LINES = 500  # lines of the report written at once
 
 
 @contextmanager
@@ -93,7 +95,8 @@ def _enclosing_project_options(ctx: click.Context) -> dict:
     "--jobs",
     type=click.IntRange(min=1),
     metavar="N",
-    help="Worker processes (default: one per 300 rules and dashboards, at most one per CPU; 1: none).",
+    help="Worker processes for the checks (default: one per 300 rules and dashboards, at most one per CPU "
+    "the load average leaves idle; 1: none).",
 )
 @click.option("--list-checks", is_flag=True, help="List every check with its level and exit.")
 @quiet_option
@@ -133,21 +136,13 @@ def command(
     if unknown:
         raise click.UsageError(f"unknown check(s): {', '.join(unknown)}; see toolkit lint --list-checks")
     root: Path | None = None
-    warnings: tuple[str, ...] = ()
-    with library_errors(), _without_cycle_collection(), Progress(ctx, "linting"):
+    with library_errors(), _without_cycle_collection(), Progress(ctx, "linting") as progress:
         if paths:
-            from toolkit.sources.files import load_paths
+            from toolkit.lint.stream import lint_paths
 
-            loaded = load_paths(paths)
             options = _enclosing_project_options(ctx)
-            findings = [  # a file that could not be read is always said, whatever --check asks
-                f
-                for f in source_findings(loaded.errors, loaded.skipped)
-                if not only or f.check in (*only, "source/read")
-            ]
-            findings += lint_bundle(
-                loaded.bundle,
-                is_project=False,
+            findings: Iterable[Finding] = lint_paths(
+                paths,
                 only=only,
                 prometheus=prometheus,
                 jobs=jobs,
@@ -158,26 +153,52 @@ def command(
 
             root = project_root(ctx)
             project = load_project(root)
-            warnings = project.warnings
-            findings = lint_bundle(
-                project.bundle,
-                is_project=True,
-                only=only,
-                prometheus=prometheus,
-                jobs=jobs,
-                **settings_options(project.settings, root),
+            findings = sorted(
+                lint_bundle(
+                    project.bundle,
+                    is_project=True,
+                    only=only,
+                    prometheus=prometheus,
+                    jobs=jobs,
+                    **settings_options(project.settings, root),
+                )
             )
-    for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
-    findings = sorted(findings)
-    shown = [f for f in findings if show_suppressed or not f.suppressed]
-
-    def line_of(finding) -> str:
-        return source_line(finding.location, root)
-
-    if shown or output == "json":
-        click.echo(FORMATS[output](shown, line_of))
+            for warning in project.warnings:
+                click.echo(f"warning: {warning}", err=True)
+        counts, failed = _report(findings, output, Level.parse(fail_on), show_suppressed, root, progress)
     if output == "text":
-        click.echo(summary(shown), err=bool(shown))
-    if any(f.level >= Level.parse(fail_on) and not f.suppressed for f in findings):
+        click.echo(summary(counts), err=bool(counts))
+    if failed:
         ctx.exit(1)
+
+
+def _report(
+    findings: Iterable[Finding],
+    output: str,
+    fail_on: Level,
+    show_suppressed: bool,
+    root: Path | None,
+    progress: Progress,
+) -> tuple[Counter[Level], bool]:
+    """Print ``findings`` (sorted) in ``output``'s format line by line as they come; the count of those shown
+    per level, and True when one that is not suppressed is at ``fail_on`` or above."""
+    counts: Counter[Level] = Counter()
+    failed = False
+
+    def shown() -> Iterator[Finding]:
+        nonlocal failed
+        for finding in findings:
+            failed = failed or (finding.level >= fail_on and not finding.suppressed)
+            if show_suppressed or not finding.suppressed:
+                counts[finding.level] += 1
+                yield finding
+
+    lines: list[str] = []
+    for line in FORMATS[output](shown(), lambda finding: source_line(finding.location, root)):
+        lines.append(line)
+        if len(lines) == ECHO_LINES:
+            progress.echo("\n".join(lines))
+            lines.clear()
+    if lines:
+        progress.echo("\n".join(lines))
+    return counts, failed

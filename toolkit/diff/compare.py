@@ -16,8 +16,12 @@ def compare(old: Bundle, new: Bundle) -> list[Change]:
     """Every change from ``old`` to ``new``: dashboards, rule groups, Alertmanager and its notification
     templates, promtool tests and the metric catalogue. Empty exactly when nothing in them differs; the order of panels and of receivers
     and whitespace in PromQL are no difference."""
+    return [*dashboard_changes(old, new), *changes_beside_dashboards(old, new)]
+
+
+def changes_beside_dashboards(old: Bundle, new: Bundle) -> list[Change]:
+    """Every change from ``old`` to ``new`` but the dashboards', in the order :func:`compare` gives them."""
     return [
-        *dashboard_changes(old, new),
         *rule_changes(old, new),
         *alertmanager_changes(old, new),
         *template_changes(old, new),

@@ -190,6 +190,18 @@ def board_changes(old: DashboardEntry, new: DashboardEntry) -> list[Change]:
     return changes
 
 
+def added(board: DashboardEntry) -> Change:
+    """A dashboard that only the new side has: its title and number of panels."""
+    panels = sum(1 for p in panels_by_title(board.data).values() if p.get("type") != "row")
+    title = plain(board.data.get("title", MISSING))
+    return Change(f"dashboard {board.uid}", ADDED, f'dashboard "{title}" with {panels} panels')
+
+
+def removed(board: DashboardEntry) -> Change:
+    """A dashboard that only the old side has: its title."""
+    return Change(f"dashboard {board.uid}", REMOVED, f'dashboard "{plain(board.data.get("title", MISSING))}"')
+
+
 def dashboard_changes(old: Bundle, new: Bundle) -> list[Change]:
     """Every dashboard change from ``old`` to ``new``, by dashboard uid."""
     before = {board.uid: board for board in old.dashboards}
@@ -197,23 +209,9 @@ def dashboard_changes(old: Bundle, new: Bundle) -> list[Change]:
     changes: list[Change] = []
     for uid in sorted(set(before) | set(after)):
         if uid not in before:
-            board = after[uid]
-            panels = sum(1 for p in panels_by_title(board.data).values() if p.get("type") != "row")
-            changes.append(
-                Change(
-                    f"dashboard {uid}",
-                    ADDED,
-                    f'dashboard "{plain(board.data.get("title", MISSING))}" with {panels} panels',
-                )
-            )
+            changes.append(added(after[uid]))
         elif uid not in after:
-            changes.append(
-                Change(
-                    f"dashboard {uid}",
-                    REMOVED,
-                    f'dashboard "{plain(before[uid].data.get("title", MISSING))}"',
-                )
-            )
+            changes.append(removed(before[uid]))
         else:
             changes.extend(board_changes(before[uid], after[uid]))
     return changes

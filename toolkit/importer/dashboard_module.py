@@ -18,8 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from toolkit.bundle.saved import PROMETHEUS_QUERY_KEYS
 from toolkit.errors import ToolkitError
-from toolkit.importer.leafdiff import BUILD_WRITES, MISSING, grafana_defaults, lost, residual, unsaid
+from toolkit.importer.leafdiff import BUILD_WRITES, MISSING, grafana_defaults, leaves, lost, residual, unsaid
 from toolkit.importer.pysource import ImportedModule, docstring, imported_names, literal, string
 from toolkit.locations import SourceLocation
 from toolkit.settings import Settings
@@ -134,16 +135,24 @@ def helper_reason(panel: dict[str, Any]) -> str:
     return ""
 
 
-def helper_refusal(panel: dict[str, Any]) -> str:
-    """Why the helper refuses the panel as the input has it ('' when it takes it), e.g. a width
-    beyond the grid: the helper call is tried alone."""
+def helper_refusals(panels: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Why the helper refuses each panel as the input has it, by key (e.g. a width beyond the grid);
+    the panels it takes are left out."""
     import toolkit.panels
 
-    try:
-        eval(helper_call(panel, MISSING), dict(vars(toolkit.panels)))  # our own generated call, no input code
-    except (ToolkitError, ValueError, TypeError) as error:
-        return f"the {HELPERS[panel['type']]}() helper refuses it: {getattr(error, 'message', error)}"
-    return ""
+    def attempt(call: str) -> str:
+        try:
+            eval(call, dict(vars(toolkit.panels)))  # our own generated call, no input code
+        except (ToolkitError, ValueError, TypeError) as error:
+            return str(getattr(error, "message", error))
+        return ""
+
+    refused = {key: attempt(helper_call(panel, MISSING)) for key, panel in panels.items()}
+    return {
+        key: f"the {HELPERS[panels[key]['type']]}() helper refuses it: {why}"
+        for key, why in refused.items()
+        if why
+    }
 
 
 def _query(target: dict[str, Any], index: int) -> str:
@@ -206,8 +215,62 @@ def helper_call(panel: dict[str, Any], extra: Any) -> str:
 
 
 def raw_call(panel: dict[str, Any]) -> str:
-    """``raw_panel({...})`` holding ``panel`` whole (its id aside: the build numbers panels)."""
-    return f"raw_panel({literal({k: v for k, v in panel.items() if k != 'id'})})"
+    """``raw_panel({...})`` holding ``panel`` whole (its id aside: the build numbers panels), completed
+    as Grafana saves it (:func:`as_grafana_saves`)."""
+    return f"raw_panel({literal({k: v for k, v in as_grafana_saves(panel).items() if k != 'id'})})"
+
+
+def as_grafana_saves(panel: dict[str, Any]) -> dict[str, Any]:
+    """``panel`` as Grafana saves it once its plugin has loaded: the plugin's option defaults (and a
+    table's field defaults) under what the panel sets. Nothing the panel sets
+    changes; a library panel is left as it is (its content lives in the library)."""
+    from toolkit.sources.plugin_defaults import PLUGIN_CUSTOM, PLUGIN_OPTIONS
+
+    kind = panel.get("type")
+    if panel.get("libraryPanel") or not isinstance(kind, str):
+        return panel
+    done = dict(panel)
+    if kind in PLUGIN_OPTIONS and isinstance(panel.get("options", {}), dict):
+        done["options"] = merge_extra(PLUGIN_OPTIONS[kind], panel.get("options", {}))
+    config = panel.get("fieldConfig")
+    defaults = config.get("defaults") if isinstance(config, dict) else None
+    if isinstance(defaults, dict):
+        defaults = dict(defaults)
+        if kind in PLUGIN_CUSTOM and isinstance(defaults.get("custom", {}), dict):
+            defaults["custom"] = merge_extra(PLUGIN_CUSTOM[kind], defaults.get("custom", {}))
+        done["fieldConfig"] = {**config, "defaults": defaults}
+    return done
+
+
+def _prometheus_queries_as_saved(key: str, panel: dict[str, Any]) -> list[str]:
+    """The PromQL queries of ``panel`` now typed as Prometheus ones without the keys a Prometheus query
+    does not have (as :mod:`toolkit.bundle.saved` does for those typed in the input); changed in place,
+    each leaf that was set noted."""
+    gone: list[str] = []
+    for i, target in enumerate(panel.get("targets") or []):
+        source = isinstance(target, dict) and (target.get("datasource") or panel.get("datasource"))
+        if source == DATASOURCE and isinstance(target.get("expr"), str):
+            for k in sorted(k for k in target if k not in PROMETHEUS_QUERY_KEYS):
+                if target[k] not in (None, "", [], {}, False):
+                    gone += leaves(target[k], f"targets[{i}].{k}")
+                del target[k]
+    if not gone:
+        return []
+    return [
+        f"{key}: not carried: {', '.join(gone)} (not Prometheus query properties: Grafana does not read them)"
+    ]
+
+
+def _complete_panel_links(panel: dict[str, Any]) -> None:
+    """Each link of ``panel`` and of its field defaults with the keys the schema requires, at the values
+    Grafana assumes where unset; changed in place."""
+    config = panel.get("fieldConfig")
+    defaults = config.get("defaults") if isinstance(config, dict) else None
+    for holder in (panel, defaults):
+        if isinstance(holder, dict) and isinstance(holder.get("links"), list):
+            holder["links"] = [
+                {**LINK_DEFAULTS, **link} if isinstance(link, dict) else link for link in holder["links"]
+            ]
 
 
 def _variable_query(variable: dict[str, Any]) -> Any:
@@ -265,8 +328,14 @@ class _Plan:
         self.raw = {
             key: why
             for key, panel in self.panels()
-            if panel.get("type") != "row" and (why := helper_reason(panel) or helper_refusal(panel))
+            if panel.get("type") != "row" and (why := helper_reason(panel))
         }
+
+    def refused(self) -> bool:
+        """Carry raw the panels whose helper refuses them as the input has them; True when there were."""
+        refused = helper_refusals({key: panel for key, panel in self.panels() if self.typed(key, panel)})
+        self.raw |= refused
+        return bool(refused)
 
     def extra(self, key: str) -> Any:
         return self.extras.get(key, MISSING)
@@ -415,7 +484,15 @@ def module_for(
     ``folder`` is the Grafana folder uid it lives in ('' for the settings' folder)."""
     board, notes = typed_datasources(board)
     plan = _Plan(board, name, origin, waivers(board), folder)
-    first = _built(plan.source(), settings, origin)
+    for key, panel in plan.panels():
+        _complete_panel_links(panel)
+        notes += _prometheus_queries_as_saved(key, panel)
+    try:
+        first = _built(plan.source(), settings, origin)
+    except (SourceError, ValueError, TypeError):
+        if not plan.refused():  # a helper that refuses a panel (a width beyond the grid) fails the build
+            raise
+        first = _built(plan.source(), settings, origin)
     empty: dict[str, list[str]] = {}
     for key, (wanted, got) in _parts(plan, first).items():
         rest = residual(wanted, got, empty=empty.setdefault(key, []))
@@ -433,7 +510,12 @@ def module_for(
             {**LINK_DEFAULTS, **link} if isinstance(link, dict) else link for link in links
         ]
     source = plan.source()
-    final = _built(source, settings, origin)
+    # What the module builds: each part's extra is laid over it last (grafanalib.merge_extra), so the
+    # first build with the extras laid over is the final one; the install's project load builds it.
+    final = {
+        key: (wanted, got if plan.extra(key) is MISSING else merge_extra(got, plan.extra(key)))
+        for key, (wanted, got) in parts.items()
+    }
     for key, panel in plan.panels():
         why = plan.raw.get(key, "")
         if why:
@@ -442,15 +524,17 @@ def module_for(
         if variable.get("type") != "query":
             notes.append(f"{key} ({variable.get('type')}) carried raw: no typed class for it")
     kinds = dict(plan.panels())
-    for key, (wanted, got) in _parts(plan, final).items():
+    for key, (wanted, got) in final.items():
         panel = kinds.get(key, {})
+        known = (leaves(wanted), leaves(got))
         if plan.typed(key, panel):
-            _, chosen = unsaid(wanted, got, grafana_defaults(panel["type"]))
+            _, chosen = unsaid(wanted, got, grafana_defaults(panel["type"]), known)
             chosen = [path for path in chosen if not path.startswith(BUILD_WRITES)]
             if chosen:
                 notes.append(f"{key}: added by the helper: {', '.join(chosen)} (the input left them unset)")
-        unset = [path for path in lost(wanted, got) if path in empty.get(key, ())]
-        missing = [path for path in lost(wanted, got) if path not in unset]
+        differing = lost(wanted, got, known)
+        unset = [path for path in differing if path in empty.get(key, ())]
+        missing = [path for path in differing if path not in unset]
         if missing:
             notes.append(f"{key}: not carried: {', '.join(missing)} (the build sets these itself)")
         if unset:

@@ -90,15 +90,17 @@ def grafana_defaults(kind: str) -> dict[str, Any]:
     return {"options": PLUGIN_OPTIONS.get(kind, {}), "fieldConfig": {"defaults": field}}
 
 
-def unsaid(wanted: dict[str, Any], built: dict[str, Any], defaults: dict[str, Any]) -> tuple[Any, list[str]]:
+def unsaid(
+    wanted: dict[str, Any], built: dict[str, Any], defaults: dict[str, Any], known: Any = None
+) -> tuple[Any, list[str]]:
     """For what ``built`` holds and ``wanted`` does not say: the extra that puts Grafana's defaults back
-    where the helper chose otherwise, and the paths with no known default (the helper's choice stands)."""
-    said = leaves(wanted)
+    where the helper chose otherwise, and the paths with no known default (the helper's choice stands).
+    ``known`` may hold the :func:`leaves` of both, already taken."""
+    said, made = known or (leaves(wanted), leaves(built))
     extra: dict[str, Any] = {}
     chosen = []
-    for path, value in leaves(built).items():
-        cuts = [i for i, ch in enumerate(path) if ch in ".["]
-        if path in said or any(path[:i] in said for i in cuts):  # said, or under a leaf the input said
+    for path, value in made.items():
+        if path in said or any(p in said for p in _parents(path)):  # said, or under a leaf the input said
             continue
         if "[" in path:  # a list is Grafana's default or not as a whole
             whole = path.split("[")[0]
@@ -113,6 +115,14 @@ def unsaid(wanted: dict[str, Any], built: dict[str, Any], defaults: dict[str, An
         elif default != value:
             _put(extra, path, default)
     return extra or MISSING, chosen
+
+
+_BOUNDARY = re.compile(r"[.\[]")
+
+
+def _parents(path: str) -> list[str]:
+    """The paths ``path`` lies under: ``a``, ``a.b`` for ``a.b[0]``."""
+    return [path[: m.start()] for m in _BOUNDARY.finditer(path)]
 
 
 def _at(data: Any, path: str) -> Any:
@@ -138,27 +148,31 @@ def _put(extra: dict[str, Any], path: str, value: Any) -> None:
 
 def leaves(value: Any, path: str = "") -> dict[str, Any]:
     """Every leaf of ``value`` by its path (``fieldConfig.defaults.unit``, ``targets[0].expr``)."""
+    found: dict[str, Any] = {}
+    _collect(value, path, found)
+    return found
+
+
+def _collect(value: Any, path: str, found: dict[str, Any]) -> None:
     if isinstance(value, dict) and value:
-        return {
-            k: v
-            for key, item in value.items()
-            for k, v in leaves(item, f"{path}.{key}" if path else key).items()
-        }
-    if isinstance(value, list) and value:
-        return {k: v for i, item in enumerate(value) for k, v in leaves(item, f"{path}[{i}]").items()}
-    return {path: value}
+        for key, item in value.items():
+            _collect(item, f"{path}.{key}" if path else key, found)
+    elif isinstance(value, list) and value:
+        for i, item in enumerate(value):
+            _collect(item, f"{path}[{i}]", found)
+    else:
+        found[path] = value
 
 
-def lost(wanted: Any, built: Any) -> list[str]:
+def lost(wanted: Any, built: Any, known: Any = None) -> list[str]:
     """The leaf paths of ``wanted`` that ``built`` does not hold with the same value (an empty mapping or
     list is held where ``built`` has one there, filled or not; an empty text or null where ``built`` has
-    nothing, as Grafana reads all three alike)."""
-    have = leaves(built)
-    want = leaves(wanted)
+    nothing, as Grafana reads all three alike). ``known`` may hold the :func:`leaves` of both."""
+    want, have = known or (leaves(wanted), leaves(built))
     missing = [path for path, value in want.items() if have.get(path, MISSING) != value]
     if not any(want[path] in ({}, [], "", None) for path in missing):
         return missing
-    prefixes = {p[:i] for p in have for i, ch in enumerate(p) if ch in ".["}
+    prefixes = {parent for p in have for parent in _parents(p)}
     return [
         path
         for path in missing

@@ -61,7 +61,9 @@ def source_skipped(ctx: LintContext) -> Iterator[Finding]:
     whole_bundle=True,
 )
 def ignore(ctx: LintContext) -> Iterator[Finding]:
-    for name, reason in ctx.disabled.items():
+    reported = ctx.shared.setdefault("lint/ignore", [])  # the settings' once, not in every batch of files
+    for name, reason in ctx.disabled.items() if not reported else ():
+        reported.append(name)
         for problem in _problems({name: reason}):
             where = ctx.disabled_at.get(name, SourceLocation("toolkit.yaml"))
             yield Finding(where, "lint/ignore", Level.WARNING, f"lint.disabled: {problem}")

@@ -58,6 +58,8 @@ class LintContext:
     ``recorded`` (the names recording rules produce) and ``uids`` (the dashboards' uids) are facts about the
     whole bundle; a shard keeps them while it holds only part of the rules and dashboards. ``disabled`` holds
     the checks the settings turn off, with their reasons, and ``disabled_at`` where each is named.
+    ``shared`` holds what whole-bundle checks carry from one batch of files to the next (see
+    :mod:`toolkit.lint.stream`), by check name; every shard and batch of a run sees the same mapping.
     """
 
     bundle: Bundle
@@ -74,6 +76,7 @@ class LintContext:
     conventions: bool = False
     knows_scrape_interval: bool = False
     policy: Policy = field(default_factory=Policy)
+    shared: dict[str, Any] = field(default_factory=dict)
     _expressions: list[Expression] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -128,7 +131,7 @@ class LintContext:
                 if not is_prometheus_target(panel, target, offered):
                     continue
                 parsed = parse(expr, grafana=True)
-                if parsed.ast is not None or not LOGQL.search(expr):
+                if parsed.ast is not None or not re.search(LOGQL, expr):
                     yield board, panel, parsed
 
     def panel_exprs(self) -> Iterator[tuple[DashboardEntry, dict[str, Any], Parsed]]:
@@ -218,7 +221,7 @@ def is_prometheus_target(
     return kind in ("", "prometheus")
 
 
-LOGQL = re.compile(
+LOGQL = (  # compiled on first use (re caches it): only a query that does not parse needs it
     r"\|[=~]|\|\s*(?:json|logfmt|pattern|regexp|line_format|label_format|unpack|decolorize|drop|keep)\b"
     r"|\b(?:bytes_over_time|bytes_rate)\s*\(|\}\s*(?:!=|!~)\s*[\"`]"
 )

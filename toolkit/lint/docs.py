@@ -74,9 +74,11 @@ def _example(name: str, example: Example) -> str:
     if CHECKS[name].needs_server:
         output = "(asks the server given with --prometheus; see the tests for a run against a real one)"
     else:
-        output = human(
-            example_findings(name),
-            lambda f: lines[f.location.line - 1] if 0 < f.location.line <= len(lines) else "",
+        output = "\n".join(
+            human(
+                example_findings(name),
+                lambda f: lines[f.location.line - 1] if 0 < f.location.line <= len(lines) else "",
+            )
         )
     quiet = (
         f"Quiet on:\n\n```{'json' if example.quiet_text.startswith('{') else 'yaml'}\n{example.quiet_text}```"

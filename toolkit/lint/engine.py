@@ -22,12 +22,12 @@ from toolkit.lint import (  # noqa: F401  (they register checks)
 from toolkit.lint.context import DEFAULT_SCRAPE_SECONDS, LintContext, file_lines
 from toolkit.lint.findings import Finding, Level
 from toolkit.lint.live import LivePrometheus
-from toolkit.lint.parallel import fan_out, usable_cpus
+from toolkit.lint.parallel import fan_out, spare_cpus
 from toolkit.lint.policy import Policy
 from toolkit.lint.promql import parse
 from toolkit.lint.registry import CHECKS, Check
 from toolkit.locations import SourceLocation
-from toolkit.promql import MAX_NESTING
+from toolkit.promql import MAX_NESTING, forget_parsed
 from toolkit.sources.files import RuleFileProblem
 
 if TYPE_CHECKING:
@@ -51,6 +51,8 @@ def lint_bundle(
     conventions: bool | None = None,
     root: Path | None = None,
     policy: Policy | None = None,
+    recorded: frozenset[str] | None = None,
+    shared: dict | None = None,
 ) -> list[Finding]:
     """Every finding of every enabled check, sorted by place; findings a rule or dashboard suppresses are kept
     with their reason in ``Finding.suppressed``, for the caller to show or drop.
@@ -58,8 +60,11 @@ def lint_bundle(
     House conventions apply to the project's own definitions, and to foreign files only with
     ``conventions``. With ``prometheus`` (a URL), the live checks also ask that server; without it they
     are skipped. ``root`` resolves relative source paths (to point at the exact line of a field).
+    ``recorded`` (the names recording rules produce, default: the bundle's) and ``shared`` (what whole-bundle
+    checks carry over) let a run lint its files in batches (:func:`toolkit.lint.stream.lint_paths`).
     A large bundle is split across ``jobs`` worker processes (default: one per PARALLEL_FROM rules and
-    dashboards, at most one per usable CPU); the findings are the same for any number of jobs.
+    dashboards, at most one per spare CPU: :func:`toolkit.lint.parallel.spare_cpus`); the findings are the
+    same for any number of jobs.
     """
     ctx = LintContext(
         bundle,
@@ -72,6 +77,8 @@ def lint_bundle(
         conventions=is_project if conventions is None else conventions,
         knows_scrape_interval=bool(scrape_interval),
         policy=policy or Policy(),
+        recorded=recorded or frozenset(),
+        shared={} if shared is None else shared,
     )
     wanted = set(only) or set(CHECKS)
     enabled = [
@@ -84,11 +91,14 @@ def lint_bundle(
         and (ctx.conventions or not registered.convention or name in set(only))
     ]
     size = sum(len(group.rules) for group in bundle.rule_groups) + len(bundle.dashboards)
-    workers = jobs or min(usable_cpus(), size // PARALLEL_FROM + 1)
+    workers = jobs or min(spare_cpus(), size // PARALLEL_FROM + 1)
     shards = ctx.shards(workers) if workers > 1 else [ctx]
-    tasks = [
-        partial(_run, [c for c in enabled if c.whole_bundle], ctx),
+    for registered in enabled:
+        if registered.prepare is not None:
+            registered.prepare(ctx)
+    tasks = [  # the whole-bundle checks last: fan_out runs the last task in this process, which keeps their state
         *(partial(_run_in_chunks, [c for c in enabled if not c.whole_bundle], shard) for shard in shards),
+        partial(_run, [c for c in enabled if c.whole_bundle], ctx),
     ]
     with _deep_recursion():
         parts = fan_out(tasks) if len(shards) > 1 else [task() for task in tasks]
@@ -119,6 +129,7 @@ def _run_in_chunks(checks: list[Check], ctx: LintContext) -> list[Finding]:
     for chunk in ctx.shards(max(1, size // CHUNK)):
         found += _run(checks, chunk)
         parse.cache_clear()
+        forget_parsed()
     return found
 
 

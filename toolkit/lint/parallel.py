@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import pickle
 from collections.abc import Callable, Sequence
@@ -19,6 +20,16 @@ def usable_cpus() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
+
+
+def spare_cpus() -> int:
+    """Usable CPUs that are not busy: usable CPUs less the 1-minute load average, this process counted as
+    part of that load (at least 1). Workers on a busy machine only add the cost of forking."""
+    try:
+        load = os.getloadavg()[0]
+    except (OSError, AttributeError):  # no load average here (Windows): assume an idle machine
+        load = 0.0
+    return max(1, min(usable_cpus(), math.floor(usable_cpus() - load + 1)))
 
 
 def fan_out(jobs: Sequence[Callable[[], T]]) -> list[T]:

@@ -278,11 +278,11 @@ def aggregate(ctx: LintContext) -> Iterator[Finding]:
     for rule, parsed in ctx.rule_exprs():
         if not rule.is_alert:
             continue
-        kept, removed = output_labels(parsed.ast)
         texts = [*rule.data.get("annotations", {}).values(), *rule.data.get("labels", {}).values()]
         used = {a or b for text in texts for a, b in TEMPLATE_LABEL.findall(text)}
-        static = set(rule.data.get("labels", {}))
-        for label in sorted(used - static):
+        wanted = sorted(used - set(rule.data.get("labels", {})))
+        kept, removed = output_labels(parsed.ast) if wanted else (None, frozenset())
+        for label in wanted:
             if label in removed or (kept is not None and label not in kept):
                 yield ctx.rule_finding(
                     "promql/aggregate",

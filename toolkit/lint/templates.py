@@ -1,8 +1,9 @@
 """Alert label and annotation templates: does each parse as a Prometheus (Go text/template) template?
 
-Templates made only of plain substitutions (``{{ $labels.job }}``, ``{{ $value | humanize }}``) are valid
-by construction. promtool judges every other template where it is installed: the distinct ones go to one
-``promtool check rules`` run. Without promtool, :func:`template_problems` parses them itself: actions,
+Templates made only of plain substitutions (``{{ $labels.job }}``, ``{{ $value | humanize }}``,
+``{{ printf "%.2f" $value }}``) are valid by construction. promtool judges every other template where it is installed: the distinct ones go to one
+``promtool check rules`` run, which goes on in the background while lint does the rest (see
+:func:`start_judging`). Without promtool, :func:`template_problems` parses them itself: actions,
 strings, parentheses, block nesting, variables and function names, with Go's messages.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 PROMETHEUS_FUNCTIONS = (
@@ -26,8 +27,10 @@ TOKEN = re.compile(
     r"""\s+|"(?:[^"\\\n]|\\.)*"|`[^`]*`|'(?:[^'\\\n]|\\.)*'|\$\w*|(?:\.\w+)+|\.|:=|[|(),=]|"""
     r"""[-+]?\.?\d[\w.]*|\w+|."""
 )
-PLAIN_ACTION = re.compile(
-    r"\{\{-?\s*(?:\$(?:labels|value|externalLabels|externalURL)|\.Labels|\.Value)(?:\.\w+)?"
+_SUBSTITUTED = r"(?:\$(?:labels|value|externalLabels|externalURL)|\.Labels|\.Value)(?:\.\w+)?"
+_FORMAT = r"""printf\s+(?:"[^"\\\n]*"|`[^`]*`)"""  # a string Go reads as it stands (no escapes)
+PLAIN_ACTION = re.compile(  # a label or the value, maybe formatted by printf, through the usual filters
+    rf"\{{\{{-?\s*(?:{_FORMAT}\s+{_SUBSTITUTED}|{_SUBSTITUTED}(?:\s*\|\s*{_FORMAT})?)"
     r"(?:\s*\|\s*(?:humanize\w*|toUpper|toLower|title|stripPort|stripDomain))*\s*-?\}\}"
 )
 PROMTOOL_PROBLEM = re.compile(r'rule (\d+), "[^"]*": annotation "t": template: [^:]*:(\d+):(?:\d+:)? (.*)$')
@@ -43,12 +46,23 @@ def is_plain(text: str) -> bool:
 
 def judge(templates: Sequence[str]) -> dict[str, list[str]]:
     """The problems of each template ([] for a valid one): promtool's verdict where it is installed."""
+    return start_judging(templates)()
+
+
+def start_judging(templates: Sequence[str]) -> Callable[[], dict[str, list[str]]]:
+    """Start judging ``templates``: promtool's run (if any is needed) goes on in the background; the function
+    returned waits for it and gives what :func:`judge` gives."""
     plain = {text: [] for text in templates if is_plain(text)}
     others = sorted(text for text in templates if text not in plain)
-    verdict = promtool_judge(others) if others else {}
-    if verdict is None:
-        verdict = {text: template_problems(text) for text in others}
-    return {**plain, **verdict}
+    running = start_promtool(others) if others else None
+
+    def verdict() -> dict[str, list[str]]:
+        found = running() if running is not None else None
+        if found is None:
+            found = {text: template_problems(text) for text in others}
+        return {**plain, **found}
+
+    return verdict
 
 
 def template_problems(text: str) -> list[str]:
@@ -136,9 +150,9 @@ def _check_action(action: str, blocks: list[tuple[str, set[str]]]) -> None:
         raise _TemplateError("unclosed left paren")
 
 
-def promtool_judge(templates: Sequence[str]) -> dict[str, list[str]] | None:
-    """What ``promtool check rules`` says about each template (None without promtool, or when its answer
-    cannot be read)."""
+def start_promtool(templates: Sequence[str]) -> Callable[[], dict[str, list[str]] | None] | None:
+    """Start ``promtool check rules`` on ``templates`` (None without promtool); the function returned waits
+    for it and gives what it says about each template (None when its answer cannot be read)."""
     import shutil  # here: linting plain templates never starts a process
     import subprocess
     import tempfile
@@ -150,26 +164,42 @@ def promtool_judge(templates: Sequence[str]) -> dict[str, list[str]] | None:
         {"alert": f"T{i}", "expr": "vector(1)", "annotations": {"t": text}}
         for i, text in enumerate(templates)
     ]
-    with tempfile.TemporaryDirectory(prefix="toolkit-lint-") as folder:
-        path = Path(folder) / "templates.yml"
-        path.write_text(json.dumps({"groups": [{"name": "templates", "rules": rules}]}, ensure_ascii=False))
+    folder = tempfile.TemporaryDirectory(prefix="toolkit-lint-")
+    path = Path(folder.name) / "templates.yml"
+    path.write_text(json.dumps({"groups": [{"name": "templates", "rules": rules}]}, ensure_ascii=False))
+    try:
+        process = subprocess.Popen(
+            [promtool, "check", "rules", str(path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    except OSError:
+        folder.cleanup()
+        return None
+
+    def answer() -> dict[str, list[str]] | None:
         try:
-            done = subprocess.run(
-                [promtool, "check", "rules", str(path)],
-                capture_output=True,
-                text=True,
-                timeout=PROMTOOL_TIMEOUT,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired):
+            stdout, stderr = process.communicate(timeout=PROMTOOL_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
             return None
+        finally:
+            folder.cleanup()
+        return _promtool_verdict(templates, stdout + stderr, process.returncode)
+
+    return answer
+
+
+def _promtool_verdict(templates: Sequence[str], output: str, code: int) -> dict[str, list[str]] | None:
     found: dict[str, list[str]] = {text: [] for text in templates}
-    for line in (done.stdout + done.stderr).splitlines():
+    for line in output.splitlines():
         match = PROMTOOL_PROBLEM.search(line)
         if match:
             rule, line_no, message = int(match.group(1)), match.group(2), match.group(3)
             where = f" (template line {line_no})" if "\n" in templates[rule - 1] else ""
             found[templates[rule - 1]].append(message + where)
-    if done.returncode != 0 and not any(found.values()):
+    if code != 0 and not any(found.values()):
         return None
     return found

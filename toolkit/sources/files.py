@@ -353,8 +353,10 @@ def dashboard_json(text: str, path: str) -> dict[str, Any]:
     return data
 
 
-def parse_dashboard(text: str, path: str) -> DashboardEntry:
-    """A dashboard from Grafana JSON (bare, the API envelope, exported for sharing, or legacy), normalized."""
+def parse_dashboard(text: str, path: str, locate_panels: bool = True) -> DashboardEntry:
+    """A dashboard from Grafana JSON (bare, the API envelope, exported for sharing, or legacy), normalized;
+    ``locate_panels`` finds the line of each panel in ``text`` (lint points at them, a comparison needs
+    none)."""
     normalized = normalize_dashboard(dashboard_json(text, path), copy=False)
     board = normalized.data
     return DashboardEntry(
@@ -362,7 +364,7 @@ def parse_dashboard(text: str, path: str) -> DashboardEntry:
         data=board,
         source=SourceLocation(path, 1),
         folder=normalized.folder,
-        panel_sources=_panel_lines(text, board, path),
+        panel_sources=_panel_lines(text, board, path) if locate_panels else {},
         notes=normalized.notes,
     )
 
@@ -405,11 +407,19 @@ def parse_alertmanager(text: str, path: str) -> dict[str, Any]:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise SourceError("not UTF-8 text: save the file as UTF-8", SourceLocation(str(path))) from None
+        return decode_text(path.read_bytes(), str(path))
     except OSError as error:
         raise SourceError(f"cannot read: {error.strerror}", SourceLocation(str(path))) from None
+
+
+def decode_text(data: bytes, path: str) -> str:
+    """A file's bytes as text, as ``Path.read_text`` reads it (UTF-8, line endings as ``\\n``); SourceError
+    when they are not UTF-8."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SourceError("not UTF-8 text: save the file as UTF-8", SourceLocation(path)) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 @dataclass
@@ -432,6 +442,49 @@ def _is_alertmanager_file(path: Path, text: str) -> bool:
     return path.name.startswith("alertmanager") or re.search(r"^route:", text, re.M) is not None
 
 
+@dataclass
+class FileReader:
+    """Rule files, dashboards and an Alertmanager config read one file at a time into one bundle."""
+
+    dashboards: list[DashboardEntry] = field(default_factory=list)
+    groups: list[RuleGroupEntry] = field(default_factory=list)
+    alertmanager: dict | None = None
+    alertmanager_source: SourceLocation | None = None
+    errors: list[SourceError] = field(default_factory=list)
+    skipped: list[SourceError] = field(default_factory=list)
+
+    def add(self, path: str, text: str) -> None:
+        """Read one file's ``text`` (``path`` names it in messages; its suffix and name say what it is):
+        JSON is a dashboard, YAML a rule file, an Alertmanager config or a promtool test (left out)."""
+        try:
+            if path.endswith(DASHBOARD_SUFFIXES):
+                self.dashboards.append(read_dashboard(text, path))
+            elif is_promtool_test(text):
+                return
+            elif _is_alertmanager_file(Path(path), text) and "groups:" not in text:
+                self.alertmanager = parse_alertmanager(text, path)
+                self.alertmanager_source = SourceLocation(path, 1)
+            else:
+                read = read_rule_file(text, path)
+                self.groups.extend(read.groups)
+                self.errors.extend(read.problems)
+        except NotThisKind as error:
+            self.skipped.append(error)
+        except SourceError as error:
+            self.errors.append(error)
+
+    def result(self, origin: str) -> FileBundle:
+        """What the files read so far hold, as one bundle from ``origin``."""
+        bundle = Bundle(
+            dashboards=tuple(sorted(self.dashboards, key=lambda d: (d.uid, d.source.path))),
+            rule_groups=tuple(self.groups),
+            alertmanager=self.alertmanager,
+            alertmanager_source=self.alertmanager_source,
+            origin=origin,
+        )
+        return FileBundle(bundle, self.errors, self.skipped)
+
+
 def load_paths(paths: Iterable[Path], origin: str = "") -> FileBundle:
     """Read rule files, dashboards and an Alertmanager config from files and directories.
 
@@ -440,50 +493,35 @@ def load_paths(paths: Iterable[Path], origin: str = "") -> FileBundle:
     file or dashboard in it is an error too. YAML and JSON files of other kinds (compose files, workflows,
     package.json) are skipped, each noted in ``skipped``.
     """
-    dashboards: list[DashboardEntry] = []
-    groups: list[RuleGroupEntry] = []
-    alertmanager: dict | None = None
-    am_source: SourceLocation | None = None
-    errors: list[SourceError] = []
-    skipped: list[NotThisKind] = []
-    for path in _expand(paths, errors):
-        try:
-            text = _read(path)
-            if path.suffix in DASHBOARD_SUFFIXES:
-                dashboards.append(_dashboard(text, str(path)))
-            elif is_promtool_test(text):
-                continue
-            elif _is_alertmanager_file(path, text) and "groups:" not in text:
-                alertmanager, am_source = parse_alertmanager(text, str(path)), SourceLocation(str(path), 1)
-            else:
-                read = read_rule_file(text, str(path))
-                groups.extend(read.groups)
-                errors.extend(read.problems)
-        except NotThisKind as error:
-            skipped.append(error)
-        except SourceError as error:
-            errors.append(error)
-    bundle = Bundle(
-        dashboards=tuple(sorted(dashboards, key=lambda d: (d.uid, d.source.path))),
-        rule_groups=tuple(groups),
-        alertmanager=alertmanager,
-        alertmanager_source=am_source,
-        origin=origin or ", ".join(str(p) for p in paths),
-    )
-    return FileBundle(bundle, errors, skipped)
+    reader = FileReader()
+    for path in expand_paths(paths, reader.errors):
+        read_into(reader, path)
+    return reader.result(origin or ", ".join(str(p) for p in paths))
 
 
-def _dashboard(text: str, path: str) -> DashboardEntry:
+def read_into(reader: FileReader, path: Path) -> None:
+    """Read the file at ``path`` into ``reader`` (a file that cannot be read becomes one of its errors)."""
+    try:
+        text = _read(path)
+    except SourceError as error:
+        reader.errors.append(error)
+        return
+    reader.add(str(path), text)
+
+
+def read_dashboard(text: str, path: str, locate_panels: bool = True) -> DashboardEntry:
     """A dashboard, or NotThisKind for JSON that is no dashboard (an object without panels or rows)."""
     try:
-        return parse_dashboard(text, path)
+        return parse_dashboard(text, path, locate_panels)
     except SourceError as error:
         if error.message.startswith("not a dashboard"):
             raise NotThisKind(error.message, error.location) from None
         raise
 
 
-def _expand(paths: Iterable[Path], errors: list[SourceError]) -> list[Path]:
+def expand_paths(paths: Iterable[Path], errors: list[SourceError]) -> list[Path]:
+    """The files under ``paths`` that :func:`load_paths` reads (directories searched for rule files and
+    dashboards, in order); a path that names nothing readable is added to ``errors``."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():

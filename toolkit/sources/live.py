@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry
@@ -25,6 +26,7 @@ from toolkit.locations import SourceLocation
 
 __all__ = [
     "MARKER_TAG",
+    "as_prometheus_serves",
     "dashboard_entry",
     "live_dashboards",
     "load_live",
@@ -82,6 +84,44 @@ def rule_group_entry(group: dict[str, Any], where: SourceLocation) -> RuleGroupE
         {"interval": _seconds(group.get("interval")), "limit": group.get("limit") or None}
     )
     return RuleGroupEntry(name=group["name"], file=file, rules=tuple(rules), source=where, options=options)
+
+
+NOT_SERVED = "query_offset"  # a group key Prometheus' /api/v1/rules does not serve (a ruler's API does)
+
+
+def as_prometheus_serves(groups: Iterable[RuleGroupEntry]) -> tuple[tuple[RuleGroupEntry, ...], list[str]]:
+    """Rule groups as Prometheus' ``/api/v1/rules`` shows them once loaded, and a note for what it cannot show.
+
+    The API serves a group's name, file, interval, limit and rules, not its ``labels`` or ``query_offset``.
+    Prometheus 3 puts a group's labels on each of its rules when it loads them (a rule's own label of the same
+    name wins), and serves them there: they are compared so. ``query_offset`` is not served at all: it is
+    left out, and named in the note (once, with the groups that set it). A ``limit`` of 0 is no limit, as
+    Prometheus serves a group without one."""
+    shown, offset = [], []
+    for group in groups:
+        options = {k: v for k, v in group.options.items() if k not in (NOT_SERVED, "labels")}
+        if options.get("limit") == 0:
+            del options["limit"]
+        if NOT_SERVED in group.options:
+            offset.append(group.name)
+        labels = group.options.get("labels") or {}
+        rules = group.rules
+        if labels:
+            rules = tuple(
+                replace(
+                    rule,
+                    data=normalize_rule({**rule.data, "labels": {**labels, **rule.data.get("labels", {})}}),
+                )
+                for rule in rules
+            )
+        shown.append(replace(group, options=options, rules=rules))
+    notes = []
+    if offset:
+        notes.append(
+            f"query_offset of rule group(s) {', '.join(offset)} cannot be compared live: Prometheus' "
+            "/api/v1/rules does not serve it"
+        )
+    return tuple(shown), notes
 
 
 def ruler_groups(ruler: Ruler) -> tuple[RuleGroupEntry, ...]:

@@ -1,7 +1,9 @@
 """Dashboards to Grafana: plan by semantic comparison, protect hand edits, lock by version, prune ours only.
 
 Whether a dashboard needs writing is :func:`toolkit.diff.dashboards.board_changes` (the one comparison
-``toolkit diff`` makes) of the live dashboard, normalized, and the wanted one: no change, no write.
+``toolkit diff`` makes) of the live dashboard, normalized, and the wanted one: no change, no write. A
+dashboard Grafana holds exactly as the sync wrote it (the usual case of a sync with nothing to do) is
+recognized by its canonical bytes, without normalizing it (:func:`_as_written`).
 Every dashboard the toolkit writes carries the ``managed-by:toolkit`` tag and the version message
 ``toolkit sync <project>@<revision> sha256:<fingerprint of the normalized content>``. Before an update or a delete, the
 newest version of the live dashboard must be this project's and its content must still hash to what we
@@ -16,11 +18,14 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+import orjson
 
 from toolkit.bundle import Bundle, DashboardEntry
+from toolkit.bundle.dashboards import without_additions
 from toolkit.clients.errors import ClientError
 from toolkit.clients.grafana import Grafana
 from toolkit.diff.dashboards import board_changes
@@ -31,6 +36,7 @@ from toolkit.sync.results import SyncError
 MESSAGE = re.compile(r"^toolkit sync (?P<project>[^@\s]+)@(?P<revision>\S+) sha256:(?P<hash>[0-9a-f]{64})$")
 CREATE, UPDATE, UNCHANGED, DELETE, CONFLICT = "create", "update", "unchanged", "delete", "conflict"
 WRITES = (CREATE, UPDATE, DELETE)
+T = TypeVar("T")
 
 
 def content_hash(data: dict[str, Any]) -> str:
@@ -84,6 +90,27 @@ def conflicts(actions: Iterable[DashboardAction]) -> list[DashboardAction]:
     return [a for a in actions if a.action == CONFLICT]
 
 
+def _canonical(data: dict[str, Any]) -> bytes | None:
+    """``data`` as JSON with sorted keys: equal bytes mean equal data, value and type alike (``1``, ``1.0``
+    and ``true`` differ); None when orjson cannot write it (an integer beyond 64 bits)."""
+    try:
+        return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        return None
+
+
+def _as_written(board: dict[str, Any], folder: str, entry: DashboardEntry) -> bool:
+    """True when Grafana holds ``entry`` exactly as a sync writes it: in its folder, and the served
+    ``board`` without Grafana's additions and our marker tag is byte for byte the wanted data. Then
+    normalizing ``board`` gives the wanted data (normalized data is a fixed point of the normalizer) and
+    :func:`board_changes` would find nothing, so neither is run. Grafana writes JSON with Go's encoder,
+    which has no NaN or infinity, so no served value is one orjson writes as ``null``."""
+    if folder != entry.folder:
+        return False
+    wanted = _canonical(entry.data)
+    return wanted is not None and _canonical(without_additions(board)) == wanted
+
+
 def _ownership(grafana: Grafana, uid: str, project: str, live: DashboardEntry) -> tuple[bool, str]:
     """Whether ``project`` ever synced the dashboard, and why it counts as edited outside the toolkit
     since ('' when it does not): the newest version must be the project's, with the content it wrote."""
@@ -127,10 +154,12 @@ def _plan_one(
     if not exists:
         return _action(entry, CREATE)
     answer = grafana.dashboard(entry.uid)
-    live, meta = dashboard_entry(grafana, answer), answer.get("meta") or {}
-    version = answer["dashboard"].get("version")
-    tagged = MARKER_TAG in (answer["dashboard"].get("tags") or [])
-    changes = board_changes(live, entry)
+    board, meta = answer["dashboard"], answer.get("meta") or {}
+    version = board.get("version")
+    tagged = MARKER_TAG in (board.get("tags") or [])
+    written = _as_written(board, str(meta.get("folderUid") or ""), entry)
+    live = None if written else dashboard_entry(grafana, answer)
+    changes = board_changes(live, entry) if live else []
     if not changes and (tagged or meta.get("provisioned")):
         return _action(entry, UNCHANGED, version, "" if tagged else "provisioned from files")
     detail = _detail(changes)
@@ -145,7 +174,7 @@ def _plan_one(
     if not tagged:
         why = "exists in Grafana but is not managed by toolkit: --force takes it over"
         return _action(entry, CONFLICT, version, why, detail)
-    _, edited = _ownership(grafana, entry.uid, project, live)
+    _, edited = _ownership(grafana, entry.uid, project, live)  # set: tagged as written is unchanged
     if edited:
         return _action(
             entry,
@@ -171,24 +200,43 @@ def _plan_delete(grafana: Grafana, hit: dict[str, Any], project: str, force: boo
     return DashboardAction(uid, title, DELETE, folder, "gone from the code", version)
 
 
+def _results(futures: list[Future[T]]) -> list[T]:
+    """The results of ``futures``, in order. The calling thread waits once, until all are done or one
+    failed, rather than waking for each result in turn (a thread switch per dashboard that holds back the
+    workers); on a failure the calls not started yet are cancelled and it is raised."""
+    wait(futures, return_when=FIRST_EXCEPTION)
+    failed = next((f for f in futures if f.done() and not f.cancelled() and f.exception()), None)
+    if failed is not None:
+        for future in futures:
+            future.cancel()
+        raise failed.exception()
+    return [future.result() for future in futures]
+
+
 def plan_grafana(
     grafana: Grafana, bundle: Bundle, *, project: str, prune: bool, force: bool, workers: int = 8
 ) -> GrafanaPlan:
-    """Compare the bundle's dashboards with Grafana's (reads only, in a pool of ``workers``)."""
-    live = {hit["uid"]: hit for hit in grafana.dashboards()}
+    """Compare the bundle's dashboards with Grafana's (reads only, in a pool of ``workers``): the search
+    that lists Grafana's dashboards and the folder list are read first, together, while the pool's
+    threads start; then each dashboard, the reads waiting for the list only to know which exist."""
     wanted = {entry.uid for entry in bundle.dashboards}
-    gone = [
-        h
-        for uid, h in sorted(live.items())
-        if prune and uid not in wanted and MARKER_TAG in (h.get("tags") or [])
-    ]
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        actions = list(
-            pool.map(lambda e: _plan_one(grafana, e, e.uid in live, project, force), bundle.dashboards)
-        )
-        deletes = pool.map(lambda hit: _plan_delete(grafana, hit, project, force), gone)
-        actions += [action for action in deletes if action is not None]
-    known = grafana.folders()
+        listing = pool.submit(lambda: {hit["uid"]: hit for hit in grafana.dashboards()})
+        folders = pool.submit(grafana.folders)
+
+        def plan(entry: DashboardEntry) -> DashboardAction:
+            return _plan_one(grafana, entry, entry.uid in listing.result(), project, force)
+
+        plans = [pool.submit(plan, entry) for entry in bundle.dashboards]
+        live = listing.result()
+        gone = [
+            h
+            for uid, h in sorted(live.items())
+            if prune and uid not in wanted and MARKER_TAG in (h.get("tags") or [])
+        ]
+        deletes = [pool.submit(_plan_delete, grafana, hit, project, force) for hit in gone]
+        actions = [action for action in _results([*plans, *deletes]) if action is not None]
+        known = folders.result()
     needed = {
         a.folder for a in actions if a.action in (CREATE, UPDATE) and a.folder and a.folder not in known
     }

@@ -120,7 +120,6 @@ class SyncReport:
 
 def _grafana(bundle: Bundle, context: Context, options: SyncOptions, report: SyncReport, progress) -> None:
     grafana = connect.grafana(context, options.transport, Deadline(options.timeout))
-    grafana.check()
     workers = options.transport.workers
     report.plan = plan_grafana(
         grafana, bundle, project=options.project, prune=options.prune, force=options.force, workers=workers

@@ -1,0 +1,166 @@
+"""Linting files in batches, and reporting as the findings come, changes nothing in what is found or said."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.test_lint import alert, rules_file, run
+from tests.test_lint_parallel import corpus
+from toolkit.lint.engine import lint_bundle
+from toolkit.lint.findings import Finding, Level
+from toolkit.lint.parallel import spare_cpus, usable_cpus
+from toolkit.lint.report import as_json, github, human
+from toolkit.lint.stream import lint_paths, recorded_names
+from toolkit.locations import SourceLocation
+from toolkit.sources import yaml_lines
+from toolkit.sources.files import load_paths
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+def test_findings_do_not_depend_on_the_batch_size_or_the_workers(tmp_path: Path) -> None:
+    folder = corpus(tmp_path)
+    loaded = load_paths([folder])
+    whole = sorted(lint_bundle(loaded.bundle, is_project=False, jobs=1))
+    assert {"rule/dependency", "rule/duplicate", "alerts/template"} & {f.check for f in whole}
+    for batch_bytes, jobs in ((1, 1), (1, 3), (3000, 2), (10**9, None)):
+        assert list(lint_paths([folder], jobs=jobs, batch_bytes=batch_bytes)) == whole
+
+
+def test_a_recorded_name_in_a_later_batch_is_known_to_earlier_ones(tmp_path: Path) -> None:
+    (tmp_path / "a.yml").write_text(rules_file(alert(alert="Uses", expr="job:later:rate5m > 1")))
+    (tmp_path / "b.yml").write_text(
+        rules_file({"record": "job:later:rate5m", "expr": "sum(rate(x_total[5m]))"})
+    )
+    for batch_bytes in (1, 10**9):
+        found = lint_paths([tmp_path], jobs=1, batch_bytes=batch_bytes, only=["rule/dependency"])
+        assert list(found) == []
+
+
+def test_a_bad_template_repeated_across_batches_is_reported_in_each(tmp_path: Path) -> None:
+    broken = {"summary": "s", "description": "{{ $value | humanise }}"}
+    for n in range(3):
+        (tmp_path / f"{n}.yml").write_text(rules_file(alert(alert=f"A{n}", annotations=broken)))
+    found = list(lint_paths([tmp_path], jobs=1, batch_bytes=1, only=["alerts/template"]))
+    assert [f.subject for f in found] == ["A0", "A1", "A2"]
+
+
+def test_the_settings_disabled_checks_are_judged_once_whatever_the_batches(tmp_path: Path) -> None:
+    for n in range(3):
+        (tmp_path / f"{n}.yml").write_text(rules_file(alert(alert=f"A{n}")))
+    found = lint_paths([tmp_path], jobs=1, batch_bytes=1, disabled={"rule/label": ""}, only=["lint/ignore"])
+    assert [f.message for f in found] == [
+        "lint.disabled: turning rule/label off needs a reason: say why it does not apply"
+    ]
+
+
+def test_recorded_names_reads_plain_files_and_manifests(tmp_path: Path) -> None:
+    plain = tmp_path / "r.yml"
+    plain.write_text(rules_file({"record": "a:b:c", "expr": "1"}, alert()))
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text(
+        "kind: ConfigMap\ndata: {}\n---\n"
+        + yaml.safe_dump(
+            {
+                "kind": "PrometheusRule",
+                "spec": {"groups": [{"name": "g", "rules": [{"record": "x:y", "expr": "1"}]}]},
+            }
+        )
+    )
+    broken = tmp_path / "broken.yml"
+    broken.write_text("groups: [\n")
+    assert recorded_names(plain) == ["a:b:c"]
+    assert recorded_names(manifest) == ["x:y"]
+    assert recorded_names(broken) == []
+    assert recorded_names(tmp_path / "missing.yml") == []
+    named = (
+        tmp_path / "rules.txt"
+    )  # a file named on the command line is read as a rule file, whatever its suffix
+    named.write_text(plain.read_text())
+    assert recorded_names(named) == ["a:b:c"]
+    assert recorded_names(tmp_path / "board.json") == []
+
+
+def finding(n: int, message: str = "m") -> Finding:
+    return Finding(
+        SourceLocation(f"f{n}.yml", n), "rule/label", Level.WARNING, message, f"S{n}", column=n % 2
+    )
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_the_streamed_json_is_the_whole_lists_json(count: int) -> None:
+    found = [finding(n, 'say "hi"\nthen') for n in range(count)]
+    streamed = "\n".join(as_json(iter(found), lambda f: "  src  "))
+    assert json.loads(streamed) == [
+        {
+            "path": f.location.path,
+            "line": f.location.line,
+            "column": f.column,
+            "level": "warning",
+            "check": "rule/label",
+            "message": f.message,
+            "subject": f.subject,
+            "source": "src",
+        }
+        for f in found
+    ]
+    assert streamed == json.dumps(json.loads(streamed), indent=2)
+
+
+def test_text_and_github_formats_write_one_finding_at_a_time() -> None:
+    lines = iter(human(iter([finding(1), finding(2)]), lambda f: "source"))
+    assert next(lines) == "f1.yml:1:1: warning: m (rule/label)"
+    assert next(lines) == "    source"
+    assert list(github(iter([finding(2)]), lambda f: "")) == [
+        "::warning file=f2.yml,line=2,title=rule/label::m"
+    ]
+
+
+def test_spare_cpus_is_between_one_and_the_usable_cpus() -> None:
+    assert 1 <= spare_cpus() <= usable_cpus()
+
+
+def test_the_cli_output_is_the_same_in_batches(tmp_path: Path, monkeypatch) -> None:
+    folder = corpus(tmp_path)
+    whole = run("lint", "--fail-on", "warning", "--format", "json", str(folder))
+    monkeypatch.setattr("toolkit.lint.stream.BATCH_BYTES", 1)
+    batched = run("lint", "--fail-on", "warning", "--format", "json", str(folder))
+    assert (batched.exit_code, batched.output) == (whole.exit_code, whole.output)
+    assert whole.exit_code == 1 and json.loads(whole.output)
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the shared corpus is not at ../shared/corpus")
+def test_yaml_built_in_one_walk_equals_pyyamls_construction() -> None:
+    """Every YAML file of the corpus, and the awkward cases, loads to the same data and lines either way."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SHARED.rglob("*.y*ml"))]
+    texts += [
+        "a: 1\nb: {x: [1, 2.5, null, yes, 's', 2020-01-01]}\n<<: {c: 2}\n",
+        "? [1]\n: 2\n",
+        "",
+        "---\n---\na: b\n",
+    ]
+    for text in texts:
+        assert _load(text, fast=True) == _load(text, fast=False), text[:200]
+
+
+def _load(text: str, fast: bool) -> object:
+    try:
+        if fast:
+            return yaml_lines.load_all_with_lines(text)
+        loader = yaml_lines.LOADER(text)
+        documents = []
+        try:
+            while loader.check_node():
+                node = loader.get_node()
+                lines: dict = {}
+                yaml_lines._record(node, lines)
+                documents.append((loader.construct_document(node), lines))
+        finally:
+            loader.dispose()
+        return documents
+    except yaml.YAMLError as error:
+        return f"{type(error).__name__}: {getattr(error, 'problem', error)}"
