@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import json
 import shutil
@@ -12,7 +13,8 @@ from click.testing import CliRunner
 
 from tests.sample_project import DASHBOARD, REPO, make_project, write
 from toolkit.cli import main
-from toolkit.output.build import render
+from toolkit.output.build import render, render_dashboard
+from toolkit.sources import code
 from toolkit.sources.code import load_project
 from toolkit.sources.grafanalib import grafanalib_json
 
@@ -65,6 +67,14 @@ def test_the_repository_build_is_current_and_deterministic() -> None:
     files = render(load_project(REPO).bundle)
     assert files == render(load_project(REPO).bundle)
     assert files == {p: (REPO / "build" / p).read_bytes() for p in files}, "build/ is stale: run make build"
+
+
+def test_a_streamed_load_hands_over_each_dashboard_and_keeps_none() -> None:
+    kept = load_project(REPO).bundle
+    handed = []
+    streamed = load_project(REPO, each_dashboard=handed.append).bundle
+    assert streamed.dashboards == () and len(handed) == len(kept.dashboards) > 1
+    assert render(streamed) | dict(map(render_dashboard, handed)) == render(kept)
 
 
 def test_check_names_stale_files_and_exits_1(project: Path) -> None:
@@ -181,15 +191,24 @@ def _schema_checker():
 @pytest.mark.skipif(
     not SCHEMA_CHECK.exists(), reason="../shared/tools/grafana_schema_check.py is not beside the repo"
 )
-def test_built_dashboards_pass_grafanas_schema_and_raw_grafanalib_does_not() -> None:
+def test_built_dashboards_pass_grafanas_schema_and_raw_grafanalib_does_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     checker = _schema_checker()
-    project = load_project(REPO)
-    assert project.dashboards, "the project has dashboards"
-    for definition, entry in zip(
-        sorted(project.dashboards, key=lambda d: d.uid), project.bundle.dashboards, strict=True
-    ):
+    raws = {}
+
+    def recorded(board: object) -> dict:
+        raw = grafanalib_json(board)
+        raws[raw["uid"]] = copy.deepcopy(raw)
+        return raw
+
+    monkeypatch.setattr(code, "grafanalib_json", recorded)
+    bundle = load_project(REPO).bundle
+    assert bundle.dashboards, "the project has dashboards"
+    assert sorted(raws) == [entry.uid for entry in bundle.dashboards]
+    for entry in bundle.dashboards:
         assert checker.check_dashboard(entry.data) == [], entry.uid
-        raw = grafanalib_json(definition.dashboard)
+        raw = raws[entry.uid]
         assert checker.check_dashboard(raw), f"raw grafanalib output of {entry.uid} unexpectedly valid"
         assert raw["schemaVersion"] == 12 and entry.data["schemaVersion"] >= 41
 

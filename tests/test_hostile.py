@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -139,21 +141,22 @@ def test_a_rule_group_file_with_a_separator_is_refused_at_its_line() -> None:
 
 # --- half-written state ----------------------------------------------------------------------------------
 
-# Runs `toolkit build` in a real process whose staging of the new files stops half-way (after the first half
-# of the files is written) until the test signals it: a deterministic point in the middle of the write.
+# Runs `toolkit build` in a real process whose staging of the new files stops half-way (after the third of
+# the six changed files is written) until the test signals it: a deterministic point in the middle of the write.
 PAUSED_BUILD = """
 import sys
 import toolkit.output.build as build
 
 stage = build._stage
+staged = []
 
 
-def paused(staging, files):
-    items = list(files.items())
-    stage(staging, dict(items[: len(items) // 2]))
-    print("half written", file=sys.stderr, flush=True)
-    sys.stdin.readline()
-    stage(staging, dict(items[len(items) // 2 :]))
+def paused(folder, path, data):
+    stage(folder, path, data)
+    staged.append(path)
+    if len(staged) == 3:
+        print("half written", file=sys.stderr, flush=True)
+        sys.stdin.readline()
 
 
 build._stage = paused
@@ -210,7 +213,7 @@ def test_a_build_interrupted_mid_write_leaves_build_as_it_was(
     process = child(PAUSED_BUILD, project)
     try:
         assert process.stderr.readline() == "half written\n"
-        assert any(project.glob(f"{STAGING_PREFIX}*/dashboards/*.json")), "new files are being written"
+        assert any(project.glob(f"{STAGING_PREFIX}*/new/dashboards/*.json")), "new files are being written"
         process.send_signal(signum)
         stdout, stderr = process.communicate(timeout=60)
     finally:
@@ -254,6 +257,106 @@ def test_a_disk_error_mid_build_leaves_build_as_it_was(
         f"left on device: '{writes[2]}'; build/ is unchanged\n"
     )
     assert tree_hash(project / "build") == before and not list(project.glob(f"{STAGING_PREFIX}*"))
+
+
+def failing_renames(monkeypatch: pytest.MonkeyPatch, first: int, last: float = 0) -> list[str]:
+    """Make renames number ``first`` to ``last`` (only ``first`` when no ``last``) fail with EIO; the
+    destinations of every rename so far are in the list returned."""
+    renames: list[str] = []
+    real_replace = os.replace
+
+    def flaky(source: object, destination: object) -> None:
+        renames.append(str(destination))
+        if first <= len(renames) <= max(first, last):
+            raise OSError(5, "Input/output error", str(destination))
+        real_replace(source, destination)
+
+    monkeypatch.setattr(os, "replace", flaky)
+    return renames
+
+
+@pytest.mark.parametrize("failing", [1, 4, 7, 8])
+def test_a_rename_failing_mid_commit_puts_the_old_files_back(
+    project: Path, monkeypatch: pytest.MonkeyPatch, failing: int
+) -> None:
+    # the commit renames in 6 new dashboards and a changed rule file (7), then renames the removed dashboard
+    # out (8); whichever fails, the files already moved are put back from the staged old copies
+    before = built(project)
+    change_everything(project)
+    write(project, "alerts/basic.py", ALERTS.replace("A target is down.", "A target went down."))
+    renames = failing_renames(monkeypatch, failing)
+    result = run(project, "build")
+    assert (result.exit_code, result.output) == (
+        2,
+        f"Error: cannot move the new files into {project / 'build'}: [Errno 5] Input/output error: "
+        f"'{renames[failing - 1]}'; build/ is unchanged\n",
+    )
+    assert tree_hash(project / "build") == before and not list(project.glob(f"{STAGING_PREFIX}*"))
+
+
+def test_without_hard_links_the_old_copies_are_written(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = built(project)
+    write(project, "dashboards/overview.py", DASHBOARD.format(uid="overview", title="Renamed"))
+    write(project, "alerts/basic.py", ALERTS.replace("A target is down.", "A target went down."))
+
+    def no_links(source: object, destination: object) -> None:
+        raise OSError(1, "Operation not permitted", str(destination))
+
+    monkeypatch.setattr(os, "link", no_links)
+    renames = failing_renames(monkeypatch, 2)  # the rule file, after the dashboard was moved in
+    result = run(project, "build")
+    assert result.output.startswith("Error: cannot move the new files into ") and len(renames) == 3
+    assert tree_hash(project / "build") == before
+
+
+def test_a_failed_commit_removes_the_folders_it_made(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    built(project)
+    shutil.rmtree(project / "build/dashboards")
+    before = tree_hash(project / "build")
+    failing_renames(monkeypatch, 1)
+    assert run(project, "build").exit_code == 2
+    assert tree_hash(project / "build") == before and not (project / "build/dashboards").exists()
+
+
+def test_a_failed_commit_brings_back_the_folders_it_emptied(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built(project)
+    (project / "build/aside").mkdir()
+    before = tree_hash(project / "build")
+    write(project, "dashboards/__init__.py", "DASHBOARDS = ()\n")
+    (project / "dashboards/overview.py").unlink()
+    real_rmdir = Path.rmdir
+
+    def refused(folder: Path) -> None:
+        if (
+            folder.name == "aside"
+        ):  # emptied folders go deepest and last in name order first: after dashboards/
+            raise OSError(16, "Device or resource busy", str(folder))
+        real_rmdir(folder)
+
+    monkeypatch.setattr(Path, "rmdir", refused)
+    result = run(project, "build")
+    assert result.exit_code == 2 and result.output.endswith("; build/ is unchanged\n")
+    assert tree_hash(project / "build") == before and (project / "build/aside").is_dir()
+
+
+def test_a_commit_that_cannot_be_undone_says_build_is_mixed(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built(project)
+    change_everything(project)
+    write(project, "alerts/basic.py", ALERTS.replace("A target is down.", "A target went down."))
+    failing_renames(monkeypatch, 8, math.inf)  # the removal, then putting back the replaced rule file
+    result = run(project, "build")
+    assert result.exit_code == 2
+    assert result.output.endswith(
+        "; putting the old ones back failed too ([Errno 5] Input/output error: "
+        f"'{project / 'build/prometheus/test-alerts.yml'}'): build/ may mix old and new files, run the build "
+        "again\n"
+    )
 
 
 def test_a_staging_folder_left_by_a_killed_build_is_removed_but_not_a_running_ones(project: Path) -> None:

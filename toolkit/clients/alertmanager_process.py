@@ -96,6 +96,18 @@ class LocalAlertmanager:
         """True while the process runs."""
         return self.process is not None and self.process.poll() is None
 
+    def exits_within(self, seconds: float) -> bool:
+        """True when the process has exited or exits within ``seconds``. A killed process closes its
+        sockets before its exit status is known, so a refused request can come just before ``running``
+        turns False."""
+        if self.process is None:
+            return True
+        try:
+            self.process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+
     def start(self) -> None:
         """Start the process and wait until it answers ``/-/ready``; AlertmanagerFailedError with its log
         when it exits or does not become ready within START_SECONDS. A port taken between choosing it and

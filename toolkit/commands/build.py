@@ -6,7 +6,7 @@ import click
 
 from toolkit.commands.common import project_root
 from toolkit.commands.progress import Progress, quiet_option
-from toolkit.output.build import collector_paused, render, stale_files, write_build
+from toolkit.output.build import StagedBuild, collector_paused, render_dashboard, render_files
 from toolkit.sources.code import load_project
 
 
@@ -30,21 +30,21 @@ def command(ctx: click.Context, check: bool) -> None:
       toolkit build --check   # in CI: fails when someone forgot `make build`
     """
     root = project_root(ctx)
-    with Progress(ctx, "building"), collector_paused():
-        project = load_project(root)
-        files = render(project.bundle)
-        if not check:
-            result = write_build(root, files)
+    with Progress(ctx, "building"), collector_paused(), StagedBuild(root, write=not check) as build:
+        project = load_project(root, each_dashboard=lambda board: build.add(*render_dashboard(board)))
+        for path, data in render_files(project.bundle):
+            build.add(path, data)
+        result = None if check else build.commit()
     for warning in project.warnings:
         click.echo(f"warning: {warning}", err=True)
-    if check:
-        stale = stale_files(root, files)
+    if result is None:
+        stale = build.stale()
         if stale:
             listing = "\n".join(f"  {path}" for path in stale)
             raise click.ClickException(
                 f"build/ is stale; run `make build` and commit. Stale files:\n{listing}"
             )
-        click.echo(f"build/ is up to date ({len(files)} files)")
+        click.echo(f"build/ is up to date ({len(build.given)} files)")
         return
     for path in result.written:
         click.echo(f"wrote {path}")

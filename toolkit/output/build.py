@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 import yaml
 
-from toolkit.bundle import Bundle, RuleTestEntry
+from toolkit.bundle import Bundle, DashboardEntry, RuleTestEntry
 from toolkit.errors import BuildError
 from toolkit.interrupts import signals_deferred
 from toolkit.locations import SourceLocation
@@ -158,10 +158,22 @@ def collector_paused() -> Iterator[None]:
 
 def render(bundle: Bundle) -> dict[str, bytes]:
     """Every file of ``build/`` for ``bundle``, by path relative to ``build/``."""
-    files: dict[str, str] = {"README.md": README}
+    return dict(sorted(render_files(bundle)))
+
+
+def render_dashboard(board: DashboardEntry) -> tuple[str, bytes]:
+    """The file of ``build/`` for one dashboard: its path relative to ``build/`` and its bytes."""
+    name = _file_name(f"{board.uid}.json", f"dashboard uid {board.uid!r}", board.source)
+    return f"dashboards/{name}", dump_json(board.data).encode("utf-8")
+
+
+def render_files(bundle: Bundle) -> Iterator[tuple[str, bytes]]:
+    """The files of ``build/`` for ``bundle`` one at a time (path relative to ``build/``, bytes), in no
+    particular order: :func:`render` sorts them."""
+    yield "README.md", README.encode("utf-8")
     for board in bundle.dashboards:
-        name = _file_name(f"{board.uid}.json", f"dashboard uid {board.uid!r}", board.source)
-        files[f"dashboards/{name}"] = dump_json(board.data)
+        yield render_dashboard(board)
+    files: dict[str, str] = {}
     for name, groups in bundle.rule_files().items():
         name = _file_name(name, f"rule group {groups[0].name!r}", groups[0].source)
         body = dump_yaml({"groups": [group.to_data() for group in groups]})
@@ -173,7 +185,8 @@ def render(bundle: Bundle) -> dict[str, bytes]:
     if bundle.metrics:
         files["metrics.md"] = render_markdown(bundle.metrics)
     files.update(render_rule_tests(bundle))
-    return {path: text.encode("utf-8") for path, text in sorted(files.items())}
+    for path, text in files.items():
+        yield path, text.encode("utf-8")
 
 
 def _file_name(name: str, what: str, source: SourceLocation | None) -> str:
@@ -247,48 +260,104 @@ def _existing(out: Path) -> set[str]:
     return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} if out.is_dir() else set()
 
 
+class StagedBuild:
+    """``build/`` made to hold exactly the files given to :meth:`add`, one at a time, all or nothing.
+
+    Each file is compared with ``build/`` as it comes; one that differs is written to a staging folder
+    beside ``build/`` (``new/``), with a link to the file it replaces (``old/``), and then dropped, so
+    memory does not grow with the build. :meth:`commit` renames the staged files into place (an atomic
+    step per file) and removes the files no longer produced, with Ctrl-C and SIGTERM held back until that
+    short step ends; should a rename fail half-way, the files already moved are put back from ``old/``.
+    An interruption or a write error before the commit leaves ``build/`` exactly as it was, with no
+    partial file. ``build/`` itself is never replaced, so bind mounts of it and its folders
+    (``monitoring/``) keep seeing the new files. With ``write=False`` nothing is written: :meth:`stale`
+    names the files that differ. Use it as a context manager: leaving it removes the staging folder.
+    """
+
+    def __init__(self, root: Path, write: bool = True) -> None:
+        self.root = root
+        self.out = root / BUILD_DIR
+        self.write = write
+        self._existing = _existing(self.out)
+        self.given: set[str] = set()  # the paths added so far
+        self._changed: list[str] = []
+        self._unchanged: list[str] = []
+        self._staging: Path | None = None
+
+    def __enter__(self) -> StagedBuild:
+        if self.write:
+            _remove_abandoned_staging(self.root)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
+
+    def add(self, path: str, data: bytes) -> None:
+        """Take the file at ``path`` (relative to ``build/``): compare it and, when it differs, stage it."""
+        target = inside(self.out, path)
+        self.given.add(path)
+        old = target.read_bytes() if path in self._existing else None
+        if old == data:
+            self._unchanged.append(path)
+            return
+        self._changed.append(path)
+        if self.write:
+            staging = self._staging_folder()
+            _stage(staging / "new", path, data)
+            if old is not None:
+                _keep_old(target, staging / "old" / path, old)
+
+    def _removed(self) -> list[str]:
+        return sorted(self._existing - self.given)
+
+    def stale(self) -> list[str]:
+        """Paths under ``build/`` that differ from the files given: changed, missing or no longer produced."""
+        return sorted(f"{BUILD_DIR}/{p}" for p in [*self._changed, *self._removed()])
+
+    def commit(self) -> BuildResult:
+        """Move the staged files into ``build/`` and remove those no longer produced; say what changed."""
+        changed, removed = sorted(self._changed), self._removed()
+        if changed or removed:
+            targets = {path: inside(self.out, path) for path in [*changed, *removed]}
+            staging = self._staging_folder()
+            with signals_deferred():
+                _commit(self.out, staging, targets, changed, removed, self._existing)
+        prefix = f"{BUILD_DIR}/"
+        return BuildResult(
+            tuple(prefix + p for p in changed),
+            tuple(prefix + p for p in removed),
+            tuple(prefix + p for p in sorted(self._unchanged)),
+        )
+
+    def _staging_folder(self) -> Path:
+        if self._staging is None:
+            try:
+                self._staging = Path(
+                    tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=self.root)
+                )
+            except OSError as error:
+                raise BuildError(
+                    f"cannot write beside {self.out}: {error}; {BUILD_DIR}/ is unchanged"
+                ) from error
+        return self._staging
+
+
 def stale_files(root: Path, files: dict[str, bytes]) -> list[str]:
     """Paths under ``build/`` that differ from ``files``: changed, missing or no longer produced."""
-    out = root / BUILD_DIR
-    existing = _existing(out)
-    stale = [p for p, data in files.items() if p not in existing or (out / p).read_bytes() != data]
-    stale += [p for p in existing if p not in files]
-    return sorted(f"{BUILD_DIR}/{p}" for p in stale)
+    with StagedBuild(root, write=False) as build:
+        for path, data in files.items():
+            build.add(path, data)
+        return build.stale()
 
 
 def write_build(root: Path, files: dict[str, bytes]) -> BuildResult:
-    """Make ``build/`` hold exactly ``files``, rewriting only what changed, all or nothing.
-
-    The changed files are first written to a staging folder beside ``build/``; only when every one is
-    written are they renamed into place (an atomic step per file) and the files no longer produced removed,
-    with Ctrl-C and SIGTERM held back until that short commit ends. An interruption or a write error
-    before it leaves ``build/`` exactly as it was, with no partial file. ``build/`` itself is never
-    replaced, so bind mounts of it and its folders (``monitoring/``) keep seeing the new files.
-    """
-    out = root / BUILD_DIR
-    _remove_abandoned_staging(root)
-    existing = _existing(out)
-    targets = {path: inside(out, path) for path in sorted(files.keys() | existing)}
-    changed = [p for p, data in files.items() if p not in existing or targets[p].read_bytes() != data]
-    removed = sorted(existing - files.keys())
-    unchanged = [p for p in files if p not in changed]
-    if changed or removed:
-        try:
-            staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=root))
-        except OSError as error:
-            raise BuildError(f"cannot write beside {out}: {error}; {BUILD_DIR}/ is unchanged") from error
-        try:
-            _stage(staging, {path: files[path] for path in changed})
-            with signals_deferred():
-                _commit(out, staging, targets, changed, removed)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    prefix = f"{BUILD_DIR}/"
-    return BuildResult(
-        tuple(prefix + p for p in changed),
-        tuple(prefix + p for p in removed),
-        tuple(prefix + p for p in unchanged),
-    )
+    """Make ``build/`` hold exactly ``files``, rewriting only what changed, all or nothing
+    (:class:`StagedBuild`)."""
+    with StagedBuild(root) as build:
+        for path, data in files.items():
+            build.add(path, data)
+        return build.commit()
 
 
 def _remove_abandoned_staging(root: Path) -> None:
@@ -312,31 +381,99 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _stage(staging: Path, files: dict[str, bytes]) -> None:
-    """Write ``files`` under ``staging``; BuildError (``build/`` untouched) when one cannot be written."""
-    for path, data in files.items():
-        target = inside(staging, path)
+def _stage(folder: Path, path: str, data: bytes) -> None:
+    """Write ``data`` to ``folder/path``; BuildError (``build/`` untouched) when it cannot be written."""
+    target = inside(folder, path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    except OSError as error:
+        raise BuildError(f"cannot write {BUILD_DIR}/{path}: {error}; {BUILD_DIR}/ is unchanged") from error
+
+
+def _keep_old(target: Path, copy: Path, data: bytes) -> None:
+    """Keep the file ``target`` holds now at ``copy`` (a hard link, else a copy of its ``data``), so a
+    failed commit can put it back."""
+    try:
+        copy.parent.mkdir(parents=True, exist_ok=True)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        except OSError as error:
-            raise BuildError(
-                f"cannot write {BUILD_DIR}/{path}: {error}; {BUILD_DIR}/ is unchanged"
-            ) from error
+            os.link(target, copy)
+        except OSError:
+            copy.write_bytes(data)
+    except OSError as error:
+        raise BuildError(f"cannot keep a copy of {target}: {error}; {BUILD_DIR}/ is unchanged") from error
+
+
+def _make_folder(folder: Path, made: list[Path]) -> None:
+    """Create ``folder`` and its missing parents, adding each one created to ``made`` (outermost first)."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir()
+        made.append(path)
 
 
 def _commit(
-    out: Path, staging: Path, targets: dict[str, Path], changed: list[str], removed: list[str]
+    out: Path,
+    staging: Path,
+    targets: dict[str, Path],
+    changed: list[str],
+    removed: list[str],
+    existing: set[str],
 ) -> None:
-    """Move the staged files to their targets (one rename each), remove ``removed`` and emptied folders."""
+    """Move the staged files to their targets (one rename each), move ``removed`` to ``old/`` and remove
+    emptied folders; when a step fails, undo those done (:func:`_roll_back`) and raise BuildError."""
+    moved: list[str] = []
+    gone: list[str] = []
+    made: list[Path] = []
+    emptied: list[Path] = []
     try:
         for path in changed:
-            targets[path].parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / path, targets[path])
+            _make_folder(targets[path].parent, made)
+            os.replace(staging / "new" / path, targets[path])
+            moved.append(path)
         for path in removed:
-            targets[path].unlink()
+            (staging / "old" / path).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(targets[path], staging / "old" / path)
+            gone.append(path)
         for folder in sorted((p for p in out.rglob("*") if p.is_dir()), reverse=True):
             if not any(folder.iterdir()):
                 folder.rmdir()
+                emptied.append(folder)
     except OSError as error:
-        raise BuildError(f"cannot move the new files into {out}: {error}") from error
+        try:
+            _roll_back(staging, targets, moved, gone, made, emptied, existing)
+        except OSError as undo_error:
+            raise BuildError(
+                f"cannot move the new files into {out}: {error}; putting the old ones back failed too "
+                f"({undo_error}): {BUILD_DIR}/ may mix old and new files, run the build again"
+            ) from error
+        raise BuildError(
+            f"cannot move the new files into {out}: {error}; {BUILD_DIR}/ is unchanged"
+        ) from error
+
+
+def _roll_back(
+    staging: Path,
+    targets: dict[str, Path],
+    moved: list[str],
+    gone: list[str],
+    made: list[Path],
+    emptied: list[Path],
+    existing: set[str],
+) -> None:
+    """Undo a commit half done: folders emptied come back, files removed and files replaced are put back
+    from ``old/``, new files go, and the folders the commit made are removed."""
+    for folder in reversed(emptied):
+        folder.mkdir(exist_ok=True)
+    for path in reversed(gone):
+        os.replace(staging / "old" / path, targets[path])
+    for path in reversed(moved):
+        if path in existing:
+            os.replace(staging / "old" / path, targets[path])
+        else:
+            targets[path].unlink()
+    for folder in reversed(made):
+        folder.rmdir()

@@ -41,27 +41,40 @@ PACKAGES = ("dashboards", "alerts")
 
 @dataclass(frozen=True)
 class Project:
-    """A loaded project: its settings, typed definitions, and the bundle made from them."""
+    """A loaded project: its settings, typed rule definitions, and the bundle made from them."""
 
     root: Path
     settings: Settings
-    dashboards: tuple[DashboardDef, ...]
     rule_groups: tuple[RuleGroup, ...]
     alertmanager: AlertmanagerConfig | None
     bundle: Bundle
     warnings: tuple[str, ...] = ()
 
 
-def load_project(root: Path) -> Project:
-    """Load the project at ``root``; raise a ToolkitError that points at the failing definition."""
+def load_project(root: Path, each_dashboard: Callable[[DashboardEntry], None] | None = None) -> Project:
+    """Load the project at ``root``; raise a ToolkitError that points at the failing definition.
+
+    Dashboards are built one at a time (built, normalized and checked, then their grafanalib objects
+    dropped). With ``each_dashboard``, each entry is handed to it as soon as it is made and none is kept
+    (the bundle's ``dashboards`` stay empty), so memory stays flat however many dashboards there are.
+    """
     root = root.resolve()
     settings = load_settings(root)
+    disabled = settings.section("lint").get("disabled", {})
+    dashboards: list[DashboardEntry] = []
+    keep = each_dashboard or dashboards.append
     with _project_imports(root):
         dashboards_pkg = _import(root, "dashboards")
         alerts_pkg = _import(root, "alerts")
         builders = _registry(root, dashboards_pkg, "DASHBOARDS")
         group_builders = _registry(root, alerts_pkg, "RULE_GROUPS")
-        dashboards = tuple(_call(root, fn, settings, DashboardDef) for fn in builders)
+        for definition in _unique(
+            (_call(root, fn, settings, DashboardDef) for fn in builders),
+            lambda d: d.uid,
+            lambda d: f"dashboard uid {d.uid!r}",
+            "give each dashboard its own uid",
+        ):
+            keep(_dashboard_entry(definition, disabled))
         groups = tuple(g for fn in group_builders for g in _call_many(root, fn, settings))
         am_builder = getattr(alerts_pkg, "ALERTMANAGER", None)
         alertmanager = _call(root, am_builder, settings, AlertmanagerConfig) if am_builder else None
@@ -77,11 +90,10 @@ def load_project(root: Path) -> Project:
             for t in _call_many(root, fn, settings, NotificationTest)
         )
         warnings = unregistered_modules(root)
-    _check_unique_names(dashboards, groups)
+    _check_unique_names(groups)
     rule_groups = tuple(_group_entry(g, settings) for g in groups)
-    disabled = settings.section("lint").get("disabled", {})
     bundle = Bundle(
-        dashboards=tuple(sorted((_dashboard_entry(d, disabled) for d in dashboards), key=lambda e: e.uid)),
+        dashboards=tuple(sorted(dashboards, key=lambda e: e.uid)),
         rule_groups=rule_groups,
         alertmanager=alertmanager.to_data() if alertmanager else None,
         alertmanager_source=alertmanager.source if alertmanager else None,
@@ -92,7 +104,7 @@ def load_project(root: Path) -> Project:
         route_sources=tuple(route.source for route in alertmanager.route.walk()) if alertmanager else (),
         route_tests=_check_route_tests(route_tests, alertmanager),
     )
-    return Project(root, settings, dashboards, groups, alertmanager, bundle, warnings)
+    return Project(root, settings, groups, alertmanager, bundle, warnings)
 
 
 @contextmanager
@@ -245,33 +257,34 @@ def _check_route_tests(tests: tuple[NotificationTest, ...], config: Alertmanager
     return tests
 
 
-def _check_unique(
+def _unique(
     items: Iterable[Any], key: Callable[[Any], Any], what: Callable[[Any], str], fix: str
-) -> None:
-    """ProjectError naming both definitions when two of ``items`` share ``key``."""
-    seen: dict[Any, Any] = {}
+) -> Iterator[Any]:
+    """``items`` as they come; ProjectError naming both definitions at the first that repeats the ``key``
+    of one before it (only keys and locations are kept, not the items)."""
+    seen: dict[Any, SourceLocation] = {}
     for item in items:
-        first = seen.setdefault(key(item), item)
-        if first is not item:
+        name = key(item)
+        if name in seen:
             raise ProjectError(
-                f"duplicate {what(item)}: defined at {first.source} and at {item.source}; {fix}", item.source
+                f"duplicate {what(item)}: defined at {seen[name]} and at {item.source}; {fix}", item.source
             )
+        seen[name] = item.source
+        yield item
 
 
-def _check_unique_names(dashboards: tuple[DashboardDef, ...], groups: tuple[RuleGroup, ...]) -> None:
-    """Dashboard uids, rule group names within a rule file (Prometheus refuses a file that repeats one;
-    files apart may share one) and alerts with the same labels (unless waived: an import keeps a file's
-    duplicates as Prometheus loads them) are unique in the project."""
-    _check_unique(
-        dashboards, lambda d: d.uid, lambda d: f"dashboard uid {d.uid!r}", "give each dashboard its own uid"
-    )
-    _check_unique(
+def _check_unique_names(groups: tuple[RuleGroup, ...]) -> None:
+    """Rule group names within a rule file (Prometheus refuses a file that repeats one; files apart may
+    share one) and alerts with the same labels (unless waived: an import keeps a file's duplicates as
+    Prometheus loads them) are unique in the project (dashboard uids are checked as they are built)."""
+    for _ in _unique(
         groups,
         lambda g: (g.file, g.name),
         lambda g: f"rule group name {g.name!r} in {g.file}",
         "give each group of a file its own name",
-    )
-    _check_unique(
+    ):
+        pass
+    for _ in _unique(
         (
             rule
             for group in groups
@@ -281,7 +294,8 @@ def _check_unique_names(dashboards: tuple[DashboardDef, ...], groups: tuple[Rule
         lambda r: (r.name, r.severity, r.team, r.category, tuple(sorted(r.labels.items()))),
         lambda r: f"alert {r.name!r} with the same labels",
         "rename one or give them different labels",
-    )
+    ):
+        pass
 
 
 def _location(text: str) -> SourceLocation:

@@ -162,14 +162,6 @@ def _with_extra(data: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
     return merge_extra(data, json.loads(raw[EXTRA_KEY])) if EXTRA_KEY in raw else data
 
 
-def _drop_nulls(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_drop_nulls(v) for v in value]
-    return value
-
-
 def grafanalib_json(board: Any) -> dict[str, Any]:
     """grafanalib's own JSON for ``board``, as plain data (legacy shape, nulls kept)."""
     return json.loads(json.dumps(board.to_json_data(), cls=DashboardEncoder))
@@ -251,7 +243,7 @@ def _field_config(raw: dict[str, Any]) -> dict[str, Any]:
     source = raw.get("fieldConfig") or {}
     # Before schemaVersion 23 (and in grafanalib's gauges) unit, min and max sat in options.fieldOptions.
     legacy = ((raw.get("options") or {}).get("fieldOptions") or {}).get("defaults") or {}
-    defaults = copy.deepcopy({**legacy, **(source.get("defaults") or {})})
+    defaults = {**legacy, **(source.get("defaults") or {})}  # modernize's own copy: changed at the top only
     unit = defaults.get("unit") or raw.get("format") or raw.get("unit")
     defaults = {k: v for k, v in defaults.items() if k in FIELD_DEFAULT_KEYS}
     if unit:

@@ -56,6 +56,8 @@ from toolkit.route_tests import RouteTest, TemplateTest
 from toolkit.testing.route_config import GROUP_WAIT, config_under_test, route_number, route_table
 
 FLUSH_SECONDS = 15.0
+# how long a refused request waits for a dying Alertmanager to report its exit
+EXIT_SECONDS = 1.0
 WORKERS = 4
 NOTIFY_FAILED = ("Notify for alerts failed", "Notify attempt failed")  # Alertmanager's log messages
 ZONE_DIR = "Toolkit"
@@ -279,7 +281,7 @@ def _answering(server: LocalAlertmanager) -> Iterator[None]:
     try:
         yield
     except ClientError as error:
-        state = "is running" if server.running else "has stopped"
+        state = "has stopped" if server.exits_within(EXIT_SECONDS) else "is running"
         raise AlertmanagerFailedError(
             f"{error.message}\n{server.binary} {state}; its log:\n{server.log_tail()}\n"
             f"If it crashed or another program killed it, run again; if it keeps failing: {INSTALL_HINT}"
