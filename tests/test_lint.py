@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -564,3 +565,35 @@ def test_firing_spells_count_runs_that_last_the_for() -> None:
     assert firing_spells(minute, 60.0, 60.0) == 2, "the lone point at 1200 lasts no minute"
     assert firing_spells(minute, 60.0, 120.0) == 1
     assert firing_spells([], 60.0, 0.0) == 0
+
+
+def test_a_finding_points_at_its_own_matcher_not_at_a_longer_name_holding_it(tmp_path: Path) -> None:
+    expr = 'sum(increase(tasks_failed_total{\n  queue_name!~"None",\n  name!~"None"\n}[10m])) > 0\n'
+    rules = tmp_path / "r.yml"
+    block = "".join(f"          {line}\n" for line in expr.splitlines())
+    rules.write_text(
+        f"groups:\n  - name: tasks\n    rules:\n      - alert: TasksFailing\n        expr: |\n{block}"
+    )
+    board = tmp_path / "d.json"
+    query = f'{expr} or haproxy_frontend_up{{proxy=~"frontend"}}'
+    board.write_text(dashboard_file(panel(targets=[{"refId": "A", "expr": query}])))
+    found = {
+        (Path(item["path"]).name, item["message"].split()[0], item["line"], item["column"])
+        for item in json.loads(run("lint", "--format", "json", str(rules), str(board)).output)
+        if item["check"] == "promql/regexp"
+    }
+    rule_lines = rules.read_text().splitlines()
+    board_line = next(n + 1 for n, line in enumerate(board.read_text().splitlines()) if '"expr"' in line)
+    board_text = board.read_text().splitlines()[board_line - 1]
+
+    def value_at(text: str, matcher: str) -> int:
+        """The 1-based column of the value of ``matcher`` (written whole, not inside a longer name)."""
+        return re.search(rf"(?<![\w]){re.escape(matcher)}", text).end() + 1
+
+    assert found == {
+        ("r.yml", 'queue_name!~"None"', 7, value_at(rule_lines[6], 'queue_name!~"')),
+        ("r.yml", 'name!~"None"', 8, value_at(rule_lines[7], 'name!~"')),
+        ("d.json", 'queue_name!~"None"', board_line, value_at(board_text, 'queue_name!~\\"')),
+        ("d.json", 'name!~"None"', board_line, value_at(board_text, ' name!~\\"')),
+        ("d.json", 'proxy=~"frontend"', board_line, value_at(board_text, 'proxy=~\\"')),
+    }

@@ -18,7 +18,7 @@ from toolkit.lint.promql import Parsed, parse
 from toolkit.lint.registry import CHECKS
 from toolkit.locations import SourceLocation
 from toolkit.metrics import Metric, series_index
-from toolkit.sources.yaml_lines import field_line, token_position
+from toolkit.sources.yaml_lines import field_line, find_token, token_position
 
 DEFAULT_SCRAPE_SECONDS = 60.0
 T = TypeVar("T")
@@ -39,15 +39,21 @@ class Expression:
         return self.rule is not None and self.rule.is_alert
 
     def finding(
-        self, ctx: LintContext, check: str, message: str, level: Level | None = None, token: str = ""
+        self,
+        ctx: LintContext,
+        check: str,
+        message: str,
+        level: Level | None = None,
+        token: str = "",
+        nth: int = 0,
     ) -> Finding:
-        """A finding about this expression, at ``token`` in it (the line of ``expr:`` or of the query's
-        ``"expr"`` when the token is not found, else the rule's or panel's line)."""
+        """A finding about this expression, at the ``nth`` ``token`` in it (the line of ``expr:`` or of the
+        query's ``"expr"`` when the token is not found, else the rule's or panel's line)."""
         if self.rule is not None:
-            return ctx.rule_finding(check, self.rule, message, level, field="expr", token=token)
+            return ctx.rule_finding(check, self.rule, message, level, field="expr", token=token, nth=nth)
         assert self.board is not None
         return ctx.panel_finding(
-            check, self.board, self.panel, message, level, query=self.parsed.text, token=token
+            check, self.board, self.panel, message, level, query=self.parsed.text, token=token, nth=nth
         )
 
 
@@ -274,9 +280,9 @@ def json_query_position(
             except ValueError:
                 continue
             escaped = json.dumps(token)[1:-1] if token else ""
-            found = lines[number - 1].find(escaped, match.start(1)) if escaped else -1
+            found = find_token(lines[number - 1], escaped, match.start(1)) if escaped else -1
             for _ in range(nth):
-                found = lines[number - 1].find(escaped, found + 1) if found >= 0 else -1
+                found = find_token(lines[number - 1], escaped, found + 1) if found >= 0 else -1
             if found >= match.end(1):
                 found = -1
             return number, (found if found >= 0 else match.start(1)) + 1

@@ -23,6 +23,7 @@ from toolkit.lint.promql import (
 from toolkit.lint.registry import check
 from toolkit.metrics import MetricType
 from toolkit.promql import GRAFANA_VARIABLE
+from toolkit.sources.yaml_lines import find_token
 
 COUNTER_SAFE_CALLS = RATE_FUNCTIONS | {
     "resets",
@@ -361,10 +362,28 @@ def regexp(ctx: LintContext) -> Iterator[Finding]:
             for matcher in node.expr.matchers.matchers:
                 if matcher.op not in (pp.MatchOp.Re, pp.MatchOp.NotRe) or GRAFANA_VARIABLE in matcher.value:
                     continue
-                advice = _regexp_advice(matcher.name, matcher.op == pp.MatchOp.NotRe, matcher.value)
+                negated = matcher.op == pp.MatchOp.NotRe
+                advice = _regexp_advice(matcher.name, negated, matcher.value)
                 if advice is not None:
-                    token = matcher.value or matcher.name
-                    yield expression.finding(ctx, "promql/regexp", advice[0], advice[1], token=token)
+                    op = "!~" if negated else "=~"
+                    token, nth = _matcher_place(expression.parsed.text, matcher.name, op, matcher.value)
+                    yield expression.finding(ctx, "promql/regexp", advice[0], advice[1], token=token, nth=nth)
+
+
+def _matcher_place(text: str, name: str, op: str, value: str) -> tuple[str, int]:
+    """Where a finding about a matcher points: its value (its name when the value is empty), given as a
+    token and which occurrence of it in ``text`` belongs to the matcher as written (``queue_name!~"None"``
+    holds an earlier "None" than ``name!~"None"``)."""
+    token = value or name
+    head = rf"(?<![\w:]){re.escape(name)}\s*{re.escape(op)}\s*"
+    written = re.search(head + rf"([\"'`]){re.escape(value)}\1", text)
+    if written is None:
+        return token, 0
+    position = written.start(1) + 1 if value else written.start()
+    nth, found = 0, find_token(text, token)
+    while 0 <= found < position:
+        nth, found = nth + 1, find_token(text, token, found + len(token))
+    return token, nth
 
 
 def _bounds(expr: pp.Expr) -> tuple[float, float] | None:

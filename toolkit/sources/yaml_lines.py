@@ -223,9 +223,28 @@ def token_position(
         if number > key_line and stripped and len(text) - len(stripped) <= indent:
             return None
         column = start if number == key_line else 0
-        while (found := text.find(token, column)) >= 0:
+        while (found := find_token(text, token, column)) >= 0:
             if seen == nth:
                 return number, found + 1
             seen += 1
             column = found + len(token)
     return None
+
+
+def find_token(text: str, token: str, start: int = 0) -> int:
+    """The index of the first ``token`` in ``text`` at or after ``start`` that is not part of a longer
+    name (``name`` is not found inside ``queue_name``, nor ``rate`` inside ``irate``); -1 when none is.
+    In JSON text, an escape such as ``\\n`` before the token is a boundary."""
+    while (found := text.find(token, start)) >= 0:
+        end = found + len(token)
+        escaped = found > 1 and text[found - 2] == "\\"
+        glued_before = found > 0 and _name_char(token[0]) and _name_char(text[found - 1]) and not escaped
+        glued_after = end < len(text) and _name_char(token[-1]) and _name_char(text[end])
+        if not (glued_before or glued_after):
+            return found
+        start = found + 1
+    return -1
+
+
+def _name_char(char: str) -> bool:
+    return char.isalnum() or char in "_:"
