@@ -1,4 +1,5 @@
-"""Linting files in batches, and reporting as the findings come, changes nothing in what is found or said."""
+"""Linting files in batches and shares among worker processes, and reporting as the findings come, changes
+nothing in what is found or said."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from toolkit.lint.engine import lint_bundle
 from toolkit.lint.findings import Finding, Level
 from toolkit.lint.parallel import spare_cpus, usable_cpus
 from toolkit.lint.report import as_json, github, human
-from toolkit.lint.stream import lint_paths, recorded_names
+from toolkit.lint.stream import lint_paths
 from toolkit.locations import SourceLocation
 from toolkit.sources import yaml_lines
 from toolkit.sources.files import load_paths
@@ -27,62 +28,67 @@ def test_findings_do_not_depend_on_the_batch_size_or_the_workers(tmp_path: Path)
     loaded = load_paths([folder])
     whole = sorted(lint_bundle(loaded.bundle, is_project=False, jobs=1))
     assert {"rule/dependency", "rule/duplicate", "alerts/template"} & {f.check for f in whole}
-    for batch_bytes, jobs in ((1, 1), (1, 3), (3000, 2), (10**9, None)):
-        assert list(lint_paths([folder], jobs=jobs, batch_bytes=batch_bytes)) == whole
+    for batch_bytes, jobs in ((1, 1), (1, 3), (3000, 2), (10**9, 2), (10**9, 5), (10**9, None)):
+        assert list(lint_paths([folder], jobs=jobs, batch_bytes=batch_bytes)) == whole, (batch_bytes, jobs)
 
 
-def test_a_recorded_name_in_a_later_batch_is_known_to_earlier_ones(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_recorded_name_in_a_later_batch_or_share_is_known_to_earlier_ones(
+    tmp_path: Path, jobs: int
+) -> None:
     (tmp_path / "a.yml").write_text(rules_file(alert(alert="Uses", expr="job:later:rate5m > 1")))
     (tmp_path / "b.yml").write_text(
         rules_file({"record": "job:later:rate5m", "expr": "sum(rate(x_total[5m]))"})
     )
     for batch_bytes in (1, 10**9):
-        found = lint_paths([tmp_path], jobs=1, batch_bytes=batch_bytes, only=["rule/dependency"])
+        found = lint_paths([tmp_path], jobs=jobs, batch_bytes=batch_bytes, only=["rule/dependency"])
         assert list(found) == []
+
+
+def test_a_rule_repeated_in_a_later_share_points_at_its_first_definition(tmp_path: Path) -> None:
+    (tmp_path / "a.yml").write_text(rules_file(alert(alert="Same"), alert(alert="Other")))
+    (tmp_path / "b.yml").write_text(rules_file(alert(alert="Same"), alert(alert="Same")))
+    (tmp_path / "c.yml").write_text(rules_file(alert(alert="Other")))
+    first = {"Same": f"{tmp_path / 'a.yml'}:4", "Other": f"{tmp_path / 'a.yml'}:15"}
+    for jobs in (1, 2, 3):
+        found = list(lint_paths([tmp_path], jobs=jobs, only=["rule/duplicate"]))
+        assert [(Path(f.location.path).name, f.location.line, f.subject) for f in found] == [
+            ("b.yml", 4, "Same"),
+            ("b.yml", 15, "Same"),
+            ("c.yml", 4, "Other"),
+        ], jobs
+        assert all(f.level == Level.WARNING and f.message.endswith(f" at {first[f.subject]}") for f in found)
 
 
 def test_a_bad_template_repeated_across_batches_is_reported_in_each(tmp_path: Path) -> None:
     broken = {"summary": "s", "description": "{{ $value | humanise }}"}
     for n in range(3):
         (tmp_path / f"{n}.yml").write_text(rules_file(alert(alert=f"A{n}", annotations=broken)))
-    found = list(lint_paths([tmp_path], jobs=1, batch_bytes=1, only=["alerts/template"]))
-    assert [f.subject for f in found] == ["A0", "A1", "A2"]
+    for jobs in (1, 2):
+        found = list(lint_paths([tmp_path], jobs=jobs, batch_bytes=1, only=["alerts/template"]))
+        assert [f.subject for f in found] == ["A0", "A1", "A2"]
 
 
 def test_the_settings_disabled_checks_are_judged_once_whatever_the_batches(tmp_path: Path) -> None:
     for n in range(3):
         (tmp_path / f"{n}.yml").write_text(rules_file(alert(alert=f"A{n}")))
-    found = lint_paths([tmp_path], jobs=1, batch_bytes=1, disabled={"rule/label": ""}, only=["lint/ignore"])
-    assert [f.message for f in found] == [
-        "lint.disabled: turning rule/label off needs a reason: say why it does not apply"
-    ]
-
-
-def test_recorded_names_reads_plain_files_and_manifests(tmp_path: Path) -> None:
-    plain = tmp_path / "r.yml"
-    plain.write_text(rules_file({"record": "a:b:c", "expr": "1"}, alert()))
-    manifest = tmp_path / "m.yaml"
-    manifest.write_text(
-        "kind: ConfigMap\ndata: {}\n---\n"
-        + yaml.safe_dump(
-            {
-                "kind": "PrometheusRule",
-                "spec": {"groups": [{"name": "g", "rules": [{"record": "x:y", "expr": "1"}]}]},
-            }
+    for jobs in (1, 3):
+        found = lint_paths(
+            [tmp_path], jobs=jobs, batch_bytes=1, disabled={"rule/label": ""}, only=["lint/ignore"]
         )
-    )
-    broken = tmp_path / "broken.yml"
-    broken.write_text("groups: [\n")
-    assert recorded_names(plain) == ["a:b:c"]
-    assert recorded_names(manifest) == ["x:y"]
-    assert recorded_names(broken) == []
-    assert recorded_names(tmp_path / "missing.yml") == []
-    named = (
-        tmp_path / "rules.txt"
-    )  # a file named on the command line is read as a rule file, whatever its suffix
-    named.write_text(plain.read_text())
-    assert recorded_names(named) == ["a:b:c"]
-    assert recorded_names(tmp_path / "board.json") == []
+        assert [f.message for f in found] == [
+            "lint.disabled: turning rule/label off needs a reason: say why it does not apply"
+        ]
+
+
+def test_a_file_that_cannot_be_read_is_said_once_in_order(tmp_path: Path) -> None:
+    (tmp_path / "a.yml").write_text(rules_file(alert(alert="A")))
+    (tmp_path / "b.yml").write_bytes(b"\xff\xfe not text")
+    (tmp_path / "c.yml").write_text(rules_file(alert(alert="C")))
+    missing = tmp_path / "missing.yml"
+    expected = list(lint_paths([missing, tmp_path], jobs=1, only=["rule/label"]))
+    assert [f.check for f in expected] == ["source/read", "source/read"]
+    assert list(lint_paths([missing, tmp_path], jobs=3, only=["rule/label"])) == expected
 
 
 def finding(n: int, message: str = "m") -> Finding:

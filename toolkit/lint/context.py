@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -95,8 +95,10 @@ class LintContext:
     def shards(self, parts: int) -> list[LintContext]:
         """This context split into up to ``parts`` contexts of about equal work (whole rule groups and
         dashboards), each knowing the whole bundle's facts."""
-        groups = _split(self.bundle.rule_groups, parts, lambda group: len(group.rules))
-        boards = _split(self.bundle.dashboards, parts, lambda board: len(board.data.get("panels") or ()) + 1)
+        groups = split_evenly(self.bundle.rule_groups, parts, lambda group: len(group.rules))
+        boards = split_evenly(
+            self.bundle.dashboards, parts, lambda board: len(board.data.get("panels") or ()) + 1
+        )
         return [
             replace(self, bundle=replace(self.bundle, rule_groups=g, dashboards=d))
             for g, d in zip(groups, boards, strict=True)
@@ -206,7 +208,7 @@ class LintContext:
         return Finding(where, check, level or CHECKS[check].level, message, title, reason, column)
 
 
-def _split(items: tuple[T, ...], parts: int, weight: Callable[[T], int]) -> list[tuple[T, ...]]:
+def split_evenly(items: Sequence[T], parts: int, weight: Callable[[T], int]) -> list[tuple[T, ...]]:
     """``items`` cut into ``parts`` runs (some maybe empty) of about equal total weight, in order."""
     total = sum(weight(item) for item in items) or 1
     runs: list[list[T]] = [[] for _ in range(parts)]

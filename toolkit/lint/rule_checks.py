@@ -265,6 +265,18 @@ def name(ctx: LintContext) -> Iterator[Finding]:
                 )
 
 
+DEFINED = "rule/duplicate"  # LintContext.shared's key for the rules seen: definition key -> (path, line)
+
+
+def definition_key(rule: RuleEntry) -> int:
+    """What makes two rules the same (kind, name, labels, expression, for), as a 64-bit hash: the rules seen
+    are kept across batches of files by it, so memory stays small (two different rules share a hash about
+    once in 10^10 runs of 50,000 rules). Python salts string hashes per process: keys agree within one run
+    and its forked workers only."""
+    labels = tuple(sorted(rule.data.get("labels", {}).items()))
+    return hash((rule.is_alert, rule.name, labels, rule.data["expr"], rule.data.get("for")))
+
+
 @check(
     "rule/duplicate",
     "The same rule (name, labels and expression) defined twice in one file (a warning across files, which "
@@ -273,12 +285,9 @@ def name(ctx: LintContext) -> Iterator[Finding]:
     whole_bundle=True,
 )
 def duplicate(ctx: LintContext) -> Iterator[Finding]:
-    # Kept across batches of files by the key's 64-bit hash, not the key: memory stays small (two different
-    # rules share a hash about once in 10^10 runs of 50,000 rules).
-    seen: dict[int, tuple[str, int]] = ctx.shared.setdefault("rule/duplicate", {})
+    seen: dict[int, tuple[str, int]] = ctx.shared.setdefault(DEFINED, {})
     for _, rule in ctx.rules():
-        labels = tuple(sorted(rule.data.get("labels", {}).items()))
-        key = hash((rule.is_alert, rule.name, labels, rule.data["expr"], rule.data.get("for")))
+        key = definition_key(rule)
         first = seen.get(key)
         if first is None:
             seen[key] = (rule.source.path, rule.source.line)
