@@ -95,8 +95,8 @@ def _enclosing_project_options(ctx: click.Context) -> dict:
     "--jobs",
     type=click.IntRange(min=1),
     metavar="N",
-    help="Worker processes for the checks (default: one per 300 rules and dashboards, at most one per CPU "
-    "the load average leaves idle; 1: none).",
+    help="Worker processes, each reading and checking a share of the files (default: one per 96 KB of files, "
+    "or per 300 rules and dashboards of the project, at most one per CPU not busy right now; 1: none).",
 )
 @click.option("--list-checks", is_flag=True, help="List every check with its level and exit.")
 @quiet_option
