@@ -113,7 +113,7 @@ _ORJSON = (
 _SCALARS = frozenset({str, int, bool, type(None)})
 
 
-def _orjson_writes_it_alike(data: Any) -> bool:
+def orjson_writes_it_alike(data: Any) -> bool:
     """True unless ``data`` holds a value orjson writes differently: a tiny or non-finite float, or a
     type other than the plain JSON ones."""
     todo = [data]
@@ -135,7 +135,7 @@ def _orjson_writes_it_alike(data: Any) -> bool:
 def dump_json(data: Any) -> str:
     """Dashboard JSON text: 2-space indent, sorted keys, trailing newline; exactly what
     ``json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\\n"`` writes, only faster."""
-    if _orjson_writes_it_alike(data):
+    if orjson_writes_it_alike(data):
         try:
             return orjson.dumps(data, option=_ORJSON).decode()
         except TypeError:  # a key that is not a str, an int beyond 64 bits, a lone surrogate
