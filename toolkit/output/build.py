@@ -113,7 +113,7 @@ _ORJSON = (
 _SCALARS = frozenset({str, int, bool, type(None)})
 
 
-def orjson_writes_it_alike(data: Any) -> bool:
+def _orjson_writes_it_alike(data: Any) -> bool:
     """True unless ``data`` holds a value orjson writes differently: a tiny or non-finite float, or a
     type other than the plain JSON ones."""
     todo = [data]
@@ -135,7 +135,7 @@ def orjson_writes_it_alike(data: Any) -> bool:
 def dump_json(data: Any) -> str:
     """Dashboard JSON text: 2-space indent, sorted keys, trailing newline; exactly what
     ``json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\\n"`` writes, only faster."""
-    if orjson_writes_it_alike(data):
+    if _orjson_writes_it_alike(data):
         try:
             return orjson.dumps(data, option=_ORJSON).decode()
         except TypeError:  # a key that is not a str, an int beyond 64 bits, a lone surrogate
@@ -341,14 +341,6 @@ class StagedBuild:
                     f"cannot write beside {self.out}: {error}; {BUILD_DIR}/ is unchanged"
                 ) from error
         return self._staging
-
-
-def stale_files(root: Path, files: dict[str, bytes]) -> list[str]:
-    """Paths under ``build/`` that differ from ``files``: changed, missing or no longer produced."""
-    with StagedBuild(root, write=False) as build:
-        for path, data in files.items():
-            build.add(path, data)
-        return build.stale()
 
 
 def write_build(root: Path, files: dict[str, bytes]) -> BuildResult:

@@ -34,7 +34,6 @@ from toolkit.clients.grafana import Grafana
 from toolkit.diff.dashboards import board_changes
 from toolkit.diff.model import Change
 from toolkit.locations import SourceLocation
-from toolkit.output.build import orjson_writes_it_alike
 from toolkit.sources.live import MARKER_TAG, dashboard_entry
 from toolkit.sync.results import SyncError
 
@@ -68,8 +67,9 @@ class WantedDashboard:
     ``packed`` is its normalized data as JSON, compressed, parsed back (:meth:`data`) only for a dashboard
     to write or to show a difference for. ``digest`` is the sha256 of its canonical form
     (:func:`_canonical`), which the canonical form of a dashboard Grafana serves is compared with; it is
-    None for data orjson does not write alike (NaN, an integer beyond 64 bits), which the standard
-    library packs instead, and which is then always normalized and compared.
+    None for data the canonical form does not carry (NaN, which orjson writes as null; an integer
+    beyond 64 bits), which the standard library packs instead, and which is then always normalized and
+    compared.
     """
 
     uid: str
@@ -82,7 +82,9 @@ class WantedDashboard:
     @classmethod
     def of(cls, entry: DashboardEntry) -> WantedDashboard:
         """``entry`` packed: its tree of dicts is not kept."""
-        text = _canonical(entry.data) if orjson_writes_it_alike(entry.data) else None
+        text = _canonical(entry.data)
+        if text is not None and orjson.loads(text) != entry.data:  # NaN (null), or not plain JSON types
+            text = None
         digest = None if text is None else hashlib.sha256(text).digest()
         if text is None:
             text = json.dumps(entry.data, sort_keys=True).encode()
