@@ -129,3 +129,47 @@ def test_values_grafana_reads_differently_from_place_to_place_stay() -> None:
     custom = {"stacking": {"mode": "value", "group": "A"}}
     result = normalize({"id": 1, "type": "timeseries", "fieldConfig": {"defaults": {"custom": custom}}})
     assert result.data["panels"][0]["fieldConfig"]["defaults"]["custom"]["stacking"]["mode"] == "value"
+
+
+def test_a_selection_holding_option_objects_goes_as_grafana_selects_as_if_none_were_stored() -> None:
+    option = {"selected": False, "text": "a", "value": "a"}
+    variables = [
+        {"name": "all", "type": "query", "includeAll": True, "current": {"text": option, "value": option}},
+        {"name": "one", "type": "query", "current": {"text": [option], "value": [option]}},
+        {"name": "kept", "type": "query", "current": {"text": "a", "value": "a"}},
+    ]
+    board = {"uid": "u", "title": "T", "schemaVersion": SCHEMA_VERSION, "templating": {"list": variables}}
+    result = normalize_dashboard(board)
+    got = result.data["templating"]["list"]
+    assert ["current" in v for v in got] == [False, False, True]
+    notes = noted(result)
+    assert "selects All" in notes["templating/list/0/current"]
+    assert "selects its first option" in notes["templating/list/1/current"]
+    assert "templating/list/2/current" not in notes
+
+
+def test_special_mappings_matching_no_special_value_and_unknown_matcher_keys_go() -> None:
+    mappings = [
+        {"type": "special", "options": {"match": None, "result": {"text": "N/A"}}},
+        {"type": "special", "options": {"match": "null", "result": {"text": "none"}}},
+        {"type": "special", "options": {"result": {"text": "N/A"}}},
+        {"type": "value", "options": {"1": {"text": "up"}}},
+    ]
+    overrides = [
+        {"matcher": {"id": "byName", "options": "x", "unit": "s", "scope": "series"}, "properties": []}
+    ]
+    panel = {
+        "id": 1,
+        "type": "stat",
+        "fieldConfig": {"defaults": {"mappings": mappings}, "overrides": overrides},
+    }
+    result = normalize(panel)
+    config = result.data["panels"][0]["fieldConfig"]
+    assert [m["type"] for m in config["defaults"]["mappings"]] == ["special", "value"]
+    assert config["defaults"]["mappings"][0]["options"]["match"] == "null"
+    assert config["overrides"][0]["matcher"] == {"id": "byName", "options": "x", "scope": "series"}
+    notes = noted(result)
+    assert {"panels/0/fieldConfig/defaults/mappings/0", "panels/0/fieldConfig/defaults/mappings/2"} <= set(
+        notes
+    )
+    assert "panels/0/fieldConfig/overrides/0/matcher/unit" in notes

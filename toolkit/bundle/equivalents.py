@@ -61,6 +61,13 @@ DATA_LINK_KEYS = frozenset(
     }
 )
 DASHBOARD_LINK_TYPES = frozenset({"link", "dashboards"})
+# What an override's matcher holds (packages/grafana-data types/fieldOverrides.ts ``MatcherConfig``);
+# ``getFieldMatcher`` reads nothing else, ``scope`` limiting it to fields of one kind.
+MATCHER_KEYS = frozenset({"id", "options", "scope"})
+# The special values a value mapping can match (packages/grafana-data types/valueMapping.ts
+# ``SpecialValueMatch``); ``getValueMappingResult`` (utils/valueMappings.ts) switches on them and a mapping
+# with any other match (none, null) applies to no value.
+SPECIAL_MATCHES = frozenset({"true", "false", "null", "nan", "null+nan", "empty"})
 # getColorByName (createVisualizationColors.ts) gives FALLBACK_COLOR (types/fieldColor.ts) for an
 # annotation query without an icon colour (annotations/standardAnnotationSupport.ts
 # ``postProcessQueryResult``).
@@ -113,10 +120,20 @@ def panel_values(panel: dict[str, Any], path: str, notes: Notes) -> None:
     if isinstance(defaults, dict):
         where = f"{path}/fieldConfig/defaults"
         _no_value(defaults, where, notes)
+        _special_mappings(defaults, f"{where}/mappings", notes)
         _data_links(defaults.get("links"), f"{where}/links", notes)
         if kind == "table" and isinstance(defaults.get("custom"), dict):
             _table_custom(defaults["custom"], f"{where}/custom", notes)
     for i, override in enumerate(items(config.get("overrides"))):
+        matcher = mapping(override).get("matcher")
+        if isinstance(matcher, dict):
+            at = f"{path}/fieldConfig/overrides/{i}/matcher"
+            extra = {k: v for k, v in matcher.items() if k not in MATCHER_KEYS}
+            notes.dropped(
+                at, extra, frozenset(), "not a matcher property: Grafana reads a matcher's id and options"
+            )
+            for key in extra:
+                del matcher[key]
         for j, prop in enumerate(items(mapping(override).get("properties"))):
             if isinstance(prop, dict) and prop.get("id") == "links":
                 at = f"{path}/fieldConfig/overrides/{i}/properties/{j}/value"
@@ -131,6 +148,28 @@ def annotation_values(annotation: dict[str, Any], path: str, notes: Notes) -> No
             f"unset: Grafana draws its events in its fallback colour ({FALLBACK_COLOR}): written as it",
         )
         annotation["iconColor"] = FALLBACK_COLOR
+
+
+def variable_values(variable: dict[str, Any], path: str, notes: Notes) -> None:
+    """A selection holding whole option objects as Grafana reads it; changed in place. The scene's
+    variable takes ``current.value`` and ``current.text`` as they are, matches them against its options
+    by value or text (``findOptionMatchingCurrent``), and, matching none, selects All where the variable
+    includes All (``defaultToAll``), else its first option: what it selects with no stored selection."""
+    current = variable.get("current")
+    if not isinstance(current, dict):
+        return
+    if any(_holds_object(current.get(key)) for key in ("text", "value")):
+        selects = "All, the variable including All" if variable.get("includeAll") else "its first option"
+        notes.add(
+            f"{path}/current",
+            f"a selection holding whole option objects, which matches none of the options: Grafana selects "
+            f"{selects}, as with no stored selection: unset",
+        )
+        del variable["current"]
+
+
+def _holds_object(value: Any) -> bool:
+    return isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, dict) for v in value))
 
 
 def _heatmap_options(options: dict[str, Any], path: str, notes: Notes) -> None:
@@ -163,6 +202,26 @@ def _no_value(defaults: dict[str, Any], path: str, notes: Notes) -> None:
     text = str(int(value)) if float(value).is_integer() else repr(value)
     notes.add(f"{path}/noValue", f"a number, shown as its text: written as {text!r}")
     defaults["noValue"] = text
+
+
+def _special_mappings(defaults: dict[str, Any], path: str, notes: Notes) -> None:
+    """Special value mappings that match no special value go: Grafana applies them to no value."""
+    mappings = defaults.get("mappings")
+    if not isinstance(mappings, list):
+        return
+    kept = []
+    for i, entry in enumerate(mappings):
+        special = mapping(entry).get("type") == "special"
+        match = mapping(mapping(entry).get("options")).get("match")
+        if special and match not in SPECIAL_MATCHES:
+            notes.add(
+                f"{path}/{i}",
+                f"a special value mapping matching {match!r}, no special value Grafana knows: it applies to "
+                "no value (getValueMappingResult): not carried",
+            )
+        else:
+            kept.append(entry)
+    defaults["mappings"] = kept
 
 
 def _data_links(links: Any, path: str, notes: Notes) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from toolkit.bundle.equivalents import annotation_values, panel_values, prometheus_target
+from toolkit.bundle.equivalents import annotation_values, panel_values, prometheus_target, variable_values
 from toolkit.bundle.notes import Notes
 from toolkit.bundle.shape import items
 
@@ -165,6 +165,7 @@ def variable_as_saved(variable: dict[str, Any], path: str, notes: Notes) -> None
     """``variable`` with only what current Grafana saves of it; changed in place."""
     if variable.get("current") == {}:
         del variable["current"]  # no selection: Grafana picks one when it loads the variable
+    variable_values(variable, path, notes)
     if isinstance(variable.get("current"), dict):
         why = "not a property of a variable's selection in current Grafana"
         _drop(variable["current"], CURRENT_KEYS, f"{path}/current", notes, why)
