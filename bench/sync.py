@@ -4,8 +4,10 @@ double runs in a process of its own.
 
 Scales: 64 dashboards per 1x (16x: 1,024). The network minimum is the requests the sync made (as the
 double counted them) times the latency over the concurrency the sync reports (its workers, 8 by
-default): no client can do the same requests in less. Targets (issue 17): the no-op sync within 1.2x
-the network minimum at 16x; zero writes (said when not).
+default): no client can do the same requests in less. Beside it, the floor this double and machine
+leave: the same reads with the standard library's http.client on as many connections, nothing compared
+(bench/peers/sync_floor.py). Targets (issue 17): the no-op sync within 1.2x the network minimum at 16x;
+zero writes (said when not).
 """
 
 from __future__ import annotations
@@ -81,7 +83,8 @@ def main(plan: Plan) -> None:
             requests = double.requests() - before
             ours.runs.clear()
             loop = Contender("loop", python("bench.peers.sync_loop", double.url, str(folder)), env=env)
-            contenders = [ours, loop] if scale <= 4 or plan is FULL else [ours]
+            floor = Contender("floor", python("bench.peers.sync_floor", double.url, str(folder)), env=env)
+            contenders = [ours, floor, loop] if scale <= 4 or plan is FULL else [ours, floor]
             contest(contenders, plan.rounds)
         finally:
             double.close()
@@ -108,6 +111,10 @@ def main(plan: Plan) -> None:
         print(
             f"   network minimum ({requests} x {LATENCY * 1000:.0f} ms / {workers} workers): {minimum:5.2f} s   "
             f"sync/minimum {phase / minimum:.2f}x{verdict}"
+        )
+        print(
+            f"   floor, the same reads with http.client ({floor.runs[0].reported()['workers']} connections): {median(_inner(floor)):5.2f} s  "
+            f"floor/minimum {median(_inner(floor)) / minimum:.2f}x   toolkit/floor: {ratio(_inner(ours), _inner(floor))}"
         )
         if loop.runs:
             loop_writes = max(run.reported()["writes"] for run in loop.runs)

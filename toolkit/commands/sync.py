@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from toolkit.bundle import DashboardEntry
 from toolkit.clients.errors import redact
 from toolkit.clients.transport import InsecureTransportWarning, Transport
 from toolkit.commands.common import library_errors, project_root
@@ -139,17 +140,28 @@ def command(
       toolkit sync --only grafana --force
     """
     from toolkit.clients.contexts import resolve_context
-    from toolkit.output.build import render, stale_files
+    from toolkit.output.build import StagedBuild, render_dashboard, render_files
     from toolkit.sources.code import load_project
+    from toolkit.sync.grafana import WantedDashboard
 
     if ca_cert and insecure:
         raise click.UsageError("--ca-cert and --insecure contradict each other: give one")
     root = project_root(ctx)
-    with library_errors():
-        project = load_project(root)
+    wanted: list[WantedDashboard] = []
+
+    def take(board: DashboardEntry) -> None:
+        build.add(*render_dashboard(board))
+        wanted.append(WantedDashboard.of(board))
+
+    # one dashboard at a time: compared with build/ and packed, its tree of dicts and its file dropped
+    with library_errors(), StagedBuild(root, write=False) as build:
+        project = load_project(root, each_dashboard=take)
         context = resolve_context(project.settings, context_name)
-        built = render(project.bundle)
-        stale = stale_files(root, built)
+        built = dict(render_files(project.bundle))  # no dashboard among them: the rule and config files
+        for path, data in built.items():
+            build.add(path, data)
+        stale = build.stale()
+    wanted.sort(key=lambda board: board.uid)  # the bundle's order: the plan lists them by uid
     if stale:
         shown = ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5 else "")
         click.echo(
@@ -176,7 +188,7 @@ def command(
         timeout=timeout,
     )
     progress = _Progress()
-    report = run_sync(project.bundle, context, options, progress, built)
+    report = run_sync(project.bundle, context, options, progress, built, wanted)
     progress.finish()
 
     def show(text: str) -> None:

@@ -343,14 +343,6 @@ class StagedBuild:
         return self._staging
 
 
-def stale_files(root: Path, files: dict[str, bytes]) -> list[str]:
-    """Paths under ``build/`` that differ from ``files``: changed, missing or no longer produced."""
-    with StagedBuild(root, write=False) as build:
-        for path, data in files.items():
-            build.add(path, data)
-        return build.stale()
-
-
 def write_build(root: Path, files: dict[str, bytes]) -> BuildResult:
     """Make ``build/`` hold exactly ``files``, rewriting only what changed, all or nothing
     (:class:`StagedBuild`)."""

@@ -3,7 +3,9 @@
 Whether a dashboard needs writing is :func:`toolkit.diff.dashboards.board_changes` (the one comparison
 ``toolkit diff`` makes) of the live dashboard, normalized, and the wanted one: no change, no write. A
 dashboard Grafana holds exactly as the sync wrote it (the usual case of a sync with nothing to do) is
-recognized by its canonical bytes, without normalizing it (:func:`_as_written`).
+recognized by its canonical bytes, without normalizing it (:func:`_as_written`). The wanted side is held
+compactly (:class:`WantedDashboard`: the canonical bytes, not the tree of dicts) and parsed back only for
+the dashboards to write or to show a difference for, so its memory stays small however many there are.
 Every dashboard the toolkit writes carries the ``managed-by:toolkit`` tag and the version message
 ``toolkit sync <project>@<revision> sha256:<fingerprint of the normalized content>``. Before an update or a delete, the
 newest version of the live dashboard must be this project's and its content must still hash to what we
@@ -17,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -24,12 +27,13 @@ from typing import Any, TypeVar
 
 import orjson
 
-from toolkit.bundle import Bundle, DashboardEntry
+from toolkit.bundle import DashboardEntry
 from toolkit.bundle.dashboards import without_additions
 from toolkit.clients.errors import ClientError
 from toolkit.clients.grafana import Grafana
 from toolkit.diff.dashboards import board_changes
 from toolkit.diff.model import Change
+from toolkit.locations import SourceLocation
 from toolkit.sources.live import MARKER_TAG, dashboard_entry
 from toolkit.sync.results import SyncError
 
@@ -47,9 +51,60 @@ def content_hash(data: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
+def _canonical(data: dict[str, Any]) -> bytes | None:
+    """``data`` as JSON with sorted keys: equal bytes mean equal data, value and type alike (``1``, ``1.0``
+    and ``true`` differ); None when orjson cannot write it (an integer beyond 64 bits)."""
+    try:
+        return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        return None
+
+
+@dataclass(frozen=True)
+class WantedDashboard:
+    """A dashboard the code defines, as the plan holds it: a few KiB instead of its tree of dicts.
+
+    ``packed`` is its normalized data as JSON, compressed, parsed back (:meth:`data`) only for a dashboard
+    to write or to show a difference for. ``digest`` is the sha256 of its canonical form
+    (:func:`_canonical`), which the canonical form of a dashboard Grafana serves is compared with; it is
+    None for data the canonical form does not carry (NaN, which orjson writes as null; an integer
+    beyond 64 bits), which the standard library packs instead, and which is then always normalized and
+    compared.
+    """
+
+    uid: str
+    title: str
+    folder: str
+    digest: bytes | None
+    packed: bytes = field(repr=False)
+    source: SourceLocation
+
+    @classmethod
+    def of(cls, entry: DashboardEntry) -> WantedDashboard:
+        """``entry`` packed: its tree of dicts is not kept."""
+        text = _canonical(entry.data)
+        if text is not None and orjson.loads(text) != entry.data:  # NaN (null), or not plain JSON types
+            text = None
+        digest = None if text is None else hashlib.sha256(text).digest()
+        if text is None:
+            text = json.dumps(entry.data, sort_keys=True).encode()
+        title = str(entry.data.get("title", ""))
+        return cls(entry.uid, title, entry.folder, digest, zlib.compress(text, 1), entry.source)
+
+    def data(self) -> dict[str, Any]:
+        """The normalized data, parsed back (a new tree at each call)."""
+        text = zlib.decompress(self.packed)
+        return json.loads(text) if self.digest is None else orjson.loads(text)
+
+    def entry(self) -> DashboardEntry:
+        """The dashboard as a bundle entry, for the one comparison."""
+        return DashboardEntry(uid=self.uid, data=self.data(), source=self.source, folder=self.folder)
+
+
 @dataclass(frozen=True)
 class DashboardAction:
-    """What the sync does to one dashboard, and why; ``detail`` is the semantic difference, live -> wanted."""
+    """What the sync does to one dashboard, and why; ``detail`` is the semantic difference, live -> wanted;
+    ``wanted`` is the dashboard a create or update writes."""
 
     uid: str
     title: str
@@ -57,7 +112,7 @@ class DashboardAction:
     folder: str = ""
     reason: str = ""
     live_version: int | None = None
-    data: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    wanted: WantedDashboard | None = field(default=None, repr=False, compare=False)
     detail: tuple[str, ...] = ()
 
 
@@ -90,25 +145,16 @@ def conflicts(actions: Iterable[DashboardAction]) -> list[DashboardAction]:
     return [a for a in actions if a.action == CONFLICT]
 
 
-def _canonical(data: dict[str, Any]) -> bytes | None:
-    """``data`` as JSON with sorted keys: equal bytes mean equal data, value and type alike (``1``, ``1.0``
-    and ``true`` differ); None when orjson cannot write it (an integer beyond 64 bits)."""
-    try:
-        return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
-    except orjson.JSONEncodeError:
-        return None
-
-
-def _as_written(board: dict[str, Any], folder: str, entry: DashboardEntry) -> bool:
-    """True when Grafana holds ``entry`` exactly as a sync writes it: in its folder, and the served
+def _as_written(board: dict[str, Any], folder: str, wanted: WantedDashboard) -> bool:
+    """True when Grafana holds ``wanted`` exactly as a sync writes it: in its folder, and the served
     ``board`` without Grafana's additions and our marker tag is byte for byte the wanted data. Then
     normalizing ``board`` gives the wanted data (normalized data is a fixed point of the normalizer) and
     :func:`board_changes` would find nothing, so neither is run. Grafana writes JSON with Go's encoder,
     which has no NaN or infinity, so no served value is one orjson writes as ``null``."""
-    if folder != entry.folder:
+    if folder != wanted.folder or wanted.digest is None:
         return False
-    wanted = _canonical(entry.data)
-    return wanted is not None and _canonical(without_additions(board)) == wanted
+    served = _canonical(without_additions(board))
+    return served is not None and hashlib.sha256(served).digest() == wanted.digest
 
 
 def _ownership(grafana: Grafana, uid: str, project: str, live: DashboardEntry) -> tuple[bool, str]:
@@ -141,49 +187,54 @@ def _detail(changes: list[Change]) -> tuple[str, ...]:
 
 
 def _action(
-    entry: DashboardEntry, kind: str, version: int | None = None, reason: str = "", detail: Iterable[str] = ()
+    wanted: WantedDashboard,
+    kind: str,
+    version: int | None = None,
+    reason: str = "",
+    detail: Iterable[str] = (),
 ) -> DashboardAction:
-    data = entry.data if kind in WRITES else None
-    title = entry.data.get("title", "")
-    return DashboardAction(entry.uid, title, kind, entry.folder, reason, version, data, tuple(detail))
+    written = wanted if kind in WRITES else None
+    return DashboardAction(
+        wanted.uid, wanted.title, kind, wanted.folder, reason, version, written, tuple(detail)
+    )
 
 
 def _plan_one(
-    grafana: Grafana, entry: DashboardEntry, exists: bool, project: str, force: bool
+    grafana: Grafana, wanted: WantedDashboard, exists: bool, project: str, force: bool
 ) -> DashboardAction:
     if not exists:
-        return _action(entry, CREATE)
-    answer = grafana.dashboard(entry.uid)
+        return _action(wanted, CREATE)
+    answer = grafana.dashboard(wanted.uid)
     board, meta = answer["dashboard"], answer.get("meta") or {}
     version = board.get("version")
     tagged = MARKER_TAG in (board.get("tags") or [])
-    written = _as_written(board, str(meta.get("folderUid") or ""), entry)
+    written = _as_written(board, str(meta.get("folderUid") or ""), wanted)
     live = None if written else dashboard_entry(grafana, answer)
-    changes = board_changes(live, entry) if live else []
+    changes = board_changes(live, wanted.entry()) if live else []
     if not changes and (tagged or meta.get("provisioned")):
-        return _action(entry, UNCHANGED, version, "" if tagged else "provisioned from files")
+        return _action(wanted, UNCHANGED, version, "" if tagged else "provisioned from files")
     detail = _detail(changes)
     if meta.get("provisioned"):
         why = (
             "Grafana provisions it from files and refuses API saves of it: change the provisioned file, "
             "or remove it from provisioning to let toolkit sync manage it"
         )
-        return _action(entry, CONFLICT, version, why, detail)
+        return _action(wanted, CONFLICT, version, why, detail)
     if force:
-        return _action(entry, UPDATE, version, "--force", detail)
+        return _action(wanted, UPDATE, version, "--force", detail)
     if not tagged:
         why = "exists in Grafana but is not managed by toolkit: --force takes it over"
-        return _action(entry, CONFLICT, version, why, detail)
-    _, edited = _ownership(grafana, entry.uid, project, live)  # set: tagged as written is unchanged
+        return _action(wanted, CONFLICT, version, why, detail)
+    _, edited = _ownership(grafana, wanted.uid, project, live)  # set: tagged as written is unchanged
     if edited:
         return _action(
-            entry,
+            wanted,
             CONFLICT,
             version,
             f"changed since this project's last sync: {edited}; --force overwrites it",
             detail,
         )
-    return _action(entry, UPDATE, version, "", detail)
+    return _action(wanted, UPDATE, version, "", detail)
 
 
 def _plan_delete(grafana: Grafana, hit: dict[str, Any], project: str, force: bool) -> DashboardAction | None:
@@ -214,20 +265,36 @@ def _results(futures: list[Future[T]]) -> list[T]:
 
 
 def plan_grafana(
-    grafana: Grafana, bundle: Bundle, *, project: str, prune: bool, force: bool, workers: int = 8
+    grafana: Grafana,
+    dashboards: Iterable[WantedDashboard],
+    *,
+    project: str,
+    prune: bool,
+    force: bool,
+    workers: int = 8,
 ) -> GrafanaPlan:
-    """Compare the bundle's dashboards with Grafana's (reads only, in a pool of ``workers``): the search
+    """Compare the wanted dashboards with Grafana's (reads only, in a pool of ``workers``): the search
     that lists Grafana's dashboards and the folder list are read first, together, while the pool's
-    threads start; then each dashboard, the reads waiting for the list only to know which exist."""
-    wanted = {entry.uid for entry in bundle.dashboards}
+    threads start; then each dashboard, the reads waiting for the list only to know which exist. Each
+    dashboard's read starts as ``dashboards`` yields it, so a caller still loading them keeps the pool
+    busy meanwhile."""
+    wanted: set[str] = set()
+    plans: list[Future[DashboardAction | None]] = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
         listing = pool.submit(lambda: {hit["uid"]: hit for hit in grafana.dashboards()})
         folders = pool.submit(grafana.folders)
 
-        def plan(entry: DashboardEntry) -> DashboardAction:
-            return _plan_one(grafana, entry, entry.uid in listing.result(), project, force)
+        def plan(dashboard: WantedDashboard) -> DashboardAction:
+            return _plan_one(grafana, dashboard, dashboard.uid in listing.result(), project, force)
 
-        plans = [pool.submit(plan, entry) for entry in bundle.dashboards]
+        try:
+            for dashboard in dashboards:
+                wanted.add(dashboard.uid)
+                plans.append(pool.submit(plan, dashboard))
+        except BaseException:  # loading failed or was interrupted: no read is left to start
+            for future in plans:
+                future.cancel()
+            raise
         live = listing.result()
         gone = [
             h
@@ -244,7 +311,8 @@ def plan_grafana(
 
 
 def _payload(action: DashboardAction, message: str) -> dict[str, Any]:
-    board = dict(action.data or {})
+    data = action.wanted.data() if action.wanted else {}
+    board = dict(data)
     tags = list(board.get("tags") or [])
     board["tags"] = tags if MARKER_TAG in tags else [*tags, MARKER_TAG]
     if action.action == UPDATE:
@@ -253,7 +321,7 @@ def _payload(action: DashboardAction, message: str) -> dict[str, Any]:
         "dashboard": board,
         "folderUid": action.folder,
         "overwrite": False,
-        "message": f"{message} sha256:{content_hash(action.data or {})}",
+        "message": f"{message} sha256:{content_hash(data)}",
     }
 
 

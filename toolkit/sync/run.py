@@ -8,7 +8,7 @@ again converges.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from toolkit.sync.grafana import (
     WRITES,
     GrafanaPlan,
     Outcome,
+    WantedDashboard,
     apply_grafana,
     conflicts,
     plan_grafana,
@@ -118,11 +119,22 @@ class SyncReport:
         return [] if self.dry_run else lines
 
 
-def _grafana(bundle: Bundle, context: Context, options: SyncOptions, report: SyncReport, progress) -> None:
+def _grafana(
+    dashboards: Iterable[WantedDashboard],
+    context: Context,
+    options: SyncOptions,
+    report: SyncReport,
+    progress,
+) -> None:
     grafana = connect.grafana(context, options.transport, Deadline(options.timeout))
     workers = options.transport.workers
     report.plan = plan_grafana(
-        grafana, bundle, project=options.project, prune=options.prune, force=options.force, workers=workers
+        grafana,
+        dashboards,
+        project=options.project,
+        prune=options.prune,
+        force=options.force,
+        workers=workers,
     )
     refused = conflicts(report.plan.actions)
     if refused:
@@ -210,10 +222,14 @@ def run_sync(
     options: SyncOptions,
     progress: Progress | None = None,
     built: Mapping[str, bytes] | None = None,
+    dashboards: Iterable[WantedDashboard] | None = None,
 ) -> SyncReport:
     """Sync every target the context names (or ``options.only``); ``progress(done, total)`` is called as
     Grafana writes finish. ``built`` is the bundle's build output (:func:`render`) when the caller has it
-    already; otherwise it is rendered once, if a file target needs it."""
+    already (the files of ``prometheus/`` and ``alertmanager/`` are all it needs); otherwise it is
+    rendered once, if a file target needs it. ``dashboards`` are the dashboards to publish, packed
+    (:class:`WantedDashboard`), when the caller loaded them one at a time rather than into the bundle;
+    by default, the bundle's."""
     report = SyncReport(dry_run=options.dry_run)
     build_files = (lambda: built) if built is not None else functools.cache(lambda: render(bundle))
     for target in options.only or TARGETS:
@@ -223,7 +239,12 @@ def run_sync(
             continue
         try:
             if target == "grafana":
-                _grafana(bundle, context, options, report, progress)
+                wanted = (
+                    dashboards
+                    if dashboards is not None
+                    else (WantedDashboard.of(entry) for entry in bundle.dashboards)
+                )
+                _grafana(wanted, context, options, report, progress)
             elif target == "prometheus":
                 report.results[target] = _prometheus(bundle, context, options, build_files())
             elif target == "ruler":
