@@ -4,6 +4,7 @@ secrets kept out of the output, TLS options and progress only on a terminal."""
 from __future__ import annotations
 
 import io
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -11,7 +12,8 @@ from click.testing import CliRunner
 from tests.doubles.grafana import GrafanaDouble
 from tests.sample_project import REPO
 from toolkit.cli import main
-from toolkit.commands.sync import _Progress
+from toolkit.commands.progress import CLEAR, Progress
+from toolkit.commands.sync import _showing_writes
 from toolkit.sources.code import load_project
 
 BUNDLE = load_project(REPO).bundle
@@ -130,7 +132,7 @@ def test_tls_is_verified_by_default_with_ca_cert_and_insecure_options(tls_files:
         double.close()
 
 
-def test_progress_is_quiet_off_a_terminal_and_drawn_on_one(grafana_double, monkeypatch) -> None:
+def test_progress_is_quiet_off_a_terminal_and_counts_grafana_writes_on_one(grafana_double) -> None:
     result = sync(grafana_double)
     assert result.exit_code == 0 and result.stderr == ""
 
@@ -139,9 +141,12 @@ def test_progress_is_quiet_off_a_terminal_and_drawn_on_one(grafana_double, monke
             return True
 
     terminal = Terminal()
-    monkeypatch.setattr("sys.stderr", terminal)
-    progress = _Progress()
-    for done in range(1, 21):
-        progress(done, 20)
-    progress.finish()
-    assert "Grafana" in terminal.getvalue() and "100%" in terminal.getvalue()
+    with Progress(None, "syncing", stream=terminal, delay=0) as progress:
+        show = _showing_writes(progress)
+        for done in range(1, 21):
+            show(done, 20)
+        deadline = time.monotonic() + 5
+        while "writes 20/20" not in terminal.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert "syncing: Grafana writes 20/20" in terminal.getvalue()
+    assert terminal.getvalue().endswith(CLEAR), "the line is cleared at the end"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -13,10 +13,9 @@ from toolkit.bundle import DashboardEntry
 from toolkit.clients.errors import redact
 from toolkit.clients.transport import InsecureTransportWarning, Transport
 from toolkit.commands.common import library_errors, project_root
+from toolkit.commands.progress import Progress, quiet_option
 from toolkit.sync.grafana import CONFLICT, CREATE, UNCHANGED
 from toolkit.sync.run import TARGETS, SyncOptions, SyncReport, run_sync
-
-PROGRESS_FROM = 10  # writes; fewer finish before a bar would help
 
 
 def _revision(root: Path) -> str:
@@ -57,22 +56,13 @@ def _table(report: SyncReport) -> list[str]:
     return lines
 
 
-class _Progress:
-    """A progress bar on stderr, made once the number of writes is known, and only on a terminal."""
+def _showing_writes(progress: Progress) -> Callable[[int, int], None]:
+    """The sync's progress callback: once Grafana writes start, the line counts them."""
 
-    def __init__(self) -> None:
-        self.bar = None
+    def show(done: int, total: int) -> None:
+        progress.label, progress.total, progress.done = "syncing: Grafana writes", total, done
 
-    def __call__(self, done: int, total: int) -> None:
-        if self.bar is None and total >= PROGRESS_FROM and sys.stderr.isatty():
-            self.bar = click.progressbar(length=total, label="Grafana", file=sys.stderr)
-        if self.bar is not None:
-            self.bar.update(done - self.bar.pos)
-
-    def finish(self) -> None:
-        """End the bar's line."""
-        if self.bar is not None:
-            self.bar.render_finish()
+    return show
 
 
 @click.command("sync")
@@ -108,6 +98,7 @@ class _Progress:
     show_default=True,
     help="Seconds each target may take in all: requests, retries, reload, verification and restore.",
 )
+@quiet_option
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -187,9 +178,8 @@ def command(
         folder_titles={folder_uid: folder_title},
         timeout=timeout,
     )
-    progress = _Progress()
-    report = run_sync(project.bundle, context, options, progress, built, wanted)
-    progress.finish()
+    with Progress(ctx, "syncing") as progress:
+        report = run_sync(project.bundle, context, options, _showing_writes(progress), built, wanted)
 
     def show(text: str) -> None:
         click.echo(redact(text, context.secrets))
