@@ -13,7 +13,7 @@ from tests.doubles.grafana import GrafanaDouble
 from tests.sample_project import REPO
 from toolkit.cli import main
 from toolkit.commands.progress import CLEAR, Progress
-from toolkit.commands.sync import _showing_writes
+from toolkit.commands.sync import WRITES_LABEL
 from toolkit.sources.code import load_project
 
 BUNDLE = load_project(REPO).bundle
@@ -145,7 +145,7 @@ def test_progress_is_quiet_off_a_terminal_and_counts_grafana_writes_on_one(
 
     terminal = Terminal()
     with Progress(None, "syncing", stream=terminal, delay=0) as progress:
-        show = _showing_writes(progress)
+        show = progress.counting(WRITES_LABEL)
         for done in range(1, 21):
             show(done, 20)
         deadline = time.monotonic() + 5

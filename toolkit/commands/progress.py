@@ -71,6 +71,15 @@ class Progress:
         """Count ``count`` more units of work as done."""
         self.done += count
 
+    def counting(self, label: str) -> Callable[[int, int], None]:
+        """A ``(done, total)`` callback for work that reports how far it has come: from its first call on,
+        the line reads ``label done/total``."""
+
+        def count(done: int, total: int) -> None:
+            self.label, self.total, self.done = label, total, done
+
+        return count
+
     def echo(self, message: str, **style: Any) -> None:
         """Print a line of output (stdout) without the progress line running into it."""
         with self._lock:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -16,6 +15,8 @@ from toolkit.commands.common import library_errors, project_root
 from toolkit.commands.progress import Progress, quiet_option
 from toolkit.sync.grafana import CONFLICT, CREATE, UNCHANGED
 from toolkit.sync.run import TARGETS, SyncOptions, SyncReport, run_sync
+
+WRITES_LABEL = "syncing: Grafana writes"  # the progress line once Grafana writes start
 
 
 def _revision(root: Path) -> str:
@@ -54,15 +55,6 @@ def _table(report: SyncReport) -> list[str]:
         elif target in report.failures and target not in counted:
             lines.append(f"{target:<14}failed: see the error below")
     return lines
-
-
-def _showing_writes(progress: Progress) -> Callable[[int, int], None]:
-    """The sync's progress callback: once Grafana writes start, the line counts them."""
-
-    def show(done: int, total: int) -> None:
-        progress.label, progress.total, progress.done = "syncing: Grafana writes", total, done
-
-    return show
 
 
 @click.command("sync")
@@ -179,7 +171,7 @@ def command(
         timeout=timeout,
     )
     with Progress(ctx, "syncing") as progress:
-        report = run_sync(project.bundle, context, options, _showing_writes(progress), built, wanted)
+        report = run_sync(project.bundle, context, options, progress.counting(WRITES_LABEL), built, wanted)
 
     def show(text: str) -> None:
         click.echo(redact(text, context.secrets))

@@ -284,7 +284,7 @@ def json_query_position(
             escaped = json.dumps(token)[1:-1] if token else ""
             found = find_token(lines[number - 1], escaped, match.start(1)) if escaped else -1
             for _ in range(nth):
-                found = find_token(lines[number - 1], escaped, found + 1) if found >= 0 else -1
+                found = find_token(lines[number - 1], escaped, found + len(escaped)) if found >= 0 else -1
             if found >= match.end(1):
                 found = -1
             return number, (found if found >= 0 else match.start(1)) + 1
