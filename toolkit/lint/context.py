@@ -87,9 +87,7 @@ class LintContext:
 
     def __post_init__(self) -> None:
         self.catalogue = series_index(self.bundle.metrics)
-        self.recorded = self.recorded or frozenset(
-            rule.name for group in self.bundle.rule_groups for rule in group.rules if not rule.is_alert
-        )
+        self.recorded = self.recorded or frozenset(rule.name for _, rule in self.bundle.recording_rules())
         self.uids = self.uids or frozenset(board.uid for board in self.bundle.dashboards)
 
     def shards(self, parts: int) -> list[LintContext]:

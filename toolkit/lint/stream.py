@@ -132,10 +132,9 @@ def _facts(parts: Iterable[FileBundle]) -> Facts:
     recorded: set[str] = set()
     defined: dict[int, tuple[str, int]] = {}
     for part in parts:
+        recorded.update(rule.name for _, rule in part.bundle.recording_rules())
         for group in part.bundle.rule_groups:
             for rule in group.rules:
-                if not rule.is_alert:
-                    recorded.add(rule.name)
                 defined.setdefault(definition_key(rule), (rule.source.path, rule.source.line))
     return Facts(frozenset(recorded), defined)
 
