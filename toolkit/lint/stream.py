@@ -25,7 +25,7 @@ from toolkit.lint.engine import lint_bundle, source_findings
 from toolkit.lint.findings import Finding
 from toolkit.lint.parallel import spare_cpus, trade
 from toolkit.lint.rule_checks import DEFINED, definition_key
-from toolkit.sources.files import FileBundle, FileReader, SourceError, expand_paths, read_into
+from toolkit.sources.files import FileBundle, FileReader, SourceError, expand_paths
 
 BATCH_BYTES = 512 * 1024  # bytes of files read and linted at once (about 1,000 rules)
 SHARE_BYTES = 96 * 1024  # bytes of files per worker process: with fewer, forking costs more than it saves
@@ -124,7 +124,7 @@ def _lint_share(
 def _read(files: Iterable[Path], origin: str) -> FileBundle:
     reader = FileReader()
     for path in files:
-        read_into(reader, path)
+        reader.read(path)
     return reader.result(origin)
 
 

@@ -473,6 +473,15 @@ class FileReader:
         except SourceError as error:
             self.errors.append(error)
 
+    def read(self, path: Path) -> None:
+        """Read the file at ``path`` (one that cannot be read becomes one of the errors)."""
+        try:
+            text = _read(path)
+        except SourceError as error:
+            self.errors.append(error)
+            return
+        self.add(str(path), text)
+
     def result(self, origin: str) -> FileBundle:
         """What the files read so far hold, as one bundle from ``origin``."""
         bundle = Bundle(
@@ -495,18 +504,8 @@ def load_paths(paths: Iterable[Path], origin: str = "") -> FileBundle:
     """
     reader = FileReader()
     for path in expand_paths(paths, reader.errors):
-        read_into(reader, path)
+        reader.read(path)
     return reader.result(origin or ", ".join(str(p) for p in paths))
-
-
-def read_into(reader: FileReader, path: Path) -> None:
-    """Read the file at ``path`` into ``reader`` (a file that cannot be read becomes one of its errors)."""
-    try:
-        text = _read(path)
-    except SourceError as error:
-        reader.errors.append(error)
-        return
-    reader.add(str(path), text)
 
 
 def read_dashboard(text: str, path: str, locate_panels: bool = True) -> DashboardEntry:
