@@ -128,12 +128,9 @@ def panel_values(panel: dict[str, Any], path: str, notes: Notes) -> None:
         matcher = mapping(override).get("matcher")
         if isinstance(matcher, dict):
             at = f"{path}/fieldConfig/overrides/{i}/matcher"
-            extra = {k: v for k, v in matcher.items() if k not in MATCHER_KEYS}
-            notes.dropped(
-                at, extra, frozenset(), "not a matcher property: Grafana reads a matcher's id and options"
+            notes.drop(
+                at, matcher, MATCHER_KEYS, "not a matcher property: Grafana reads a matcher's id and options"
             )
-            for key in extra:
-                del matcher[key]
         for j, prop in enumerate(items(mapping(override).get("properties"))):
             if isinstance(prop, dict) and prop.get("id") == "links":
                 at = f"{path}/fieldConfig/overrides/{i}/properties/{j}/value"
@@ -183,10 +180,7 @@ def _heatmap_options(options: dict[str, Any], path: str, notes: Notes) -> None:
         notes.add(f"{path}/tooltip/show", f"the heatmap reads tooltip.mode: written as {tooltip['mode']!r}")
     legend = options.get("legend")
     if isinstance(legend, dict):
-        extra = {k: v for k, v in legend.items() if k != "show"}
-        notes.dropped(f"{path}/legend", extra, frozenset(), "the heatmap legend reads only show")
-        for key in extra:
-            del legend[key]
+        notes.drop(f"{path}/legend", legend, frozenset({"show"}), "the heatmap legend reads only show")
 
 
 def _no_value(defaults: dict[str, Any], path: str, notes: Notes) -> None:
@@ -230,21 +224,15 @@ def _data_links(links: Any, path: str, notes: Notes) -> None:
     for i, link in enumerate(items(links)):
         if not isinstance(link, dict):
             continue
-        at = f"{path}/{i}"
-        extra = {k: v for k, v in link.items() if k not in DATA_LINK_KEYS}
-        if "type" in link and link["type"] not in DASHBOARD_LINK_TYPES:
-            extra["type"] = link["type"]
-        notes.dropped(at, extra, frozenset(), "not a data link property: Grafana does not read it")
-        for key in extra:
-            del link[key]
+        typed = link.get("type", "link") in DASHBOARD_LINK_TYPES
+        keys = DATA_LINK_KEYS if typed else DATA_LINK_KEYS - {"type"}
+        notes.drop(f"{path}/{i}", link, keys, "not a data link property: Grafana does not read it")
 
 
 def _table_custom(custom: dict[str, Any], path: str, notes: Notes) -> None:
     """A table's custom field config as the table plugin holds it once loaded."""
     why = "not a custom option of the table panel: Grafana removes it as the plugin loads (cleanProperties)"
-    notes.dropped(path, custom, TABLE_CUSTOM_KEYS, why)
-    for key in [k for k in custom if k not in TABLE_CUSTOM_KEYS]:
-        del custom[key]
+    notes.drop(path, custom, TABLE_CUSTOM_KEYS, why)
     if "align" in custom and custom["align"] not in ALIGNMENTS:
         notes.add(
             f"{path}/align",

@@ -36,3 +36,10 @@ class Notes(list):
                 and value not in (None, "", [], {})
             ):
                 self.add(f"{path}/{key}", why)
+
+    def drop(self, path: str, data: dict[str, Any], keys: set[str] | frozenset[str], why: str) -> None:
+        """Remove every key of ``data`` outside ``keys``, each set one noted (:meth:`dropped`) with ``why``."""
+        extra = [key for key in data if key not in keys]
+        self.dropped(path, {key: data[key] for key in extra}, frozenset(), why)
+        for key in extra:
+            del data[key]

@@ -121,11 +121,11 @@ def panel_as_saved(panel: dict[str, Any], path: str, notes: Notes) -> None:
     if kind in NO_QUERY_PLUGINS and panel.get("targets"):
         notes.add(f"{path}/targets", f"the {kind} panel runs no queries: Grafana does not save them")
         panel.pop("targets")
-    _drop(panel, PANEL_KEYS, path, notes, "not a panel property current Grafana saves")
+    notes.drop(path, panel, PANEL_KEYS, "not a panel property current Grafana saves")
     if kind in PLUGIN_OPTION_KEYS and isinstance(panel.get("options"), dict):
         _table_footer(panel)
         why = f"not an option of the {kind} panel: the plugin does not read it"
-        _drop(panel["options"], PLUGIN_OPTION_KEYS[kind], f"{path}/options", notes, why)
+        notes.drop(f"{path}/options", panel["options"], PLUGIN_OPTION_KEYS[kind], why)
     panel_values(panel, path, notes)
     config = panel.get("fieldConfig")
     defaults = config.get("defaults") if isinstance(config, dict) else None
@@ -145,15 +145,14 @@ def panel_as_saved(panel: dict[str, Any], path: str, notes: Notes) -> None:
                 notes.add(f"{where}/mappings/{i}/id", "a value mapping has no id in current Grafana")
                 del mapping["id"]
         why = "not in Grafana's field config registry: it removes it when the panel's plugin loads"
-        _drop(defaults, FIELD_CONFIG_KEYS, where, notes, why)
+        notes.drop(where, defaults, FIELD_CONFIG_KEYS, why)
     for i, target in enumerate(items(panel.get("targets"))):
         if isinstance(target, dict) and _is_prometheus(target.get("datasource") or panel.get("datasource")):
             prometheus_target(target, f"{path}/targets/{i}", notes)
-            _drop(
+            notes.drop(
+                f"{path}/targets/{i}",
                 target,
                 PROMETHEUS_QUERY_KEYS,
-                f"{path}/targets/{i}",
-                notes,
                 "not a Prometheus query property: current Grafana does not read it",
             )
     for step in items(panel.get("transformations")):
@@ -168,30 +167,20 @@ def variable_as_saved(variable: dict[str, Any], path: str, notes: Notes) -> None
     variable_values(variable, path, notes)
     if isinstance(variable.get("current"), dict):
         why = "not a property of a variable's selection in current Grafana"
-        _drop(variable["current"], CURRENT_KEYS, f"{path}/current", notes, why)
-    _drop(variable, VARIABLE_KEYS, path, notes, "not a variable property current Grafana saves")
+        notes.drop(f"{path}/current", variable["current"], CURRENT_KEYS, why)
+    notes.drop(path, variable, VARIABLE_KEYS, "not a variable property current Grafana saves")
 
 
 def timepicker_as_saved(timepicker: dict[str, Any], notes: Notes) -> None:
     """``timepicker`` with only what current Grafana saves of it (``defaultTimePickerConfig`` and the
     refresh intervals); changed in place."""
-    _drop(
-        timepicker, TIME_PICKER_KEYS, "timepicker", notes, "not a time picker property current Grafana saves"
-    )
+    notes.drop("timepicker", timepicker, TIME_PICKER_KEYS, "not a time picker property current Grafana saves")
 
 
 def annotation_as_saved(annotation: dict[str, Any], path: str, notes: Notes) -> None:
     """``annotation`` with only what current Grafana saves of it; changed in place."""
     annotation_values(annotation, path, notes)
-    _drop(annotation, ANNOTATION_KEYS, path, notes, "not an annotation property current Grafana saves")
-
-
-def _drop(data: dict[str, Any], keys: frozenset[str], path: str, notes: Notes, why: str) -> None:
-    extra = [k for k in data if k not in keys]
-    if extra:
-        notes.dropped(path, {k: data[k] for k in extra}, frozenset(), why)
-        for key in extra:
-            del data[key]
+    notes.drop(path, annotation, ANNOTATION_KEYS, "not an annotation property current Grafana saves")
 
 
 def _is_prometheus(source: Any) -> bool:
