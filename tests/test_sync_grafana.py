@@ -380,19 +380,20 @@ def test_a_read_that_fails_stops_the_plan_without_reading_the_rest(grafana_doubl
     assert grafana_double.requests - before < 2 + len(BUNDLE.dashboards), "the reads left were cancelled"
 
 
-BIG = (
-    2**64
-)  # one past the largest unsigned 64-bit integer: JSON carries it, orjson neither writes nor reads it
+# one past the largest unsigned 64-bit integer: JSON carries it, orjson neither writes nor reads it
+BIG = 2**64
+ODD = BIG + 1  # nor does a float hold it: read as one, it is rounded to BIG
 
 
 def with_big_integers(bundle: Bundle, uid: str) -> Bundle:
-    """``uid`` with a threshold step and a value mapping of :data:`BIG` in its first panel with thresholds."""
+    """``uid`` with a threshold step, a value mapping and a maximum beyond 64 bits in its first panel with
+    thresholds."""
     board = next(b for b in bundle.dashboards if b.uid == uid)
     data = copy.deepcopy(board.data)
     defaults = thresholded(data)["fieldConfig"]["defaults"]
     defaults["thresholds"]["steps"].append({"color": "purple", "value": BIG})
     defaults["mappings"] = [{"type": "value", "options": {str(BIG): {"text": "overflow", "index": 0}}}]
-    defaults["max"] = BIG
+    defaults["max"] = ODD
     boards = tuple(dataclasses.replace(b, data=data) if b.uid == uid else b for b in bundle.dashboards)
     return dataclasses.replace(bundle, dashboards=boards)
 
@@ -419,12 +420,18 @@ def test_integers_beyond_64_bits_are_saved_as_written_and_read_back_unchanged(gr
     assert first.plan.counts() == {"create": len(bundle.dashboards)}
     defaults = thresholded(stored_exactly(grafana, uid))["fieldConfig"]["defaults"]
     assert defaults["thresholds"]["steps"][-1] == {"color": "purple", "value": BIG}
-    assert type(defaults["max"]) is int and defaults["max"] == BIG
+    assert defaults["mappings"][0]["options"] == {str(BIG): {"text": "overflow", "index": 0}}
+    assert type(defaults["max"]) is int and defaults["max"] == ODD
 
     writes = grafana.double.writes if grafana.double else None
     second = run_sync(bundle, ctx, options(grafana))
     assert second.ok and second.plan.counts() == {"unchanged": len(bundle.dashboards)}
     if grafana.double:
         assert grafana.double.writes == writes, "a no-op sync writes nothing"
-    [live] = live_dashboards(Grafana(grafana.url, Transport(), grafana.credential), [uid])
-    assert board_changes(live, next(b for b in bundle.dashboards if b.uid == uid)) == []
+    wanted = next(b for b in bundle.dashboards if b.uid == uid)
+    live = live_dashboards(Grafana(grafana.url, Transport(), grafana.credential), [uid])
+    assert board_changes(next(b for b in live if b.uid == uid), wanted) == [], "diff --live sees no change"
+
+    third = run_sync(retitled(bundle, uid, "API" + grafana.suffix + " (big)"), ctx, options(grafana))
+    assert third.ok and third.plan.counts() == {"unchanged": len(bundle.dashboards) - 1, "update": 1}
+    assert thresholded(stored_exactly(grafana, uid))["fieldConfig"]["defaults"]["max"] == ODD
