@@ -45,16 +45,30 @@ from toolkit.panel_parts import (
 )
 from toolkit.settings import Settings
 from toolkit.sources.grafanalib import RAW_KEY, SOURCE_KEY
+from toolkit.variables import (
+    AdhocVariable,
+    ConstantVariable,
+    CustomVariable,
+    DatasourceVariable,
+    IntervalVariable,
+    TextboxVariable,
+)
 from toolkit.visualizations import bar_chart, heatmap, histogram, logs, pie_chart, state_timeline, text
 
 __all__ = [
+    "AdhocVariable",
+    "ConstantVariable",
     "CurrentPanel",
+    "CustomVariable",
     "DashboardDef",
+    "DatasourceVariable",
+    "IntervalVariable",
     "Link",
     "Query",
     "RawPanel",
     "RawVariable",
     "Row",
+    "TextboxVariable",
     "Variable",
     "at",
     "bar_chart",
@@ -333,7 +347,8 @@ def _check_json(what: str, data: Any) -> None:
 
 @attr.s
 class RawVariable:
-    """A template variable kept exactly as Grafana JSON (custom, interval, constant, textbox...)."""
+    """A template variable kept exactly as Grafana JSON: the escape hatch for what the typed variable
+    classes do not model."""
 
     data: dict = attr.ib()
 
@@ -392,8 +407,21 @@ class _Dashboard(g.Dashboard):
         return {**super().to_json_data(), **sealed(self.extra)}
 
 
-def _variable_name(variable: Variable | RawVariable) -> str:
-    return variable.name if isinstance(variable, Variable) else str(variable.data.get("name", ""))
+# every kind of variable dashboard() takes
+AnyVariable = (
+    Variable
+    | DatasourceVariable
+    | CustomVariable
+    | IntervalVariable
+    | TextboxVariable
+    | ConstantVariable
+    | AdhocVariable
+    | RawVariable
+)
+
+
+def _variable_name(variable: AnyVariable) -> str:
+    return str(variable.data.get("name", "")) if isinstance(variable, RawVariable) else variable.name
 
 
 def _template(v: Variable) -> _Template:
@@ -574,7 +602,7 @@ def dashboard(
     description: str,
     rows: Sequence[Row | g.Panel],
     tags: Sequence[str] = (),
-    variables: Sequence[Variable | RawVariable] = (),
+    variables: Sequence[AnyVariable] = (),
     links: Sequence[Link] = (),
     folder: str | None = None,
     refresh: str | None = "1m",
@@ -599,7 +627,7 @@ def dashboard(
     for name, value in (("refresh", refresh or ""), ("time_from", time_from), ("folder", folder or "")):
         check_text(f"dashboard {uid!r}: {name}", value)
     _check_sequence(f"dashboard {uid!r}: tags", tags, str)
-    _check_sequence(f"dashboard {uid!r}: variables", variables, Variable | RawVariable)
+    _check_sequence(f"dashboard {uid!r}: variables", variables, AnyVariable)
     _check_sequence(f"dashboard {uid!r}: links", links, Link)
     for check, reason in (lint_ignore or {}).items():
         check_text(f"dashboard {uid!r}: lint_ignore[{check!r}] (the reason)", reason, required=True)

@@ -278,23 +278,162 @@ def _variable_query(variable: dict[str, Any]) -> Any:
     return query.get("query") if isinstance(query, dict) else query
 
 
-def is_typed_variable(variable: dict[str, Any]) -> bool:
-    """True for a query variable with a PromQL query text, which ``Variable`` models."""
+# the typed class of each kind of variable
+VARIABLE_CLASSES = {
+    "query": "Variable",
+    "datasource": "DatasourceVariable",
+    "custom": "CustomVariable",
+    "interval": "IntervalVariable",
+    "textbox": "TextboxVariable",
+    "constant": "ConstantVariable",
+    "adhoc": "AdhocVariable",
+}
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_flag(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def _is_hide(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value in (0, 1, 2, 3)
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _is_reference(value: Any) -> bool:
     return (
-        variable.get("type") == "query"
-        and isinstance(_variable_query(variable), str)
-        and bool(variable.get("name"))
-        and variable.get("datasource") in (None, DATASOURCE)
+        isinstance(value, dict)
+        and set(value) == {"type", "uid"}
+        and all(isinstance(v, str) and v for v in value.values())
     )
 
 
+# (JSON key, keyword argument, the class's default, the values the class takes) of each kind, after the
+# positional name (and values or value)
+VARIABLE_ARGS: dict[str, list[tuple[str, str, Any, Callable[[Any], bool]]]] = {
+    "datasource": [
+        ("query", "plugin", "prometheus", lambda v: _is_text(v) and bool(v.strip())),
+        ("regex", "regex", "", _is_text),
+        ("multi", "multi", False, _is_flag),
+        ("includeAll", "include_all", False, _is_flag),
+        ("allValue", "all_value", "", _is_text),
+    ],
+    "custom": [
+        ("multi", "multi", False, _is_flag),
+        ("includeAll", "include_all", False, _is_flag),
+        ("allValue", "all_value", "", _is_text),
+    ],
+    "interval": [
+        ("auto", "auto", False, _is_flag),
+        ("auto_count", "auto_count", 30, _is_count),
+        ("auto_min", "auto_min", "10s", _is_text),
+    ],
+    "textbox": [],
+    "constant": [],
+    "adhoc": [("datasource", "datasource", DATASOURCE, _is_reference)],
+}
+# the keys every kind shares: shown first, and last
+SHARED_VARIABLE_ARGS = (
+    [("label", "label", "", _is_text), ("description", "description", "", _is_text)],
+    [("hide", "hide", 0, _is_hide), ("skipUrlSync", "skip_url_sync", False, _is_flag)],
+)
+
+
+def variable_reason(variable: dict[str, Any]) -> str:
+    """Why no typed class models ``variable`` ('' when one does)."""
+    kind = variable.get("type")
+    query = _variable_query(variable)
+    if kind not in VARIABLE_CLASSES:
+        return f"no typed class for a {kind!r} variable"
+    if not isinstance(variable.get("name"), str) or not variable["name"].strip():
+        return "no name (the typed classes need one)"
+    if kind == "query" and variable.get("datasource") not in (None, DATASOURCE):
+        return "a query on a datasource other than the Prometheus one (Variable queries ${datasource})"
+    if kind in ("query", "datasource", "custom", "interval") and not (_is_text(query) and query.strip()):
+        return "no query text (the typed class needs one)"
+    if kind in ("textbox", "constant") and not _is_text(variable.get("query", "")):
+        return "a value that is not text"
+    if kind == "adhoc" and not _is_reference(variable.get("datasource")):
+        return 'a datasource that is not a {"type", "uid"} reference'
+    return ""
+
+
+def is_typed_variable(variable: dict[str, Any]) -> bool:
+    """True for a variable a typed class models (a query variable over PromQL, and the data source,
+    custom, interval, text box, constant and ad hoc filter variables)."""
+    return not variable_reason(variable)
+
+
+def _variable_default(variable: dict[str, Any]) -> Any:
+    """The selection a typed class takes as ``default=`` (MISSING where the class's own stands)."""
+    from toolkit.variables import interval_options
+
+    kind = variable["type"]
+    value = (
+        (variable.get("current") or {}).get("value") if isinstance(variable.get("current"), dict) else None
+    )
+    if kind == "custom" and variable.get("multi") is True and isinstance(value, list) and value:
+        return value if all(_is_text(v) for v in value) else MISSING
+    if not _is_text(value) or not value:
+        return MISSING
+    if kind == "interval" and value == interval_options(variable["query"])[0]:
+        return MISSING
+    return value if kind in ("datasource", "custom", "interval") else MISSING
+
+
 def variable_call(variable: dict[str, Any], extra: Any) -> str:
-    """A typed ``Variable`` for a query variable, else ``raw_variable`` with it whole."""
-    if not is_typed_variable(variable):
-        return f"raw_variable({literal(variable)})"
+    """The typed class's call for ``variable`` with ``extra`` laid over, else ``raw_variable`` with it
+    whole."""
+    if not is_typed_variable(variable):  # keys sorted, as the build writes it
+        return f"raw_variable({literal(json.loads(json.dumps(variable, sort_keys=True)))})"
+    kind = variable["type"]
+    if kind == "query":
+        return _query_variable_call(variable, extra)
+    args = [string(variable["name"])]
+    if kind in ("custom", "interval", "constant") or (kind == "textbox" and variable.get("query")):
+        args.append(string(variable.get("query", "")))
+    defaults = {"hide": 2} if kind == "constant" else {}
+    first, last = SHARED_VARIABLE_ARGS
+    for key, name, default, takes in first + VARIABLE_ARGS[kind] + last:
+        value = variable.get(key, MISSING)
+        if value is not MISSING and takes(value) and value != defaults.get(key, default):
+            args.append(f"{name}={literal(value)}")
+    default = _variable_default(variable)
+    if default is not MISSING:
+        args.append(f"default={literal(default)}")
+    if extra is not MISSING:
+        args.append(f"extra={literal(extra)}")
+    return f"{VARIABLE_CLASSES[kind]}({', '.join(args)})"
+
+
+def _without_the_builds_own_variable(board: dict[str, Any], settings: Settings) -> list[str]:
+    """``board`` without a datasource variable that is the one the build adds itself (as a dashboard
+    built by the toolkit has it), and a note saying so; changed in place."""
+    from toolkit.panels import dashboard
+    from toolkit.sources.grafanalib import grafanalib_json, modernize
+
+    listed = (board.get("templating") or {}).get("list")
+    if not isinstance(listed, list):
+        return []
+    empty = dashboard(settings, uid="empty", title="Empty", description="", rows=[])
+    own = modernize(grafanalib_json(empty.dashboard))[0]["templating"]["list"][0]
+    if not listed or listed[0] != own:  # the build puts its own first
+        return []
+    del listed[0]
+    return ["variable datasource is the one the build adds itself: left to it"]
+
+
+def _query_variable_call(variable: dict[str, Any], extra: Any) -> str:
+    """A typed ``Variable`` for a query variable."""
     query = _variable_query(variable)
     args = [string(str(variable["name"])), string(query)]
-    if variable.get("label"):
+    if variable.get("label") and variable["label"] != variable["name"].capitalize():  # Variable's own
         args.append(f"label={string(str(variable['label']))}")
     args += [f"multi={bool(variable.get('multi'))}", f"include_all={bool(variable.get('includeAll'))}"]
     if variable.get("regex"):
@@ -371,7 +510,7 @@ class _Plan:
             else:
                 used |= {"at", HELPERS[panel["type"]], *(["Query"] if panel.get("targets") else [])}
         for _, variable in self.variables():
-            used.add("Variable" if is_typed_variable(variable) else "raw_variable")
+            used.add(VARIABLE_CLASSES[variable["type"]] if is_typed_variable(variable) else "raw_variable")
         return used
 
     def panel_code(self, key: str, panel: dict[str, Any]) -> str:
@@ -466,7 +605,11 @@ def _parts(plan: _Plan, built: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
         parts[key] = (wanted, got)
     made_vars = {v.get("name"): v for v in (built.get("templating") or {}).get("list") or []}
     for key, variable in plan.variables():
-        parts[key] = (variable, made_vars.get(variable.get("name"), {}))
+        got = made_vars.get(variable.get("name"), {})
+        if variable.get("options") == [] and got.get("options") and is_typed_variable(variable):
+            # no stored options: Grafana makes them from the values, as the typed class writes them
+            variable = {k: v for k, v in variable.items() if k != "options"}
+        parts[key] = (variable, got)
     wanted_board = {k: v for k, v in plan.board.items() if k not in DASHBOARD_SKIPPED}
     parts["dashboard"] = (wanted_board, {k: v for k, v in built.items() if k not in DASHBOARD_SKIPPED})
     return parts
@@ -483,6 +626,7 @@ def module_for(
     """The module for ``board`` (migrated), with notes on what is carried raw and what is not carried;
     ``folder`` is the Grafana folder uid it lives in ('' for the settings' folder)."""
     board, notes = typed_datasources(board)
+    notes += _without_the_builds_own_variable(board, settings)
     plan = _Plan(board, name, origin, waivers(board), folder)
     for key, panel in plan.panels():
         _complete_panel_links(panel)
@@ -521,8 +665,9 @@ def module_for(
         if why:
             notes.append(f"{key} {panel.get('title', '')!r} ({panel.get('type')}) carried raw: {why}")
     for key, variable in plan.variables():
-        if variable.get("type") != "query":
-            notes.append(f"{key} ({variable.get('type')}) carried raw: no typed class for it")
+        why = variable_reason(variable)
+        if why:
+            notes.append(f"{key} ({variable.get('type')}) carried raw: {why}")
     kinds = dict(plan.panels())
     for key, (wanted, got) in final.items():
         panel = kinds.get(key, {})
