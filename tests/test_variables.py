@@ -56,6 +56,35 @@ def built_variables(*variables: Any) -> tuple[dict[str, Any], dict[str, dict[str
 
 # each kind as a team writes it, and what current Grafana saves for it (sceneVariablesSetToVariables.ts)
 SAVED = {
+    "query on Loki": (
+        Variable(
+            "stream",
+            "label_values(stream)",
+            datasource=LOKI.ref,
+            description="Log streams",
+            regex="/api-.*/",
+            sort=0,
+            skip_url_sync=True,
+        ),
+        {
+            "name": "stream",
+            "type": "query",
+            "label": "Stream",
+            "description": "Log streams",
+            "hide": 0,
+            "skipUrlSync": True,
+            "query": "label_values(stream)",
+            "definition": "label_values(stream)",
+            "datasource": {"type": "loki", "uid": "${loki_datasource}"},
+            "regex": "/api-.*/",
+            "multi": True,
+            "includeAll": True,
+            "sort": 0,
+            "refresh": 2,
+            "options": [],
+            "current": {"text": ["All"], "value": ["$__all"]},
+        },
+    ),
     "datasource": (
         DatasourceVariable(
             "datasource", label="Data source", regex="(?!grafanacloud-usage).+", default="default"
@@ -232,6 +261,15 @@ def test_custom_values_split_as_grafana_stored_them_in_every_corpus_dashboard() 
 
 BAD = {
     "a number as a name": (lambda: TextboxVariable(5), r"TextboxVariable name must be a string, got int 5"),  # type: ignore[arg-type]
+    "a sort code Grafana does not have": (
+        lambda: Variable("job", "label_values(job)", sort=9),
+        r"variable 'job': sort must be one of 0, 1, 2, 3, 4, 5, 6, 7, 8, got int 9",
+    ),
+    "an empty query": (lambda: Variable("job", ""), r"variable 'job': query must not be empty"),
+    "a query's datasource by name": (
+        lambda: Variable("job", "label_values(job)", datasource={"uid": "Loki"}),
+        r"variable 'job': datasource must be a reference",
+    ),
     "an empty plugin": (
         lambda: DatasourceVariable("ds", plugin=""),
         r"variable 'ds': plugin must not be empty",
@@ -369,6 +407,12 @@ CORPUS_LIKE = [
         "query": "label_values(stream)",
         "datasource": {"type": "loki", "uid": "${loki_datasource}"},
     },
+    {
+        "name": "by",
+        "type": "groupby",
+        "datasource": {"type": "prometheus", "uid": "${prometheus_datasource}"},
+        "options": [{"text": "job", "value": "job"}],
+    },
 ]
 BOARD = {
     "uid": "corpus-like",
@@ -396,6 +440,9 @@ TYPED_CALLS = [
     'IntervalVariable("interval", "5m,10m,30m,1h,6h,12h", label="interval", auto=True, auto_count=300)',
     'TextboxVariable("regex_search", label="Regex search", extra={"current": {"selected": False}})',
     'ConstantVariable("cluster", "prod")',
+    # what the input leaves unset is what Grafana takes: one value, no All, unsorted, refreshed on load
+    'Variable("stream", "label_values(stream)", label="stream", multi=False, include_all=False, sort=0, '
+    'refresh=1, datasource={"type": "loki", "uid": "${loki_datasource}"})',
     'AdhocVariable("adhoc", label="Ad hoc filters", description="Add additional filters", '
     'datasource={"type": "loki", "uid": "${loki_datasource}"})',
 ]
@@ -423,11 +470,10 @@ def test_each_kind_imports_as_its_typed_call_and_builds_back_what_it_was(tmp_pat
     root, output, module = imported(tmp_path, BOARD, "corpus_like")
     for call in TYPED_CALLS:
         assert code(call) in code(module), call
-    assert module.count("raw_variable(") == 1  # the query on Loki: Variable queries ${datasource}
+    assert module.count("raw_variable(") == 1
     raw = [line for line in output.splitlines() if "carried raw" in line]
     assert raw == [
-        "note: corpus_like: variable stream (query) carried raw: a query on a datasource other than the "
-        "Prometheus one (Variable queries ${datasource})"
+        "note: corpus_like: variable by (groupby) carried raw: no typed class for a 'groupby' variable"
     ]
     assert ": not carried: " not in output
     board = next(b for b in load_project(root).bundle.dashboards if b.uid == "corpus-like").data

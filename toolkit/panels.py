@@ -24,7 +24,6 @@ from toolkit.bundle.grid import grid_height
 from toolkit.errors import DefinitionError
 from toolkit.locations import SourceLocation, caller_location
 from toolkit.panel_parts import (
-    DATASOURCE,
     GRID_WIDTH,
     CurrentPanel,
     Query,
@@ -52,6 +51,7 @@ from toolkit.variables import (
     DatasourceVariable,
     IntervalVariable,
     TextboxVariable,
+    Variable,
 )
 from toolkit.visualizations import bar_chart, heatmap, histogram, logs, pie_chart, state_timeline, text
 
@@ -357,45 +357,6 @@ class RawVariable:
         return {"name": self.data.get("name", ""), RAW_KEY: json.dumps(self.data, sort_keys=True)}
 
 
-@dataclass(frozen=True)
-class Variable:
-    """A query variable over label values, e.g. ``Variable("job", "label_values(up, job)")``.
-
-    ``regex`` filters or extracts the values, ``all_value`` is what "All" stands for (default: every
-    value), ``hide`` is 0 (shown), 1 (label hidden) or 2 (hidden), ``sort`` and ``refresh`` are Grafana's
-    codes (1: alphabetical; 1: on load, 2: on time range change); ``extra`` is variable JSON the class
-    does not model (e.g. ``current``), laid over what it builds.
-    """
-
-    name: str
-    query: str
-    label: str = ""
-    multi: bool = True
-    include_all: bool = True
-    regex: str = ""
-    all_value: str = ""
-    hide: int = 0
-    sort: int = 1
-    refresh: int = 2
-    extra: dict | None = None
-
-    def __post_init__(self) -> None:
-        check_text("variable name", self.name, required=True)
-        check_text(f"variable {self.name!r}: query", self.query, required=True)
-        check_text(f"variable {self.name!r}: label", self.label)
-
-
-@attr.s
-class _Template(g.Template):
-    """grafanalib's template variable, with JSON it does not model sealed for the build."""
-
-    extra: dict | None = attr.ib(default=None)
-
-    def to_json_data(self) -> dict:
-        """grafanalib's JSON and the sealed extra."""
-        return {**super().to_json_data(), **sealed(self.extra)}
-
-
 @attr.s
 class _Dashboard(g.Dashboard):
     """grafanalib's dashboard, with JSON it does not model sealed for the build."""
@@ -422,23 +383,6 @@ AnyVariable = (
 
 def _variable_name(variable: AnyVariable) -> str:
     return str(variable.data.get("name", "")) if isinstance(variable, RawVariable) else variable.name
-
-
-def _template(v: Variable) -> _Template:
-    return _Template(
-        name=v.name,
-        label=v.label or v.name.capitalize(),
-        query=v.query,
-        dataSource=DATASOURCE,
-        multi=v.multi,
-        includeAll=v.include_all,
-        refresh=v.refresh,
-        sort=v.sort,
-        regex=v.regex or None,
-        allValue=v.all_value or None,
-        hide=v.hide,
-        extra=v.extra,
-    )
 
 
 @dataclass(frozen=True)
@@ -647,7 +591,7 @@ def dashboard(
     ]
     if any(_variable_name(v) == "datasource" for v in variables):
         templates = []  # the dashboard defines its own datasource variable
-    templates += [_template(v) if isinstance(v, Variable) else v for v in variables]
+    templates += list(variables)
     board = _Dashboard(
         extra=extra,
         title=title,

@@ -1,5 +1,5 @@
-"""Template variables of the kinds beyond the query variable: data source, custom, interval, text box,
-constant and ad hoc filters (the query variable is :class:`toolkit.panels.Variable`).
+"""Template variables of every kind Grafana has: query, data source, custom, interval, text box, constant
+and ad hoc filters.
 
 Each class is frozen, checks its fields where it is written (a wrong type fails at the caller's line,
 naming the field) and builds the JSON current Grafana saves for its kind
@@ -24,6 +24,8 @@ from toolkit.sources.grafanalib import RAW_KEY, merge_extra
 
 # VariableHide: 0 label and value shown, 1 value only, 2 nothing, 3 under the controls menu
 HIDE = (0, 1, 2, 3)
+# VariableSort: none, alphabetical, numerical, case-insensitive alphabetical, natural; each up and down
+SORT = tuple(range(9))
 ALL = "$__all"  # the value of the "All" option
 AUTO = "$__auto"  # the value of an interval variable's "auto" option (older: $__auto_interval_<name>)
 # what Grafana's interval variable offers where its values hold none (interval/reducer.ts)
@@ -35,6 +37,21 @@ def check_flag(what: str, value: Any) -> bool:
     if not isinstance(value, bool):
         raise DefinitionError(
             f"{what} must be True or False, got {type(value).__name__} {value!r}", caller_location()
+        )
+    return value
+
+
+def check_reference(what: str, value: Any) -> Mapping[str, str]:
+    """``value`` if it is a datasource reference ``{"type": ..., "uid": ...}``, else a located error."""
+    if not (
+        isinstance(value, Mapping)
+        and set(value) == {"type", "uid"}
+        and all(isinstance(v, str) and v for v in value.values())
+    ):
+        raise DefinitionError(
+            f'{what} must be a reference {{"type": ..., "uid": ...}} (e.g. a DatasourceVariable\'s .ref), '
+            f"got {value!r}",
+            caller_location(),
         )
     return value
 
@@ -124,6 +141,59 @@ class _Variable:
     def to_json_data(self) -> dict[str, Any]:
         """The JSON sealed for the build, which writes it as it is (it is already current Grafana's)."""
         return {"name": self.name, RAW_KEY: json.dumps(self.to_json(), sort_keys=True)}
+
+
+@dataclass(frozen=True)
+class Variable(_Variable):
+    """A query variable over label values, e.g. ``Variable("job", "label_values(up, job)")``.
+
+    ``regex`` filters or extracts the values, ``all_value`` is what "All" stands for (default: every
+    value), ``sort`` and ``refresh`` are Grafana's codes (1: alphabetical; 1: on load, 2: on time range
+    change); ``datasource`` is the data source queried (default: the Prometheus ``${datasource}``; another
+    by its variable: ``datasource=loki.ref``). The label defaults to the name, capitalized. With "All",
+    All is selected; without, Grafana selects the first value the query returns.
+    """
+
+    query: str
+    _: KW_ONLY
+    multi: bool = True
+    include_all: bool = True
+    regex: str = ""
+    all_value: str = ""
+    sort: int = 1
+    refresh: int = 2
+    datasource: Mapping[str, str] = field(default_factory=lambda: dict(DATASOURCE))
+
+    kind = "query"
+
+    def check(self) -> None:
+        """The query is given; Grafana's codes are its own; the datasource is a reference."""
+        check_text(self.where("query"), self.query, required=True)
+        for name in ("regex", "all_value"):
+            check_text(self.where(name), getattr(self, name))
+        for name in ("multi", "include_all"):
+            check_flag(self.where(name), getattr(self, name))
+        check_choice(self.where("sort"), self.sort, SORT)
+        check_choice(self.where("refresh"), self.refresh, (1, 2))
+        check_reference(self.where("datasource"), self.datasource)
+
+    def own_json(self) -> dict[str, Any]:
+        """The query (and its definition), its data source, the settings; options are not stored."""
+        data: dict[str, Any] = {
+            "label": self.label or self.name.capitalize(),
+            "query": self.query,
+            "definition": self.query,
+            "datasource": dict(self.datasource),
+            "multi": self.multi,
+            "includeAll": self.include_all,
+            "sort": self.sort,
+            "refresh": self.refresh,
+            "options": [],
+        }
+        data |= {key: value for key, value in (("regex", self.regex), ("allValue", self.all_value)) if value}
+        if self.include_all:
+            data["current"] = {"text": ["All"], "value": [ALL]}
+        return data
 
 
 @dataclass(frozen=True)
@@ -328,28 +398,8 @@ class AdhocVariable(_Variable):
 
     def check(self) -> None:
         """The datasource is a ``{"type": ..., "uid": ...}`` reference."""
-        source = self.datasource
-        if not (
-            isinstance(source, Mapping)
-            and set(source) == {"type", "uid"}
-            and all(isinstance(v, str) and v for v in source.values())
-        ):
-            raise DefinitionError(
-                f'{self.where("datasource")} must be a reference {{"type": ..., "uid": ...}} '
-                f"(e.g. a DatasourceVariable's .ref), got {source!r}",
-                caller_location(),
-            )
+        check_reference(self.where("datasource"), self.datasource)
 
     def own_json(self) -> dict[str, Any]:
         """The data source the filters apply to."""
         return {"datasource": dict(self.datasource)}
-
-
-TYPED_VARIABLES = (
-    DatasourceVariable,
-    CustomVariable,
-    IntervalVariable,
-    TextboxVariable,
-    ConstantVariable,
-    AdhocVariable,
-)

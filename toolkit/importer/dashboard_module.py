@@ -306,6 +306,10 @@ def _is_count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
+def _is_code(value: Any, codes: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value in codes
+
+
 def _is_reference(value: Any) -> bool:
     return (
         isinstance(value, dict)
@@ -315,8 +319,17 @@ def _is_reference(value: Any) -> bool:
 
 
 # (JSON key, keyword argument, the class's default, the values the class takes) of each kind, after the
-# positional name (and values or value)
+# positional name (and query, values or value)
 VARIABLE_ARGS: dict[str, list[tuple[str, str, Any, Callable[[Any], bool]]]] = {
+    "query": [
+        ("multi", "multi", True, _is_flag),
+        ("includeAll", "include_all", True, _is_flag),
+        ("regex", "regex", "", _is_text),
+        ("allValue", "all_value", "", _is_text),
+        ("sort", "sort", 1, lambda v: _is_code(v, range(9))),
+        ("refresh", "refresh", 2, lambda v: _is_code(v, (1, 2))),
+        ("datasource", "datasource", DATASOURCE, _is_reference),
+    ],
     "datasource": [
         ("query", "plugin", "prometheus", lambda v: _is_text(v) and bool(v.strip())),
         ("regex", "regex", "", _is_text),
@@ -343,6 +356,9 @@ SHARED_VARIABLE_ARGS = (
     [("label", "label", "", _is_text), ("description", "description", "", _is_text)],
     [("hide", "hide", 0, _is_hide), ("skipUrlSync", "skip_url_sync", False, _is_flag)],
 )
+# what Grafana takes where a query variable leaves a key unset, where Variable's own default differs
+# (QueryVariable: no sorting, refreshed on load; MultiValueVariable: one value, no All)
+QUERY_UNSET = {"multi": False, "includeAll": False, "sort": 0, "refresh": 1}
 
 
 def variable_reason(variable: dict[str, Any]) -> str:
@@ -353,8 +369,12 @@ def variable_reason(variable: dict[str, Any]) -> str:
         return f"no typed class for a {kind!r} variable"
     if not isinstance(variable.get("name"), str) or not variable["name"].strip():
         return "no name (the typed classes need one)"
-    if kind == "query" and variable.get("datasource") not in (None, DATASOURCE):
-        return "a query on a datasource other than the Prometheus one (Variable queries ${datasource})"
+    if (
+        kind == "query"
+        and variable.get("datasource") is not None
+        and not _is_reference(variable["datasource"])
+    ):
+        return 'a datasource that is not a {"type", "uid"} reference'
     if kind in ("query", "datasource", "custom", "interval") and not (_is_text(query) and query.strip()):
         return "no query text (the typed class needs one)"
     if kind in ("textbox", "constant") and not _is_text(variable.get("query", "")):
@@ -389,19 +409,21 @@ def _variable_default(variable: dict[str, Any]) -> Any:
 
 def variable_call(variable: dict[str, Any], extra: Any) -> str:
     """The typed class's call for ``variable`` with ``extra`` laid over, else ``raw_variable`` with it
-    whole."""
+    whole. An argument is written where the input sets it otherwise than the class's default, and where
+    the input leaves unset what Grafana then takes otherwise than the class."""
     if not is_typed_variable(variable):  # keys sorted, as the build writes it
         return f"raw_variable({literal(json.loads(json.dumps(variable, sort_keys=True)))})"
     kind = variable["type"]
-    if kind == "query":
-        return _query_variable_call(variable, extra)
     args = [string(variable["name"])]
-    if kind in ("custom", "interval", "constant") or (kind == "textbox" and variable.get("query")):
-        args.append(string(variable.get("query", "")))
+    if kind in ("query", "custom", "interval", "constant") or (kind == "textbox" and variable.get("query")):
+        args.append(string(_variable_query(variable) or ""))
+    unset = QUERY_UNSET if kind == "query" else {}
     defaults = {"hide": 2} if kind == "constant" else {}
     first, last = SHARED_VARIABLE_ARGS
     for key, name, default, takes in first + VARIABLE_ARGS[kind] + last:
-        value = variable.get(key, MISSING)
+        value = variable.get(key, unset.get(key, MISSING))
+        if kind == "query" and key == "label":
+            value = _query_label(variable)
         if value is not MISSING and takes(value) and value != defaults.get(key, default):
             args.append(f"{name}={literal(value)}")
     default = _variable_default(variable)
@@ -410,6 +432,17 @@ def variable_call(variable: dict[str, Any], extra: Any) -> str:
     if extra is not MISSING:
         args.append(f"extra={literal(extra)}")
     return f"{VARIABLE_CLASSES[kind]}({', '.join(args)})"
+
+
+def _query_label(variable: dict[str, Any]) -> Any:
+    """The label a query variable shows (its name where unset), MISSING where ``Variable``'s own, the
+    name capitalized, is that."""
+    shown = (
+        variable.get("label")
+        if _is_text(variable.get("label")) and variable.get("label")
+        else variable["name"]
+    )
+    return MISSING if shown == variable["name"].capitalize() else shown
 
 
 def _without_the_builds_own_variable(board: dict[str, Any], settings: Settings) -> list[str]:
@@ -427,25 +460,6 @@ def _without_the_builds_own_variable(board: dict[str, Any], settings: Settings) 
         return []
     del listed[0]
     return ["variable datasource is the one the build adds itself: left to it"]
-
-
-def _query_variable_call(variable: dict[str, Any], extra: Any) -> str:
-    """A typed ``Variable`` for a query variable."""
-    query = _variable_query(variable)
-    args = [string(str(variable["name"])), string(query)]
-    if variable.get("label") and variable["label"] != variable["name"].capitalize():  # Variable's own
-        args.append(f"label={string(str(variable['label']))}")
-    args += [f"multi={bool(variable.get('multi'))}", f"include_all={bool(variable.get('includeAll'))}"]
-    if variable.get("regex"):
-        args.append(f"regex={string(str(variable['regex']))}")
-    if variable.get("allValue"):
-        args.append(f"all_value={string(str(variable['allValue']))}")
-    for key, default in (("hide", 0), ("sort", 1), ("refresh", 2)):
-        if isinstance(variable.get(key), int) and variable[key] != default:
-            args.append(f"{key}={variable[key]}")
-    if extra is not MISSING:
-        args.append(f"extra={literal(extra)}")
-    return f"Variable({', '.join(args)})"
 
 
 # --- the module -------------------------------------------------------------------------------------
