@@ -278,6 +278,10 @@ BAD = {
         lambda: CustomVariable("k", "1,2", hide=5),
         r"variable 'k': hide must be one of 0, 1, 2, 3, got int 5",
     ),
+    "a switch as a code": (
+        lambda: TextboxVariable("f", hide=True),
+        r"variable 'f': hide must be one of 0, 1, 2, 3, got bool True",
+    ),
     "a string as a switch": (
         lambda: CustomVariable("k", "1,2", multi="yes"),  # type: ignore[arg-type]
         r"variable 'k': multi must be True or False, got str 'yes'",

@@ -19,7 +19,7 @@ from typing import Any
 
 from toolkit.errors import DefinitionError
 from toolkit.locations import caller_location
-from toolkit.panel_parts import DATASOURCE, check_choice, check_text
+from toolkit.panel_parts import DATASOURCE, check_text
 from toolkit.sources.grafanalib import RAW_KEY, merge_extra
 
 # VariableHide: 0 label and value shown, 1 value only, 2 nothing, 3 under the controls menu
@@ -37,6 +37,16 @@ def check_flag(what: str, value: Any) -> bool:
     if not isinstance(value, bool):
         raise DefinitionError(
             f"{what} must be True or False, got {type(value).__name__} {value!r}", caller_location()
+        )
+    return value
+
+
+def check_code(what: str, value: Any, codes: Sequence[int]) -> int:
+    """``value`` if it is one of Grafana's number ``codes`` (not a bool), else a located error."""
+    if isinstance(value, bool) or value not in codes:
+        listed = ", ".join(repr(c) for c in codes)
+        raise DefinitionError(
+            f"{what} must be one of {listed}, got {type(value).__name__} {value!r}", caller_location()
         )
     return value
 
@@ -107,7 +117,7 @@ class _Variable:
         check_text(f"{type(self).__name__} name", self.name, required=True)
         for name in ("label", "description"):
             check_text(self.where(name), getattr(self, name))
-        check_choice(self.where("hide"), self.hide, HIDE)
+        check_code(self.where("hide"), self.hide, HIDE)
         check_flag(self.where("skip_url_sync"), self.skip_url_sync)
         if self.extra is not None and not isinstance(self.extra, dict):
             raise DefinitionError(
@@ -173,8 +183,8 @@ class Variable(_Variable):
             check_text(self.where(name), getattr(self, name))
         for name in ("multi", "include_all"):
             check_flag(self.where(name), getattr(self, name))
-        check_choice(self.where("sort"), self.sort, SORT)
-        check_choice(self.where("refresh"), self.refresh, (1, 2))
+        check_code(self.where("sort"), self.sort, SORT)
+        check_code(self.where("refresh"), self.refresh, (1, 2))
         check_reference(self.where("datasource"), self.datasource)
 
     def own_json(self) -> dict[str, Any]:
@@ -378,7 +388,7 @@ class ConstantVariable(_Variable):
     def check(self) -> None:
         """The value is a text; a constant is hidden (Grafana saves it so)."""
         check_text(self.where("value"), self.value)
-        check_choice(self.where("hide"), self.hide, (2,))
+        check_code(self.where("hide"), self.hide, (2,))
 
     def own_json(self) -> dict[str, Any]:
         """The value as the query and the selection."""
