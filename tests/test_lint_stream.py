@@ -153,11 +153,26 @@ def test_yaml_built_in_one_walk_equals_pyyamls_construction() -> None:
         assert _load(text, fast=True) == _load(text, fast=False), text[:200]
 
 
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the shared corpus is not at ../shared/corpus")
+def test_the_loader_that_remembers_tags_resolves_as_pyyaml_does() -> None:
+    """Every YAML file of the corpus, twice (the second time from the remembered tags), and scalars of every
+    implicit type load to what PyYAML's own safe loader makes of them."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SHARED.rglob("*.y*ml"))]
+    texts.append("[1, '1', 0x1f, 0o17, 1_000, .5, -.inf, .nan, yes, 'yes', No, ~, null, '', 2020-01-01, =]")
+    for text in texts * 2:
+        try:
+            expected = list(yaml.load_all(text, Loader=yaml.SafeLoader))
+        except yaml.YAMLError:
+            continue
+        got = [data for data, _ in yaml_lines.load_all_with_lines(text)]
+        assert repr(got) == repr(expected), text[:200]  # repr: nan is not equal to itself
+
+
 def _load(text: str, fast: bool) -> object:
     try:
         if fast:
             return yaml_lines.load_all_with_lines(text)
-        loader = yaml_lines.LOADER(text)
+        loader = yaml_lines.Loader(text)
         documents = []
         try:
             while loader.check_node():

@@ -83,8 +83,11 @@ def walk(ast: pp.Expr) -> list[Node]:
     while pending:
         expr, parents = pending.pop()
         found.append(Node(expr, parents))
-        inner = (*parents, expr)
-        pending.extend((child, inner) for child in reversed(children(expr)))
+        inner = children(expr)
+        if inner:  # a leaf (most nodes) makes no tuple of parents
+            parents = (*parents, expr)
+            for child in reversed(inner):
+                pending.append((child, parents))
     return found
 
 

@@ -12,14 +12,12 @@ from toolkit.bundle import RuleEntry
 from toolkit.durations import duration_seconds
 from toolkit.lint.context import Expression, LintContext
 from toolkit.lint.findings import Finding, Level
-from toolkit.lint.live import LiveError
 from toolkit.lint.policy import HOUSE_ANNOTATIONS, full_match
 from toolkit.lint.promql import COMPARISONS, Parsed
 from toolkit.lint.promql_checks import rate_windows
 from toolkit.lint.registry import check
 from toolkit.lint.templates import start_judging
 from toolkit.locations import SourceLocation
-from toolkit.rules import ALERT_NAME, RECORD_NAME
 
 RAW_VALUE = re.compile(r"\{\{\s*\$value\s*\}\}")
 GROUP_NAME = re.compile(r"[^\W_][\w.-]*")  # any script, but lower case: checked apart
@@ -243,6 +241,8 @@ def _policy_labels(ctx: LintContext, rule: RuleEntry, labels: dict) -> Iterator[
     convention=True,
 )
 def name(ctx: LintContext) -> Iterator[Finding]:
+    from toolkit.rules import ALERT_NAME, RECORD_NAME  # here: the rule DSL loads only for this convention
+
     for group in ctx.bundle.rule_groups:
         if not GROUP_NAME.fullmatch(group.name) or group.name != group.name.lower():
             yield Finding(
@@ -366,6 +366,8 @@ def firing_spells(timestamps: list[float], step: float, hold: float) -> int:
 def count(ctx: LintContext) -> Iterator[Finding]:
     if ctx.live is None:
         return
+    from toolkit.lint.live import LiveError  # here: only a run with --prometheus asks a server
+
     for rule, _ in ctx.rule_exprs():
         if not rule.is_alert:
             continue
