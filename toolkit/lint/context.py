@@ -118,10 +118,10 @@ class LintContext:
 
     def rule_exprs(self) -> Iterator[tuple[RuleEntry, Parsed]]:
         """Every rule with its parsed expression (parsed rules only)."""
-        for _, rule in self.rules():
-            parsed = parse(rule.data["expr"])
-            if parsed.ast is not None:
-                yield rule, parsed
+        for expression in self.expressions():
+            if expression.rule is None:
+                return  # the panels' queries follow the rules'
+            yield expression.rule, expression.parsed
 
     def panels(self) -> Iterator[tuple[DashboardEntry, dict[str, Any]]]:
         """Every panel that is not a row, with its dashboard."""
@@ -156,9 +156,10 @@ class LintContext:
     def expressions(self) -> list[Expression]:
         """Every parsed expression: rules' and panels' queries (gathered once per context)."""
         if self._expressions is None:
-            self._expressions = [Expression(parsed, rule=rule) for rule, parsed in self.rule_exprs()] + [
-                Expression(parsed, board=board, panel=panel) for board, panel, parsed in self.panel_exprs()
-            ]
+            rules = ((rule, parse(rule.data["expr"])) for _, rule in self.rules())
+            self._expressions = [
+                Expression(parsed, rule=rule) for rule, parsed in rules if parsed.ast is not None
+            ] + [Expression(parsed, board=board, panel=panel) for board, panel, parsed in self.panel_exprs()]
         return self._expressions
 
     def rule_finding(

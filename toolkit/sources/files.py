@@ -48,6 +48,7 @@ class NotThisKind(SourceError):
 
 
 GROUP_KEYS = frozenset(("name", "rules", "labels", *GROUP_OPTION_KEYS))
+RULE_KEY_SET = frozenset(RULE_KEYS)
 RULER_GROUP_KEYS = frozenset(  # Mimir/Cortex and Thanos rulers read these too; Prometheus refuses them
     ("source_tenants", "evaluation_delay", "align_evaluation_time_on_interval", "partial_response_strategy")
 )
@@ -243,7 +244,7 @@ class _Reader:
                 location = SourceLocation(self.path, position[0])
                 self.read.problems.append(RuleFileProblem(text, location, position[1]))
 
-        self.unknown_keys(rule, set(RULE_KEYS), at, "rule")
+        self.unknown_keys(rule, RULE_KEY_SET, at, "rule")
         if record and alert:
             bad("only one of 'record' and 'alert' must be set", "record")
         if not record and not alert:
