@@ -15,7 +15,7 @@ from toolkit.lint.engine import lint_bundle
 from toolkit.lint.findings import Finding, Level
 from toolkit.lint.parallel import spare_cpus, usable_cpus
 from toolkit.lint.report import as_json, github, human
-from toolkit.lint.stream import lint_paths
+from toolkit.lint.stream import _facts, _known, _read, lint_paths
 from toolkit.locations import SourceLocation
 from toolkit.sources import yaml_lines
 from toolkit.sources.files import load_paths
@@ -30,6 +30,28 @@ def test_findings_do_not_depend_on_the_batch_size_or_the_workers(tmp_path: Path)
     assert {"rule/dependency", "rule/duplicate", "alerts/template"} & {f.check for f in whole}
     for batch_bytes, jobs in ((1, 1), (1, 3), (3000, 2), (10**9, 2), (10**9, 5), (10**9, None)):
         assert list(lint_paths([folder], jobs=jobs, batch_bytes=batch_bytes)) == whole, (batch_bytes, jobs)
+
+
+def test_every_shares_templates_are_judged_once_by_the_last_share(tmp_path: Path) -> None:
+    """Bad templates in every file (one text in several): the same findings for any workers and batches, and
+    only the last share is given template uses to judge (one promtool run for the whole run)."""
+    for n in range(6):
+        annotations = {
+            "description": "{{ if $value }}unclosed",
+            "summary": f"{{{{ nope{n} }}}}",
+            "ok": "{{ $value }}",
+        }
+        (tmp_path / f"r{n}.yml").write_text(rules_file(alert(alert=f"A{n}", annotations=annotations)))
+    whole = sorted(lint_bundle(load_paths([tmp_path]).bundle, is_project=False, jobs=1))
+    judged = [f for f in whole if f.check == "alerts/template"]
+    assert {f.location.path for f in judged} == {str(tmp_path / f"r{n}.yml") for n in range(6)}
+    assert len(judged) == 12
+    for batch_bytes, jobs in ((1, 1), (1, 3), (10**9, 2), (10**9, 3)):
+        assert list(lint_paths([tmp_path], jobs=jobs, batch_bytes=batch_bytes)) == whole, (batch_bytes, jobs)
+    shares = [_facts([_read([tmp_path / f"r{n}.yml", tmp_path / f"r{n + 1}.yml"], "")]) for n in (0, 2, 4)]
+    told = _known(shares)
+    assert [len(t.templates) for t in told] == [0, 0, 7]  # 6 distinct summaries and the shared description
+    assert len(told[-1].templates["{{ if $value }}unclosed"]) == 6
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
