@@ -95,6 +95,33 @@ def test_bad_saves_are_400(api, dashboard: dict, folder: str | None) -> None:
     assert refused.value.status_code == 400
 
 
+def test_numbers_are_stored_as_written_and_nan_is_bad_request_data(grafana, unique) -> None:
+    """Grafana keeps a dashboard's number literals (its decoder keeps them as written), so an integer
+    beyond 64 bits comes back digit for digit; JSON has no NaN, which Grafana's decoder refuses."""
+    uid = unique("n")
+    auth = grafana.credential if isinstance(grafana.credential, tuple) else None
+    headers = {"Content-Type": "application/json"}
+    if auth is None:
+        headers["Authorization"] = f"Bearer {grafana.credential}"
+
+    def post(text: str) -> niquests.Response:
+        return niquests.post(
+            f"{grafana.url}/api/dashboards/db", data=text.encode(), auth=auth, headers=headers, timeout=10
+        )
+
+    big = 2**64 + 1
+    saved = post(
+        f'{{"dashboard": {{"uid": "{uid}", "title": "{uid}", "panels": [], "maxDataPoints": {big}}}}}'
+    )
+    assert saved.status_code == 200, saved.text
+    answer = niquests.get(f"{grafana.url}/api/dashboards/uid/{uid}", auth=auth, headers=headers, timeout=10)
+    assert json.loads(answer.content)["dashboard"]["maxDataPoints"] == big
+    refused = post(
+        f'{{"dashboard": {{"uid": "{uid}", "title": "{uid}", "panels": [], "maxDataPoints": NaN}}}}'
+    )
+    assert refused.status_code == 400
+
+
 def test_folders_and_search(api, unique) -> None:
     folder = unique("f")
     api.folder.create_folder("Folder", uid=folder)

@@ -817,8 +817,6 @@ SCHEMA_GAPS = {
     "is not of type 'object'": "a variable naming its datasource ('$datasource'): Grafana keeps the name",
     "/targets/": "query fields the input already had: once a target names its panel's datasource (schemaVersion "
     "36, as Grafana does) the check reads it as a Prometheus query",
-    "cellOptions: {": "the schema's oneOf of table cell options matches {'type': 'auto'} more than once: no "
-    "table cell option can pass it",
     "'match': None": "a special value mapping matching null (it matches nothing): Grafana keeps it as saved",
 }
 
@@ -1272,6 +1270,54 @@ def test_keys_current_grafana_does_not_save_go_with_a_note() -> None:
         "timepicker/enable",
     } <= noted
     assert "panels/0/yaxes" not in noted  # empty: nothing was set
+
+
+def _table(custom: dict, overrides: object) -> dict:
+    config = {"defaults": {"custom": custom}, "overrides": overrides}
+    return {"schemaVersion": 39, "panels": [{"type": "table", "title": "t", "fieldConfig": config}]}
+
+
+@pytest.mark.parametrize(
+    "cell", [{"type": "color-text"}, {"type": "json-view"}, {"type": "gauge", "mode": "basic"}]
+)
+def test_cell_options_the_schema_cannot_tell_apart_become_the_first_override_for_every_field(
+    cell: dict,
+) -> None:
+    """The schema's oneOf of cell options: each branch takes any cell type, so these match several. Grafana
+    applies the defaults and then the overrides in order: as the first override, for every field (the name
+    matcher's own default pattern), they display the same, and the panel's own overrides still win."""
+    own = {"matcher": {"id": "byName", "options": "Value"}, "properties": [{"id": "unit", "value": "s"}]}
+    result = normalize_dashboard(_table({"cellOptions": cell, "align": "auto"}, [own]))
+    config = result.data["panels"][0]["fieldConfig"]
+    assert config["defaults"]["custom"] == {"align": "auto"}
+    assert config["overrides"] == [
+        {
+            "matcher": {"id": "byRegexp", "options": "/.*/"},
+            "properties": [{"id": "custom.cellOptions", "value": cell}],
+        },
+        own,
+    ]
+    [note] = [n for n in result.notes if n.path == "panels/0/fieldConfig/defaults/custom/cellOptions"]
+    assert "first override, for every field" in note.reason and "oneOf" in note.reason
+    if (TOOLS / "grafana_schema_check.py").is_file():
+
+        def about_cells(board: dict) -> list[str]:
+            return [p for p in _schema_problems(board) if "cellOptions" in p or "overrides" in p]
+
+        assert about_cells(_table({"cellOptions": cell}, [])) != []  # as given, the schema refuses it
+        assert about_cells(result.data) == []
+
+
+def test_cell_options_the_schema_holds_stay_and_overrides_that_are_no_list_are_kept() -> None:
+    unique = {"type": "color-background", "mode": "gradient", "applyToRow": False}
+    config = normalized(_table({"cellOptions": unique}, []))["panels"][0]["fieldConfig"]
+    assert config == {"defaults": {"custom": {"cellOptions": unique}}, "overrides": []}
+    result = normalize_dashboard(_table({"cellOptions": {"type": "color-text"}}, {"not": "a list"}))
+    config = result.data["panels"][0]["fieldConfig"]  # nothing to put the override in: left as given
+    assert config == {
+        "defaults": {"custom": {"cellOptions": {"type": "color-text"}}},
+        "overrides": {"not": "a list"},
+    }
 
 
 def test_thresholds_are_held_as_grafana_validates_them() -> None:

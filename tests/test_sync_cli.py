@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import io
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from tests.doubles.grafana import GrafanaDouble
-from tests.sample_project import REPO
+from tests.sample_project import DASHBOARD, REPO, make_project
 from toolkit.cli import main
 from toolkit.commands.progress import CLEAR, Progress
 from toolkit.commands.sync import WRITES_LABEL
@@ -153,3 +154,59 @@ def test_progress_is_quiet_off_a_terminal_and_counts_grafana_writes_on_one(
             time.sleep(0.05)
     assert "syncing: Grafana writes 20/20" in terminal.getvalue()
     assert terminal.getvalue().endswith(CLEAR), "the line is cleared at the end"
+
+
+HUGE = 18446744073709551616  # 2**64: json writes it, orjson does not
+RAW = (
+    'raw_panel({"type": "stat", "title": "Big", "description": "Overflows.", "gridPos": {"h": 4, "w": 6, "x": 0, "y": 20}, "fieldConfig": '
+    '{"defaults": {"unit": "short", "thresholds": {"mode": "absolute", "steps": [{"color": "green", "value": None}, '
+    '{"color": "red", "value": VALUE}]}}, "overrides": []}}),'
+)
+
+
+def threshold_project(root: Path, value: str) -> Path:
+    """A throw-away project whose one dashboard has a panel given as JSON with a red threshold at ``value``."""
+    source = DASHBOARD.format(uid="overview", title="Overview")
+    source = source.replace("import dashboard,", "import dashboard, raw_panel,").replace(
+        'description="Share of targets up."),',
+        'description="Share of targets up."),' + RAW.replace("VALUE", value),
+    )
+    assert value in source and "raw_panel," in source
+    return make_project(root, {"overview": source})
+
+
+def sync_project(double: GrafanaDouble, root: Path):
+    environment = {"GRAFANA_URL": double.url, "GRAFANA_TOKEN": double.token}
+    return CliRunner().invoke(main, ["--project", str(root), "sync", "--only", "grafana"], env=environment)
+
+
+def big_step(double: GrafanaDouble) -> object:
+    """The red threshold of the panel "Big" as the double holds it."""
+    panel = next(p for p in double.dashboards["overview"]["dashboard"]["panels"] if p["title"] == "Big")
+    return panel["fieldConfig"]["defaults"]["thresholds"]["steps"][-1]["value"]
+
+
+def test_an_integer_beyond_64_bits_is_synced_then_a_second_sync_is_a_no_op(
+    grafana_double, tmp_path: Path
+) -> None:
+    root = threshold_project(tmp_path, str(HUGE))
+    first = sync_project(grafana_double, root)
+    assert first.exit_code == 0, first.output
+    assert "grafana                 1          0          0          0          0" in first.output
+    assert big_step(grafana_double) == HUGE and type(big_step(grafana_double)) is int
+    writes = grafana_double.writes
+    second = sync_project(grafana_double, root)
+    assert second.exit_code == 0, second.output
+    assert "grafana                 0          0          1          0          0" in second.output
+    assert grafana_double.writes == writes
+
+
+def test_an_infinite_threshold_is_not_sent_and_the_failure_says_where(grafana_double, tmp_path: Path) -> None:
+    root = threshold_project(tmp_path, 'float("inf")')
+    result = sync_project(grafana_double, root)
+    assert result.exit_code == 1, result.output
+    assert (
+        "  grafana: create overview: dashboard.panels[3].fieldConfig.defaults.thresholds.steps[1].value is inf, "
+        "which JSON cannot carry: give a finite number (nothing was sent)\n" in result.output
+    )
+    assert "overview" not in grafana_double.dashboards

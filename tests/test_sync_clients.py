@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 from pathlib import Path
 
 import pytest
@@ -10,9 +12,17 @@ from urllib3.exceptions import ConnectTimeoutError
 from tests.sample_project import REPO
 from toolkit.clients import connect
 from toolkit.clients.alertmanager_process import free_port
+from toolkit.clients.bodies import parse_json
 from toolkit.clients.contexts import Context, resolve_context
-from toolkit.clients.errors import ClientError, RefusedError, ServerFailedError, UnreachableError
+from toolkit.clients.errors import (
+    ClientError,
+    RefusedError,
+    ServerFailedError,
+    UnreachableError,
+    UnsendableError,
+)
 from toolkit.clients.grafana import Grafana
+from toolkit.clients.http import HttpClient
 from toolkit.clients.prometheus import Prometheus
 from toolkit.clients.ruler import Ruler
 from toolkit.clients.transport import InsecureTransportWarning, Transport
@@ -85,6 +95,87 @@ def test_secrets_are_redacted_from_every_client_error(grafana_double) -> None:
     with pytest.raises(RefusedError) as refused:
         grafana.dashboards()
     assert grafana_double.token not in str(refused.value) and "bad token ***" in str(refused.value)
+
+
+BIG = 2**64 + 1  # beyond 64 bits, and no float holds it: orjson neither writes nor reads it exactly
+
+
+def test_json_bodies_are_what_the_standard_library_writes_and_answers_keep_every_digit(
+    grafana_double,
+) -> None:
+    board = {"uid": "big", "title": "Größe", "panels": [{"id": 1, "maxDataPoints": BIG, "interval": 0.1}]}
+    payload = {"dashboard": board, "folderUid": "", "overwrite": False, "message": "m"}
+    grafana = Grafana(grafana_double.url, FAST, grafana_double.token, org=3)
+    grafana.save(payload)
+    sent = grafana_double.last_request
+    assert sent.body == json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    assert sent.headers["Content-Type"] == "application/json" and sent.headers["X-Grafana-Org-Id"] == "3"
+    assert sent.headers["Authorization"] == f"Bearer {grafana_double.token}"
+    panel = grafana.dashboard("big")["dashboard"]["panels"][0]
+    assert type(panel["maxDataPoints"]) is int and panel["maxDataPoints"] == BIG
+
+    assert grafana.create_folder("f", "Folder") and not grafana.create_folder("f", "Folder")
+    assert grafana_double.last_request.body == b'{"title":"Folder","uid":"f"}'
+
+    plain = HttpClient(grafana_double.url, FAST, headers={"Authorization": f"Bearer {grafana_double.token}"})
+    plain.post_json("/api/dashboards/db", {**payload, "overwrite": True})
+    assert (
+        grafana_double.last_request.body
+        == json.dumps({**payload, "overwrite": True}, ensure_ascii=False, separators=(",", ":")).encode()
+    )
+    assert plain.get_json("/api/dashboards/uid/big")["dashboard"]["panels"][0]["maxDataPoints"] == BIG
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "123456789012345678",  # 18 digits: read by orjson
+        "9223372036854775807",
+        "18446744073709551615",
+        "18446744073709551616",
+        "-9223372036854775809",
+        "[0.1, 1e-07, 1E5, -0.0, 5e-324, 1.7976931348623157e308]",
+        '{"a": 1, "a": 2.5, "b": "1234567890123456789012"}',
+        "[NaN, Infinity, -Infinity, 1e400]",
+        '"\\ud800"',
+        '{"t": "Gr\u00f6\u00dfe"}',
+    ],
+)
+def test_answers_are_read_as_the_standard_library_reads_them(text: str) -> None:
+    for content in (text.encode(), text.encode("utf-16")):
+        parsed = parse_json(content)
+        assert repr(parsed) == repr(json.loads(content)), "same values, same types"
+
+
+def test_every_built_dashboard_is_read_as_the_standard_library_reads_it() -> None:
+    for path in sorted((REPO / "build" / "dashboards").glob("*.json")):
+        content = path.read_bytes()
+        assert repr(parse_json(content)) == repr(json.loads(content)), path.name
+    with pytest.raises(ValueError):
+        parse_json(b'{"not": json}')
+
+
+def test_a_body_json_cannot_carry_is_not_sent_and_the_error_says_where(grafana_double) -> None:
+    grafana = Grafana(grafana_double.url, FAST, grafana_double.token)
+    before = grafana_double.requests
+    for value in (math.nan, math.inf, -math.inf):
+        board = {"uid": "odd", "title": "Odd", "panels": [{"id": 1}, {"id": 2, "options": {"max": value}}]}
+        with pytest.raises(UnsendableError) as refused:
+            grafana.save({"dashboard": board, "folderUid": ""})
+        assert str(refused.value) == (
+            f"dashboard.panels[1].options.max is {value}, which JSON cannot carry: give a finite number "
+            "(nothing was sent)"
+        )
+    assert grafana_double.requests == before
+
+
+def test_a_missing_dashboard_is_refused_with_grafanas_message(grafana_double) -> None:
+    with pytest.raises(RefusedError) as missing:
+        Grafana(grafana_double.url, FAST, grafana_double.token).dashboard("gone")
+    assert missing.value.status == 404
+    assert (
+        str(missing.value) == f"Grafana at {grafana_double.url}: GET dashboard gone: 404 Dashboard not found"
+    )
 
 
 def test_insecure_warns_and_turns_verification_off() -> None:

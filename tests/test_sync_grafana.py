@@ -3,17 +3,22 @@ using the ``grafana`` fixture are marked ``live``; `make test-live`)."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import json
 
+import niquests
 import pytest
 from grafana_client import GrafanaApi
 
 from tests.sample_project import REPO
 from toolkit.bundle import Bundle
 from toolkit.clients.contexts import Context
+from toolkit.clients.grafana import Grafana
 from toolkit.clients.transport import Transport
+from toolkit.diff.dashboards import board_changes
 from toolkit.sources.code import load_project
-from toolkit.sources.live import MARKER_TAG
+from toolkit.sources.live import MARKER_TAG, live_dashboards
 from toolkit.sync.grafana import MESSAGE
 from toolkit.sync.run import SyncOptions, run_sync
 
@@ -373,3 +378,60 @@ def test_a_read_that_fails_stops_the_plan_without_reading_the_rest(grafana_doubl
     )
     assert report.plan is None and grafana_double.writes == len(BUNDLE.dashboards) + 1
     assert grafana_double.requests - before < 2 + len(BUNDLE.dashboards), "the reads left were cancelled"
+
+
+# one past the largest unsigned 64-bit integer: JSON carries it, orjson neither writes nor reads it
+BIG = 2**64
+ODD = BIG + 1  # nor does a float hold it: read as one, it is rounded to BIG
+
+
+def with_big_integers(bundle: Bundle, uid: str) -> Bundle:
+    """``uid`` with a threshold step, a value mapping and a maximum beyond 64 bits in its first panel with
+    thresholds."""
+    board = next(b for b in bundle.dashboards if b.uid == uid)
+    data = copy.deepcopy(board.data)
+    defaults = thresholded(data)["fieldConfig"]["defaults"]
+    defaults["thresholds"]["steps"].append({"color": "purple", "value": BIG})
+    defaults["mappings"] = [{"type": "value", "options": {str(BIG): {"text": "overflow", "index": 0}}}]
+    defaults["max"] = ODD
+    boards = tuple(dataclasses.replace(b, data=data) if b.uid == uid else b for b in bundle.dashboards)
+    return dataclasses.replace(bundle, dashboards=boards)
+
+
+def thresholded(board: dict) -> dict:
+    """The dashboard's first panel with thresholds."""
+    return next(p for p in board["panels"] if p.get("fieldConfig", {}).get("defaults", {}).get("thresholds"))
+
+
+def stored_exactly(grafana, uid: str) -> dict:
+    """The dashboard as Grafana stores it, read with the standard library's parser (every digit kept)."""
+    auth = grafana.credential if isinstance(grafana.credential, tuple) else None
+    headers = {} if auth else {"Authorization": f"Bearer {grafana.credential}"}
+    answer = niquests.get(f"{grafana.url}/api/dashboards/uid/{uid}", auth=auth, headers=headers, timeout=10)
+    assert answer.status_code == 200, answer.text
+    return json.loads(answer.content)["dashboard"]
+
+
+def test_integers_beyond_64_bits_are_saved_as_written_and_read_back_unchanged(grafana) -> None:
+    uid = "api" + grafana.suffix
+    bundle, ctx = with_big_integers(isolated_bundle(grafana), uid), context(grafana)
+    first = run_sync(bundle, ctx, options(grafana))
+    assert first.ok, (first.failures, [o.message for o in first.outcomes if not o.ok])
+    assert first.plan.counts() == {"create": len(bundle.dashboards)}
+    defaults = thresholded(stored_exactly(grafana, uid))["fieldConfig"]["defaults"]
+    assert defaults["thresholds"]["steps"][-1] == {"color": "purple", "value": BIG}
+    assert defaults["mappings"][0]["options"] == {str(BIG): {"text": "overflow", "index": 0}}
+    assert type(defaults["max"]) is int and defaults["max"] == ODD
+
+    writes = grafana.double.writes if grafana.double else None
+    second = run_sync(bundle, ctx, options(grafana))
+    assert second.ok and second.plan.counts() == {"unchanged": len(bundle.dashboards)}
+    if grafana.double:
+        assert grafana.double.writes == writes, "a no-op sync writes nothing"
+    wanted = next(b for b in bundle.dashboards if b.uid == uid)
+    live = live_dashboards(Grafana(grafana.url, Transport(), grafana.credential), [uid])
+    assert board_changes(next(b for b in live if b.uid == uid), wanted) == [], "diff --live sees no change"
+
+    third = run_sync(retitled(bundle, uid, "API" + grafana.suffix + " (big)"), ctx, options(grafana))
+    assert third.ok and third.plan.counts() == {"unchanged": len(bundle.dashboards) - 1, "update": 1}
+    assert thresholded(stored_exactly(grafana, uid))["fieldConfig"]["defaults"]["max"] == ODD

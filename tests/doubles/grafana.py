@@ -22,6 +22,9 @@ the documentation is silent, Grafana's dashboard service (pkg/services/dashboard
   updatedBy, provisioned); ``DELETE`` removes it (404 when missing).
 - ``GET /api/dashboards/uid/:uid/versions`` (dashboard_versions/): newest first, each with version,
   created, createdBy and message.
+- Dashboards are stored as the JSON they were saved with: Grafana's decoder keeps number literals
+  (simplejson with ``UseNumber``), so an integer beyond 64 bits is served digit for digit; a body that is
+  not JSON (NaN and Infinity included) is ``400 {"message": "bad request data"}``.
 
 Test controls, besides the faults of :class:`~tests.doubles.server.FaultyServer`: ``edit_in_ui(uid,
 title)`` (a save by a person, as the UI does: no message) and ``provision(board, folder)`` (a dashboard

@@ -33,8 +33,15 @@ class Request:
         self.headers, self.body = handler.headers, body
 
     def json(self) -> Any:
-        """The body decoded as JSON (None when empty); ValueError when it is not JSON."""
-        return json.loads(self.body) if self.body else None
+        """The body decoded as JSON (None when empty); ValueError when it is not JSON, as Go's decoder
+        refuses NaN and Infinity too. Integers of any size keep their digits, as Grafana's decoder keeps
+        number literals; a float comes back as Python writes it (``1e3`` as ``1000.0``, where Grafana
+        keeps ``1e3``), which is what the toolkit sends."""
+        return json.loads(self.body, parse_constant=_not_json) if self.body else None
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
 
 
 class FaultyServer:

@@ -68,6 +68,23 @@ MATCHER_KEYS = frozenset({"id", "options", "scope"})
 # ``SpecialValueMatch``); ``getValueMappingResult`` (utils/valueMappings.ts) switches on them and a mapping
 # with any other match (none, null) applies to no value.
 SPECIAL_MATCHES = frozenset({"true", "false", "null", "nan", "null+nan", "empty"})
+# The shapes of the published schema's table cell options (``TableCellOptions``, a oneOf): the keys each
+# branch allows (auto, sparkline, gauge, color-background, color-text, image, data-links, actions,
+# json-view; the sparkline's graph keys are none of the others'). Every branch takes any cell type, so
+# cell options whose keys fit more than one branch match several and pass none, though Grafana reads them.
+CELL_OPTION_SHAPES = (
+    frozenset({"type", "wrapText"}),
+    frozenset({"type", "mode", "valueDisplayMode"}),
+    frozenset({"type", "mode", "applyToRow", "wrapText"}),
+    frozenset({"type", "wrapText"}),
+    frozenset({"type", "alt", "title"}),
+    frozenset({"type"}),
+    frozenset({"type"}),
+    frozenset({"type"}),
+)
+# An override matcher for every field: the field name matcher's own default pattern (fieldNameMatchers.ts
+# ``byRegexp`` reads it with ``stringToJsRegex``; ``.*`` finds a match in any name, the empty one too).
+EVERY_FIELD = {"id": "byRegexp", "options": "/.*/"}
 # getColorByName (createVisualizationColors.ts) gives FALLBACK_COLOR (types/fieldColor.ts) for an
 # annotation query without an icon colour (annotations/standardAnnotationSupport.ts
 # ``postProcessQueryResult``).
@@ -135,6 +152,8 @@ def panel_values(panel: dict[str, Any], path: str, notes: Notes) -> None:
             if isinstance(prop, dict) and prop.get("id") == "links":
                 at = f"{path}/fieldConfig/overrides/{i}/properties/{j}/value"
                 _data_links(prop.get("value"), at, notes)
+    if kind == "table" and isinstance(defaults, dict) and isinstance(defaults.get("custom"), dict):
+        _cell_options(config, f"{path}/fieldConfig/defaults/custom/cellOptions", notes)
 
 
 def annotation_values(annotation: dict[str, Any], path: str, notes: Notes) -> None:
@@ -239,3 +258,30 @@ def _table_custom(custom: dict[str, Any], path: str, notes: Notes) -> None:
             f"{custom['align']!r}: the table places it by field type, as 'auto' (getTextAlign): written as it",
         )
         custom["align"] = "auto"
+
+
+def _cell_options(config: dict[str, Any], path: str, notes: Notes) -> None:
+    """A table's default cell options as Grafana reads them, in a form the published schema holds:
+    ``{type: auto}`` is the default display and goes; cell options the schema cannot tell apart from
+    another cell type (:data:`CELL_OPTION_SHAPES`) become the first override, for every field."""
+    custom = config["defaults"]["custom"]
+    cell = custom.get("cellOptions")
+    if cell == {"type": "auto"}:
+        notes.add(path, "{type: auto} is the table's default cell display: left unset")
+        del custom["cellOptions"]
+        return
+    overrides = config.get("overrides", [])
+    ambiguous = isinstance(cell, dict) and sum(set(cell) <= shape for shape in CELL_OPTION_SHAPES) > 1
+    if not ambiguous or not isinstance(overrides, list):
+        return
+    notes.add(
+        path,
+        f"{cell!r} is written as the panel's first override, for every field (field name matching /.*/), "
+        "which Grafana applies to each field before the panel's other overrides, as it applies the "
+        "defaults: the same cell display, unless a data source's own field config names a cell type "
+        "(Prometheus and Loki name none). The published schema cannot hold it in the defaults: its cell "
+        "options are a oneOf whose branches each take any cell type, and these keys fit several",
+    )
+    del custom["cellOptions"]
+    rule = {"matcher": dict(EVERY_FIELD), "properties": [{"id": "custom.cellOptions", "value": cell}]}
+    config["overrides"] = [rule, *overrides]

@@ -131,14 +131,6 @@ def panel_as_saved(panel: dict[str, Any], path: str, notes: Notes) -> None:
     defaults = config.get("defaults") if isinstance(config, dict) else None
     if isinstance(defaults, dict):
         where = f"{path}/fieldConfig/defaults"
-        custom = defaults.get("custom")
-        if kind == "table" and isinstance(custom, dict) and custom.get("cellOptions") == {"type": "auto"}:
-            notes.add(
-                f"{where}/custom/cellOptions",
-                "{type: auto} is the table's default cell display: left unset (the published schema "
-                "cannot tell it from other cell types)",
-            )
-            del custom["cellOptions"]
         _thresholds(defaults.get("thresholds"))
         for i, mapping in enumerate(items(defaults.get("mappings"))):
             if isinstance(mapping, dict) and "id" in mapping:

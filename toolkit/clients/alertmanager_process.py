@@ -182,7 +182,7 @@ class LocalAlertmanager:
 
     def post(self, path: str, body: Any) -> None:
         """POST ``body`` as JSON to the API."""
-        self._answering().request("POST", path, json=body)
+        self._answering().post_json(path, body)
 
     def get(self, path: str) -> Any:
         """The decoded JSON of ``GET path``."""

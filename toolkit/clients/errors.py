@@ -45,6 +45,10 @@ class ClientError(ToolkitError):
         self.reason = reason
 
 
+class UnsendableError(ClientError):
+    """A request body JSON cannot carry (NaN or an infinity); nothing was sent."""
+
+
 class UnreachableError(ClientError):
     """No answer: connection refused or dropped, DNS, TLS or a timeout (after the retries)."""
 

@@ -4,15 +4,23 @@ grafana-client does the requests, authentication (a token as Bearer, a (user, pa
 auth) and the mapping of answers to its exceptions; this class mounts our retries and TLS options on its
 session, sets the organization, pages the search, and turns grafana-client's exceptions (and the
 connection errors it lets through) into :class:`~toolkit.clients.errors.ClientError`.
+
+Dashboards and folders are sent as JSON :mod:`~toolkit.clients.bodies` writes (``data=`` bytes through
+grafana-client's request runner), and a dashboard is read by ``GET`` on grafana-client's session and
+parsed by :mod:`~toolkit.clients.bodies`: grafana-client writes and reads with niquests' orjson, which
+refuses to write an integer beyond 64 bits and reads one as a rounded float, where Grafana keeps its
+digits.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import niquests
 
+from toolkit.clients.bodies import json_request, read_json
 from toolkit.clients.deadline import Deadline
 from toolkit.clients.errors import ClientError, DeadlineError, client_error, failure_reason
 from toolkit.clients.transport import Transport
@@ -106,9 +114,29 @@ class Grafana:
                 return hits
             page += 1
 
+    def _get(self, path: str) -> niquests.Response:
+        """``GET`` of ``path`` under the API on grafana-client's session, with its authentication and TLS
+        options; an answer of 400 or more raises grafana-client's exception, as its own requests do."""
+        from grafana_client.client import GrafanaException
+
+        client = self.api.client
+        answer = client.s.get(
+            f"{client.url}{path}", auth=client.auth, verify=client.verify, timeout=client.timeout
+        )
+        status = answer.status_code or 0
+        if status >= 400:
+            try:
+                body = answer.json()
+            except ValueError:
+                body = answer.text
+            raise GrafanaException(status, body, answer.text)
+        return answer
+
     def dashboard(self, uid: str) -> dict[str, Any]:
-        """``{"dashboard": ..., "meta": ...}`` of the dashboard ``uid``."""
-        return self._call(f"GET dashboard {uid}", self.api.dashboard.get_dashboard, uid)
+        """``{"dashboard": ..., "meta": ...}`` of the dashboard ``uid``, every number as Grafana holds it."""
+        what = f"GET dashboard {uid}"
+        answer = self._call(what, self._get, f"/dashboards/uid/{quote(uid, safe='')}")
+        return read_json(answer, self.name, what, self.secrets)
 
     def versions(self, uid: str) -> list[dict[str, Any]]:
         """The dashboard's saved versions, newest first (version, created, createdBy, message)."""
@@ -120,7 +148,8 @@ class Grafana:
     def save(self, payload: dict[str, Any]) -> dict[str, Any]:
         """``POST /api/dashboards/db`` with ``payload`` (dashboard, folderUid, overwrite, message)."""
         uid = payload["dashboard"].get("uid", "")
-        return self._call(f"save dashboard {uid}", self.api.dashboard.update_dashboard, payload)
+        body = json_request(payload)
+        return self._call(f"save dashboard {uid}", self.api.client.POST, "/dashboards/db", **body)
 
     def delete(self, uid: str) -> None:
         """Delete the dashboard ``uid``."""
@@ -132,8 +161,9 @@ class Grafana:
 
     def create_folder(self, uid: str, title: str) -> bool:
         """Create the folder; False when one with ``uid`` exists already (409, or 412 on older Grafana)."""
+        body = json_request({"title": title, "uid": uid})
         try:
-            self._call(f"create folder {uid}", self.api.folder.create_folder, title, uid=uid)
+            self._call(f"create folder {uid}", self.api.client.POST, "/folders", **body)
         except ClientError as error:
             if error.status in (409, 412):
                 return False

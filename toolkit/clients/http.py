@@ -8,6 +8,7 @@ from typing import Any
 
 import niquests
 
+from toolkit.clients.bodies import json_request, read_json
 from toolkit.clients.deadline import Deadline
 from toolkit.clients.errors import DeadlineError, RefusedError, client_error, failure_reason
 from toolkit.clients.transport import Transport
@@ -83,12 +84,12 @@ class HttpClient:
         return answer
 
     def get_json(self, path: str) -> Any:
-        """The decoded JSON body of ``GET path``."""
-        answer = self.request("GET", path)
-        try:
-            return answer.json()
-        except ValueError:
-            raise client_error(self.name, f"GET {path}: the answer is not JSON", self.secrets) from None
+        """The decoded JSON body of ``GET path``, every number as the server wrote it."""
+        return read_json(self.request("GET", path), self.name, f"GET {path}", self.secrets)
+
+    def post_json(self, path: str, body: Any) -> niquests.Response:
+        """``POST path`` with ``body`` as JSON, as :func:`~toolkit.clients.bodies.json_request` writes it."""
+        return self.request("POST", path, **json_request(body))
 
     def reload(self) -> None:
         """``POST /-/reload``; a 403 about the lifecycle API says how to enable it."""
