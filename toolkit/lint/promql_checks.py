@@ -282,7 +282,7 @@ def aggregate(ctx: LintContext) -> Iterator[Finding]:
         if not rule.is_alert:
             continue
         texts = [*rule.data.get("annotations", {}).values(), *rule.data.get("labels", {}).values()]
-        used = {a or b for text in texts for a, b in TEMPLATE_LABEL.findall(text)}
+        used = {a or b for text in texts if "abels." in text for a, b in TEMPLATE_LABEL.findall(text)}
         wanted = sorted(used - set(rule.data.get("labels", {})))
         kept, removed = output_labels(parsed.ast) if wanted else (None, frozenset())
         for label in wanted:
