@@ -26,6 +26,7 @@ from toolkit.sources.grafanalib import RAW_KEY, merge_extra
 HIDE = (0, 1, 2, 3)
 # VariableSort: none, alphabetical, numerical, case-insensitive alphabetical, natural; each up and down
 SORT = tuple(range(9))
+REFRESH = (1, 2)  # VariableRefresh of a query variable: on load, on time range change
 ALL = "$__all"  # the value of the "All" option
 AUTO = "$__auto"  # the value of an interval variable's "auto" option (older: $__auto_interval_<name>)
 # what Grafana's interval variable offers where its values hold none (interval/reducer.ts)
@@ -41,9 +42,14 @@ def check_flag(what: str, value: Any) -> bool:
     return value
 
 
+def is_code(value: Any, codes: Sequence[int]) -> bool:
+    """True when ``value`` is one of Grafana's number ``codes`` (a bool is not)."""
+    return not isinstance(value, bool) and value in codes
+
+
 def check_code(what: str, value: Any, codes: Sequence[int]) -> int:
-    """``value`` if it is one of Grafana's number ``codes`` (not a bool), else a located error."""
-    if isinstance(value, bool) or value not in codes:
+    """``value`` if it is one of Grafana's number ``codes``, else a located error listing them."""
+    if not is_code(value, codes):
         listed = ", ".join(repr(c) for c in codes)
         raise DefinitionError(
             f"{what} must be one of {listed}, got {type(value).__name__} {value!r}", caller_location()
@@ -51,13 +57,18 @@ def check_code(what: str, value: Any, codes: Sequence[int]) -> int:
     return value
 
 
-def check_reference(what: str, value: Any) -> Mapping[str, str]:
-    """``value`` if it is a datasource reference ``{"type": ..., "uid": ...}``, else a located error."""
-    if not (
+def is_reference(value: Any) -> bool:
+    """True when ``value`` is a datasource reference ``{"type": ..., "uid": ...}``."""
+    return (
         isinstance(value, Mapping)
         and set(value) == {"type", "uid"}
         and all(isinstance(v, str) and v for v in value.values())
-    ):
+    )
+
+
+def check_reference(what: str, value: Any) -> Mapping[str, str]:
+    """``value`` if it is a datasource reference, else a located error."""
+    if not is_reference(value):
         raise DefinitionError(
             f'{what} must be a reference {{"type": ..., "uid": ...}} (e.g. a DatasourceVariable\'s .ref), '
             f"got {value!r}",
@@ -184,7 +195,7 @@ class Variable(_Variable):
         for name in ("multi", "include_all"):
             check_flag(self.where(name), getattr(self, name))
         check_code(self.where("sort"), self.sort, SORT)
-        check_code(self.where("refresh"), self.refresh, (1, 2))
+        check_code(self.where("refresh"), self.refresh, REFRESH)
         check_reference(self.where("datasource"), self.datasource)
 
     def own_json(self) -> dict[str, Any]:

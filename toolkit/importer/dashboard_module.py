@@ -26,6 +26,7 @@ from toolkit.locations import SourceLocation
 from toolkit.settings import Settings
 from toolkit.sources.files import SourceError
 from toolkit.sources.grafanalib import merge_extra
+from toolkit.variables import HIDE, REFRESH, SORT, interval_options, is_code, is_reference
 
 HELPERS = {
     "timeseries": "timeseries",
@@ -298,24 +299,8 @@ def _is_flag(value: Any) -> bool:
     return isinstance(value, bool)
 
 
-def _is_hide(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value in (0, 1, 2, 3)
-
-
 def _is_count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1
-
-
-def _is_code(value: Any, codes: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value in codes
-
-
-def _is_reference(value: Any) -> bool:
-    return (
-        isinstance(value, dict)
-        and set(value) == {"type", "uid"}
-        and all(isinstance(v, str) and v for v in value.values())
-    )
 
 
 # (JSON key, keyword argument, the class's default, the values the class takes) of each kind, after the
@@ -326,9 +311,9 @@ VARIABLE_ARGS: dict[str, list[tuple[str, str, Any, Callable[[Any], bool]]]] = {
         ("includeAll", "include_all", True, _is_flag),
         ("regex", "regex", "", _is_text),
         ("allValue", "all_value", "", _is_text),
-        ("sort", "sort", 1, lambda v: _is_code(v, range(9))),
-        ("refresh", "refresh", 2, lambda v: _is_code(v, (1, 2))),
-        ("datasource", "datasource", DATASOURCE, _is_reference),
+        ("sort", "sort", 1, lambda v: is_code(v, SORT)),
+        ("refresh", "refresh", 2, lambda v: is_code(v, REFRESH)),
+        ("datasource", "datasource", DATASOURCE, is_reference),
     ],
     "datasource": [
         ("query", "plugin", "prometheus", lambda v: _is_text(v) and bool(v.strip())),
@@ -349,12 +334,12 @@ VARIABLE_ARGS: dict[str, list[tuple[str, str, Any, Callable[[Any], bool]]]] = {
     ],
     "textbox": [],
     "constant": [],
-    "adhoc": [("datasource", "datasource", DATASOURCE, _is_reference)],
+    "adhoc": [("datasource", "datasource", DATASOURCE, is_reference)],
 }
 # the keys every kind shares: shown first, and last
 SHARED_VARIABLE_ARGS = (
     [("label", "label", "", _is_text), ("description", "description", "", _is_text)],
-    [("hide", "hide", 0, _is_hide), ("skipUrlSync", "skip_url_sync", False, _is_flag)],
+    [("hide", "hide", 0, lambda v: is_code(v, HIDE)), ("skipUrlSync", "skip_url_sync", False, _is_flag)],
 )
 # what Grafana takes where a query variable leaves a key unset, where Variable's own default differs
 # (QueryVariable: no sorting, refreshed on load; MultiValueVariable: one value, no All)
@@ -372,32 +357,30 @@ def variable_reason(variable: dict[str, Any]) -> str:
     if (
         kind == "query"
         and variable.get("datasource") is not None
-        and not _is_reference(variable["datasource"])
+        and not is_reference(variable["datasource"])
     ):
         return 'a datasource that is not a {"type", "uid"} reference'
     if kind in ("query", "datasource", "custom", "interval") and not (_is_text(query) and query.strip()):
         return "no query text (the typed class needs one)"
     if kind in ("textbox", "constant") and not _is_text(variable.get("query", "")):
         return "a value that is not text"
-    if kind == "adhoc" and not _is_reference(variable.get("datasource")):
+    if kind == "adhoc" and not is_reference(variable.get("datasource")):
         return 'a datasource that is not a {"type", "uid"} reference'
     return ""
 
 
 def is_typed_variable(variable: dict[str, Any]) -> bool:
-    """True for a variable a typed class models (a query variable over PromQL, and the data source,
-    custom, interval, text box, constant and ad hoc filter variables)."""
+    """True for a variable a typed class models: a named query, data source, custom, interval, text box,
+    constant or ad hoc filter variable whose defining field (query, plugin, values, data source) the
+    class takes."""
     return not variable_reason(variable)
 
 
 def _variable_default(variable: dict[str, Any]) -> Any:
     """The selection a typed class takes as ``default=`` (MISSING where the class's own stands)."""
-    from toolkit.variables import interval_options
-
     kind = variable["type"]
-    value = (
-        (variable.get("current") or {}).get("value") if isinstance(variable.get("current"), dict) else None
-    )
+    current = variable.get("current")
+    value = current.get("value") if isinstance(current, dict) else None
     if kind == "custom" and variable.get("multi") is True and isinstance(value, list) and value:
         return value if all(_is_text(v) for v in value) else MISSING
     if not _is_text(value) or not value:
