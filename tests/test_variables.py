@@ -242,7 +242,7 @@ def test_a_typed_datasource_variable_replaces_the_builds_own() -> None:
 
 def test_the_interval_auto_option_and_grafanas_own_intervals() -> None:
     _, by_name = built_variables(IntervalVariable("step", "1m,'5m',5m", default="$__auto", auto=True))
-    assert by_name["step"]["current"] == {"text": "auto", "value": "$__auto"}
+    assert by_name["step"]["current"] == {"text": "$__auto", "value": "$__auto"}  # text: the value, as saved
     assert [o["value"] for o in by_name["step"]["options"]] == ["1m", "5m"]
     assert interval_options(",") == ["1m", "10m", "30m", "1h", "6h", "12h", "1d", "7d", "14d", "30d"]
 

@@ -28,7 +28,6 @@ HIDE = (0, 1, 2, 3)
 SORT = tuple(range(9))
 REFRESH = (1, 2)  # VariableRefresh of a query variable: on load, on time range change
 ALL = "$__all"  # the value of the "All" option
-AUTO = "$__auto"  # the value of an interval variable's "auto" option (older: $__auto_interval_<name>)
 # what Grafana's interval variable offers where its values hold none (interval/reducer.ts)
 GRAFANA_INTERVALS = "1m,10m,30m,1h,6h,12h,1d,7d,14d,30d"
 
@@ -359,7 +358,7 @@ class IntervalVariable(_Variable):
         return {
             "query": self.values,
             "options": [{"selected": i == value, "text": i, "value": i} for i in intervals],
-            "current": {"text": "auto" if value.startswith(AUTO) else value, "value": value},
+            "current": {"text": value, "value": value},
             "refresh": 2,
             "auto": self.auto,
             "auto_count": self.auto_count,
