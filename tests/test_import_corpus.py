@@ -224,3 +224,25 @@ def test_every_imported_corpus_dashboard_passes_the_schema_check_but_the_listed_
     assert not unlisted, "\n".join(f"{path}: {problem}" for path, problem in sorted(unlisted.items()))
     passing_now = sorted(set(listed) - set(failing))
     assert not passing_now, f"these pass now: take them off {SCHEMA_EXCEPTIONS.name}: {passing_now}"
+
+
+@needs_corpus
+def test_every_corpus_variable_of_a_kind_a_class_models_imports_as_that_class(
+    imported_corpus: ImportedCorpus,
+) -> None:
+    """Query, data source, custom, interval, text box, constant and ad hoc variables become their typed
+    class; only what no class can take (here: a variable without a name) stays ``raw_variable``."""
+    from toolkit.importer.dashboard_module import VARIABLE_CLASSES
+
+    sources = [(imported_corpus.root / "dashboards" / f"{m}.py").read_text() for m in imported_corpus.origin]
+    calls = Counter(
+        name for source in sources for name in re.findall(r"\b(\w*Variable|raw_variable)\(", source)
+    )
+    raw = re.findall(r"^note: \w+: variable (\S+) \((\w+)\) carried raw: (.+)$", imported_corpus.output, re.M)
+    print(
+        f"\nvariables of the imported corpus: {sum(calls.values())}, "
+        + ", ".join(f"{n} {name}" for name, n in calls.most_common())
+    )
+    assert calls["raw_variable"] == len(raw)
+    assert set(calls) - {"raw_variable"} <= set(VARIABLE_CLASSES.values())
+    assert all(why == "no name (the typed classes need one)" for _, _, why in raw), raw
