@@ -214,7 +214,6 @@ def test_modern_dashboards_round_trip_in_every_export_form(tmp_path: Path, form:
     assert result.exit_code == 0, result.output
     assert view(built(root, "modern")) == view(MODERN)
     for carried in (
-        "'Notes' (text) carried raw: plugin 'text' has no helper",
         "'Shared' (None) carried raw: a library panel",
         "variable window (custom) carried raw",
     ):
@@ -223,6 +222,7 @@ def test_modern_dashboards_round_trip_in_every_export_form(tmp_path: Path, form:
     module = (root / "dashboards" / "modern.py").read_text()
     assert "stat(" in module and '"mappings"' in module  # typed, with what stat() does not model as extra
     assert "timeseries(" in module and '"overrides"' in module
+    assert 'text("Notes", "Read me", description="", width=24, height=3)' in module
     assert built(root, "modern")["links"][0]["url"] == "/d/home"
 
 

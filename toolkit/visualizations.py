@@ -16,7 +16,9 @@ from toolkit import units
 from toolkit.errors import DefinitionError
 from toolkit.locations import caller_location
 from toolkit.panel_parts import (
+    PROMETHEUS,
     CurrentPanel,
+    Datasource,
     Query,
     Steps,
     check_choice,
@@ -68,9 +70,11 @@ def text(
     language: CodeLanguage = "plaintext",
     width: int = 24,
     height: int = 4,
+    extra: dict | None = None,
 ) -> CurrentPanel:
-    """A text panel: ``content`` as Markdown (or HTML, or code in ``language`` with ``mode="code"``)."""
-    parts = common(title, description, width, height)
+    """A text panel: ``content`` as Markdown (or HTML, or code in ``language`` with ``mode="code"``);
+    its ``title`` may be empty (a heading or a logo often needs none)."""
+    parts = common(title, description, width, height, extra, titled=False)
     return CurrentPanel(
         **parts,
         type="text",
@@ -106,6 +110,7 @@ def heatmap(
     hide_empty: bool = True,
     width: int = 12,
     height: int = 8,
+    datasource: Datasource = PROMETHEUS,
     extra: dict | None = None,
 ) -> CurrentPanel:
     """A heatmap; ``unit`` is the y axis (the buckets' unit, e.g. units.SECONDS for a latency histogram).
@@ -114,7 +119,7 @@ def heatmap(
     ``sum by (le) (rate(http_request_duration_seconds_bucket[$__rate_interval]))``: Grafana reads them in
     heatmap format. Without, Grafana buckets the raw values itself. Cells count occurrences (unit short).
     """
-    parts = common(title, description, width, height, extra)
+    parts = common(title, description, width, height, extra, datasource)
     where = f"panel {title!r}"
     color = {
         "mode": _choice(f"{where}: color_mode", color_mode, HeatmapColorMode),
@@ -123,7 +128,11 @@ def heatmap(
     }
     return CurrentPanel(
         **parts,
-        targets=targets(_bucket_legends(queries) if buckets else queries, fmt="heatmap" if buckets else None),
+        targets=targets(
+            _bucket_legends(queries) if buckets else queries,
+            datasource=datasource,
+            fmt="heatmap" if buckets else None,
+        ),
         type="heatmap",
         options={
             "calculate": not buckets,
@@ -150,15 +159,16 @@ def pie_chart(
     reducer: Reducer = "lastNotNull",
     width: int = 8,
     height: int = 8,
+    datasource: Datasource = PROMETHEUS,
     extra: dict | None = None,
 ) -> CurrentPanel:
     """A pie (or donut) chart: one slice per series, reduced to one value by ``reducer``."""
-    parts = common(title, description, width, height, extra)
+    parts = common(title, description, width, height, extra, datasource)
     where = f"panel {title!r}"
     values = _choices(f"{where}: legend_values", legend_values, PieLegendValue)
     return CurrentPanel(
         **parts,
-        targets=targets(queries),
+        targets=targets(queries, datasource=datasource),
         type="piechart",
         options={
             "displayLabels": _choices(f"{where}: labels", labels, PieLabel),
@@ -218,15 +228,16 @@ def state_timeline(
     align_value: Alignment = "left",
     width: int = 24,
     height: int = 6,
+    datasource: Datasource = PROMETHEUS,
     extra: dict | None = None,
 ) -> CurrentPanel:
     """One band per series coloured by its state over time; ``states`` names values, e.g.
     ``{0: ("down", "red"), 1: ("up", "green")}``, and ``thresholds`` colour value ranges."""
-    parts = common(title, description, width, height, extra)
+    parts = common(title, description, width, height, extra, datasource)
     where = f"panel {title!r}"
     return CurrentPanel(
         **parts,
-        targets=targets(queries),
+        targets=targets(queries, datasource=datasource),
         type="state-timeline",
         thresholds=steps(thresholds or [("green", None)]),
         options={
@@ -255,11 +266,12 @@ def histogram(
     combine: bool = False,
     width: int = 12,
     height: int = 8,
+    datasource: Datasource = PROMETHEUS,
     extra: dict | None = None,
 ) -> CurrentPanel:
     """The distribution of the queries' values in buckets of ``bucket_size`` (or ``bucket_count`` buckets;
     by default Grafana picks); ``combine`` puts all series in one histogram."""
-    parts = common(title, description, width, height, extra)
+    parts = common(title, description, width, height, extra, datasource)
     where = f"panel {title!r}"
     options: dict[str, Any] = {
         "bucketOffset": check_number(f"{where}: bucket_offset", bucket_offset),
@@ -271,7 +283,7 @@ def histogram(
         options["bucketCount"] = int(check_number(f"{where}: bucket_count", bucket_count, minimum=1))
     return CurrentPanel(
         **parts,
-        targets=targets(queries),
+        targets=targets(queries, datasource=datasource),
         type="histogram",
         options=options,
         field_defaults=_bars(title, unit),
@@ -291,11 +303,12 @@ def bar_chart(
     thresholds: Steps | None = None,
     width: int = 12,
     height: int = 8,
+    datasource: Datasource = PROMETHEUS,
     extra: dict | None = None,
 ) -> CurrentPanel:
     """Bars per category: queries default to instant tables, and ``x_field`` (e.g. a label such as
     ``job``) names the categories; ``stacking`` stacks the series."""
-    parts = common(title, description, width, height, extra)
+    parts = common(title, description, width, height, extra, datasource)
     where = f"panel {title!r}"
     options = {
         "orientation": _choice(f"{where}: orientation", orientation, Orientation),
@@ -306,7 +319,7 @@ def bar_chart(
         options["xField"] = check_text(f"{where}: x_field", x_field, required=True)
     return CurrentPanel(
         **parts,
-        targets=targets(queries, instant_tables=True),
+        targets=targets(queries, instant_tables=True, datasource=datasource),
         type="barchart",
         thresholds=steps(thresholds or [("green", None)]),
         options=options,
@@ -319,8 +332,7 @@ def logs(
     queries: Queries,
     *,
     description: str,
-    datasource: str,
-    datasource_type: str = "loki",
+    datasource: Datasource,
     show_time: bool = True,
     wrap_lines: bool = False,
     show_labels: bool = False,
@@ -328,18 +340,15 @@ def logs(
     dedup: LogsDedup = "none",
     width: int = 24,
     height: int = 10,
+    extra: dict | None = None,
 ) -> CurrentPanel:
-    """Log lines from a logs datasource (``datasource``: its uid or a variable such as ``${loki}``),
-    e.g. the LogQL ``{job="api"} |= "error"``. Logs have no unit."""
-    parts = common(title, description, width, height)
+    """Log lines from a logs data source, e.g. ``datasource=Datasource("loki", "${loki}")`` and the LogQL
+    ``{job="api"} |= "error"`` (or ``MIXED``, each query naming its own). Logs have no unit."""
+    parts = common(title, description, width, height, extra, datasource)
     where = f"panel {title!r}"
-    source = {
-        "type": check_text(f"{where}: datasource_type", datasource_type, required=True),
-        "uid": check_text(f"{where}: datasource", datasource, required=True),
-    }
     return CurrentPanel(
-        **{**parts, "dataSource": source},
-        targets=targets(queries, datasource=source),
+        **parts,
+        targets=targets(queries, datasource=datasource),
         type="logs",
         options={
             "dedupStrategy": _choice(f"{where}: dedup", dedup, LogsDedup),

@@ -38,7 +38,21 @@ HELPERS = {
     "histogram": "histogram",
     "barchart": "bar_chart",
     "state-timeline": "state_timeline",
+    "text": "text",
+    "logs": "logs",
 }
+# the typed arguments each helper reads from the panel's options: (option path, argument, helper default)
+OPTION_ARGUMENTS = {
+    "text": (("mode", "mode", "markdown"), ("code.language", "language", "plaintext")),
+    "logs": (
+        ("showTime", "show_time", True),
+        ("wrapLogMessage", "wrap_lines", False),
+        ("showLabels", "show_labels", False),
+        ("sortOrder", "order", "Descending"),
+        ("dedupStrategy", "dedup", "none"),
+    ),
+}
+MIXED = {"type": "datasource", "uid": "-- Mixed --"}
 # the helpers that take thresholds=
 THRESHOLD_KINDS = {"timeseries", "stat", "gauge", "bargauge", "table", "state-timeline", "barchart"}
 DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
@@ -125,14 +139,60 @@ def helper_reason(panel: dict[str, Any]) -> str:
         return "a library panel (its content lives in the library)"
     if panel.get("type") not in HELPERS:
         return f"plugin {panel.get('type')!r} has no helper"
+    if panel["type"] == "text":  # a text panel runs no queries and may go untitled
+        return ""
     if not panel.get("title"):
         return "no title (the helpers need one)"
     if any(not isinstance(t, dict) or not isinstance(t.get("expr"), str) for t in panel.get("targets") or []):
-        return "a query that is not PromQL"
-    sources = [panel.get("datasource"), *(t.get("datasource") for t in panel.get("targets") or [])]
-    if any(source not in (None, DATASOURCE) for source in sources):
-        return "a datasource other than the Prometheus one (the helpers query ${datasource})"
+        return "a query with no query text in expr (e.g. SQL in rawSql): Query holds an expr"
+    return _datasource_reason(panel)
+
+
+def _is_reference(value: Any) -> bool:
+    """A ``{type, uid}`` reference the helpers' ``Datasource`` holds."""
+    return (
+        isinstance(value, dict)
+        and set(value) == {"type", "uid"}
+        and all(isinstance(v, str) and v for v in value.values())
+    )
+
+
+def _datasource_reason(panel: dict[str, Any]) -> str:
+    """Why the helpers cannot name ``panel``'s data sources ('' when they can): the panel's, a
+    ``{type, uid}`` reference (none: the Prometheus one), and its queries': the panel's, or under a mixed
+    panel each its own."""
+    source = panel.get("datasource")
+    if source is not None and not _is_reference(source):
+        return f"a datasource that is not a {{type, uid}} reference: {source!r}"
+    for target in panel.get("targets") or []:
+        own = target.get("datasource")
+        if source == MIXED:
+            if own is not None and not _is_reference(own):
+                return f"a query datasource that is not a {{type, uid}} reference: {own!r}"
+        elif own not in (None, source if source is not None else DATASOURCE):
+            return "a query naming another datasource than its panel's, which is not a mixed one"
     return ""
+
+
+def _datasource_code(source: Any) -> str:
+    """The ``Datasource`` argument for a reference ('' for the helpers' default, the Prometheus one)."""
+    if source in (None, DATASOURCE):
+        return ""
+    if source == MIXED:
+        return "MIXED"
+    return f"Datasource({string(source['type'])}, {string(source['uid'])})"
+
+
+def datasource_names(panel: dict[str, Any]) -> set[str]:
+    """The names of ``toolkit.panels`` that ``panel``'s helper call uses to name its data sources."""
+    if panel.get("type") == "text":
+        return set()
+    codes = [_datasource_code(panel.get("datasource"))]
+    if panel.get("datasource") == MIXED:
+        codes += [_datasource_code(t.get("datasource")) for t in panel.get("targets") or []]
+    if panel.get("type") == "logs" and not codes[0]:
+        codes.append("PROMETHEUS")
+    return {code.split("(")[0] for code in codes if code}
 
 
 def helper_refusals(panels: dict[str, dict[str, Any]]) -> dict[str, str]:
@@ -155,7 +215,7 @@ def helper_refusals(panels: dict[str, dict[str, Any]]) -> dict[str, str]:
     }
 
 
-def _query(target: dict[str, Any], index: int) -> str:
+def _query(target: dict[str, Any], index: int, mixed: bool) -> str:
     args = [string(target["expr"])]
     if target.get("legendFormat"):
         args.append(f"legend={string(str(target['legendFormat']))}")
@@ -169,6 +229,8 @@ def _query(target: dict[str, Any], index: int) -> str:
         args.append("hidden=True")
     if target.get("refId") and target["refId"] != chr(ord("A") + index):
         args.append(f"ref_id={string(str(target['refId']))}")
+    if mixed and _datasource_code(target.get("datasource")):
+        args.append(f"datasource={_datasource_code(target['datasource'])}")
     return f"Query({', '.join(args)})"
 
 
@@ -179,18 +241,39 @@ def _steps(defaults: dict[str, Any]) -> list[tuple[str, Any]] | None:
     return [(str(s.get("color", "green")), None if i == 0 else s.get("value")) for i, s in enumerate(steps)]
 
 
+def _option_arguments(panel: dict[str, Any]) -> list[str]:
+    """The typed arguments of ``panel``'s helper read from its options (:data:`OPTION_ARGUMENTS`): those
+    the panel sets to other than the helper's default."""
+    args = []
+    for path, name, helper_default in OPTION_ARGUMENTS.get(panel["type"], ()):
+        value: Any = panel.get("options")
+        for part in path.split("."):
+            value = value.get(part, MISSING) if isinstance(value, dict) else MISSING
+        if value is not MISSING and value != helper_default:
+            args.append(f"{name}={literal(value)}")
+    return args
+
+
 def helper_call(panel: dict[str, Any], extra: Any) -> str:
     """``at(<helper>(...), x=, y=)`` for ``panel`` with ``extra`` laid over it."""
     defaults = (panel.get("fieldConfig") or {}).get("defaults") or {}
     kind = panel["type"]
-    targets = [_query(t, i) for i, t in enumerate(panel.get("targets") or [])]
     pos = panel.get("gridPos") or {}
-    args = [
-        string(str(panel.get("title", ""))),
-        f"[{', '.join(targets)}]",
-        f"unit={string(str(defaults.get('unit', '')))}",
-        f"description={string(str(panel.get('description', '')))}",
-    ]
+    title = string(str(panel.get("title", "")))
+    if kind == "text":
+        args = [title, string(str((panel.get("options") or {}).get("content", "")))]
+    else:
+        mixed = panel.get("datasource") == MIXED
+        targets = [_query(t, i, mixed) for i, t in enumerate(panel.get("targets") or [])]
+        args = [title, f"[{', '.join(targets)}]"]
+        if kind != "logs":
+            args.append(f"unit={string(str(defaults.get('unit', '')))}")
+    args.append(f"description={string(str(panel.get('description', '')))}")
+    if kind != "text":
+        source = _datasource_code(panel.get("datasource"))
+        if source or kind == "logs":  # a logs panel names its data source
+            args.append(f"datasource={source or 'PROMETHEUS'}")
+    args += _option_arguments(panel)
     steps = _steps(defaults) if kind in THRESHOLD_KINDS else None
     if steps:
         args.append(f"thresholds={literal(steps)}")
@@ -369,7 +452,9 @@ class _Plan:
             elif key in self.raw:
                 used.add("raw_panel")
             else:
-                used |= {"at", HELPERS[panel["type"]], *(["Query"] if panel.get("targets") else [])}
+                queries = panel.get("targets") and panel["type"] != "text"
+                used |= {"at", HELPERS[panel["type"]], *(["Query"] if queries else [])}
+                used |= datasource_names(panel)
         for _, variable in self.variables():
             used.add("Variable" if is_typed_variable(variable) else "raw_variable")
         return used
