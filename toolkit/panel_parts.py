@@ -192,14 +192,16 @@ def targets(
         )
     made = []
     for index, query in enumerate(queries):
-        if isinstance(query, str):
-            query = Query(query, instant=instant_tables, table=instant_tables)
+        plain = isinstance(query, str)
+        if plain:
+            query = Query(query, instant=instant_tables)
         if not isinstance(query, Query):
             raise DefinitionError(
                 f"query {index + 1} must be a PromQL string or a Query, got {_kind(query)}", caller_location()
             )
         source = _query_source(query, datasource, index + 1)
         prometheus = source.type == "prometheus"
+        table = query.table or (plain and instant_tables)
         if query.table and not prometheus:
             raise DefinitionError(
                 f"query {index + 1}: table=True is Prometheus' table format; a {source.type} query has none",
@@ -213,7 +215,7 @@ def targets(
                 instant=query.instant,
                 interval=query.interval,
                 hide=query.hidden,
-                format=(fmt or ("table" if query.table else "time_series")) if prometheus else None,
+                format=(fmt or ("table" if table else "time_series")) if prometheus else None,
                 datasource=source.ref(),
             )
         )
