@@ -48,7 +48,17 @@ from toolkit.panel_parts import (
 )
 from toolkit.settings import Settings
 from toolkit.sources.grafanalib import RAW_KEY, SOURCE_KEY
-from toolkit.visualizations import bar_chart, heatmap, histogram, logs, pie_chart, state_timeline, text
+from toolkit.visualizations import (
+    bar_chart,
+    dashboard_list,
+    heatmap,
+    histogram,
+    logs,
+    pie_chart,
+    state_timeline,
+    status_history,
+    text,
+)
 
 __all__ = [
     "MIXED",
@@ -67,6 +77,7 @@ __all__ = [
     "bar_gauge",
     "crit_warn_ok",
     "dashboard",
+    "dashboard_list",
     "gauge",
     "heatmap",
     "histogram",
@@ -78,6 +89,7 @@ __all__ = [
     "row",
     "stat",
     "state_timeline",
+    "status_history",
     "table",
     "text",
     "thresholds",

@@ -1,4 +1,5 @@
-"""Panel helpers beyond the five basics: text, heatmap, pie chart, state timeline, histogram, bar chart, logs.
+"""Panel helpers beyond the five basics: text, heatmap, pie chart, state timeline, status history, histogram,
+bar chart, logs, dashboard list.
 
 Each takes the usual title, queries, unit and description plus its plugin's common options, typed after
 Grafana's schema for that panel (``<type>.jsonschema.json``): a value outside the schema's enum fails at
@@ -214,6 +215,34 @@ def _mappings(title: str, states: Mapping[Any, tuple[str, str]] | None) -> list[
     return [{"type": "value", "options": options}] if options else []
 
 
+def _state_panel(
+    kind: str,
+    parts: dict[str, Any],
+    queries: Queries,
+    datasource: Datasource,
+    unit: str,
+    states: Mapping[Any, tuple[str, str]] | None,
+    thresholds: Steps | None,
+    options: dict[str, Any],
+    line_width: int,
+) -> CurrentPanel:
+    """A panel colouring each series by its state (state timeline, status history): ``states`` as value
+    mappings, ``thresholds`` as colour ranges, filled at Grafana's opacity."""
+    title = parts["title"]
+    return CurrentPanel(
+        **parts,
+        targets=targets(queries, datasource=datasource),
+        type=kind,
+        thresholds=steps(thresholds or [("green", None)]),
+        options=options,
+        field_defaults={
+            "unit": check_unit(title, unit),
+            "mappings": _mappings(title, states),
+            "custom": {"fillOpacity": 70, "lineWidth": line_width},
+        },
+    )
+
+
 def state_timeline(
     title: str,
     queries: Queries,
@@ -235,23 +264,42 @@ def state_timeline(
     ``{0: ("down", "red"), 1: ("up", "green")}``, and ``thresholds`` colour value ranges."""
     parts = common(title, description, width, height, extra, datasource)
     where = f"panel {title!r}"
-    return CurrentPanel(
-        **parts,
-        targets=targets(queries, datasource=datasource),
-        type="state-timeline",
-        thresholds=steps(thresholds or [("green", None)]),
-        options={
-            "alignValue": _choice(f"{where}: align_value", align_value, Alignment),
-            "mergeValues": bool(merge_values),
-            "rowHeight": check_number(f"{where}: row_height", row_height, minimum=0, maximum=1),
-            "showValue": _choice(f"{where}: show_value", show_value, Visibility),
-        },
-        field_defaults={
-            "unit": check_unit(title, unit),
-            "mappings": _mappings(title, states),
-            "custom": {"fillOpacity": 70, "lineWidth": 0},
-        },
-    )
+    options = {
+        "alignValue": _choice(f"{where}: align_value", align_value, Alignment),
+        "mergeValues": bool(merge_values),
+        "rowHeight": check_number(f"{where}: row_height", row_height, minimum=0, maximum=1),
+        "showValue": _choice(f"{where}: show_value", show_value, Visibility),
+    }
+    return _state_panel("state-timeline", parts, queries, datasource, unit, states, thresholds, options, 0)
+
+
+def status_history(
+    title: str,
+    queries: Queries,
+    *,
+    unit: str,
+    description: str,
+    states: Mapping[Any, tuple[str, str]] | None = None,
+    thresholds: Steps | None = None,
+    show_value: Visibility = "auto",
+    row_height: float = 0.9,
+    column_width: float = 0.9,
+    width: int = 24,
+    height: int = 8,
+    datasource: Datasource = PROMETHEUS,
+    extra: dict | None = None,
+) -> CurrentPanel:
+    """One row per series, one cell per point in time, coloured by its state: ``states`` names values,
+    e.g. ``{0: ("down", "red"), 1: ("up", "green")}``, ``thresholds`` colour value ranges;
+    ``row_height`` and ``column_width`` are the share of the space a cell fills (0..1)."""
+    parts = common(title, description, width, height, extra, datasource)
+    where = f"panel {title!r}"
+    options = {
+        "colWidth": check_number(f"{where}: column_width", column_width, minimum=0, maximum=1),
+        "rowHeight": check_number(f"{where}: row_height", row_height, minimum=0, maximum=1),
+        "showValue": _choice(f"{where}: show_value", show_value, Visibility),
+    }
+    return _state_panel("status-history", parts, queries, datasource, unit, states, thresholds, options, 1)
 
 
 def histogram(
@@ -358,3 +406,61 @@ def logs(
             "wrapLogMessage": bool(wrap_lines),
         },
     )
+
+
+def dashboard_list(
+    title: str,
+    *,
+    description: str = "",
+    query: str = "",
+    tags: Sequence[str] = (),
+    folder_uid: str | None = None,
+    starred: bool = True,
+    recently_viewed: bool = False,
+    search: bool = False,
+    headings: bool = True,
+    folder_names: bool = True,
+    max_items: int = 10,
+    keep_time: bool = False,
+    include_vars: bool = False,
+    width: int = 8,
+    height: int = 8,
+    extra: dict | None = None,
+) -> CurrentPanel:
+    """A list of dashboards: the starred, the recently viewed and, with ``search``, those whose title
+    matches ``query``, tagged with all of ``tags`` (in the folder ``folder_uid``), at most ``max_items``
+    under each heading; ``keep_time`` and ``include_vars`` carry the time range and variables along.
+    Runs no queries."""
+    parts = common(title, description, width, height, extra)
+    where = f"panel {title!r}"
+    if isinstance(tags, str) or not isinstance(tags, Sequence):
+        raise DefinitionError(f"{where}: tags must be a list of strings, got {tags!r}", caller_location())
+    options = {
+        "includeVars": _flag(f"{where}: include_vars", include_vars),
+        "keepTime": _flag(f"{where}: keep_time", keep_time),
+        "maxItems": _count(f"{where}: max_items", max_items),
+        "query": check_text(f"{where}: query", query),
+        "showFolderNames": _flag(f"{where}: folder_names", folder_names),
+        "showHeadings": _flag(f"{where}: headings", headings),
+        "showRecentlyViewed": _flag(f"{where}: recently_viewed", recently_viewed),
+        "showSearch": _flag(f"{where}: search", search),
+        "showStarred": _flag(f"{where}: starred", starred),
+        "tags": [check_text(f"{where}: tags[{i}]", tag, required=True) for i, tag in enumerate(tags)],
+    }
+    if folder_uid is not None:
+        options["folderUID"] = check_text(f"{where}: folder_uid", folder_uid, required=True)
+    return CurrentPanel(**parts, type="dashlist", options=options)
+
+
+def _flag(what: str, value: Any) -> bool:
+    """``value`` if it is a bool (the schema's boolean), else a located error."""
+    if not isinstance(value, bool):
+        raise DefinitionError(f"{what} must be True or False, got {value!r}", caller_location())
+    return value
+
+
+def _count(what: str, value: Any) -> int:
+    """``value`` if it is a whole number of at least 0 (the schema's integer), else a located error."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DefinitionError(f"{what} must be a whole number, got {value!r}", caller_location())
+    return check_number(what, value, minimum=0)

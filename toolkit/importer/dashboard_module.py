@@ -38,9 +38,13 @@ HELPERS = {
     "histogram": "histogram",
     "barchart": "bar_chart",
     "state-timeline": "state_timeline",
+    "status-history": "status_history",
     "text": "text",
     "logs": "logs",
+    "dashlist": "dashboard_list",
 }
+# the helpers of panels that run no queries
+NO_QUERY_KINDS = {"text", "dashlist"}
 # the typed arguments each helper reads from the panel's options: (option path, argument, helper default)
 OPTION_ARGUMENTS = {
     "text": (("mode", "mode", "markdown"), ("code.language", "language", "plaintext")),
@@ -51,10 +55,43 @@ OPTION_ARGUMENTS = {
         ("sortOrder", "order", "Descending"),
         ("dedupStrategy", "dedup", "none"),
     ),
+    "state-timeline": (
+        ("showValue", "show_value", "auto"),
+        ("mergeValues", "merge_values", True),
+        ("rowHeight", "row_height", 0.9),
+        ("alignValue", "align_value", "left"),
+    ),
+    "status-history": (
+        ("showValue", "show_value", "auto"),
+        ("rowHeight", "row_height", 0.9),
+        ("colWidth", "column_width", 0.9),
+    ),
+    "dashlist": (
+        ("query", "query", ""),
+        ("tags", "tags", []),
+        ("folderUID", "folder_uid", None),
+        ("showStarred", "starred", True),
+        ("showRecentlyViewed", "recently_viewed", False),
+        ("showSearch", "search", False),
+        ("showHeadings", "headings", True),
+        ("showFolderNames", "folder_names", True),
+        ("maxItems", "max_items", 10),
+        ("keepTime", "keep_time", False),
+        ("includeVars", "include_vars", False),
+    ),
 }
 MIXED = {"type": "datasource", "uid": "-- Mixed --"}
 # the helpers that take thresholds=
-THRESHOLD_KINDS = {"timeseries", "stat", "gauge", "bargauge", "table", "state-timeline", "barchart"}
+THRESHOLD_KINDS = {
+    "timeseries",
+    "stat",
+    "gauge",
+    "bargauge",
+    "table",
+    "state-timeline",
+    "status-history",
+    "barchart",
+}
 DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
 DASHBOARD_SKIPPED = {"panels", "templating", "id", "version", "iteration", "schemaVersion", "uid", "title"}
 WAIVER_REASONS = {
@@ -143,6 +180,8 @@ def helper_reason(panel: dict[str, Any]) -> str:
         return ""
     if not panel.get("title"):
         return "no title (the helpers need one)"
+    if panel["type"] in NO_QUERY_KINDS:
+        return ""
     if any(not isinstance(t, dict) or not isinstance(t.get("expr"), str) for t in panel.get("targets") or []):
         return "a query with no query text in expr (e.g. SQL in rawSql): Query holds an expr"
     return _datasource_reason(panel)
@@ -185,7 +224,7 @@ def _datasource_code(source: Any) -> str:
 
 def datasource_names(panel: dict[str, Any]) -> set[str]:
     """The names of ``toolkit.panels`` that ``panel``'s helper call uses to name its data sources."""
-    if panel.get("type") == "text":
+    if panel.get("type") in NO_QUERY_KINDS:
         return set()
     codes = [_datasource_code(panel.get("datasource"))]
     if panel.get("datasource") == MIXED:
@@ -262,6 +301,8 @@ def helper_call(panel: dict[str, Any], extra: Any) -> str:
     title = string(str(panel.get("title", "")))
     if kind == "text":
         args = [title, string(str((panel.get("options") or {}).get("content", "")))]
+    elif kind in NO_QUERY_KINDS:
+        args = [title]
     else:
         mixed = panel.get("datasource") == MIXED
         targets = [_query(t, i, mixed) for i, t in enumerate(panel.get("targets") or [])]
@@ -269,7 +310,7 @@ def helper_call(panel: dict[str, Any], extra: Any) -> str:
         if kind != "logs":
             args.append(f"unit={string(str(defaults.get('unit', '')))}")
     args.append(f"description={string(str(panel.get('description', '')))}")
-    if kind != "text":
+    if kind not in NO_QUERY_KINDS:
         source = _datasource_code(panel.get("datasource"))
         if source or kind == "logs":  # a logs panel names its data source
             args.append(f"datasource={source or 'PROMETHEUS'}")
@@ -452,7 +493,7 @@ class _Plan:
             elif key in self.raw:
                 used.add("raw_panel")
             else:
-                queries = panel.get("targets") and panel["type"] != "text"
+                queries = panel.get("targets") and panel["type"] not in NO_QUERY_KINDS
                 used |= {"at", HELPERS[panel["type"]], *(["Query"] if queries else [])}
                 used |= datasource_names(panel)
         for _, variable in self.variables():
