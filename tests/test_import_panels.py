@@ -136,3 +136,66 @@ def test_the_typed_panels_build_back_to_their_datasources_queries_and_options(tm
 @needs_schemas
 def test_the_imported_loki_and_mixed_panels_pass_the_schema_check(tmp_path: Path) -> None:
     assert dashboard_errors(_imported(tmp_path)[2]) == []
+
+
+OPTIONS_BOARD = {
+    "uid": "shares",
+    "title": "Shares",
+    "schemaVersion": 39,
+    "panels": [
+        _panel(
+            "piechart",
+            "Share",
+            0,
+            targets=[{"refId": "A", "expr": "sum by (job) (up)"}],
+            options={
+                "pieType": "donut",
+                "displayLabels": ["percent"],
+                "legend": {
+                    "placement": "top",
+                    "values": ["value"],
+                    "displayMode": "table",
+                    "showLegend": True,
+                },
+            },
+        ),
+        _panel(
+            "histogram",
+            "Sizes",
+            6,
+            targets=[{"refId": "A", "expr": "process_resident_memory_bytes"}],
+            options={"bucketSize": 1000000, "combine": True},
+        ),
+    ],
+}
+
+
+def test_options_a_helper_types_become_its_arguments_and_a_value_it_would_refuse_stays_extra(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "project").mkdir()
+    root = make_project(tmp_path / "project")
+    (tmp_path / "shares.json").write_text(json.dumps(OPTIONS_BOARD))
+    result = CliRunner().invoke(
+        main, ["--project", str(root), "import", "dashboard", str(tmp_path / "shares.json")]
+    )
+    assert result.exit_code == 0, result.output
+    module = (root / "dashboards" / "shares.py").read_text()
+    assert "raw_panel(" not in module
+    for argument in (
+        'pie_type="donut"',
+        'labels=["percent"]',
+        'legend_values=["value"]',
+        "bucket_size=1000000",
+        "combine=True",
+    ):
+        assert argument in module
+    assert "legend_placement=" not in module and '"placement": "top"' in module  # the helper has bottom/right
+    built = next(b for b in load_project(root).bundle.dashboards if b.uid == "shares").data["panels"]
+    for wanted, got in zip(OPTIONS_BOARD["panels"], built, strict=True):
+        assert _said(wanted["options"], got["options"]) == wanted["options"]
+
+
+def _said(wanted: dict, got: dict) -> dict:
+    """``got`` cut down to the keys ``wanted`` has (Grafana's defaults for the rest left out)."""
+    return {k: _said(v, got[k]) if isinstance(v, dict) else got.get(k) for k, v in wanted.items()}

@@ -12,11 +12,14 @@ Panels no helper draws (other plugins, library panels, non-PromQL queries) are c
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from toolkit.bundle.saved import PROMETHEUS_QUERY_KEYS
 from toolkit.errors import ToolkitError
@@ -45,39 +48,65 @@ HELPERS = {
 }
 # the helpers of panels that run no queries
 NO_QUERY_KINDS = {"text", "dashlist"}
-# the typed arguments each helper reads from the panel's options: (option path, argument, helper default)
+# the typed arguments each helper reads from the panel's options: (option path, argument); an option the
+# panel sets to a value the argument's type takes, other than its default, is passed as that argument
 OPTION_ARGUMENTS = {
-    "text": (("mode", "mode", "markdown"), ("code.language", "language", "plaintext")),
+    "text": (("mode", "mode"), ("code.language", "language")),
     "logs": (
-        ("showTime", "show_time", True),
-        ("wrapLogMessage", "wrap_lines", False),
-        ("showLabels", "show_labels", False),
-        ("sortOrder", "order", "Descending"),
-        ("dedupStrategy", "dedup", "none"),
+        ("showTime", "show_time"),
+        ("wrapLogMessage", "wrap_lines"),
+        ("showLabels", "show_labels"),
+        ("sortOrder", "order"),
+        ("dedupStrategy", "dedup"),
     ),
     "state-timeline": (
-        ("showValue", "show_value", "auto"),
-        ("mergeValues", "merge_values", True),
-        ("rowHeight", "row_height", 0.9),
-        ("alignValue", "align_value", "left"),
+        ("showValue", "show_value"),
+        ("mergeValues", "merge_values"),
+        ("rowHeight", "row_height"),
+        ("alignValue", "align_value"),
     ),
     "status-history": (
-        ("showValue", "show_value", "auto"),
-        ("rowHeight", "row_height", 0.9),
-        ("colWidth", "column_width", 0.9),
+        ("showValue", "show_value"),
+        ("rowHeight", "row_height"),
+        ("colWidth", "column_width"),
     ),
     "dashlist": (
-        ("query", "query", ""),
-        ("tags", "tags", []),
-        ("folderUID", "folder_uid", None),
-        ("showStarred", "starred", True),
-        ("showRecentlyViewed", "recently_viewed", False),
-        ("showSearch", "search", False),
-        ("showHeadings", "headings", True),
-        ("showFolderNames", "folder_names", True),
-        ("maxItems", "max_items", 10),
-        ("keepTime", "keep_time", False),
-        ("includeVars", "include_vars", False),
+        ("query", "query"),
+        ("tags", "tags"),
+        ("folderUID", "folder_uid"),
+        ("showStarred", "starred"),
+        ("showRecentlyViewed", "recently_viewed"),
+        ("showSearch", "search"),
+        ("showHeadings", "headings"),
+        ("showFolderNames", "folder_names"),
+        ("maxItems", "max_items"),
+        ("keepTime", "keep_time"),
+        ("includeVars", "include_vars"),
+    ),
+    "piechart": (
+        ("pieType", "pie_type"),
+        ("displayLabels", "labels"),
+        ("legend.values", "legend_values"),
+        ("legend.placement", "legend_placement"),
+    ),
+    "histogram": (
+        ("bucketSize", "bucket_size"),
+        ("bucketCount", "bucket_count"),
+        ("bucketOffset", "bucket_offset"),
+        ("combine", "combine"),
+    ),
+    "barchart": (
+        ("xField", "x_field"),
+        ("orientation", "orientation"),
+        ("stacking", "stacking"),
+        ("showValue", "show_value"),
+    ),
+    "heatmap": (
+        ("color.mode", "color_mode"),
+        ("color.scale", "scale"),
+        ("color.scheme", "scheme"),
+        ("showValue", "show_value"),
+        ("legend.show", "legend"),
     ),
 }
 MIXED = {"type": "datasource", "uid": "-- Mixed --"}
@@ -282,15 +311,46 @@ def _steps(defaults: dict[str, Any]) -> list[tuple[str, Any]] | None:
 
 def _option_arguments(panel: dict[str, Any]) -> list[str]:
     """The typed arguments of ``panel``'s helper read from its options (:data:`OPTION_ARGUMENTS`): those
-    the panel sets to other than the helper's default."""
+    the panel sets to a value of the argument's type, other than the helper's default (the rest is
+    measured and laid over as ``extra=``, so a value the helper would refuse keeps the panel typed)."""
+    hints, parameters = _parameters(HELPERS[panel["type"]])
     args = []
-    for path, name, helper_default in OPTION_ARGUMENTS.get(panel["type"], ()):
+    for path, name in OPTION_ARGUMENTS.get(panel["type"], ()):
         value: Any = panel.get("options")
         for part in path.split("."):
             value = value.get(part, MISSING) if isinstance(value, dict) else MISSING
-        if value is not MISSING and value != helper_default:
+        default = parameters[name].default
+        if value is MISSING or value == (list(default) if isinstance(default, tuple) else default):
+            continue
+        if _fits(hints[name], value):
             args.append(f"{name}={literal(value)}")
     return args
+
+
+@cache
+def _parameters(helper: str) -> tuple[dict[str, Any], Mapping[str, inspect.Parameter]]:
+    """The annotated types and the parameters of the helper named ``helper``."""
+    import toolkit.panels
+
+    function = getattr(toolkit.panels, helper)
+    return get_type_hints(function), inspect.signature(function).parameters
+
+
+def _fits(kind: Any, value: Any) -> bool:
+    """True when ``value`` is of the annotated type ``kind`` (literals, bool, numbers, text, None, unions
+    and sequences of them), as the helper's checks take it."""
+    origin, members = get_origin(kind), get_args(kind)
+    if origin is Literal:
+        return isinstance(value, str) and value in members
+    if origin in (Union, UnionType):
+        return any(_fits(member, value) for member in members)
+    if origin is Sequence:
+        return isinstance(value, list) and all(_fits(members[0], item) for item in value)
+    if kind is bool or isinstance(value, bool):
+        return kind is bool and isinstance(value, bool)
+    if kind is float:
+        return isinstance(value, int | float)
+    return isinstance(value, kind) if kind in (int, str, type(None)) else False
 
 
 def helper_call(panel: dict[str, Any], extra: Any) -> str:
