@@ -1,10 +1,14 @@
-"""``toolkit lint`` against ``promtool check rules`` on real rule files, as whole processes.
+"""``toolkit lint`` against ``promtool check rules`` on real rule files, as whole processes, beside a floor.
 
 1x is every rule file of ../shared/corpus/mixins that promtool accepts (RULES.tsv); Nx is N copies of it
 (1x, 4x and 50x; 16x too with --full; one round at 50x unless --full).
-Each scale prints both sides' wall, CPU and peak memory (medians) and lint's ratios to promtool: the median
-of the per-round ratios, runs alternating. Targets (issue 14): at most 1.0x promtool's wall time at 1x; at
-most 2x promtool's peak memory at 50x.
+The floor (bench/peers/lint_floor.py) is Python with the declared libraries alone: click, PyYAML's C loader
+and promql-parser's parse of every expression, the files split among as many forked workers as ``toolkit
+lint`` takes on an idle machine, nothing checked: the floor/promtool ratio is what Python and the libraries
+cost beside promtool, the toolkit/floor ratio what lint adds (its checks, line tracking, reports).
+Each scale prints the three's wall, CPU and peak memory (medians) and the ratios: the median of the
+per-round ratios, runs alternating. Targets (issue 14): at most 1.0x promtool's wall time at 1x; at most 2x
+promtool's peak memory at 50x.
 """
 
 from __future__ import annotations
@@ -21,10 +25,14 @@ from bench.harness import (
     compare_line,
     contest,
     describe,
+    paired,
+    python,
     ratio,
     target,
     toolkit,
 )
+from toolkit.lint.parallel import usable_cpus
+from toolkit.lint.stream import SHARE_BYTES
 
 CORPUS = REPO.parent / "shared" / "corpus"
 
@@ -60,12 +68,22 @@ def main(plan: Plan) -> None:
         with tempfile.TemporaryDirectory(prefix="bench-lint-") as tmp:
             paths = _copies(files, Path(tmp), scale)
             ours = Contender("toolkit lint", toolkit("lint", tmp), ok=(0, 1))
+            workers = min(usable_cpus(), sum(Path(p).stat().st_size for p in paths) // SHARE_BYTES + 1)
+            floor = Contender(
+                "floor: yaml + promql-parser", python("bench.peers.lint_floor", str(workers), tmp)
+            )
             theirs = Contender("promtool check rules", [promtool, "check", "rules", *paths])
             rounds = plan.rounds if scale < 50 else max(1, plan.rounds - 2)
-            contest([ours, theirs], rounds, warmup=scale == plan.scales[0])
+            contest([ours, floor, theirs], rounds, warmup=scale == plan.scales[0])
         print(f"-- {scale}x: {len(files) * scale} files, {rules * scale} rules ({rounds} rounds)")
         print(f"   {describe(ours)}")
+        print(compare_line(ours, floor))
         print(compare_line(ours, theirs, 1.0 if scale == 1 else None, f"lint {scale}x wall vs promtool"))
+        wall, cpu = paired(floor, theirs)
+        print(
+            f"   floor/promtool: wall {wall}  cpu {cpu}   (Python and the libraries alone, {workers} "
+            f"worker{'s' if workers > 1 else ''}, nothing checked)"
+        )
         memory = ratio([r.peak_mib for r in ours.runs], [r.peak_mib for r in theirs.runs])
         verdict = f"   {target('lint 50x peak vs promtool', memory.median, 2.0)}" if scale == 50 else ""
         print(f"   peak toolkit/promtool {memory}{verdict}")

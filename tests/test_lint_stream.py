@@ -15,7 +15,7 @@ from toolkit.lint.engine import lint_bundle
 from toolkit.lint.findings import Finding, Level
 from toolkit.lint.parallel import spare_cpus, usable_cpus
 from toolkit.lint.report import as_json, github, human
-from toolkit.lint.stream import lint_paths
+from toolkit.lint.stream import _facts, _known, _read, lint_paths
 from toolkit.locations import SourceLocation
 from toolkit.sources import yaml_lines
 from toolkit.sources.files import load_paths
@@ -30,6 +30,28 @@ def test_findings_do_not_depend_on_the_batch_size_or_the_workers(tmp_path: Path)
     assert {"rule/dependency", "rule/duplicate", "alerts/template"} & {f.check for f in whole}
     for batch_bytes, jobs in ((1, 1), (1, 3), (3000, 2), (10**9, 2), (10**9, 5), (10**9, None)):
         assert list(lint_paths([folder], jobs=jobs, batch_bytes=batch_bytes)) == whole, (batch_bytes, jobs)
+
+
+def test_every_shares_templates_are_judged_once_by_the_last_share(tmp_path: Path) -> None:
+    """Bad templates in every file (one text in several): the same findings for any workers and batches, and
+    only the last share is given template uses to judge (one promtool run for the whole run)."""
+    for n in range(6):
+        annotations = {
+            "description": "{{ if $value }}unclosed",
+            "summary": f"{{{{ nope{n} }}}}",
+            "ok": "{{ $value }}",
+        }
+        (tmp_path / f"r{n}.yml").write_text(rules_file(alert(alert=f"A{n}", annotations=annotations)))
+    whole = sorted(lint_bundle(load_paths([tmp_path]).bundle, is_project=False, jobs=1))
+    judged = [f for f in whole if f.check == "alerts/template"]
+    assert {f.location.path for f in judged} == {str(tmp_path / f"r{n}.yml") for n in range(6)}
+    assert len(judged) == 12
+    for batch_bytes, jobs in ((1, 1), (1, 3), (10**9, 2), (10**9, 3)):
+        assert list(lint_paths([tmp_path], jobs=jobs, batch_bytes=batch_bytes)) == whole, (batch_bytes, jobs)
+    shares = [_facts([_read([tmp_path / f"r{n}.yml", tmp_path / f"r{n + 1}.yml"], "")]) for n in (0, 2, 4)]
+    told = _known(shares)
+    assert [len(t.templates) for t in told] == [0, 0, 7]  # 6 distinct summaries and the shared description
+    assert len(told[-1].templates["{{ if $value }}unclosed"]) == 6
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -153,11 +175,26 @@ def test_yaml_built_in_one_walk_equals_pyyamls_construction() -> None:
         assert _load(text, fast=True) == _load(text, fast=False), text[:200]
 
 
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the shared corpus is not at ../shared/corpus")
+def test_the_loader_that_remembers_tags_resolves_as_pyyaml_does() -> None:
+    """Every YAML file of the corpus, twice (the second time from the remembered tags), and scalars of every
+    implicit type load to what PyYAML's own safe loader makes of them."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SHARED.rglob("*.y*ml"))]
+    texts.append("[1, '1', 0x1f, 0o17, 1_000, .5, -.inf, .nan, yes, 'yes', No, ~, null, '', 2020-01-01, =]")
+    for text in texts * 2:
+        try:
+            expected = list(yaml.load_all(text, Loader=yaml.SafeLoader))
+        except yaml.YAMLError:
+            continue
+        got = [data for data, _ in yaml_lines.load_all_with_lines(text)]
+        assert repr(got) == repr(expected), text[:200]  # repr: nan is not equal to itself
+
+
 def _load(text: str, fast: bool) -> object:
     try:
         if fast:
             return yaml_lines.load_all_with_lines(text)
-        loader = yaml_lines.LOADER(text)
+        loader = yaml_lines.Loader(text)
         documents = []
         try:
             while loader.check_node():

@@ -5,15 +5,19 @@ from __future__ import annotations
 import functools
 import os
 import sys
-import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 
-_TOOLKIT_DIR = str(Path(__file__).resolve().parent) + os.sep
-_INSTALLED_DIRS = tuple(
-    str(Path(sysconfig.get_paths()[key]).resolve()) + os.sep
-    for key in ("stdlib", "platstdlib", "purelib", "platlib")
-)
+
+@functools.cache
+def _not_user_dirs() -> tuple[str, ...]:
+    """The toolkit's folder, the standard library's and the installed packages' (found on first use: a run
+    that reads files only never asks)."""
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    installed = (str(Path(paths[key]).resolve()) for key in ("stdlib", "platstdlib", "purelib", "platlib"))
+    return tuple(folder + os.sep for folder in (str(Path(__file__).resolve().parent), *installed))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -23,7 +27,7 @@ def is_user_file(filename: str) -> bool:
     if filename.startswith("<"):
         return False
     resolved = str(Path(filename).resolve())
-    return not resolved.startswith((_TOOLKIT_DIR, *_INSTALLED_DIRS)) and "site-packages" not in resolved
+    return not resolved.startswith(_not_user_dirs()) and "site-packages" not in resolved
 
 
 @dataclass(frozen=True, order=True)

@@ -85,8 +85,8 @@ def _bounded(text: str) -> pp.Expr:
             MAX_LENGTH + 1,
             limit=True,
         )
-    if sum(text.count(token) for token in _QUICK) < _DEEP:
-        return _parse_here(text)  # too few brackets and operators (counted anywhere) to nest deeply
+    if len(text) < _DEEP or sum(text.count(token) for token in _QUICK) < _DEEP:
+        return _parse_here(text)  # too few characters, or brackets and operators anywhere, to nest deeply
     estimate, column = nesting(text)
     if estimate > MAX_NESTING:
         raise PromQLError(

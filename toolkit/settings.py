@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from toolkit.clients.urls import url_secret
 from toolkit.errors import ProjectError, SettingsError
 from toolkit.locations import SourceLocation
 from toolkit.sources.yaml_lines import line_of, load_with_lines
@@ -111,6 +110,8 @@ def parse_settings(text: str, path: Path) -> Settings:
         problem = getattr(error, "problem", None) or str(error)
         raise SettingsError(f"invalid YAML: {problem}", SourceLocation(str(path), line)) from None
     import jsonschema  # here: finding the project root costs no schema library
+
+    from toolkit.clients.urls import url_secret
 
     validator = jsonschema.Draft7Validator(settings_schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))

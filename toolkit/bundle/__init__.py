@@ -17,11 +17,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from toolkit.bundle.notes import Note
 from toolkit.locations import SourceLocation
-from toolkit.metrics import Metric
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types of fields only: reading rule files loads neither notes nor the metric catalogue
+    from toolkit.bundle.notes import Note
+    from toolkit.metrics import Metric
     from toolkit.route_tests import NotificationTest
 
 

@@ -8,17 +8,19 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry, all_panels
 from toolkit.lint.findings import Finding, Level
-from toolkit.lint.live import LivePrometheus
 from toolkit.lint.policy import Policy
 from toolkit.lint.promql import Parsed, parse
 from toolkit.lint.registry import CHECKS
 from toolkit.locations import SourceLocation
-from toolkit.metrics import Metric, series_index
 from toolkit.sources.yaml_lines import field_line, find_token, token_position
+
+if TYPE_CHECKING:
+    from toolkit.lint.live import LivePrometheus
+    from toolkit.metrics import Metric
 
 DEFAULT_SCRAPE_SECONDS = 60.0
 T = TypeVar("T")
@@ -86,7 +88,12 @@ class LintContext:
     _expressions: list[Expression] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.catalogue = series_index(self.bundle.metrics)
+        if self.bundle.metrics:  # the project's catalogue (foreign files have none: its code is not loaded)
+            from toolkit.metrics import series_index
+
+            self.catalogue = series_index(self.bundle.metrics)
+        else:
+            self.catalogue = {}
         self.recorded = self.recorded or frozenset(rule.name for _, rule in self.bundle.recording_rules())
         self.uids = self.uids or frozenset(board.uid for board in self.bundle.dashboards)
 
@@ -111,10 +118,10 @@ class LintContext:
 
     def rule_exprs(self) -> Iterator[tuple[RuleEntry, Parsed]]:
         """Every rule with its parsed expression (parsed rules only)."""
-        for _, rule in self.rules():
-            parsed = parse(rule.data["expr"])
-            if parsed.ast is not None:
-                yield rule, parsed
+        for expression in self.expressions():
+            if expression.rule is None:
+                return  # the panels' queries follow the rules'
+            yield expression.rule, expression.parsed
 
     def panels(self) -> Iterator[tuple[DashboardEntry, dict[str, Any]]]:
         """Every panel that is not a row, with its dashboard."""
@@ -149,9 +156,10 @@ class LintContext:
     def expressions(self) -> list[Expression]:
         """Every parsed expression: rules' and panels' queries (gathered once per context)."""
         if self._expressions is None:
-            self._expressions = [Expression(parsed, rule=rule) for rule, parsed in self.rule_exprs()] + [
-                Expression(parsed, board=board, panel=panel) for board, panel, parsed in self.panel_exprs()
-            ]
+            rules = ((rule, parse(rule.data["expr"])) for _, rule in self.rules())
+            self._expressions = [
+                Expression(parsed, rule=rule) for rule, parsed in rules if parsed.ast is not None
+            ] + [Expression(parsed, board=board, panel=panel) for board, panel, parsed in self.panel_exprs()]
         return self._expressions
 
     def rule_finding(

@@ -21,7 +21,6 @@ from toolkit.lint import (  # noqa: F401  (they register checks)
 )
 from toolkit.lint.context import DEFAULT_SCRAPE_SECONDS, LintContext, file_lines
 from toolkit.lint.findings import Finding, Level
-from toolkit.lint.live import LivePrometheus
 from toolkit.lint.parallel import fan_out, spare_cpus
 from toolkit.lint.policy import Policy
 from toolkit.lint.promql import parse
@@ -31,6 +30,7 @@ from toolkit.promql import MAX_NESTING, forget_parsed
 from toolkit.sources.files import RuleFileProblem
 
 if TYPE_CHECKING:
+    from toolkit.lint.live import LivePrometheus
     from toolkit.settings import Settings
 
 
@@ -70,7 +70,7 @@ def lint_bundle(
         bundle,
         scrape_seconds=duration_seconds(scrape_interval) if scrape_interval else DEFAULT_SCRAPE_SECONDS,
         is_project=is_project,
-        live=LivePrometheus(prometheus).load() if prometheus else None,
+        live=_server(prometheus),
         disabled=disabled or {},
         disabled_at=disabled_at or {},
         root=root,
@@ -103,6 +103,15 @@ def lint_bundle(
     with _deep_recursion():
         parts = fan_out(tasks) if len(shards) > 1 else [task() for task in tasks]
     return sorted({finding for part in parts for finding in part})
+
+
+def _server(prometheus: str | None) -> LivePrometheus | None:
+    """The Prometheus at ``prometheus`` with its metadata loaded; None without one."""
+    if not prometheus:
+        return None
+    from toolkit.lint.live import LivePrometheus  # here: only a run with --prometheus asks a server
+
+    return LivePrometheus(prometheus).load()
 
 
 @contextmanager

@@ -10,7 +10,6 @@ import promql_parser as pp
 
 from toolkit.lint.context import Expression, LintContext
 from toolkit.lint.findings import Finding, Level
-from toolkit.lint.live import LiveError
 from toolkit.lint.promql import (
     COMPARISONS,
     RATE_FUNCTIONS,
@@ -21,7 +20,6 @@ from toolkit.lint.promql import (
     walk,
 )
 from toolkit.lint.registry import check
-from toolkit.metrics import MetricType
 from toolkit.promql import GRAFANA_VARIABLE
 from toolkit.sources.yaml_lines import find_token
 
@@ -98,6 +96,8 @@ def _counter_verdict(ctx: LintContext, name: str) -> Level | None:
     summary's series), WARNING when only its name suggests one, None when it is not one or nobody knows."""
     metric = ctx.catalogue.get(name)
     if metric is not None:
+        from toolkit.metrics import MetricType  # here: only the project has a catalogue
+
         return Level.BUG if metric.type is MetricType.COUNTER or name != metric.name else None
     live_type = _live_type(ctx, name)
     if live_type == "counter":
@@ -114,6 +114,8 @@ def _gauge_verdict(ctx: LintContext, name: str) -> tuple[Level, str] | None:
     says so (a unit or _info suffix counters do not have), None otherwise."""
     metric = ctx.catalogue.get(name)
     if metric is not None:
+        from toolkit.metrics import MetricType
+
         return (Level.BUG, "a gauge in the metric catalogue") if metric.type is MetricType.GAUGE else None
     live_type = _live_type(ctx, name)
     if live_type == "gauge":
@@ -280,7 +282,7 @@ def aggregate(ctx: LintContext) -> Iterator[Finding]:
         if not rule.is_alert:
             continue
         texts = [*rule.data.get("annotations", {}).values(), *rule.data.get("labels", {}).values()]
-        used = {a or b for text in texts for a, b in TEMPLATE_LABEL.findall(text)}
+        used = {a or b for text in texts if "abels." in text for a, b in TEMPLATE_LABEL.findall(text)}
         wanted = sorted(used - set(rule.data.get("labels", {})))
         kept, removed = output_labels(parsed.ast) if wanted else (None, frozenset())
         for label in wanted:
@@ -650,6 +652,8 @@ def _is_vector(expr: pp.Expr) -> bool:
 def matching(ctx: LintContext) -> Iterator[Finding]:
     if ctx.live is None:
         return
+    from toolkit.lint.live import LiveError  # here: only a run with --prometheus asks a server
+
     for rule, parsed in ctx.rule_exprs():
         for node in parsed.of_type(pp.BinaryExpr):
             expr = node.expr

@@ -8,8 +8,6 @@ from toolkit.lint.context import LintContext
 from toolkit.lint.findings import Finding, Level
 from toolkit.lint.registry import check
 from toolkit.locations import SourceLocation
-from toolkit.route_tests import RouteTest
-from toolkit.testing.route_config import config_under_test, route_number, route_table
 
 NAME = "routes/uncovered"
 
@@ -31,6 +29,8 @@ def uncovered(ctx: LintContext) -> Iterator[Finding]:
 
     from toolkit.clients.promtools import ToolMissingError, find_tool, route_receivers
     from toolkit.output.build import dump_yaml
+    from toolkit.route_tests import RouteTest
+    from toolkit.testing.route_config import config_under_test, route_number, route_table
 
     routes = route_table(config)
     sources = ctx.bundle.route_sources

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
 import promql_parser as pp
@@ -12,14 +12,12 @@ from toolkit.bundle import RuleEntry
 from toolkit.durations import duration_seconds
 from toolkit.lint.context import Expression, LintContext
 from toolkit.lint.findings import Finding, Level
-from toolkit.lint.live import LiveError
 from toolkit.lint.policy import HOUSE_ANNOTATIONS, full_match
 from toolkit.lint.promql import COMPARISONS, Parsed
 from toolkit.lint.promql_checks import rate_windows
 from toolkit.lint.registry import check
-from toolkit.lint.templates import start_judging
+from toolkit.lint.templates import is_plain, start_judging
 from toolkit.locations import SourceLocation
-from toolkit.rules import ALERT_NAME, RECORD_NAME
 
 RAW_VALUE = re.compile(r"\{\{\s*\$value\s*\}\}")
 GROUP_NAME = re.compile(r"[^\W_][\w.-]*")  # any script, but lower case: checked apart
@@ -101,25 +99,39 @@ def comparison(ctx: LintContext) -> Iterator[Finding]:
             )
 
 
-def _template_uses(ctx: LintContext) -> dict[str, list[tuple[RuleEntry, tuple[str, str]]]]:
-    """Each template text of an alert's labels and annotations, with the rules and fields that use it."""
-    uses: dict[str, list[tuple[RuleEntry, tuple[str, str]]]] = {}
-    for _, rule in ctx.rules():
+TemplateUses = dict[str, list[tuple[RuleEntry, tuple[str, str]]]]
+
+
+def template_uses(rules: Iterable[RuleEntry]) -> TemplateUses:
+    """Each template text of an alert's labels and annotations that is not a plain substitution (which is
+    valid by construction: :func:`toolkit.lint.templates.is_plain`), with the rules and fields that use it."""
+    uses: TemplateUses = {}
+    for rule in rules:
         if rule.is_alert:
             for kind in ("labels", "annotations"):
                 for key, text in rule.data.get(kind, {}).items():
-                    if "{{" in text:
+                    if "{{" in text and not is_plain(text):
                         uses.setdefault(text, []).append((rule, (kind[:-1], key)))
     return uses
+
+
+def _uses(ctx: LintContext) -> TemplateUses:
+    """The template uses ``ctx`` judges: those a run gathered from every share of its files for this one
+    (TEMPLATE_USES: every share's for the share that judges them all, none for the others), else its own."""
+    given = ctx.shared.get(TEMPLATE_USES)
+    return given if given is not None else template_uses(rule for _, rule in ctx.rules())
 
 
 def _start_templates(ctx: LintContext) -> None:
     """Start judging the templates no earlier batch of this run judged (promtool runs meanwhile)."""
     judged = ctx.shared.setdefault(TEMPLATE_VERDICTS, {})
-    ctx.shared[TEMPLATE_PENDING] = start_judging([text for text in _template_uses(ctx) if text not in judged])
+    ctx.shared[TEMPLATE_PENDING] = start_judging([text for text in _uses(ctx) if text not in judged])
 
 
 TEMPLATE_VERDICTS, TEMPLATE_PENDING = "alerts/template", "alerts/template: running"
+# LintContext.shared's key for the template uses gathered from every share of a run's files
+# (toolkit.lint.stream): one share judges them all, with one promtool run, and reports them in its first batch
+TEMPLATE_USES = "alerts/template: uses"
 
 
 @check(
@@ -135,7 +147,9 @@ def template(ctx: LintContext) -> Iterator[Finding]:
         _start_templates(ctx)
     judged = ctx.shared[TEMPLATE_VERDICTS]
     judged.update(ctx.shared.pop(TEMPLATE_PENDING)())
-    uses = _template_uses(ctx)
+    uses = _uses(ctx)
+    if TEMPLATE_USES in ctx.shared:
+        ctx.shared[TEMPLATE_USES] = {}  # reported once, in this batch
     for text in sorted(uses):
         for problem in judged[text]:
             for rule, (kind, key) in uses[text]:
@@ -243,6 +257,8 @@ def _policy_labels(ctx: LintContext, rule: RuleEntry, labels: dict) -> Iterator[
     convention=True,
 )
 def name(ctx: LintContext) -> Iterator[Finding]:
+    from toolkit.rules import ALERT_NAME, RECORD_NAME  # here: the rule DSL loads only for this convention
+
     for group in ctx.bundle.rule_groups:
         if not GROUP_NAME.fullmatch(group.name) or group.name != group.name.lower():
             yield Finding(
@@ -366,6 +382,8 @@ def firing_spells(timestamps: list[float], step: float, hold: float) -> int:
 def count(ctx: LintContext) -> Iterator[Finding]:
     if ctx.live is None:
         return
+    from toolkit.lint.live import LiveError  # here: only a run with --prometheus asks a server
+
     for rule, _ in ctx.rule_exprs():
         if not rule.is_alert:
             continue

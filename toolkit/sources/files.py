@@ -17,7 +17,6 @@ from typing import Any
 import yaml
 
 from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry, all_panels
-from toolkit.bundle.dashboards import normalize_dashboard, unwrap
 from toolkit.bundle.rules import GROUP_OPTION_KEYS, RULE_KEYS, normalize_group_options, normalize_rule
 from toolkit.errors import ToolkitError
 from toolkit.locations import SourceLocation
@@ -49,6 +48,7 @@ class NotThisKind(SourceError):
 
 
 GROUP_KEYS = frozenset(("name", "rules", "labels", *GROUP_OPTION_KEYS))
+RULE_KEY_SET = frozenset(RULE_KEYS)
 RULER_GROUP_KEYS = frozenset(  # Mimir/Cortex and Thanos rulers read these too; Prometheus refuses them
     ("source_tenants", "evaluation_delay", "align_evaluation_time_on_interval", "partial_response_strategy")
 )
@@ -244,7 +244,7 @@ class _Reader:
                 location = SourceLocation(self.path, position[0])
                 self.read.problems.append(RuleFileProblem(text, location, position[1]))
 
-        self.unknown_keys(rule, set(RULE_KEYS), at, "rule")
+        self.unknown_keys(rule, RULE_KEY_SET, at, "rule")
         if record and alert:
             bad("only one of 'record' and 'alert' must be set", "record")
         if not record and not alert:
@@ -345,6 +345,8 @@ def _stack_depth() -> int:
 
 def dashboard_json(text: str, path: str) -> dict[str, Any]:
     """The dashboard JSON in ``text`` as it is (bare, API envelope or export); SourceError when it is none."""
+    from toolkit.bundle.dashboards import unwrap  # here: reading rule files loads no dashboard machinery
+
     data = load_json(text, path)
     if not isinstance(data, dict) or not ("panels" in unwrap(data)[0] or "rows" in unwrap(data)[0]):
         raise SourceError(
@@ -357,6 +359,8 @@ def parse_dashboard(text: str, path: str, locate_panels: bool = True) -> Dashboa
     """A dashboard from Grafana JSON (bare, the API envelope, exported for sharing, or legacy), normalized;
     ``locate_panels`` finds the line of each panel in ``text`` (lint points at them, a comparison needs
     none)."""
+    from toolkit.bundle.dashboards import normalize_dashboard
+
     normalized = normalize_dashboard(dashboard_json(text, path), copy=False)
     board = normalized.data
     return DashboardEntry(

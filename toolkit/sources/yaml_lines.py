@@ -14,12 +14,11 @@ complex keys or tagged collections is built by the constructor whole. The result
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
 Path_ = tuple[str | int, ...]
-LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ALIAS_BUDGET = 100_000  # nodes aliases may add beyond the document's own (more when the document is larger)
 STR, MAP, SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 
@@ -28,12 +27,32 @@ class YAMLLimitError(yaml.MarkedYAMLError):
     """A YAML document refused for its shape: excessive aliasing or a duplicate key."""
 
 
+class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's safe loader (libyaml's where installed) that remembers the tag it resolved for each short
+    plain scalar: rule files repeat the same keys and values, and PyYAML tries its resolvers' patterns on
+    every one anew."""
+
+    _tags: ClassVar[dict[tuple[str, Any], str]] = {}
+    REMEMBERED = 10_000  # scalars whose tags are kept at most (the keys and usual values of rule files)
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        """The tag of a node, as PyYAML resolves it."""
+        if kind is not yaml.ScalarNode or len(value) > 64 or self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)
+        tag = self._tags.get((value, implicit))
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(self._tags) < self.REMEMBERED:
+                self._tags[(value, implicit)] = tag
+        return tag
+
+
 def load_with_lines(text: str) -> tuple[Any, dict[Path_, int]]:
     """Parse one YAML document; return the data and a map from key path to 1-based line.
 
     Raises ``yaml.YAMLError`` for invalid YAML, as ``yaml.safe_load`` does, and :class:`YAMLLimitError`.
     """
-    loader = LOADER(text)
+    loader = Loader(text)
     try:
         node = loader.get_single_node()
         return _document(loader, node, "&" in text) if node is not None else (None, {})
@@ -46,7 +65,7 @@ def load_all_with_lines(text: str) -> list[tuple[Any, dict[Path_, int]]]:
 
     Raises ``yaml.YAMLError`` for invalid YAML and :class:`YAMLLimitError`.
     """
-    loader = LOADER(text)
+    loader = Loader(text)
     documents = []
     try:
         while loader.check_node():
