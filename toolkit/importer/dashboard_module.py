@@ -1,13 +1,14 @@
 """A dashboard (current Grafana JSON, already migrated) to a module that uses the panel helpers.
 
-Helpers first: every panel a helper draws (time series, stat, gauge, bar gauge, table) becomes that
-helper's call with its typed arguments; what the helper does not model is measured, not guessed: the
+Helpers first: every panel a helper draws (:data:`HELPERS`) becomes that helper's call with its typed
+arguments, on its data source (``datasource=``; a mixed panel's queries each name theirs); what the
+helper does not model is measured, not guessed: the
 module is built, each panel, variable and the dashboard compared with the input leaf by leaf, and
 whatever the helpers lost or changed is given back as ``extra=`` JSON laid over what they build. The
 module is then built again and anything still different is listed as not carried, with the reason;
 where the input leaves a setting unset and a helper chose otherwise, Grafana's default is put back.
-Panels no helper draws (other plugins, library panels, non-PromQL queries) are carried whole as
-``raw_panel``.
+Panels no helper draws (other plugins, library panels, queries without an ``expr``) are carried whole
+as ``raw_panel``, with the reason.
 """
 
 from __future__ import annotations
@@ -251,7 +252,7 @@ def _datasource_code(source: Any) -> str:
     return f"Datasource({string(source['type'])}, {string(source['uid'])})"
 
 
-def datasource_names(panel: dict[str, Any]) -> set[str]:
+def _datasource_names(panel: dict[str, Any]) -> set[str]:
     """The names of ``toolkit.panels`` that ``panel``'s helper call uses to name its data sources."""
     if panel.get("type") in NO_QUERY_KINDS:
         return set()
@@ -555,7 +556,7 @@ class _Plan:
             else:
                 queries = panel.get("targets") and panel["type"] not in NO_QUERY_KINDS
                 used |= {"at", HELPERS[panel["type"]], *(["Query"] if queries else [])}
-                used |= datasource_names(panel)
+                used |= _datasource_names(panel)
         for _, variable in self.variables():
             used.add("Variable" if is_typed_variable(variable) else "raw_variable")
         return used
