@@ -1,6 +1,8 @@
-"""toolkit import dashboard: panels on other data sources (Loki), mixed panels, logs and text panels
-become typed helper calls (``datasource=``, ``Query(datasource=)``, ``text()``, ``logs()``) that build
-back to the input; what the helpers cannot name stays ``raw_panel`` with the reason."""
+"""toolkit import dashboard: panels on other data sources (Loki), mixed panels, logs, text, status history
+and dashboard list panels become typed helper calls (``datasource=``, ``Query(datasource=)``, ``text()``,
+``logs()``, ``status_history()``, ``dashboard_list()``) whose options are typed arguments where the
+helper takes the value, and build back to the input; what the helpers cannot name stays ``raw_panel``
+with the reason."""
 
 from __future__ import annotations
 
@@ -87,16 +89,16 @@ BOARD = {
 }
 
 
-def _imported(tmp_path: Path) -> tuple[str, str, dict]:
+def _imported(tmp_path: Path, board: dict = BOARD) -> tuple[str, str, dict]:
+    """``board`` imported into a new project: the import's output, the module and what it builds."""
     (tmp_path / "project").mkdir()
     root = make_project(tmp_path / "project")
-    (tmp_path / "logs.json").write_text(json.dumps(BOARD))
-    result = CliRunner().invoke(
-        main, ["--project", str(root), "import", "dashboard", str(tmp_path / "logs.json")]
-    )
+    source = tmp_path / f"{board['uid']}.json"
+    source.write_text(json.dumps(board))
+    result = CliRunner().invoke(main, ["--project", str(root), "import", "dashboard", str(source)])
     assert result.exit_code == 0, result.output
-    board = next(b for b in load_project(root).bundle.dashboards if b.uid == "logs")
-    return result.output, (root / "dashboards" / "logs.py").read_text(), board.data
+    built = next(b for b in load_project(root).bundle.dashboards if b.uid == board["uid"])
+    return result.output, (root / "dashboards" / f"{board['uid']}.py").read_text(), built.data
 
 
 def test_loki_mixed_logs_and_text_panels_import_as_helper_calls(tmp_path: Path) -> None:
@@ -173,14 +175,7 @@ OPTIONS_BOARD = {
 def test_options_a_helper_types_become_its_arguments_and_a_value_it_would_refuse_stays_extra(
     tmp_path: Path,
 ) -> None:
-    (tmp_path / "project").mkdir()
-    root = make_project(tmp_path / "project")
-    (tmp_path / "shares.json").write_text(json.dumps(OPTIONS_BOARD))
-    result = CliRunner().invoke(
-        main, ["--project", str(root), "import", "dashboard", str(tmp_path / "shares.json")]
-    )
-    assert result.exit_code == 0, result.output
-    module = (root / "dashboards" / "shares.py").read_text()
+    _, module, board = _imported(tmp_path, OPTIONS_BOARD)
     assert "raw_panel(" not in module
     for argument in (
         'pie_type="donut"',
@@ -191,11 +186,45 @@ def test_options_a_helper_types_become_its_arguments_and_a_value_it_would_refuse
     ):
         assert argument in module
     assert "legend_placement=" not in module and '"placement": "top"' in module  # the helper has bottom/right
-    built = next(b for b in load_project(root).bundle.dashboards if b.uid == "shares").data["panels"]
-    for wanted, got in zip(OPTIONS_BOARD["panels"], built, strict=True):
+    for wanted, got in zip(OPTIONS_BOARD["panels"], board["panels"], strict=True):
         assert _said(wanted["options"], got["options"]) == wanted["options"]
 
 
 def _said(wanted: dict, got: dict) -> dict:
     """``got`` cut down to the keys ``wanted`` has (Grafana's defaults for the rest left out)."""
     return {k: _said(v, got[k]) if isinstance(v, dict) else got.get(k) for k, v in wanted.items()}
+
+
+LISTS_BOARD = {
+    "uid": "lists",
+    "title": "Lists",
+    "schemaVersion": 39,
+    "panels": [
+        {
+            "type": "status-history",
+            "title": "Current role",
+            "gridPos": {"x": 0, "y": 0, "w": 12, "h": 8},
+            "datasource": {"type": "prometheus", "uid": "${datasource}"},
+            "targets": [{"refId": "A", "expr": "kafka_controller_active", "legendFormat": "{{instance}}"}],
+            "options": {"showValue": "never", "colWidth": 0.7},
+            "fieldConfig": {"defaults": {"unit": "short"}, "overrides": []},
+        },
+        {
+            "type": "dashlist",
+            "title": "Detailed view",
+            "gridPos": {"x": 12, "y": 0, "w": 6, "h": 3},
+            "options": {"query": "Siddhi", "showSearch": True, "showStarred": False, "showHeadings": False},
+        },
+    ],
+}
+
+
+def test_status_history_and_dashboard_list_panels_import_typed(tmp_path: Path) -> None:
+    output, module, board = _imported(tmp_path, LISTS_BOARD)
+    assert "raw_panel(" not in module and "carried raw" not in output
+    assert 'show_value="never"' in module and "column_width=0.7" in module
+    assert 'query="Siddhi"' in module and "search=True" in module and "starred=False" in module
+    assert '"options"' not in module  # every option is a typed argument
+    for wanted, got in zip(LISTS_BOARD["panels"], board["panels"], strict=True):
+        assert _said(wanted["options"], got["options"]) == wanted["options"]
+    assert board["panels"][0]["targets"][0]["expr"] == "kafka_controller_active"

@@ -1,24 +1,18 @@
 """status_history() and dashboard_list(): the options Grafana's published schema has for them
-(statushistory, dashboardlist), schema-valid JSON, values checked at the caller's line; and the import
-types such panels with them."""
+(statushistory, dashboardlist), schema-valid JSON, values checked at the caller's line."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from tests.grafana_schemas import dashboard_errors, needs_schemas, options_errors
-from tests.sample_project import REPO, make_project
+from tests.sample_project import REPO
 from toolkit import units
-from toolkit.cli import main
 from toolkit.errors import DefinitionError
 from toolkit.panels import dashboard, dashboard_list, row, status_history
 from toolkit.settings import load_settings
-from toolkit.sources.code import load_project
 from toolkit.sources.grafanalib import grafanalib_json, modernize
 
 SETTINGS = load_settings(REPO)
@@ -120,46 +114,3 @@ def test_a_value_outside_the_schema_fails_at_the_callers_line(make: Any, message
         make()
     assert caught.value.location is not None
     assert caught.value.location.path.endswith("test_visualizations_lists.py")
-
-
-BOARD = {
-    "uid": "lists",
-    "title": "Lists",
-    "schemaVersion": 39,
-    "panels": [
-        {
-            "type": "status-history",
-            "title": "Current role",
-            "gridPos": {"x": 0, "y": 0, "w": 12, "h": 8},
-            "datasource": {"type": "prometheus", "uid": "${datasource}"},
-            "targets": [{"refId": "A", "expr": "kafka_controller_active", "legendFormat": "{{instance}}"}],
-            "options": {"showValue": "never", "colWidth": 0.7},
-            "fieldConfig": {"defaults": {"unit": "short"}, "overrides": []},
-        },
-        {
-            "type": "dashlist",
-            "title": "Detailed view",
-            "gridPos": {"x": 12, "y": 0, "w": 6, "h": 3},
-            "options": {"query": "Siddhi", "showSearch": True, "showStarred": False, "showHeadings": False},
-        },
-    ],
-}
-
-
-def test_status_history_and_dashboard_list_panels_import_typed(tmp_path: Path) -> None:
-    (tmp_path / "project").mkdir()
-    root = make_project(tmp_path / "project")
-    (tmp_path / "lists.json").write_text(json.dumps(BOARD))
-    result = CliRunner().invoke(
-        main, ["--project", str(root), "import", "dashboard", str(tmp_path / "lists.json")]
-    )
-    assert result.exit_code == 0, result.output
-    module = (root / "dashboards" / "lists.py").read_text()
-    assert "raw_panel(" not in module and "carried raw" not in result.output
-    assert 'show_value="never"' in module and "column_width=0.7" in module
-    assert 'query="Siddhi"' in module and "search=True" in module and "starred=False" in module
-    assert '"options"' not in module  # every option is a typed argument
-    built = next(b for b in load_project(root).bundle.dashboards if b.uid == "lists").data["panels"]
-    for wanted, got in zip(BOARD["panels"], built, strict=True):
-        assert {k: got["options"][k] for k in wanted["options"]} == wanted["options"]
-    assert built[0]["targets"][0]["expr"] == "kafka_controller_active"

@@ -223,18 +223,25 @@ def _state_panel(
     unit: str,
     states: Mapping[Any, tuple[str, str]] | None,
     thresholds: Steps | None,
-    options: dict[str, Any],
+    show_value: Any,
+    row_height: Any,
     line_width: int,
+    **options: Any,
 ) -> CurrentPanel:
     """A panel colouring each series by its state (state timeline, status history): ``states`` as value
-    mappings, ``thresholds`` as colour ranges, filled at Grafana's opacity."""
+    mappings, ``thresholds`` as colour ranges, filled at Grafana's opacity, with its ``options``."""
     title = parts["title"]
+    where = f"panel {title!r}"
+    options |= {
+        "rowHeight": check_number(f"{where}: row_height", row_height, minimum=0, maximum=1),
+        "showValue": _choice(f"{where}: show_value", show_value, Visibility),
+    }
     return CurrentPanel(
         **parts,
         targets=targets(queries, datasource=datasource),
         type=kind,
         thresholds=steps(thresholds or [("green", None)]),
-        options=options,
+        options=dict(sorted(options.items())),
         field_defaults={
             "unit": check_unit(title, unit),
             "mappings": _mappings(title, states),
@@ -263,14 +270,20 @@ def state_timeline(
     """One band per series coloured by its state over time; ``states`` names values, e.g.
     ``{0: ("down", "red"), 1: ("up", "green")}``, and ``thresholds`` colour value ranges."""
     parts = common(title, description, width, height, extra, datasource)
-    where = f"panel {title!r}"
-    options = {
-        "alignValue": _choice(f"{where}: align_value", align_value, Alignment),
-        "mergeValues": bool(merge_values),
-        "rowHeight": check_number(f"{where}: row_height", row_height, minimum=0, maximum=1),
-        "showValue": _choice(f"{where}: show_value", show_value, Visibility),
-    }
-    return _state_panel("state-timeline", parts, queries, datasource, unit, states, thresholds, options, 0)
+    return _state_panel(
+        "state-timeline",
+        parts,
+        queries,
+        datasource,
+        unit,
+        states,
+        thresholds,
+        show_value,
+        row_height,
+        0,
+        alignValue=_choice(f"panel {title!r}: align_value", align_value, Alignment),
+        mergeValues=bool(merge_values),
+    )
 
 
 def status_history(
@@ -293,13 +306,19 @@ def status_history(
     e.g. ``{0: ("down", "red"), 1: ("up", "green")}``, ``thresholds`` colour value ranges;
     ``row_height`` and ``column_width`` are the share of the space a cell fills (0..1)."""
     parts = common(title, description, width, height, extra, datasource)
-    where = f"panel {title!r}"
-    options = {
-        "colWidth": check_number(f"{where}: column_width", column_width, minimum=0, maximum=1),
-        "rowHeight": check_number(f"{where}: row_height", row_height, minimum=0, maximum=1),
-        "showValue": _choice(f"{where}: show_value", show_value, Visibility),
-    }
-    return _state_panel("status-history", parts, queries, datasource, unit, states, thresholds, options, 1)
+    return _state_panel(
+        "status-history",
+        parts,
+        queries,
+        datasource,
+        unit,
+        states,
+        thresholds,
+        show_value,
+        row_height,
+        1,
+        colWidth=check_number(f"panel {title!r}: column_width", column_width, minimum=0, maximum=1),
+    )
 
 
 def histogram(
