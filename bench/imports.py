@@ -1,5 +1,5 @@
 """``toolkit import`` on real files: the whole rule corpus, a 170-panel dashboard, and the share of
-panels carried as ``raw_panel`` over the corpus's mixin dashboards.
+panels carried as ``raw_panel`` over the corpus's mixin dashboards, by reason.
 
 Targets (issue 13): the rule corpus in under 10 s; a node-exporter-sized dashboard (170 panels) in
 under 1 s; the raw_panel share is printed so that it can go down.
@@ -11,12 +11,14 @@ import json
 import re
 import shutil
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from bench.harness import FULL, REPO, Contender, Plan, contest, median, run_child, target, toolkit
 from bench.lint import CORPUS, corpus_files
 
 RAW_PANEL = re.compile(r"\braw_panel\(")
+RAW_REASON = re.compile(r"^note: [^:]+: panel [\d.]+ .* carried raw: (.+)$", re.M)
 EMPTY = {"dashboards": "DASHBOARDS = ()\n", "alerts": "RULE_GROUPS = ()\n"}
 PANELS = 170
 SAMPLE = 20
@@ -143,3 +145,6 @@ def _raw_panel_share(project: Path) -> None:
         f"   {len(boards)} mixin dashboards imported in one command in {done.wall:.2f} s (peak {done.peak_mib:.0f} MiB); "
         f"raw_panel carries {raw} of {panels} panels ({100 * raw / max(panels, 1):.1f}%)"
     )
+    reasons = Counter(why.split(": ")[0] for why in RAW_REASON.findall(done.stdout + done.stderr))
+    for why, count in reasons.most_common():
+        print(f"     {count:4d} {why}")

@@ -16,7 +16,11 @@ from tests.sample_project import REPO
 SCHEMAS = REPO.parent / "shared" / "grafana-schemas"
 CHECKER = REPO.parent / "shared" / "tools" / "grafana_schema_check.py"
 # Schema files named otherwise than the panel type (the checker looks up <type>.jsonschema.json).
-SCHEMA_FILES = {"state-timeline": "statetimeline", "dashlist": "dashboardlist"}
+SCHEMA_FILES = {
+    "state-timeline": "statetimeline",
+    "status-history": "statushistory",
+    "dashlist": "dashboardlist",
+}
 needs_schemas = pytest.mark.skipif(
     not CHECKER.is_file() or not SCHEMAS.is_dir(),
     reason="../shared/grafana-schemas and tools are not beside the repo",
@@ -39,7 +43,7 @@ def dashboard_errors(board: dict[str, Any]) -> list[str]:
 
 def options_errors(panel: dict[str, Any]) -> list[str]:
     """Errors of ``panel["options"]`` against its plugin's Options schema, found by type even where the
-    checker's file lookup misses it (state-timeline, dashlist); [] for plugins without a schema."""
+    checker's file lookup misses it (state-timeline, status-history, dashlist); [] for plugins without a schema."""
     path = SCHEMAS / f"{SCHEMA_FILES.get(panel['type'], panel['type'])}.jsonschema.json"
     if not path.is_file():
         return []

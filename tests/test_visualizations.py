@@ -15,6 +15,7 @@ from toolkit import units
 from toolkit.errors import DefinitionError
 from toolkit.lint.engine import lint_bundle
 from toolkit.panels import (
+    Datasource,
     Link,
     Query,
     Variable,
@@ -85,7 +86,12 @@ HELPERS = {
         orientation="horizontal",
         stacking="normal",
     ),
-    "logs": lambda: logs("Errors", '{job="api"} |= "error"', description="API errors.", datasource="${loki}"),
+    "logs": lambda: logs(
+        "Errors",
+        '{job="api"} |= "error"',
+        description="API errors.",
+        datasource=Datasource("loki", "${loki}"),
+    ),
 }
 
 
@@ -227,7 +233,7 @@ def test_a_wrongly_typed_field_fails_at_the_line_that_made_it(make: Any, message
 BAD_MODULE = """
 import grafanalib.core as g
 
-from toolkit.panels import dashboard, logs, stat
+from toolkit.panels import Datasource, dashboard, logs, stat
 
 
 def build(settings):
@@ -270,7 +276,9 @@ def test_a_grafanalib_panel_with_a_number_as_unit_names_the_field(tmp_path: Path
 
 def test_a_logs_panel_is_linted_as_loki_not_as_promql(tmp_path: Path) -> None:
     query = 'sum(rate({job="api"} |= "error" [5m]))'
-    panel = f'logs("Errors", {query!r}, description="API errors.", datasource="${{loki}}")'
+    panel = (
+        f'logs("Errors", {query!r}, description="API errors.", datasource=Datasource("loki", "${{loki}}"))'
+    )
     project = _load(tmp_path, panel=panel)
     entry = project.bundle.dashboard("bad")
     assert entry is not None and entry.data["panels"][0]["targets"][0]["expr"] == query
@@ -282,7 +290,7 @@ def test_a_logs_panel_is_linted_as_loki_not_as_promql(tmp_path: Path) -> None:
 EVERY_HELPER = """
 from toolkit import units
 from toolkit.panels import (
-    bar_chart, dashboard, heatmap, histogram, logs, pie_chart, row, state_timeline, text,
+    Datasource, bar_chart, dashboard, heatmap, histogram, logs, pie_chart, row, state_timeline, text,
 )
 
 BUCKETS = "sum by (le) (rate(http_request_duration_seconds_bucket[$__rate_interval]))"
@@ -304,7 +312,7 @@ def build(settings):
                 state_timeline("Up", "up", unit=units.NO_UNIT, description="Target state."),
                 histogram("Memory", "process_resident_memory_bytes", unit=units.BYTES_IEC, description="Spread."),
                 bar_chart("By job", RATE, unit=units.REQUESTS_PER_SECOND, description="Requests by job."),
-                logs("Errors", '{job="api"} |= "error"', description="API errors.", datasource="${loki}"),
+                logs("Errors", '{job="api"} |= "error"', description="API errors.", datasource=Datasource("loki", "${loki}")),
             )
         ],
     )

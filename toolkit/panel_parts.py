@@ -20,7 +20,6 @@ from toolkit.locations import caller_location
 from toolkit.sources.grafanalib import EXTRA_KEY, SOURCE_KEY
 
 GRID_WIDTH = 24
-DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
 UID = re.compile(r"^[a-zA-Z0-9_-]{1,40}$")  # Grafana's rule for dashboard uids
 Steps = Sequence[tuple[str, float | None]]
 
@@ -70,11 +69,48 @@ def check_uid(what: str, uid: Any) -> str:
 
 
 @dataclass(frozen=True)
+class Datasource:
+    """A data source reference: its plugin ``type`` (``prometheus``, ``loki``, ...) and its ``uid``, a data
+    source's own or a datasource variable such as ``${loki_datasource}``."""
+
+    type: str
+    uid: str
+
+    def __post_init__(self) -> None:
+        check_text("Datasource type", self.type, required=True)
+        check_text(f"Datasource {self.type!r}: uid", self.uid, required=True)
+
+    def ref(self) -> dict[str, str]:
+        """The reference as Grafana saves it: ``{"type": ..., "uid": ...}``."""
+        return {"type": self.type, "uid": self.uid}
+
+
+# The default of every helper: the dashboard's ``${datasource}`` variable, a Prometheus data source.
+PROMETHEUS = Datasource("prometheus", "${datasource}")
+# Grafana's mixed data source: the panel's queries each name their own (``Query(datasource=...)``).
+MIXED = Datasource("datasource", "-- Mixed --")
+DATASOURCE = PROMETHEUS.ref()
+
+
+def check_datasource(what: str, value: Any) -> Datasource:
+    """``value`` if it is a :class:`Datasource`, else a located error showing one."""
+    if not isinstance(value, Datasource):
+        raise DefinitionError(
+            f'{what} must be a Datasource, e.g. Datasource("loki", "${{loki_datasource}}"), got {_kind(value)}',
+            caller_location(),
+        )
+    return value
+
+
+@dataclass(frozen=True)
 class Query:
-    """One PromQL query of a panel; ``legend`` is Grafana's legend format, e.g. ``{{job}}``.
+    """One query of a panel, in its data source's language (PromQL for the default Prometheus one);
+    ``legend`` is Grafana's legend format, e.g. ``{{job}}``.
 
     ``interval`` is the query's minimum step (e.g. ``1m``), ``hidden`` keeps it from being drawn (other
-    queries may still use it), ``ref_id`` names it (default A, B, ... by position).
+    queries may still use it), ``ref_id`` names it (default A, B, ... by position). ``datasource`` is the
+    query's own data source, for a panel whose ``datasource=MIXED`` (a query of a mixed panel that names
+    none queries the Prometheus ``${datasource}``). ``table`` (Grafana's table format) is Prometheus'.
     """
 
     expr: str
@@ -84,10 +120,13 @@ class Query:
     interval: str = ""
     hidden: bool = False
     ref_id: str = ""
+    datasource: Datasource | None = None
 
     def __post_init__(self) -> None:
         check_text("query expr", self.expr, required=True)
         check_text("query legend", self.legend)
+        if self.datasource is not None:
+            check_datasource("query datasource", self.datasource)
 
 
 def percentiles(
@@ -122,15 +161,29 @@ def crit_warn_ok(critical: float, warning: float) -> list[tuple[str, float | Non
     return thresholds(("orange", critical), ("green", warning), base="red")
 
 
+def _query_source(query: Query, panel: Datasource, number: int) -> Datasource:
+    """The data source ``query`` runs on, in a panel of ``panel``: its own under MIXED, else the panel's."""
+    if panel == MIXED:
+        return query.datasource or PROMETHEUS
+    if query.datasource not in (None, panel):
+        raise DefinitionError(
+            f"query {number} names its own datasource {query.datasource.ref()} but the panel's is "
+            f"{panel.ref()}: pass datasource=MIXED to the panel for queries of several data sources",
+            caller_location(),
+        )
+    return panel
+
+
 def targets(
     queries: str | Query | Sequence[str | Query],
     *,
     instant_tables: bool = False,
-    datasource: dict[str, str] = DATASOURCE,
+    datasource: Datasource = PROMETHEUS,
     fmt: str | None = None,
 ) -> list[g.Target]:
-    """grafanalib targets A, B, C... for ``queries``; plain strings become instant table queries when
-    ``instant_tables``, and ``fmt`` sets Grafana's result format for all (e.g. ``heatmap``)."""
+    """grafanalib targets A, B, C... for ``queries`` on the panel's ``datasource``; plain strings become
+    instant table queries when ``instant_tables``, and ``fmt`` sets Grafana's result format for all
+    Prometheus queries (e.g. ``heatmap``); other data sources have no result format."""
     if isinstance(queries, str | Query):
         queries = [queries]
     if not isinstance(queries, Sequence) or not queries:
@@ -139,11 +192,20 @@ def targets(
         )
     made = []
     for index, query in enumerate(queries):
-        if isinstance(query, str):
-            query = Query(query, instant=instant_tables, table=instant_tables)
+        plain = isinstance(query, str)
+        if plain:
+            query = Query(query, instant=instant_tables)
         if not isinstance(query, Query):
             raise DefinitionError(
                 f"query {index + 1} must be a PromQL string or a Query, got {_kind(query)}", caller_location()
+            )
+        source = _query_source(query, datasource, index + 1)
+        prometheus = source.type == "prometheus"
+        table = query.table or (plain and instant_tables)
+        if query.table and not prometheus:
+            raise DefinitionError(
+                f"query {index + 1}: table=True is Prometheus' table format; a {source.type} query has none",
+                caller_location(),
             )
         made.append(
             g.Target(
@@ -153,8 +215,8 @@ def targets(
                 instant=query.instant,
                 interval=query.interval,
                 hide=query.hidden,
-                format=fmt or ("table" if query.table else "time_series"),
-                datasource=datasource,
+                format=(fmt or ("table" if table else "time_series")) if prometheus else None,
+                datasource=source.ref(),
             )
         )
     return made
@@ -186,19 +248,27 @@ def sealed(extra: dict | None) -> dict:
 
 
 def common(
-    title: Any, description: Any, width: Any, height: Any, extra: dict | None = None
+    title: Any,
+    description: Any,
+    width: Any,
+    height: Any,
+    extra: dict | None = None,
+    datasource: Any = PROMETHEUS,
+    *,
+    titled: bool = True,
 ) -> dict[str, Any]:
-    """The keys every helper's panel has, each checked: title, description, datasource, grid size, source
-    line, and ``extra``: panel JSON the helper does not model, laid over what it builds."""
+    """The keys every helper's panel has, each checked: title (required when ``titled``), description,
+    datasource, grid size, source line, and ``extra``: panel JSON the helper does not model, laid over
+    what it builds."""
     where = caller_location()
-    check_text("title", title, required=True)
+    check_text("title", title, required=titled)
     check_text(f"panel {title!r}: description", description)
     check_number(f"panel {title!r}: width", width, minimum=1, maximum=GRID_WIDTH)
     check_number(f"panel {title!r}: height", height, minimum=1)
     return {
         "title": title,
         "description": description,
-        "dataSource": DATASOURCE,
+        "dataSource": check_datasource(f"panel {title!r}: datasource", datasource).ref(),
         "gridPos": g.GridPos(h=int(height), w=int(width), x=0, y=0),
         "extraJson": {SOURCE_KEY: str(where), **sealed(extra)},
     }

@@ -2,7 +2,7 @@
 
 Every helper takes a title, PromQL, a unit (a constant of :mod:`toolkit.units`) and a description;
 thresholds are optional. Panels and their queries use the ``${datasource}`` variable, whose default is the
-datasource uid from the settings. Each panel remembers the Python line that made it, so build errors and
+datasource uid from the settings, unless a helper's ``datasource=`` names another data source. Each panel remembers the Python line that made it, so build errors and
 lint findings can point there. Fields are checked where they are written (:mod:`toolkit.panel_parts`): a
 wrong type, an option outside Grafana's choices or a uid Grafana refuses fails at that line. The helpers
 beyond the basic five (text, heatmap, pie chart, ...) live in :mod:`toolkit.visualizations`; grafanalib's
@@ -25,7 +25,10 @@ from toolkit.errors import DefinitionError
 from toolkit.locations import SourceLocation, caller_location
 from toolkit.panel_parts import (
     GRID_WIDTH,
+    MIXED,
+    PROMETHEUS,
     CurrentPanel,
+    Datasource,
     Query,
     Steps,
     check_choice,
@@ -53,14 +56,27 @@ from toolkit.variables import (
     TextboxVariable,
     Variable,
 )
-from toolkit.visualizations import bar_chart, heatmap, histogram, logs, pie_chart, state_timeline, text
+from toolkit.visualizations import (
+    bar_chart,
+    dashboard_list,
+    heatmap,
+    histogram,
+    logs,
+    pie_chart,
+    state_timeline,
+    status_history,
+    text,
+)
 
 __all__ = [
+    "MIXED",
+    "PROMETHEUS",
     "AdhocVariable",
     "ConstantVariable",
     "CurrentPanel",
     "CustomVariable",
     "DashboardDef",
+    "Datasource",
     "DatasourceVariable",
     "IntervalVariable",
     "Link",
@@ -75,6 +91,7 @@ __all__ = [
     "bar_gauge",
     "crit_warn_ok",
     "dashboard",
+    "dashboard_list",
     "gauge",
     "heatmap",
     "histogram",
@@ -86,6 +103,7 @@ __all__ = [
     "row",
     "stat",
     "state_timeline",
+    "status_history",
     "table",
     "text",
     "thresholds",
@@ -111,16 +129,20 @@ def timeseries(
     stack: bool = False,
     min: float | None = None,
     max: float | None = None,
+    datasource: Datasource = PROMETHEUS,
     extra: dict | None = None,
 ) -> g.TimeSeries:
     """A time series panel; thresholds, when given, are drawn as dashed lines.
 
-    ``extra`` (every helper takes it) is panel JSON the helper does not model, laid over what it builds.
+    ``datasource`` (every query helper takes it) is the data source the queries run on, the Prometheus
+    ``${datasource}`` unless given (e.g. ``Datasource("loki", "${loki_datasource}")`` for LogQL queries,
+    or ``MIXED`` for queries that each name theirs); ``extra`` (every helper takes it) is panel JSON the
+    helper does not model, laid over what it builds.
     """
-    parts = common(title, description, width, height, extra)
+    parts = common(title, description, width, height, extra, datasource)
     return g.TimeSeries(
         **parts,
-        targets=targets(queries),
+        targets=targets(queries, datasource=datasource),
         unit=check_unit(title, unit),
         thresholds=steps(thresholds),
         thresholdsStyleMode="dashed" if thresholds else "off",
@@ -145,13 +167,14 @@ def stat(
     height: int = 4,
     graph: bool = True,
     decimals: int | None = None,
+    datasource: Datasource = PROMETHEUS,
     extra: dict | None = None,
 ) -> g.Stat:
     """A single-value panel with an optional sparkline; the background shows the threshold colour."""
-    parts = common(title, description, width, height, extra)
+    parts = common(title, description, width, height, extra, datasource)
     return g.Stat(
         **parts,
-        targets=targets(queries),
+        targets=targets(queries, datasource=datasource),
         format=check_unit(title, unit),
         thresholds=steps(thresholds or [("green", None)]),
         graphMode="area" if graph else "none",
@@ -161,11 +184,13 @@ def stat(
     )
 
 
-def _reduced(kind: type, parts: dict, queries, unit: str, thresholds: Steps | None, **options) -> g.Panel:
+def _reduced(
+    kind: type, parts: dict, queries, unit: str, thresholds: Steps | None, datasource: Datasource, **options
+) -> g.Panel:
     """A panel that reduces each series to its last value (gauge, bar gauge)."""
     return kind(
         **parts,
-        targets=targets(queries),
+        targets=targets(queries, datasource=datasource),
         format=check_unit(parts["title"], unit),
         thresholds=steps(thresholds or [("green", None)]),
         calc="lastNotNull",
@@ -184,15 +209,16 @@ def gauge(
     max: float | None = 1,
     width: int = 6,
     height: int = 6,
+    datasource: Datasource = PROMETHEUS,
     extra: dict | None = None,
 ) -> g.GaugePanel:
     """A gauge from ``min`` to ``max`` with threshold markers (None: Grafana takes it from the data)."""
-    parts = common(title, description, width, height, extra)
+    parts = common(title, description, width, height, extra, datasource)
     bounds = {
         "min": _optional_number(f"panel {title!r}: min", min),
         "max": _optional_number(f"panel {title!r}: max", max),
     }
-    return _reduced(g.GaugePanel, parts, queries, unit, thresholds, **bounds)
+    return _reduced(g.GaugePanel, parts, queries, unit, thresholds, datasource, **bounds)
 
 
 def bar_gauge(
@@ -206,16 +232,17 @@ def bar_gauge(
     max: float | None = None,
     width: int = 12,
     height: int = 8,
+    datasource: Datasource = PROMETHEUS,
     extra: dict | None = None,
 ) -> g.BarGauge:
     """Horizontal bars, one per series, e.g. cost by model; ``max`` None scales to the data."""
-    parts = common(title, description, width, height, extra)
+    parts = common(title, description, width, height, extra, datasource)
     bounds = {
         "min": _optional_number(f"panel {title!r}: min", min),
         "max": _optional_number(f"panel {title!r}: max", max),
     }
     options = {"displayMode": "gradient", "orientation": "horizontal"}
-    return _reduced(g.BarGauge, parts, queries, unit, thresholds, **bounds, **options)
+    return _reduced(g.BarGauge, parts, queries, unit, thresholds, datasource, **bounds, **options)
 
 
 def table(
@@ -227,13 +254,14 @@ def table(
     thresholds: Steps | None = None,
     width: int = 24,
     height: int = 8,
+    datasource: Datasource = PROMETHEUS,
     extra: dict | None = None,
 ) -> g.Table:
     """A table of instant values, one row per series (queries default to instant, table format)."""
-    parts = common(title, description, width, height, extra)
+    parts = common(title, description, width, height, extra, datasource)
     return g.Table(
         **parts,
-        targets=targets(queries, instant_tables=True),
+        targets=targets(queries, instant_tables=True, datasource=datasource),
         unit=check_unit(title, unit),
         thresholds=steps(thresholds or [("green", None)]),
     )

@@ -1,4 +1,5 @@
-"""Panel helpers beyond the five basics: text, heatmap, pie chart, state timeline, histogram, bar chart, logs.
+"""Panel helpers beyond the five basics: text, heatmap, pie chart, state timeline, status history, histogram,
+bar chart, logs, dashboard list.
 
 Each takes the usual title, queries, unit and description plus its plugin's common options, typed after
 Grafana's schema for that panel (``<type>.jsonschema.json``): a value outside the schema's enum fails at
@@ -16,7 +17,9 @@ from toolkit import units
 from toolkit.errors import DefinitionError
 from toolkit.locations import caller_location
 from toolkit.panel_parts import (
+    PROMETHEUS,
     CurrentPanel,
+    Datasource,
     Query,
     Steps,
     check_choice,
@@ -68,9 +71,11 @@ def text(
     language: CodeLanguage = "plaintext",
     width: int = 24,
     height: int = 4,
+    extra: dict | None = None,
 ) -> CurrentPanel:
-    """A text panel: ``content`` as Markdown (or HTML, or code in ``language`` with ``mode="code"``)."""
-    parts = common(title, description, width, height)
+    """A text panel: ``content`` as Markdown (or HTML, or code in ``language`` with ``mode="code"``);
+    its ``title`` may be empty (a heading or a logo often needs none)."""
+    parts = common(title, description, width, height, extra, titled=False)
     return CurrentPanel(
         **parts,
         type="text",
@@ -106,6 +111,7 @@ def heatmap(
     hide_empty: bool = True,
     width: int = 12,
     height: int = 8,
+    datasource: Datasource = PROMETHEUS,
     extra: dict | None = None,
 ) -> CurrentPanel:
     """A heatmap; ``unit`` is the y axis (the buckets' unit, e.g. units.SECONDS for a latency histogram).
@@ -114,7 +120,7 @@ def heatmap(
     ``sum by (le) (rate(http_request_duration_seconds_bucket[$__rate_interval]))``: Grafana reads them in
     heatmap format. Without, Grafana buckets the raw values itself. Cells count occurrences (unit short).
     """
-    parts = common(title, description, width, height, extra)
+    parts = common(title, description, width, height, extra, datasource)
     where = f"panel {title!r}"
     color = {
         "mode": _choice(f"{where}: color_mode", color_mode, HeatmapColorMode),
@@ -123,7 +129,11 @@ def heatmap(
     }
     return CurrentPanel(
         **parts,
-        targets=targets(_bucket_legends(queries) if buckets else queries, fmt="heatmap" if buckets else None),
+        targets=targets(
+            _bucket_legends(queries) if buckets else queries,
+            datasource=datasource,
+            fmt="heatmap" if buckets else None,
+        ),
         type="heatmap",
         options={
             "calculate": not buckets,
@@ -150,15 +160,16 @@ def pie_chart(
     reducer: Reducer = "lastNotNull",
     width: int = 8,
     height: int = 8,
+    datasource: Datasource = PROMETHEUS,
     extra: dict | None = None,
 ) -> CurrentPanel:
     """A pie (or donut) chart: one slice per series, reduced to one value by ``reducer``."""
-    parts = common(title, description, width, height, extra)
+    parts = common(title, description, width, height, extra, datasource)
     where = f"panel {title!r}"
     values = _choices(f"{where}: legend_values", legend_values, PieLegendValue)
     return CurrentPanel(
         **parts,
-        targets=targets(queries),
+        targets=targets(queries, datasource=datasource),
         type="piechart",
         options={
             "displayLabels": _choices(f"{where}: labels", labels, PieLabel),
@@ -204,6 +215,41 @@ def _mappings(title: str, states: Mapping[Any, tuple[str, str]] | None) -> list[
     return [{"type": "value", "options": options}] if options else []
 
 
+def _state_panel(
+    kind: str,
+    parts: dict[str, Any],
+    queries: Queries,
+    datasource: Datasource,
+    unit: str,
+    states: Mapping[Any, tuple[str, str]] | None,
+    thresholds: Steps | None,
+    show_value: Any,
+    row_height: Any,
+    line_width: int,
+    **options: Any,
+) -> CurrentPanel:
+    """A panel colouring each series by its state (state timeline, status history): ``states`` as value
+    mappings, ``thresholds`` as colour ranges, filled at Grafana's opacity, with its ``options``."""
+    title = parts["title"]
+    where = f"panel {title!r}"
+    options |= {
+        "rowHeight": check_number(f"{where}: row_height", row_height, minimum=0, maximum=1),
+        "showValue": _choice(f"{where}: show_value", show_value, Visibility),
+    }
+    return CurrentPanel(
+        **parts,
+        targets=targets(queries, datasource=datasource),
+        type=kind,
+        thresholds=steps(thresholds or [("green", None)]),
+        options=dict(sorted(options.items())),
+        field_defaults={
+            "unit": check_unit(title, unit),
+            "mappings": _mappings(title, states),
+            "custom": {"fillOpacity": 70, "lineWidth": line_width},
+        },
+    )
+
+
 def state_timeline(
     title: str,
     queries: Queries,
@@ -218,28 +264,60 @@ def state_timeline(
     align_value: Alignment = "left",
     width: int = 24,
     height: int = 6,
+    datasource: Datasource = PROMETHEUS,
     extra: dict | None = None,
 ) -> CurrentPanel:
     """One band per series coloured by its state over time; ``states`` names values, e.g.
     ``{0: ("down", "red"), 1: ("up", "green")}``, and ``thresholds`` colour value ranges."""
-    parts = common(title, description, width, height, extra)
-    where = f"panel {title!r}"
-    return CurrentPanel(
-        **parts,
-        targets=targets(queries),
-        type="state-timeline",
-        thresholds=steps(thresholds or [("green", None)]),
-        options={
-            "alignValue": _choice(f"{where}: align_value", align_value, Alignment),
-            "mergeValues": bool(merge_values),
-            "rowHeight": check_number(f"{where}: row_height", row_height, minimum=0, maximum=1),
-            "showValue": _choice(f"{where}: show_value", show_value, Visibility),
-        },
-        field_defaults={
-            "unit": check_unit(title, unit),
-            "mappings": _mappings(title, states),
-            "custom": {"fillOpacity": 70, "lineWidth": 0},
-        },
+    parts = common(title, description, width, height, extra, datasource)
+    return _state_panel(
+        "state-timeline",
+        parts,
+        queries,
+        datasource,
+        unit,
+        states,
+        thresholds,
+        show_value,
+        row_height,
+        0,
+        alignValue=_choice(f"panel {title!r}: align_value", align_value, Alignment),
+        mergeValues=bool(merge_values),
+    )
+
+
+def status_history(
+    title: str,
+    queries: Queries,
+    *,
+    unit: str,
+    description: str,
+    states: Mapping[Any, tuple[str, str]] | None = None,
+    thresholds: Steps | None = None,
+    show_value: Visibility = "auto",
+    row_height: float = 0.9,
+    column_width: float = 0.9,
+    width: int = 24,
+    height: int = 8,
+    datasource: Datasource = PROMETHEUS,
+    extra: dict | None = None,
+) -> CurrentPanel:
+    """One row per series, one cell per point in time, coloured by its state: ``states`` names values,
+    e.g. ``{0: ("down", "red"), 1: ("up", "green")}``, ``thresholds`` colour value ranges;
+    ``row_height`` and ``column_width`` are the share of the space a cell fills (0..1)."""
+    parts = common(title, description, width, height, extra, datasource)
+    return _state_panel(
+        "status-history",
+        parts,
+        queries,
+        datasource,
+        unit,
+        states,
+        thresholds,
+        show_value,
+        row_height,
+        1,
+        colWidth=check_number(f"panel {title!r}: column_width", column_width, minimum=0, maximum=1),
     )
 
 
@@ -255,11 +333,12 @@ def histogram(
     combine: bool = False,
     width: int = 12,
     height: int = 8,
+    datasource: Datasource = PROMETHEUS,
     extra: dict | None = None,
 ) -> CurrentPanel:
     """The distribution of the queries' values in buckets of ``bucket_size`` (or ``bucket_count`` buckets;
     by default Grafana picks); ``combine`` puts all series in one histogram."""
-    parts = common(title, description, width, height, extra)
+    parts = common(title, description, width, height, extra, datasource)
     where = f"panel {title!r}"
     options: dict[str, Any] = {
         "bucketOffset": check_number(f"{where}: bucket_offset", bucket_offset),
@@ -271,7 +350,7 @@ def histogram(
         options["bucketCount"] = int(check_number(f"{where}: bucket_count", bucket_count, minimum=1))
     return CurrentPanel(
         **parts,
-        targets=targets(queries),
+        targets=targets(queries, datasource=datasource),
         type="histogram",
         options=options,
         field_defaults=_bars(title, unit),
@@ -291,11 +370,12 @@ def bar_chart(
     thresholds: Steps | None = None,
     width: int = 12,
     height: int = 8,
+    datasource: Datasource = PROMETHEUS,
     extra: dict | None = None,
 ) -> CurrentPanel:
     """Bars per category: queries default to instant tables, and ``x_field`` (e.g. a label such as
     ``job``) names the categories; ``stacking`` stacks the series."""
-    parts = common(title, description, width, height, extra)
+    parts = common(title, description, width, height, extra, datasource)
     where = f"panel {title!r}"
     options = {
         "orientation": _choice(f"{where}: orientation", orientation, Orientation),
@@ -306,7 +386,7 @@ def bar_chart(
         options["xField"] = check_text(f"{where}: x_field", x_field, required=True)
     return CurrentPanel(
         **parts,
-        targets=targets(queries, instant_tables=True),
+        targets=targets(queries, instant_tables=True, datasource=datasource),
         type="barchart",
         thresholds=steps(thresholds or [("green", None)]),
         options=options,
@@ -319,8 +399,7 @@ def logs(
     queries: Queries,
     *,
     description: str,
-    datasource: str,
-    datasource_type: str = "loki",
+    datasource: Datasource,
     show_time: bool = True,
     wrap_lines: bool = False,
     show_labels: bool = False,
@@ -328,18 +407,15 @@ def logs(
     dedup: LogsDedup = "none",
     width: int = 24,
     height: int = 10,
+    extra: dict | None = None,
 ) -> CurrentPanel:
-    """Log lines from a logs datasource (``datasource``: its uid or a variable such as ``${loki}``),
-    e.g. the LogQL ``{job="api"} |= "error"``. Logs have no unit."""
-    parts = common(title, description, width, height)
+    """Log lines from a logs data source, e.g. ``datasource=Datasource("loki", "${loki}")`` and the LogQL
+    ``{job="api"} |= "error"`` (or ``MIXED``, each query naming its own). Logs have no unit."""
+    parts = common(title, description, width, height, extra, datasource)
     where = f"panel {title!r}"
-    source = {
-        "type": check_text(f"{where}: datasource_type", datasource_type, required=True),
-        "uid": check_text(f"{where}: datasource", datasource, required=True),
-    }
     return CurrentPanel(
-        **{**parts, "dataSource": source},
-        targets=targets(queries, datasource=source),
+        **parts,
+        targets=targets(queries, datasource=datasource),
         type="logs",
         options={
             "dedupStrategy": _choice(f"{where}: dedup", dedup, LogsDedup),
@@ -349,3 +425,61 @@ def logs(
             "wrapLogMessage": bool(wrap_lines),
         },
     )
+
+
+def dashboard_list(
+    title: str,
+    *,
+    description: str = "",
+    query: str = "",
+    tags: Sequence[str] = (),
+    folder_uid: str | None = None,
+    starred: bool = True,
+    recently_viewed: bool = False,
+    search: bool = False,
+    headings: bool = True,
+    folder_names: bool = True,
+    max_items: int = 10,
+    keep_time: bool = False,
+    include_vars: bool = False,
+    width: int = 8,
+    height: int = 8,
+    extra: dict | None = None,
+) -> CurrentPanel:
+    """A list of dashboards: the starred, the recently viewed and, with ``search``, those whose title
+    matches ``query``, tagged with all of ``tags`` (in the folder ``folder_uid``), at most ``max_items``
+    under each heading; ``keep_time`` and ``include_vars`` carry the time range and variables along.
+    Runs no queries."""
+    parts = common(title, description, width, height, extra)
+    where = f"panel {title!r}"
+    if isinstance(tags, str) or not isinstance(tags, Sequence):
+        raise DefinitionError(f"{where}: tags must be a list of strings, got {tags!r}", caller_location())
+    options = {
+        "includeVars": _flag(f"{where}: include_vars", include_vars),
+        "keepTime": _flag(f"{where}: keep_time", keep_time),
+        "maxItems": _count(f"{where}: max_items", max_items),
+        "query": check_text(f"{where}: query", query),
+        "showFolderNames": _flag(f"{where}: folder_names", folder_names),
+        "showHeadings": _flag(f"{where}: headings", headings),
+        "showRecentlyViewed": _flag(f"{where}: recently_viewed", recently_viewed),
+        "showSearch": _flag(f"{where}: search", search),
+        "showStarred": _flag(f"{where}: starred", starred),
+        "tags": [check_text(f"{where}: tags[{i}]", tag, required=True) for i, tag in enumerate(tags)],
+    }
+    if folder_uid is not None:
+        options["folderUID"] = check_text(f"{where}: folder_uid", folder_uid, required=True)
+    return CurrentPanel(**parts, type="dashlist", options=options)
+
+
+def _flag(what: str, value: Any) -> bool:
+    """``value`` if it is a bool (the schema's boolean), else a located error."""
+    if not isinstance(value, bool):
+        raise DefinitionError(f"{what} must be True or False, got {value!r}", caller_location())
+    return value
+
+
+def _count(what: str, value: Any) -> int:
+    """``value`` if it is a whole number of at least 0 (the schema's integer), else a located error."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DefinitionError(f"{what} must be a whole number, got {value!r}", caller_location())
+    return check_number(what, value, minimum=0)

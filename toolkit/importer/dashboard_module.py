@@ -1,22 +1,26 @@
 """A dashboard (current Grafana JSON, already migrated) to a module that uses the panel helpers.
 
-Helpers first: every panel a helper draws (time series, stat, gauge, bar gauge, table) becomes that
-helper's call with its typed arguments; what the helper does not model is measured, not guessed: the
+Helpers first: every panel a helper draws (:data:`HELPERS`) becomes that helper's call with its typed
+arguments, on its data source (``datasource=``; a mixed panel's queries each name theirs); what the
+helper does not model is measured, not guessed: the
 module is built, each panel, variable and the dashboard compared with the input leaf by leaf, and
 whatever the helpers lost or changed is given back as ``extra=`` JSON laid over what they build. The
 module is then built again and anything still different is listed as not carried, with the reason;
 where the input leaves a setting unset and a helper chose otherwise, Grafana's default is put back.
-Panels no helper draws (other plugins, library panels, non-PromQL queries) are carried whole as
-``raw_panel``.
+Panels no helper draws (other plugins, library panels, queries without an ``expr``) are carried whole
+as ``raw_panel``, with the reason.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from toolkit.bundle.saved import PROMETHEUS_QUERY_KEYS
 from toolkit.errors import ToolkitError
@@ -39,9 +43,86 @@ HELPERS = {
     "histogram": "histogram",
     "barchart": "bar_chart",
     "state-timeline": "state_timeline",
+    "status-history": "status_history",
+    "text": "text",
+    "logs": "logs",
+    "dashlist": "dashboard_list",
 }
+# the helpers of panels that run no queries
+NO_QUERY_KINDS = {"text", "dashlist"}
+# the typed arguments each helper reads from the panel's options: (option path, argument); an option the
+# panel sets to a value the argument's type takes, other than its default, is passed as that argument
+OPTION_ARGUMENTS = {
+    "text": (("mode", "mode"), ("code.language", "language")),
+    "logs": (
+        ("showTime", "show_time"),
+        ("wrapLogMessage", "wrap_lines"),
+        ("showLabels", "show_labels"),
+        ("sortOrder", "order"),
+        ("dedupStrategy", "dedup"),
+    ),
+    "state-timeline": (
+        ("showValue", "show_value"),
+        ("mergeValues", "merge_values"),
+        ("rowHeight", "row_height"),
+        ("alignValue", "align_value"),
+    ),
+    "status-history": (
+        ("showValue", "show_value"),
+        ("rowHeight", "row_height"),
+        ("colWidth", "column_width"),
+    ),
+    "dashlist": (
+        ("query", "query"),
+        ("tags", "tags"),
+        ("folderUID", "folder_uid"),
+        ("showStarred", "starred"),
+        ("showRecentlyViewed", "recently_viewed"),
+        ("showSearch", "search"),
+        ("showHeadings", "headings"),
+        ("showFolderNames", "folder_names"),
+        ("maxItems", "max_items"),
+        ("keepTime", "keep_time"),
+        ("includeVars", "include_vars"),
+    ),
+    "piechart": (
+        ("pieType", "pie_type"),
+        ("displayLabels", "labels"),
+        ("legend.values", "legend_values"),
+        ("legend.placement", "legend_placement"),
+    ),
+    "histogram": (
+        ("bucketSize", "bucket_size"),
+        ("bucketCount", "bucket_count"),
+        ("bucketOffset", "bucket_offset"),
+        ("combine", "combine"),
+    ),
+    "barchart": (
+        ("xField", "x_field"),
+        ("orientation", "orientation"),
+        ("stacking", "stacking"),
+        ("showValue", "show_value"),
+    ),
+    "heatmap": (
+        ("color.mode", "color_mode"),
+        ("color.scale", "scale"),
+        ("color.scheme", "scheme"),
+        ("showValue", "show_value"),
+        ("legend.show", "legend"),
+    ),
+}
+MIXED = {"type": "datasource", "uid": "-- Mixed --"}
 # the helpers that take thresholds=
-THRESHOLD_KINDS = {"timeseries", "stat", "gauge", "bargauge", "table", "state-timeline", "barchart"}
+THRESHOLD_KINDS = {
+    "timeseries",
+    "stat",
+    "gauge",
+    "bargauge",
+    "table",
+    "state-timeline",
+    "status-history",
+    "barchart",
+}
 DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
 DASHBOARD_SKIPPED = {"panels", "templating", "id", "version", "iteration", "schemaVersion", "uid", "title"}
 WAIVER_REASONS = {
@@ -126,14 +207,62 @@ def helper_reason(panel: dict[str, Any]) -> str:
         return "a library panel (its content lives in the library)"
     if panel.get("type") not in HELPERS:
         return f"plugin {panel.get('type')!r} has no helper"
+    if panel["type"] == "text":  # a text panel runs no queries and may go untitled
+        return ""
     if not panel.get("title"):
         return "no title (the helpers need one)"
+    if panel["type"] in NO_QUERY_KINDS:
+        return ""
     if any(not isinstance(t, dict) or not isinstance(t.get("expr"), str) for t in panel.get("targets") or []):
-        return "a query that is not PromQL"
-    sources = [panel.get("datasource"), *(t.get("datasource") for t in panel.get("targets") or [])]
-    if any(source not in (None, DATASOURCE) for source in sources):
-        return "a datasource other than the Prometheus one (the helpers query ${datasource})"
+        return "a query with no query text in expr (e.g. SQL in rawSql): Query holds an expr"
+    return _datasource_reason(panel)
+
+
+def _is_reference(value: Any) -> bool:
+    """A ``{type, uid}`` reference the helpers' ``Datasource`` holds."""
+    return (
+        isinstance(value, dict)
+        and set(value) == {"type", "uid"}
+        and all(isinstance(v, str) and v for v in value.values())
+    )
+
+
+def _datasource_reason(panel: dict[str, Any]) -> str:
+    """Why the helpers cannot name ``panel``'s data sources ('' when they can): the panel's, a
+    ``{type, uid}`` reference (none: the Prometheus one), and its queries': the panel's, or under a mixed
+    panel each its own."""
+    source = panel.get("datasource")
+    if source is not None and not _is_reference(source):
+        return f"a datasource that is not a {{type, uid}} reference: {source!r}"
+    for target in panel.get("targets") or []:
+        own = target.get("datasource")
+        if source == MIXED:
+            if own is not None and not _is_reference(own):
+                return f"a query datasource that is not a {{type, uid}} reference: {own!r}"
+        elif own not in (None, source if source is not None else DATASOURCE):
+            return "a query naming another datasource than its panel's, which is not a mixed one"
     return ""
+
+
+def _datasource_code(source: Any) -> str:
+    """The ``Datasource`` argument for a reference ('' for the helpers' default, the Prometheus one)."""
+    if source in (None, DATASOURCE):
+        return ""
+    if source == MIXED:
+        return "MIXED"
+    return f"Datasource({string(source['type'])}, {string(source['uid'])})"
+
+
+def _datasource_names(panel: dict[str, Any]) -> set[str]:
+    """The names of ``toolkit.panels`` that ``panel``'s helper call uses to name its data sources."""
+    if panel.get("type") in NO_QUERY_KINDS:
+        return set()
+    codes = [_datasource_code(panel.get("datasource"))]
+    if panel.get("datasource") == MIXED:
+        codes += [_datasource_code(t.get("datasource")) for t in panel.get("targets") or []]
+    if panel.get("type") == "logs" and not codes[0]:
+        codes.append("PROMETHEUS")
+    return {code.split("(")[0] for code in codes if code}
 
 
 def helper_refusals(panels: dict[str, dict[str, Any]]) -> dict[str, str]:
@@ -156,7 +285,7 @@ def helper_refusals(panels: dict[str, dict[str, Any]]) -> dict[str, str]:
     }
 
 
-def _query(target: dict[str, Any], index: int) -> str:
+def _query(target: dict[str, Any], index: int, mixed: bool) -> str:
     args = [string(target["expr"])]
     if target.get("legendFormat"):
         args.append(f"legend={string(str(target['legendFormat']))}")
@@ -170,6 +299,8 @@ def _query(target: dict[str, Any], index: int) -> str:
         args.append("hidden=True")
     if target.get("refId") and target["refId"] != chr(ord("A") + index):
         args.append(f"ref_id={string(str(target['refId']))}")
+    if mixed and _datasource_code(target.get("datasource")):
+        args.append(f"datasource={_datasource_code(target['datasource'])}")
     return f"Query({', '.join(args)})"
 
 
@@ -180,18 +311,72 @@ def _steps(defaults: dict[str, Any]) -> list[tuple[str, Any]] | None:
     return [(str(s.get("color", "green")), None if i == 0 else s.get("value")) for i, s in enumerate(steps)]
 
 
+def _option_arguments(panel: dict[str, Any]) -> list[str]:
+    """The typed arguments of ``panel``'s helper read from its options (:data:`OPTION_ARGUMENTS`): those
+    the panel sets to a value of the argument's type, other than the helper's default (the rest is
+    measured and laid over as ``extra=``, so a value the helper would refuse keeps the panel typed)."""
+    hints, parameters = _parameters(HELPERS[panel["type"]])
+    args = []
+    for path, name in OPTION_ARGUMENTS.get(panel["type"], ()):
+        value: Any = panel.get("options")
+        for part in path.split("."):
+            value = value.get(part, MISSING) if isinstance(value, dict) else MISSING
+        default = parameters[name].default
+        if value is MISSING or value == (list(default) if isinstance(default, tuple) else default):
+            continue
+        if _fits(hints[name], value):
+            args.append(f"{name}={literal(value)}")
+    return args
+
+
+@cache
+def _parameters(helper: str) -> tuple[dict[str, Any], Mapping[str, inspect.Parameter]]:
+    """The annotated types and the parameters of the helper named ``helper``."""
+    import toolkit.panels
+
+    function = getattr(toolkit.panels, helper)
+    return get_type_hints(function), inspect.signature(function).parameters
+
+
+def _fits(kind: Any, value: Any) -> bool:
+    """True when ``value`` is of the annotated type ``kind`` (literals, bool, numbers, text, None, unions
+    and sequences of them), as the helper's checks take it."""
+    origin, members = get_origin(kind), get_args(kind)
+    if origin is Literal:
+        return isinstance(value, str) and value in members
+    if origin in (Union, UnionType):
+        return any(_fits(member, value) for member in members)
+    if origin is Sequence:
+        return isinstance(value, list) and all(_fits(members[0], item) for item in value)
+    if kind is bool or isinstance(value, bool):
+        return kind is bool and isinstance(value, bool)
+    if kind is float:
+        return isinstance(value, int | float)
+    return isinstance(value, kind) if kind in (int, str, type(None)) else False
+
+
 def helper_call(panel: dict[str, Any], extra: Any) -> str:
     """``at(<helper>(...), x=, y=)`` for ``panel`` with ``extra`` laid over it."""
     defaults = (panel.get("fieldConfig") or {}).get("defaults") or {}
     kind = panel["type"]
-    targets = [_query(t, i) for i, t in enumerate(panel.get("targets") or [])]
     pos = panel.get("gridPos") or {}
-    args = [
-        string(str(panel.get("title", ""))),
-        f"[{', '.join(targets)}]",
-        f"unit={string(str(defaults.get('unit', '')))}",
-        f"description={string(str(panel.get('description', '')))}",
-    ]
+    title = string(str(panel.get("title", "")))
+    if kind == "text":
+        args = [title, string(str((panel.get("options") or {}).get("content", "")))]
+    elif kind in NO_QUERY_KINDS:
+        args = [title]
+    else:
+        mixed = panel.get("datasource") == MIXED
+        targets = [_query(t, i, mixed) for i, t in enumerate(panel.get("targets") or [])]
+        args = [title, f"[{', '.join(targets)}]"]
+        if kind != "logs":
+            args.append(f"unit={string(str(defaults.get('unit', '')))}")
+    args.append(f"description={string(str(panel.get('description', '')))}")
+    if kind not in NO_QUERY_KINDS:
+        source = _datasource_code(panel.get("datasource"))
+        if source or kind == "logs":  # a logs panel names its data source
+            args.append(f"datasource={source or 'PROMETHEUS'}")
+    args += _option_arguments(panel)
     steps = _steps(defaults) if kind in THRESHOLD_KINDS else None
     if steps:
         args.append(f"thresholds={literal(steps)}")
@@ -505,7 +690,9 @@ class _Plan:
             elif key in self.raw:
                 used.add("raw_panel")
             else:
-                used |= {"at", HELPERS[panel["type"]], *(["Query"] if panel.get("targets") else [])}
+                queries = panel.get("targets") and panel["type"] not in NO_QUERY_KINDS
+                used |= {"at", HELPERS[panel["type"]], *(["Query"] if queries else [])}
+                used |= _datasource_names(panel)
         for _, variable in self.variables():
             used.add(VARIABLE_CLASSES[variable["type"]] if is_typed_variable(variable) else "raw_variable")
         return used

@@ -60,7 +60,7 @@ def residual(wanted: Any, built: Any, path: str = "", empty: list[str] | None = 
         items = [
             residual(w, b, f"{path}[{i}]", empty) for i, (w, b) in enumerate(zip(wanted, built, strict=True))
         ]
-        if all(item is MISSING for item in items):  # each item holds what its input says (and more)
+        if all(item is MISSING for item in items):  # only keys the build adds: nothing to lay over
             return MISSING
         return [{} if item is MISSING else item for item in items]
     return wanted

@@ -602,6 +602,8 @@ def current_panel(panel: Panel) -> Panel:
     convert = CONVERTERS.get(kind)
     if convert is None or (kind == "heatmap" and not _is_legacy_heatmap(panel)):
         return panel
+    if kind == "dashlist" and isinstance(panel.get("options"), dict):  # current already (dashboard_list())
+        return panel
     old = Settings(panel)
     converted = convert(dict(panel), old)
     unread = sorted(set(old) - old.read)

@@ -93,6 +93,13 @@ PLUGIN_OPTIONS: dict[str, dict[str, Any]] = {
         "showValue": "auto",
         "tooltip": _TOOLTIP,
     },
+    "status-history": {
+        "colWidth": 0.9,
+        "legend": _LEGEND,
+        "rowHeight": 0.9,
+        "showValue": "auto",
+        "tooltip": _TOOLTIP,
+    },
     "histogram": {"bucketOffset": 0, "combine": False, "legend": _LEGEND, "tooltip": _TOOLTIP},
     "barchart": {
         "barRadius": 0,
@@ -154,6 +161,7 @@ PLUGIN_OPTIONS: dict[str, dict[str, Any]] = {
 # Field config ``custom`` blocks that replace grafanalib's legacy ones.
 PLUGIN_CUSTOM: dict[str, dict[str, Any]] = {
     "table": {"align": "auto", "inspect": False},
+    "status-history": {"fillOpacity": 70, "lineWidth": 1},
 }
 # The colour mode each plugin starts a field with when the panel sets none (others: thresholds).
 PLUGIN_COLOR_MODE = {
