@@ -60,7 +60,7 @@ SAVED = {
         Variable(
             "stream",
             "label_values(stream)",
-            datasource=LOKI.ref,
+            datasource=LOKI.datasource,
             description="Log streams",
             regex="/api-.*/",
             sort=0,
@@ -198,7 +198,7 @@ SAVED = {
         },
     ),
     "adhoc": (
-        AdhocVariable("filters", datasource=LOKI.ref, label="Filters", description="Add filters"),
+        AdhocVariable("filters", datasource=LOKI.datasource, label="Filters", description="Add filters"),
         {
             "name": "filters",
             "type": "adhoc",
@@ -269,7 +269,7 @@ BAD = {
     "an empty query": (lambda: Variable("job", ""), r"variable 'job': query must not be empty"),
     "a query's datasource by name": (
         lambda: Variable("job", "label_values(job)", datasource={"uid": "Loki"}),
-        r"variable 'job': datasource must be a reference",
+        r"variable 'job': datasource must be a Datasource, e\.g\. Datasource\(\"loki\"",
     ),
     "an empty plugin": (
         lambda: DatasourceVariable("ds", plugin=""),
@@ -302,7 +302,7 @@ BAD = {
     ),
     "a datasource by name": (
         lambda: AdhocVariable("f", datasource="Prometheus"),  # type: ignore[arg-type]
-        r"variable 'f': datasource must be a reference",
+        r"variable 'f': datasource must be a Datasource",
     ),
     "a list as extra": (
         lambda: TextboxVariable("f", extra=[1]),  # type: ignore[arg-type]
@@ -447,9 +447,9 @@ TYPED_CALLS = [
     'ConstantVariable("cluster", "prod")',
     # what the input leaves unset is what Grafana takes: one value, no All, unsorted, refreshed on load
     'Variable("stream", "label_values(stream)", label="stream", multi=False, include_all=False, sort=0, '
-    'refresh=1, datasource={"type": "loki", "uid": "${loki_datasource}"})',
+    'refresh=1, datasource=Datasource("loki", "${loki_datasource}"))',
     'AdhocVariable("adhoc", label="Ad hoc filters", description="Add additional filters", '
-    'datasource={"type": "loki", "uid": "${loki_datasource}"})',
+    'datasource=Datasource("loki", "${loki_datasource}"))',
 ]
 
 

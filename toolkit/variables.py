@@ -19,7 +19,7 @@ from typing import Any
 
 from toolkit.errors import DefinitionError
 from toolkit.locations import caller_location
-from toolkit.panel_parts import DATASOURCE, check_text
+from toolkit.panel_parts import PROMETHEUS, Datasource, check_datasource, check_text
 from toolkit.sources.grafanalib import RAW_KEY, merge_extra
 
 # VariableHide: 0 label and value shown, 1 value only, 2 nothing, 3 under the controls menu
@@ -52,26 +52,6 @@ def check_code(what: str, value: Any, codes: Sequence[int]) -> int:
         listed = ", ".join(repr(c) for c in codes)
         raise DefinitionError(
             f"{what} must be one of {listed}, got {type(value).__name__} {value!r}", caller_location()
-        )
-    return value
-
-
-def is_reference(value: Any) -> bool:
-    """True when ``value`` is a datasource reference ``{"type": ..., "uid": ...}``."""
-    return (
-        isinstance(value, Mapping)
-        and set(value) == {"type", "uid"}
-        and all(isinstance(v, str) and v for v in value.values())
-    )
-
-
-def check_reference(what: str, value: Any) -> Mapping[str, str]:
-    """``value`` if it is a datasource reference, else a located error."""
-    if not is_reference(value):
-        raise DefinitionError(
-            f'{what} must be a reference {{"type": ..., "uid": ...}} (e.g. a DatasourceVariable\'s .ref), '
-            f"got {value!r}",
-            caller_location(),
         )
     return value
 
@@ -170,7 +150,7 @@ class Variable(_Variable):
     ``regex`` filters or extracts the values, ``all_value`` is what "All" stands for (default: every
     value), ``sort`` and ``refresh`` are Grafana's codes (1: alphabetical; 1: on load, 2: on time range
     change); ``datasource`` is the data source queried (default: the Prometheus ``${datasource}``; another
-    by its variable: ``datasource=loki.ref``). The label defaults to the name, capitalized. With "All",
+    by its variable: ``datasource=loki.datasource``). The label defaults to the name, capitalized. With "All",
     All is selected; without, Grafana selects the first value the query returns.
     """
 
@@ -182,7 +162,7 @@ class Variable(_Variable):
     all_value: str = ""
     sort: int = 1
     refresh: int = 2
-    datasource: Mapping[str, str] = field(default_factory=lambda: dict(DATASOURCE))
+    datasource: Datasource = PROMETHEUS
 
     kind = "query"
 
@@ -195,7 +175,7 @@ class Variable(_Variable):
             check_flag(self.where(name), getattr(self, name))
         check_code(self.where("sort"), self.sort, SORT)
         check_code(self.where("refresh"), self.refresh, REFRESH)
-        check_reference(self.where("datasource"), self.datasource)
+        check_datasource(self.where("datasource"), self.datasource)
 
     def own_json(self) -> dict[str, Any]:
         """The query (and its definition), its data source, the settings; options are not stored."""
@@ -203,7 +183,7 @@ class Variable(_Variable):
             "label": self.label or self.name.capitalize(),
             "query": self.query,
             "definition": self.query,
-            "datasource": dict(self.datasource),
+            "datasource": self.datasource.ref(),
             "multi": self.multi,
             "includeAll": self.include_all,
             "sort": self.sort,
@@ -223,7 +203,7 @@ class DatasourceVariable(_Variable):
 
     ``regex`` filters the data sources by name, ``default`` is the one selected (its uid or name; unset:
     Grafana's default data source of the plugin); ``multi``, ``include_all`` and ``all_value`` as for a
-    query variable. Panels query it as ``{"type": plugin, "uid": "${name}"}``: :attr:`ref`.
+    query variable. Panels and other variables query its choice as :attr:`datasource`.
     """
 
     plugin: str = "prometheus"
@@ -245,9 +225,10 @@ class DatasourceVariable(_Variable):
             check_flag(self.where(name), getattr(self, name))
 
     @property
-    def ref(self) -> dict[str, str]:
-        """The datasource reference a panel, query or ad hoc variable uses to query this variable's choice."""
-        return {"type": self.plugin, "uid": f"${{{self.name}}}"}
+    def datasource(self) -> Datasource:
+        """The data source a panel or another variable names to query this variable's choice:
+        ``Datasource(plugin, "${name}")``."""
+        return Datasource(self.plugin, f"${{{self.name}}}")
 
     def own_json(self) -> dict[str, Any]:
         """The plugin as its query, refreshed on load, no stored options; the selection if given."""
@@ -409,17 +390,17 @@ class ConstantVariable(_Variable):
 class AdhocVariable(_Variable):
     """Key/value filters Grafana adds to every query of ``datasource`` (default: the Prometheus
     ``${datasource}``), e.g. ``AdhocVariable("filters", label="Filters")``; another data source by its
-    variable: ``datasource=loki.ref``. The filters chosen are not part of the saved model."""
+    variable: ``datasource=loki.datasource``. The filters chosen are not part of the saved model."""
 
     _: KW_ONLY
-    datasource: Mapping[str, str] = field(default_factory=lambda: dict(DATASOURCE))
+    datasource: Datasource = PROMETHEUS
 
     kind = "adhoc"
 
     def check(self) -> None:
-        """The datasource is a ``{"type": ..., "uid": ...}`` reference."""
-        check_reference(self.where("datasource"), self.datasource)
+        """The datasource is a :class:`~toolkit.panel_parts.Datasource`."""
+        check_datasource(self.where("datasource"), self.datasource)
 
     def own_json(self) -> dict[str, Any]:
         """The data source the filters apply to."""
-        return {"datasource": dict(self.datasource)}
+        return {"datasource": self.datasource.ref()}

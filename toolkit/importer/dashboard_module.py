@@ -30,7 +30,7 @@ from toolkit.locations import SourceLocation
 from toolkit.settings import Settings
 from toolkit.sources.files import SourceError
 from toolkit.sources.grafanalib import merge_extra
-from toolkit.variables import HIDE, REFRESH, SORT, interval_options, is_code, is_reference
+from toolkit.variables import HIDE, REFRESH, SORT, interval_options, is_code
 
 HELPERS = {
     "timeseries": "timeseries",
@@ -498,7 +498,7 @@ VARIABLE_ARGS: dict[str, list[tuple[str, str, Any, Callable[[Any], bool]]]] = {
         ("allValue", "all_value", "", _is_text),
         ("sort", "sort", 1, lambda v: is_code(v, SORT)),
         ("refresh", "refresh", 2, lambda v: is_code(v, REFRESH)),
-        ("datasource", "datasource", DATASOURCE, is_reference),
+        ("datasource", "datasource", DATASOURCE, _is_reference),
     ],
     "datasource": [
         ("query", "plugin", "prometheus", lambda v: _is_text(v) and bool(v.strip())),
@@ -519,7 +519,7 @@ VARIABLE_ARGS: dict[str, list[tuple[str, str, Any, Callable[[Any], bool]]]] = {
     ],
     "textbox": [],
     "constant": [],
-    "adhoc": [("datasource", "datasource", DATASOURCE, is_reference)],
+    "adhoc": [("datasource", "datasource", DATASOURCE, _is_reference)],
 }
 # the keys every kind shares: shown first, and last
 SHARED_VARIABLE_ARGS = (
@@ -542,14 +542,14 @@ def variable_reason(variable: dict[str, Any]) -> str:
     if (
         kind == "query"
         and variable.get("datasource") is not None
-        and not is_reference(variable["datasource"])
+        and not _is_reference(variable["datasource"])
     ):
         return 'a datasource that is not a {"type", "uid"} reference'
     if kind in ("query", "datasource", "custom", "interval") and not (_is_text(query) and query.strip()):
         return "no query text (the typed class needs one)"
     if kind in ("textbox", "constant") and not _is_text(variable.get("query", "")):
         return "a value that is not text"
-    if kind == "adhoc" and not is_reference(variable.get("datasource")):
+    if kind == "adhoc" and not _is_reference(variable.get("datasource")):
         return 'a datasource that is not a {"type", "uid"} reference'
     return ""
 
@@ -593,13 +593,23 @@ def variable_call(variable: dict[str, Any], extra: Any) -> str:
         if kind == "query" and key == "label":
             value = _query_label(variable)
         if value is not MISSING and takes(value) and value != defaults.get(key, default):
-            args.append(f"{name}={literal(value)}")
+            code = _datasource_code(value) if key == "datasource" else literal(value)
+            args.append(f"{name}={code}")
     default = _variable_default(variable)
     if default is not MISSING:
         args.append(f"default={literal(default)}")
     if extra is not MISSING:
         args.append(f"extra={literal(extra)}")
     return f"{VARIABLE_CLASSES[kind]}({', '.join(args)})"
+
+
+def _variable_names(variable: dict[str, Any]) -> set[str]:
+    """The names of ``toolkit.panels`` that ``variable``'s call uses."""
+    if not is_typed_variable(variable):
+        return {"raw_variable"}
+    named = variable["type"] in ("query", "adhoc") and variable.get("datasource") not in (None, DATASOURCE)
+    code = _datasource_code(variable["datasource"]) if named else ""
+    return {VARIABLE_CLASSES[variable["type"]], *([code.split("(")[0]] if code else [])}
 
 
 def _query_label(variable: dict[str, Any]) -> Any:
@@ -694,7 +704,7 @@ class _Plan:
                 used |= {"at", HELPERS[panel["type"]], *(["Query"] if queries else [])}
                 used |= _datasource_names(panel)
         for _, variable in self.variables():
-            used.add(VARIABLE_CLASSES[variable["type"]] if is_typed_variable(variable) else "raw_variable")
+            used |= _variable_names(variable)
         return used
 
     def panel_code(self, key: str, panel: dict[str, Any]) -> str:
