@@ -723,3 +723,21 @@ def test_a_singlestat_with_text_for_thresholds_imports_in_a_folder(tmp_path: Pat
     assert steps[0]["value"] is None and all(
         isinstance(s.get("value"), (int, float, type(None))) for s in steps
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "triple"),
+    [
+        ("sum(up)\nby (job)\n", True),
+        ("sum(up) \nby (job)", False),  # a line ending in a space: ruff reports it inside the literal
+        ("a\r\nb", False),
+        ("a\n\tb", True),
+        ('say "hi"\nnow', True),
+    ],
+)
+def test_multi_line_text_is_triple_quoted_only_where_the_module_lints_clean(text: str, triple: bool) -> None:
+    from toolkit.importer.pysource import string
+
+    written = string(text)
+    assert written.startswith('"""') is triple
+    assert eval(written) == text  # our own literal, exact either way

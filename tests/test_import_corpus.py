@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
@@ -16,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.grafana_schemas import dashboard_errors, needs_schemas
-from tests.sample_project import make_project
+from tests.sample_project import REPO, make_project
 from toolkit.cli import main
 from toolkit.diff.promql_text import pretty
 from toolkit.importer.rules import is_empty_rule_file
@@ -142,6 +145,7 @@ def imported_corpus(tmp_path_factory: pytest.TempPathFactory) -> ImportedCorpus:
     base = tmp_path_factory.mktemp("corpus")
     (base / "project").mkdir()
     root = make_project(base / "project")
+    shutil.copy(REPO / "pyproject.toml", root)  # the import formats with the project's own ruff settings
     result = CliRunner().invoke(
         main, ["--project", str(root), "import", "dashboards", str(CORPUS / "mixins")]
     )
@@ -149,6 +153,22 @@ def imported_corpus(tmp_path_factory: pytest.TempPathFactory) -> ImportedCorpus:
     origin = dict(re.findall(r"^wrote dashboards/(\w+)\.py from (.+)$", result.output, re.M))
     built = {d.uid: d.data for d in load_project(root).bundle.dashboards}
     return ImportedCorpus(root, result.output, origin, built)
+
+
+@needs_corpus
+def test_every_imported_corpus_module_passes_ruff_as_written(imported_corpus: ImportedCorpus) -> None:
+    """Generated modules are code a person keeps: ``ruff check`` and ``ruff format --check`` with the
+    project's settings pass on every module the import wrote (multi-line queries whose lines end in
+    spaces, which ruff reports inside a triple-quoted literal too, are written as escaped strings)."""
+    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    if not Path(ruff).exists():
+        pytest.skip("ruff is not installed (make setup installs the dev tools)")
+    modules = sorted(str(imported_corpus.root / "dashboards" / f"{m}.py") for m in imported_corpus.origin)
+    for check in (["check", "--no-cache"], ["format", "--check", "--no-cache"]):
+        done = subprocess.run(
+            [ruff, *check, *modules], cwd=imported_corpus.root, capture_output=True, text=True
+        )
+        assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
 
 
 @needs_corpus

@@ -15,6 +15,9 @@ from typing import Any
 
 from toolkit.errors import ToolkitError
 
+# what text in triple quotes must not hold: whitespace ending a line (ruff reports it inside a literal too),
+# or a character a source line cannot hold as it is (carriage return, form feed, other control characters)
+UNFIT_FOR_TRIPLE_QUOTES = re.compile(r"[ \t\f\v]$|[\r\f\v\x00-\x08\x0e-\x1f]", re.MULTILINE)
 # a word of a CamelCase name: a plural acronym (PGs), an acronym (RAID), a capitalized or lower word, a number
 WORD = re.compile(
     r"[A-Z]{2,}s(?=[A-Z0-9]|$)|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]\d+[a-z]*|[A-Z]+|\d+[a-z]*"
@@ -37,8 +40,15 @@ class ModuleNameError(ToolkitError):
 
 def string(text: str) -> str:
     """A Python string literal for ``text``: double quotes unless single ones need fewer escapes;
-    multi-line text as a triple-quoted literal where that is exact."""
-    if "\n" in text.rstrip("\n") and '"""' not in text and "\\" not in text and not text.endswith('"'):
+    multi-line text as a triple-quoted literal where that is exact and lints clean (no line of it ends in
+    whitespace, which ruff reports inside a literal too)."""
+    if (
+        "\n" in text.rstrip("\n")
+        and '"""' not in text
+        and "\\" not in text
+        and not text.endswith('"')
+        and not UNFIT_FOR_TRIPLE_QUOTES.search(text)
+    ):
         return f'"""{text}"""'
     single = repr(text)
     if single.startswith('"'):
