@@ -215,19 +215,10 @@ def test_every_corpus_dashboard_imports_and_every_input_leaf_is_built_or_reporte
 
 
 # The corpus dashboards whose import does not pass Grafana's published schema, each with the reason.
-SCHEMA_EXCEPTIONS = Path(__file__).parent / "data" / "import_schema_exceptions.tsv"
-
-
 @needs_corpus
 @needs_schemas
-def test_every_imported_corpus_dashboard_passes_the_schema_check_but_the_listed_ones(
-    imported_corpus: ImportedCorpus,
-) -> None:
-    """The built form of each imported mixin dashboard passes ``grafana_schema_check``; the ones that
-    cannot, for a reason the data names (Grafana itself saves what its published schema refuses), are
-    listed in tests/data/import_schema_exceptions.tsv, and that list is exact."""
-    rows = [line.split("\t") for line in SCHEMA_EXCEPTIONS.read_text().splitlines()[1:] if line.strip()]
-    listed = {path: reason for path, reason in rows}
+def test_every_imported_corpus_dashboard_passes_the_schema_check(imported_corpus: ImportedCorpus) -> None:
+    """The built form of each imported mixin dashboard passes ``grafana_schema_check``."""
     failing = {}
     for module, path in imported_corpus.origin.items():
         source = (imported_corpus.root / "dashboards" / f"{module}.py").read_text()
@@ -238,12 +229,9 @@ def test_every_imported_corpus_dashboard_passes_the_schema_check_but_the_listed_
     total = len(imported_corpus.origin)
     print(
         f"\nschema check of the imported corpus: {total - len(failing)}/{total} dashboards valid against "
-        f"Grafana's published schema; {len(listed)} listed as exceptions with their reason"
+        "Grafana's published schema"
     )
-    unlisted = {path: problem for path, problem in failing.items() if path not in listed}
-    assert not unlisted, "\n".join(f"{path}: {problem}" for path, problem in sorted(unlisted.items()))
-    passing_now = sorted(set(listed) - set(failing))
-    assert not passing_now, f"these pass now: take them off {SCHEMA_EXCEPTIONS.name}: {passing_now}"
+    assert not failing, "\n".join(f"{path}: {problem}" for path, problem in sorted(failing.items()))
 
 
 @needs_corpus

@@ -125,12 +125,6 @@ def test_an_annotation_datasource_name_saved_after_version_36_becomes_its_refere
     assert {"annotations/list/0/datasource", "annotations/list/1/datasource"} <= set(noted(result))
 
 
-def test_values_grafana_reads_differently_from_place_to_place_stay() -> None:
-    custom = {"stacking": {"mode": "value", "group": "A"}}
-    result = normalize({"id": 1, "type": "timeseries", "fieldConfig": {"defaults": {"custom": custom}}})
-    assert result.data["panels"][0]["fieldConfig"]["defaults"]["custom"]["stacking"]["mode"] == "value"
-
-
 def test_a_selection_holding_option_objects_goes_as_grafana_selects_as_if_none_were_stored() -> None:
     option = {"selected": False, "text": "a", "value": "a"}
     variables = [

@@ -1320,6 +1320,37 @@ def test_cell_options_the_schema_holds_stay_and_overrides_that_are_no_list_are_k
     }
 
 
+def test_a_stacking_mode_grafana_has_no_name_for_is_written_as_the_normal_stacking_it_draws() -> None:
+    """``getStackingGroups`` stacks every mode but ``none`` (as ``normal``): 'value' is drawn stacked."""
+    custom = {"stacking": {"mode": "value", "group": "A"}, "fillOpacity": 100}
+    board = {
+        "schemaVersion": 39,
+        "panels": [{"type": "timeseries", "title": "t", "fieldConfig": {"defaults": {"custom": custom}}}],
+    }
+    result = normalize_dashboard(board)
+    assert result.data["panels"][0]["fieldConfig"]["defaults"]["custom"]["stacking"] == {
+        "mode": "normal",
+        "group": "A",
+    }
+    [note] = [n for n in result.notes if n.path == "panels/0/fieldConfig/defaults/custom/stacking/mode"]
+    assert "'value'" in note.reason and "written as 'normal'" in note.reason
+    for mode in ("none", "normal", "percent"):
+        kept = {"stacking": {"mode": mode}}
+        board["panels"][0]["fieldConfig"]["defaults"]["custom"] = kept
+        assert normalized(board)["panels"][0]["fieldConfig"]["defaults"]["custom"] == kept
+
+
+def test_heatmap_axis_bounds_given_as_the_text_of_a_number_are_that_number() -> None:
+    y_axis = {"min": "0", "max": "2.5", "unit": "ms"}
+    board = {"schemaVersion": 39, "panels": [{"type": "heatmap", "title": "h", "options": {"yAxis": y_axis}}]}
+    result = normalize_dashboard(board)
+    assert result.data["panels"][0]["options"]["yAxis"] == {"min": 0, "max": 2.5, "unit": "ms"}
+    assert {"panels/0/options/yAxis/min", "panels/0/options/yAxis/max"} <= {n.path for n in result.notes}
+    for text in ("auto", "Infinity", "nan", ""):  # no finite number: left as given
+        board["panels"][0]["options"]["yAxis"] = {"min": text}
+        assert normalized(board)["panels"][0]["options"]["yAxis"] == {"min": text}
+
+
 def test_thresholds_are_held_as_grafana_validates_them() -> None:
     """``fixThresholds``: absolute unless said, the first step the base (null, minus infinity)."""
     steps = [{"color": "green"}, {"color": "red", "value": 80}]

@@ -9,6 +9,7 @@ Each rule names the code that reads the value (grafana/grafana unless said other
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from toolkit.bundle.notes import Notes
@@ -85,6 +86,8 @@ CELL_OPTION_SHAPES = (
 # An override matcher for every field: the field name matcher's own default pattern (fieldNameMatchers.ts
 # ``byRegexp`` reads it with ``stringToJsRegex``; ``.*`` finds a match in any name, the empty one too).
 EVERY_FIELD = {"id": "byRegexp", "options": "/.*/"}
+# The stacking modes of the graph field config (packages/grafana-schema ``StackingMode``).
+STACKING_MODES = frozenset({"none", "normal", "percent"})
 # getColorByName (createVisualizationColors.ts) gives FALLBACK_COLOR (types/fieldColor.ts) for an
 # annotation query without an icon colour (annotations/standardAnnotationSupport.ts
 # ``postProcessQueryResult``).
@@ -139,6 +142,7 @@ def panel_values(panel: dict[str, Any], path: str, notes: Notes) -> None:
         _no_value(defaults, where, notes)
         _special_mappings(defaults, f"{where}/mappings", notes)
         _data_links(defaults.get("links"), f"{where}/links", notes)
+        _stacking(mapping(defaults.get("custom")).get("stacking"), f"{where}/custom/stacking/mode", notes)
         if kind == "table" and isinstance(defaults.get("custom"), dict):
             _table_custom(defaults["custom"], f"{where}/custom", notes)
     for i, override in enumerate(items(config.get("overrides"))):
@@ -189,8 +193,19 @@ def _holds_object(value: Any) -> bool:
 
 
 def _heatmap_options(options: dict[str, Any], path: str, notes: Notes) -> None:
-    """The heatmap's old ``tooltip.show`` as the ``mode`` it reads (heatmap migrations.ts maps show to
-    single, no show to none); legend keys beside ``show``, which the heatmap legend alone reads, go."""
+    """The heatmap's y-axis bounds given as the text of a number (as older heatmaps saved them) as that
+    number; the old ``tooltip.show`` as the ``mode`` it reads (heatmap migrations.ts maps show to single,
+    no show to none); legend keys beside ``show``, which the heatmap legend alone reads, go."""
+    y_axis = options.get("yAxis")
+    for bound in ("min", "max"):
+        text = mapping(y_axis).get(bound)
+        if isinstance(text, str) and _finite(text):
+            notes.add(
+                f"{path}/yAxis/{bound}",
+                f"{text!r}: the text of a number, which the heatmap hands its y scale, where it is taken "
+                f"as that number: written as the number {float(text):g}",
+            )
+            y_axis[bound] = int(float(text)) if float(text).is_integer() else float(text)
     tooltip = options.get("tooltip")
     if isinstance(tooltip, dict) and "show" in tooltip:
         show = tooltip.pop("show")
@@ -285,3 +300,27 @@ def _cell_options(config: dict[str, Any], path: str, notes: Notes) -> None:
     del custom["cellOptions"]
     rule = {"matcher": dict(EVERY_FIELD), "properties": [{"id": "custom.cellOptions", "value": cell}]}
     config["overrides"] = [rule, *overrides]
+
+
+def _finite(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def _stacking(stacking: Any, path: str, notes: Notes) -> None:
+    """A stacking mode Grafana has no name for as the one it draws: its stacking groups
+    (packages/grafana-ui uPlot utils.ts ``getStackingGroups``) stack every series whose mode is not
+    ``none``, summing as ``normal`` does (only ``percent`` is told apart), while code that tests for
+    ``normal`` or ``percent`` (a newer renderer's stacking) would leave it unstacked: the chart Grafana
+    draws today is stacked, and ``normal`` draws it so everywhere."""
+    mode = mapping(stacking).get("mode")
+    if not isinstance(mode, str) or mode in STACKING_MODES:
+        return
+    notes.add(
+        path,
+        f"{mode!r}, a stacking mode Grafana has no name for: its stacking groups draw the series stacked, "
+        "as 'normal', while code testing for 'normal' would not: written as 'normal', the chart as drawn",
+    )
+    stacking["mode"] = "normal"
