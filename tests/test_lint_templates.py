@@ -42,6 +42,9 @@ INVALID = {
     "{{ break }}": "{{break}} outside {{range}}",
     '{{ range query "up" }}{{ $y := 1 }}{{ end }}{{ $y }}': 'undefined variable "$y"',
     "{{ len ($labels }}": "unclosed left paren",
+    "{{ if }}x{{ end }}": "missing value for if",
+    "{{ if $value }}a{{ else with }}b{{ end }}": "missing value for with",
+    "{{ range }}{{ end }}": "missing value for range",
 }
 
 

@@ -134,6 +134,9 @@ def _check_action(action: str, blocks: list[tuple[str, set[str]]]) -> None:
         raise _TemplateError(f"{{{{{keyword}}}}} outside {{{{range}}}}")
     if keyword in OPENS_BLOCK:
         blocks.append((keyword, set()))
+    guarded = tokens[1:] if keyword == "else" else tokens
+    if guarded and guarded[0] in ("if", "range", "with") and len(guarded) == 1:
+        raise _TemplateError(f"missing value for {guarded[0]}")
     declared = next((i for i, token in enumerate(tokens) if token in (":=", "=")), 0)
     depth = 0
     for index, token in enumerate(tokens):
