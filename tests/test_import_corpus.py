@@ -158,12 +158,13 @@ def imported_corpus(tmp_path_factory: pytest.TempPathFactory) -> ImportedCorpus:
 @needs_corpus
 def test_every_imported_corpus_module_passes_ruff_as_written(imported_corpus: ImportedCorpus) -> None:
     """Generated modules are code a person keeps: ``ruff check`` and ``ruff format --check`` with the
-    project's settings pass on every module the import wrote (multi-line queries whose lines end in
+    project's settings pass on every module the import wrote and on the registry it edited (multi-line queries whose lines end in
     spaces, which ruff reports inside a triple-quoted literal too, are written as escaped strings)."""
     ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
     if not Path(ruff).exists():
         pytest.skip("ruff is not installed (make setup installs the dev tools)")
     modules = sorted(str(imported_corpus.root / "dashboards" / f"{m}.py") for m in imported_corpus.origin)
+    modules.append(str(imported_corpus.root / "dashboards" / "__init__.py"))  # the registry it edited
     for check in (["check", "--no-cache"], ["format", "--check", "--no-cache"]):
         done = subprocess.run(
             [ruff, *check, *modules], cwd=imported_corpus.root, capture_output=True, text=True
