@@ -154,6 +154,23 @@ def test_an_option_outside_the_schema_enum_fails_at_the_callers_line_with_the_ch
     assert caught.value.location.path.endswith("test_visualizations.py")
 
 
+LOKI = Datasource("loki", "${loki}")
+
+
+@pytest.mark.parametrize(
+    ("make", "named"),
+    [
+        (lambda: heatmap("H", "up", unit="s", description="d", legend="yes"), "legend"),
+        (lambda: logs("L", '{job="a"}', description="d", datasource=LOKI, show_time=1), "show_time"),
+        (lambda: logs("L", '{job="a"}', description="d", datasource=LOKI, wrap_lines="no"), "wrap_lines"),
+    ],
+)
+def test_a_switch_given_anything_but_true_or_false_fails_at_the_callers_line(make, named: str) -> None:
+    with pytest.raises(DefinitionError, match=rf": {named} must be True or False, got ") as caught:
+        make()
+    assert caught.value.location is not None and caught.value.location.path.endswith("test_visualizations.py")
+
+
 @needs_schemas
 def test_variables_of_every_kind_validate_whatever_their_settings() -> None:
     board = build(

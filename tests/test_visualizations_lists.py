@@ -100,7 +100,7 @@ def test_dashboard_list_builds_every_option_of_the_schema() -> None:
             r"panel 'Up': show_value must be one of 'auto', 'never', 'always', got str 'sometimes'",
         ),
         (lambda: dashboard_list("D", max_items=2.5), r"panel 'D': max_items must be a whole number, got 2.5"),
-        (lambda: dashboard_list("D", starred=1), r"panel 'D': starred must be True or False, got 1"),
+        (lambda: dashboard_list("D", starred=1), r"panel 'D': starred must be True or False, got int 1"),
         (
             lambda: dashboard_list("D", tags="kafka"),
             r"panel 'D': tags must be a list of strings, got 'kafka'",

@@ -57,6 +57,15 @@ def check_choice(what: str, value: Any, choices: Collection[Any]) -> Any:
     return value
 
 
+def check_flag(what: str, value: Any) -> bool:
+    """``value`` if it is True or False (the schema's boolean), else a located error naming ``what``."""
+    if not isinstance(value, bool):
+        raise DefinitionError(
+            f"{what} must be True or False, got {type(value).__name__} {value!r}", caller_location()
+        )
+    return value
+
+
 def check_uid(what: str, uid: Any) -> str:
     """``uid`` if Grafana accepts it as a dashboard uid (1-40 letters, digits, ``-`` or ``_``)."""
     check_text(what, uid)

@@ -19,7 +19,7 @@ from typing import Any
 
 from toolkit.errors import DefinitionError
 from toolkit.locations import caller_location
-from toolkit.panel_parts import PROMETHEUS, Datasource, check_datasource, check_text
+from toolkit.panel_parts import PROMETHEUS, Datasource, check_datasource, check_flag, check_text
 from toolkit.sources.grafanalib import RAW_KEY, merge_extra
 
 # VariableHide: 0 label and value shown, 1 value only, 2 nothing, 3 under the controls menu
@@ -30,15 +30,6 @@ REFRESH = (1, 2)  # VariableRefresh of a query variable: on load, on time range 
 ALL = "$__all"  # the value of the "All" option
 # what Grafana's interval variable offers where its values hold none (interval/reducer.ts)
 GRAFANA_INTERVALS = "1m,10m,30m,1h,6h,12h,1d,7d,14d,30d"
-
-
-def check_flag(what: str, value: Any) -> bool:
-    """``value`` if it is True or False, else a located error naming ``what``."""
-    if not isinstance(value, bool):
-        raise DefinitionError(
-            f"{what} must be True or False, got {type(value).__name__} {value!r}", caller_location()
-        )
-    return value
 
 
 def is_code(value: Any, codes: Sequence[int]) -> bool:

@@ -23,6 +23,7 @@ from toolkit.panel_parts import (
     Query,
     Steps,
     check_choice,
+    check_flag,
     check_number,
     check_text,
     check_unit,
@@ -139,7 +140,7 @@ def heatmap(
             "calculate": not buckets,
             "color": color,
             "filterValues": {"le": 1e-9} if hide_empty else {},  # {} clears the default: zeros shown
-            "legend": {"show": bool(legend)},
+            "legend": {"show": check_flag(f"{where}: legend", legend)},
             "showValue": _choice(f"{where}: show_value", show_value, Visibility),
             "yAxis": {"unit": check_unit(title, unit)},
         },
@@ -282,7 +283,7 @@ def state_timeline(
         row_height,
         0,
         alignValue=_choice(f"panel {title!r}: align_value", align_value, Alignment),
-        mergeValues=bool(merge_values),
+        mergeValues=check_flag(f"panel {title!r}: merge_values", merge_values),
     )
 
 
@@ -342,7 +343,7 @@ def histogram(
     where = f"panel {title!r}"
     options: dict[str, Any] = {
         "bucketOffset": check_number(f"{where}: bucket_offset", bucket_offset),
-        "combine": bool(combine),
+        "combine": check_flag(f"{where}: combine", combine),
     }
     if bucket_size is not None:
         options["bucketSize"] = check_number(f"{where}: bucket_size", bucket_size, minimum=0)
@@ -419,10 +420,10 @@ def logs(
         type="logs",
         options={
             "dedupStrategy": _choice(f"{where}: dedup", dedup, LogsDedup),
-            "showLabels": bool(show_labels),
-            "showTime": bool(show_time),
+            "showLabels": check_flag(f"{where}: show_labels", show_labels),
+            "showTime": check_flag(f"{where}: show_time", show_time),
             "sortOrder": _choice(f"{where}: order", order, LogsOrder),
-            "wrapLogMessage": bool(wrap_lines),
+            "wrapLogMessage": check_flag(f"{where}: wrap_lines", wrap_lines),
         },
     )
 
@@ -455,27 +456,20 @@ def dashboard_list(
     if isinstance(tags, str) or not isinstance(tags, Sequence):
         raise DefinitionError(f"{where}: tags must be a list of strings, got {tags!r}", caller_location())
     options = {
-        "includeVars": _flag(f"{where}: include_vars", include_vars),
-        "keepTime": _flag(f"{where}: keep_time", keep_time),
+        "includeVars": check_flag(f"{where}: include_vars", include_vars),
+        "keepTime": check_flag(f"{where}: keep_time", keep_time),
         "maxItems": _count(f"{where}: max_items", max_items),
         "query": check_text(f"{where}: query", query),
-        "showFolderNames": _flag(f"{where}: folder_names", folder_names),
-        "showHeadings": _flag(f"{where}: headings", headings),
-        "showRecentlyViewed": _flag(f"{where}: recently_viewed", recently_viewed),
-        "showSearch": _flag(f"{where}: search", search),
-        "showStarred": _flag(f"{where}: starred", starred),
+        "showFolderNames": check_flag(f"{where}: folder_names", folder_names),
+        "showHeadings": check_flag(f"{where}: headings", headings),
+        "showRecentlyViewed": check_flag(f"{where}: recently_viewed", recently_viewed),
+        "showSearch": check_flag(f"{where}: search", search),
+        "showStarred": check_flag(f"{where}: starred", starred),
         "tags": [check_text(f"{where}: tags[{i}]", tag, required=True) for i, tag in enumerate(tags)],
     }
     if folder_uid is not None:
         options["folderUID"] = check_text(f"{where}: folder_uid", folder_uid, required=True)
     return CurrentPanel(**parts, type="dashlist", options=options)
-
-
-def _flag(what: str, value: Any) -> bool:
-    """``value`` if it is a bool (the schema's boolean), else a located error."""
-    if not isinstance(value, bool):
-        raise DefinitionError(f"{what} must be True or False, got {value!r}", caller_location())
-    return value
 
 
 def _count(what: str, value: Any) -> int:
