@@ -161,12 +161,17 @@ LOKI = Datasource("loki", "${loki}")
     ("make", "named"),
     [
         (lambda: heatmap("H", "up", unit="s", description="d", legend="yes"), "legend"),
+        (lambda: heatmap("H", "up", unit="s", description="d", buckets=0), "buckets"),
+        (lambda: timeseries("T", "up", unit="s", description="d", stack="yes"), "stack"),
+        (lambda: stat("S", "up", unit="s", description="d", graph=1), "graph"),
+        (lambda: row("R", collapsed="no"), "collapsed"),
+        (lambda: Query("up", instant=1), "instant"),
         (lambda: logs("L", '{job="a"}', description="d", datasource=LOKI, show_time=1), "show_time"),
         (lambda: logs("L", '{job="a"}', description="d", datasource=LOKI, wrap_lines="no"), "wrap_lines"),
     ],
 )
 def test_a_switch_given_anything_but_true_or_false_fails_at_the_callers_line(make, named: str) -> None:
-    with pytest.raises(DefinitionError, match=rf": {named} must be True or False, got ") as caught:
+    with pytest.raises(DefinitionError, match=rf"\b{named} must be True or False, got ") as caught:
         make()
     assert caught.value.location is not None and caught.value.location.path.endswith("test_visualizations.py")
 

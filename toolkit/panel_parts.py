@@ -134,6 +134,8 @@ class Query:
     def __post_init__(self) -> None:
         check_text("query expr", self.expr, required=True)
         check_text("query legend", self.legend)
+        for switch in ("instant", "table", "hidden"):
+            check_flag(f"query {switch}", getattr(self, switch))
         if self.datasource is not None:
             check_datasource("query datasource", self.datasource)
 

@@ -32,6 +32,7 @@ from toolkit.panel_parts import (
     Query,
     Steps,
     check_choice,
+    check_flag,
     check_number,
     check_text,
     check_uid,
@@ -140,6 +141,7 @@ def timeseries(
     helper does not model, laid over what it builds.
     """
     parts = common(title, description, width, height, extra, datasource)
+    stack = check_flag(f"panel {title!r}: stack", stack)
     return g.TimeSeries(
         **parts,
         targets=targets(queries, datasource=datasource),
@@ -172,6 +174,7 @@ def stat(
 ) -> g.Stat:
     """A single-value panel with an optional sparkline; the background shows the threshold colour."""
     parts = common(title, description, width, height, extra, datasource)
+    graph = check_flag(f"panel {title!r}: graph", graph)
     return g.Stat(
         **parts,
         targets=targets(queries, datasource=datasource),
@@ -285,6 +288,7 @@ def row(
     """A row titled ``title`` holding ``panels`` in reading order; ``y`` pins it in a fixed layout;
     ``extra`` is row JSON the helper does not model (e.g. ``repeat``)."""
     check_text("row title", title)
+    check_flag(f"row {title!r}: collapsed", collapsed)
     for index, panel in enumerate(panels):
         _check_panel(panel, f"row {title!r}, panel {index + 1}")
     return Row(title, tuple(panels), collapsed, caller_location(), y, extra)

@@ -123,6 +123,10 @@ def heatmap(
     """
     parts = common(title, description, width, height, extra, datasource)
     where = f"panel {title!r}"
+    buckets, hide_empty = (
+        check_flag(f"{where}: buckets", buckets),
+        check_flag(f"{where}: hide_empty", hide_empty),
+    )
     color = {
         "mode": _choice(f"{where}: color_mode", color_mode, HeatmapColorMode),
         "scale": _choice(f"{where}: scale", scale, HeatmapColorScale),
