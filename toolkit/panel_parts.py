@@ -32,7 +32,8 @@ def check_text(what: str, value: Any, *, required: bool = False) -> str:
     """``value`` if it is a string (non-blank when ``required``), else a located error naming ``what``."""
     if not isinstance(value, str):
         raise DefinitionError(
-            f"{what} must be a string, got {_kind(value)}: pass {what}='...'", caller_location()
+            f"{what} must be a string, got {_kind(value)}: pass {what.rsplit(': ', 1)[-1]}='...'",
+            caller_location(),
         )
     if required and not value.strip():
         raise DefinitionError(f"{what} must not be empty", caller_location())
