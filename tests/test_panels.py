@@ -117,3 +117,12 @@ def test_thresholds_must_rise() -> None:
 def test_width_outside_the_grid_is_rejected() -> None:
     with pytest.raises(DefinitionError, match=r"panel 'wide': width must be within 1..24, got 30"):
         timeseries("wide", "up", unit="short", description="d", width=30)
+
+
+def test_a_number_below_its_only_bound_says_at_least() -> None:
+    from toolkit.panels import dashboard_list
+
+    with pytest.raises(DefinitionError, match=r"panel 'D': max_items must be at least 0, got -1$"):
+        dashboard_list("D", max_items=-1)
+    with pytest.raises(DefinitionError, match=r"panel 'T': height must be at least 1, got 0$"):
+        timeseries("T", "up", unit="s", description="d", height=0)

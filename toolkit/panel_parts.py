@@ -45,8 +45,13 @@ def check_number(what: str, value: Any, *, minimum: float | None = None, maximum
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise DefinitionError(f"{what} must be a number, got {_kind(value)}", caller_location())
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        bounds = f"{minimum if minimum is not None else '-inf'}..{maximum if maximum is not None else 'inf'}"
-        raise DefinitionError(f"{what} must be within {bounds}, got {value!r}", caller_location())
+        if maximum is None:
+            bounds = f"at least {minimum}"
+        elif minimum is None:
+            bounds = f"at most {maximum}"
+        else:
+            bounds = f"within {minimum}..{maximum}"
+        raise DefinitionError(f"{what} must be {bounds}, got {value!r}", caller_location())
     return value
 
 
