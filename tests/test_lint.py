@@ -620,3 +620,16 @@ def test_a_finding_points_at_its_own_matcher_not_at_a_longer_name_holding_it(tmp
         ("d.json", 'name!~"None"', board_line, value_at(board_text, ' name!~\\"')),
         ("d.json", 'proxy=~"frontend"', board_line, value_at(board_text, 'proxy=~\\"')),
     }
+
+
+def test_a_heatmaps_unit_is_its_y_axis_unit(tmp_path: Path) -> None:
+    """The heatmap takes no unit from the field config (current Grafana offers it no standard options but
+    links): its unit is the y axis' (``options.yAxis.unit``), the buckets' bound."""
+
+    def heatmap(**changes) -> str:
+        return dashboard_file(panel(**{"type": "heatmap", "fieldConfig": {"defaults": {}}, **changes}))
+
+    assert findings_for(tmp_path, "y.json", heatmap(options={"yAxis": {"unit": "s"}}), "panel/units") == []
+    for given in ({}, {"options": {"yAxis": {"unit": " "}}}, {"fieldConfig": {"defaults": {"unit": "s"}}}):
+        found = findings_for(tmp_path, "n.json", heatmap(**given), "panel/units")
+        assert [f.message for f in found] == ["no unit: set one (e.g. short, percentunit, s, bytes, reqps)"]

@@ -117,6 +117,7 @@ def test_the_helpers_set_the_options_they_are_given() -> None:
     assert latency["targets"][0]["format"] == "heatmap" and latency["options"]["calculate"] is False
     assert latency["targets"][0]["legendFormat"] == "{{le}}"
     assert (latency["options"]["yAxis"]["unit"], latency["options"]["color"]["scheme"]) == ("s", "Blues")
+    assert "unit" not in latency["fieldConfig"]["defaults"]  # the heatmap takes none from the field config
     share = _panel(HELPERS["piechart"]())
     assert (share["options"]["pieType"], share["options"]["displayLabels"]) == ("donut", ["percent"])
     assert share["fieldConfig"]["defaults"]["unit"] == "reqps"

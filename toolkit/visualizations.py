@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, get_args
 
-from toolkit import units
 from toolkit.errors import DefinitionError
 from toolkit.locations import caller_location
 from toolkit.panel_parts import (
@@ -119,7 +118,8 @@ def heatmap(
 
     With ``buckets`` (the default) each query returns Prometheus histogram buckets, e.g.
     ``sum by (le) (rate(http_request_duration_seconds_bucket[$__rate_interval]))``: Grafana reads them in
-    heatmap format. Without, Grafana buckets the raw values itself. Cells count occurrences (unit short).
+    heatmap format. Without, Grafana buckets the raw values itself. Cells count occurrences; their unit
+    is the heatmap's ``cellValues`` option (``extra``), as the heatmap takes no unit from the field config.
     """
     parts = common(title, description, width, height, extra, datasource)
     where = f"panel {title!r}"
@@ -148,7 +148,7 @@ def heatmap(
             "showValue": _choice(f"{where}: show_value", show_value, Visibility),
             "yAxis": {"unit": check_unit(title, unit)},
         },
-        field_defaults={"unit": units.SHORT, "custom": {"scaleDistribution": {"type": "linear"}}},
+        field_defaults={"custom": {"scaleDistribution": {"type": "linear"}}},
     )
 
 

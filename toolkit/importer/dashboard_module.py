@@ -26,6 +26,7 @@ from toolkit.bundle.saved import PROMETHEUS_QUERY_KEYS
 from toolkit.errors import ToolkitError
 from toolkit.importer.leafdiff import BUILD_WRITES, MISSING, grafana_defaults, leaves, lost, residual, unsaid
 from toolkit.importer.pysource import ImportedModule, docstring, imported_names, literal, string
+from toolkit.lint.dashboard_checks import panel_unit
 from toolkit.locations import SourceLocation
 from toolkit.settings import Settings
 from toolkit.sources.files import SourceError
@@ -370,7 +371,7 @@ def helper_call(panel: dict[str, Any], extra: Any) -> str:
         targets = [_query(t, i, mixed) for i, t in enumerate(panel.get("targets") or [])]
         args = [title, f"[{', '.join(targets)}]"]
         if kind != "logs":
-            args.append(f"unit={string(str(defaults.get('unit', '')))}")
+            args.append(f"unit={string(str(panel_unit(panel) or ''))}")
     args.append(f"description={string(str(panel.get('description', '')))}")
     if kind not in NO_QUERY_KINDS:
         source = _datasource_code(panel.get("datasource"))

@@ -80,14 +80,21 @@ BUILD_WRITES = (
 
 def grafana_defaults(kind: str) -> dict[str, Any]:
     """What Grafana assumes for a ``kind`` panel's options and field config where the JSON says nothing."""
-    from toolkit.sources.plugin_defaults import PLUGIN_COLOR_MODE, PLUGIN_CUSTOM, PLUGIN_OPTIONS
+    from toolkit.sources.plugin_defaults import (
+        PLUGIN_COLOR_MODE,
+        PLUGIN_CUSTOM,
+        PLUGIN_CUSTOM_DEFAULTS,
+        PLUGIN_OPTIONS,
+    )
 
     timeseries = kind == "timeseries"
     field = {
         "noValue": "No data",  # what Grafana shows where noValue is unset
         "color": {"mode": PLUGIN_COLOR_MODE.get(kind, "thresholds")},
         "thresholds": {"mode": "absolute"},
-        "custom": TIMESERIES_CUSTOM if timeseries else PLUGIN_CUSTOM.get(kind, {}),
+        "custom": TIMESERIES_CUSTOM
+        if timeseries
+        else {**PLUGIN_CUSTOM_DEFAULTS.get(kind, {}), **PLUGIN_CUSTOM.get(kind, {})},
     }
     return {"options": PLUGIN_OPTIONS.get(kind, {}), "fieldConfig": {"defaults": field}}
 

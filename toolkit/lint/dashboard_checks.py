@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from toolkit.bundle import Bundle, DashboardEntry
 from toolkit.lint.context import LintContext, datasource_type, datasource_variables, is_prometheus_target
@@ -57,12 +58,20 @@ def uid(ctx: LintContext) -> Iterator[Finding]:
 @check("panel/units", "A panel without a unit.", Level.WARNING, convention=True)
 def units(ctx: LintContext) -> Iterator[Finding]:
     for board, panel in ctx.panels():
-        if panel.get("type") not in NO_UNIT and not (
-            str(panel.get("fieldConfig", {}).get("defaults", {}).get("unit") or "").strip()
-        ):
+        if panel.get("type") not in NO_UNIT and not str(panel_unit(panel) or "").strip():
             yield ctx.panel_finding(
                 "panel/units", board, panel, "no unit: set one (e.g. short, percentunit, s, bytes, reqps)"
             )
+
+
+def panel_unit(panel: dict) -> Any:
+    """The unit ``panel`` shows its values in, as given (None where unset): a heatmap's is its y axis'
+    (the buckets' bound; the heatmap takes no unit from the field config), any other panel's its field
+    config's."""
+    if panel.get("type") == "heatmap":
+        y_axis = (panel.get("options") or {}).get("yAxis")
+        return y_axis.get("unit") if isinstance(y_axis, dict) else None
+    return ((panel.get("fieldConfig") or {}).get("defaults") or {}).get("unit")
 
 
 @check("panel/description", "A panel without a description.", Level.INFO, convention=True)

@@ -163,6 +163,17 @@ PLUGIN_CUSTOM: dict[str, dict[str, Any]] = {
     "table": {"align": "auto", "inspect": False},
     "status-history": {"fillOpacity": 70, "lineWidth": 1},
 }
+# What a plugin's field config ``custom`` options are where the JSON says nothing: the defaults of its
+# published schema (``<plugin>.jsonschema.json`` FieldConfig) and, for the heatmap, of its y-axis scale
+# editor (heatmap module.tsx ``scaleDistribution``: linear).
+PLUGIN_CUSTOM_DEFAULTS: dict[str, dict[str, Any]] = {
+    "barchart": {"fillOpacity": 80, "gradientMode": "none", "lineWidth": 1},
+    "histogram": {"fillOpacity": 80, "gradientMode": "none", "lineWidth": 1},
+    "state-timeline": {"fillOpacity": 70, "lineWidth": 0},
+    "status-history": {"fillOpacity": 70, "lineWidth": 1},
+    "xychart": {"fillOpacity": 50, "show": "points"},
+    "heatmap": {"scaleDistribution": {"type": "linear"}},
+}
 # The colour mode each plugin starts a field with when the panel sets none (others: thresholds).
 PLUGIN_COLOR_MODE = {
     "timeseries": "palette-classic",
