@@ -48,6 +48,7 @@ def load_and_parse(files: list[Path]) -> int:
 
 
 def main() -> None:
+    """Parse every rule file under the folder (argv[2]) on argv[1] processes, as the floor does."""
     workers, folder = int(sys.argv[1]), Path(sys.argv[2])
     files = sorted(p for p in folder.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
     *others, own = shares(files, workers)
