@@ -110,7 +110,10 @@ def test_a_typo_in_a_metric_name_is_found_with_the_catalogue(tmp_path: Path) -> 
         for f in findings(path, catalogue, is_project=True)
         if f.check == "metrics/catalogue" and f.location.line == line
     ]
-    assert "did you mean mysql_global_status_threads_connected?" in found.message and found.level == Level.BUG
+    # a warning: a near name in the catalogue is a guess (the metric may only be missing from it; on the
+    # corpus, go_gc_duration_seconds is "near" probe_duration_seconds)
+    assert "did you mean mysql_global_status_threads_connected?" in found.message
+    assert found.level == Level.WARNING
 
 
 # The false positives the issue lists, each as it appears in real files: all quiet.

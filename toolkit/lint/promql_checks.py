@@ -537,7 +537,6 @@ def catalogue(ctx: LintContext) -> Iterator[Finding]:
                     ctx,
                     "metrics/catalogue",
                     f"{used} is not in the metric catalogue{hint}",
-                    Level.BUG if hint.startswith(": did you mean") else None,
                     token=used,
                 )
 
