@@ -228,3 +228,31 @@ def test_status_history_and_dashboard_list_panels_import_typed(tmp_path: Path) -
     for wanted, got in zip(LISTS_BOARD["panels"], board["panels"], strict=True):
         assert _said(wanted["options"], got["options"]) == wanted["options"]
     assert board["panels"][0]["targets"][0]["expr"] == "kafka_controller_active"
+
+
+def test_a_loki_data_source_variable_named_datasource_stays_loki(tmp_path: Path) -> None:
+    """With no Prometheus data source variable, ``$datasource`` used to be taken for Prometheus: here it is
+    the Loki variable, so its bare references are written as the Loki references they are, and the panel
+    is typed on Loki (nginx-logs in the corpus has exactly this shape)."""
+    board = {
+        "uid": "nginx_logs",
+        "title": "NGINX logs",
+        "schemaVersion": 39,
+        "templating": {"list": [{"name": "datasource", "type": "datasource", "query": "loki"}]},
+        "panels": [
+            _panel(
+                "stat",
+                "Requests",
+                0,
+                datasource={"uid": "$datasource"},
+                targets=[{"refId": "A", "datasource": "$datasource", "expr": LOGQL}],
+            )
+        ],
+    }
+    output, module, built = _imported(tmp_path, board)
+    assert "raw_panel(" not in module and 'datasource=Datasource("loki", "$datasource")' in module
+    assert "references to data source variable $datasource are written as {type: loki" in output
+    [panel] = built["panels"]
+    assert panel["datasource"] == {"type": "loki", "uid": "$datasource"}
+    assert panel["targets"][0]["datasource"] == {"type": "loki", "uid": "$datasource"}
+    assert "prometheus" not in json.dumps(panel)

@@ -141,7 +141,9 @@ LINK_DEFAULTS |= {"tags": [], "targetBlank": False, "title": "", "tooltip": "", 
 
 def typed_datasources(board: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """``board`` with its Prometheus datasource references made the ``${datasource}`` variable the
-    build defines, and notes saying so; the first Prometheus datasource variable becomes that variable."""
+    build defines, and notes saying so; the first Prometheus datasource variable becomes that variable.
+    A reference to a data source variable of another plugin (``$loki``, ``{uid: $loki}``) is written as
+    the ``{type, uid}`` reference it is (``{type: loki, uid: $loki}``), so a helper can draw its panel."""
     variables = (board.get("templating") or {}).get("list") or []
     prometheus = [
         v
@@ -149,18 +151,35 @@ def typed_datasources(board: dict[str, Any]) -> tuple[dict[str, Any], list[str]]
         if isinstance(v, dict) and v.get("type") == "datasource" and v.get("query") == "prometheus"
     ]
     names = {v.get("name") for v in prometheus[:1]}
+    foreign = {  # data source variables of other plugins (Loki, ...), by name: never the Prometheus one
+        v.get("name"): v.get("query")
+        for v in variables
+        if isinstance(v, dict)
+        and v.get("type") == "datasource"
+        and v.get("query") != "prometheus"
+        and isinstance(v.get("query"), str)
+    }
 
     def typed(value: Any) -> Any:
         if isinstance(value, dict):
             if value.get("type") == "prometheus" and "uid" in value:
                 return dict(DATASOURCE)
-            return {
-                k: (dict(DATASOURCE) if k == "datasource" and is_reference(v) else typed(v))
-                for k, v in value.items()
-            }
+            return {k: (reference(v) if k == "datasource" else typed(v)) for k, v in value.items()}
         if isinstance(value, list):
             return [typed(v) for v in value]
         return value
+
+    def reference(value: Any) -> Any:
+        """A ``datasource`` value: the Prometheus one, another plugin's variable as its reference, or
+        as it was."""
+        if is_reference(value):
+            return dict(DATASOURCE)
+        uid = value.get("uid") if isinstance(value, dict) and set(value) == {"uid"} else value
+        plugin = foreign.get(uid.strip("${}")) if isinstance(uid, str) and uid.startswith("$") else None
+        if plugin:
+            written.add(uid)
+            return {"type": plugin, "uid": uid}
+        return typed(value)
 
     def is_reference(value: Any) -> bool:
         """A string or a ``{uid[, type]}`` naming the Prometheus datasource."""
@@ -172,14 +191,20 @@ def typed_datasources(board: dict[str, Any]) -> tuple[dict[str, Any], list[str]]
         if not isinstance(value, str):
             return False
         name = value.strip("${}")
-        return (
+        return name not in foreign and (
             name in names
             or value.lower() in ("prometheus", "default")
             or (not names and value.startswith("$"))
         )
 
+    written: set[str] = set()
     out = typed(board)
     notes = ["Prometheus datasource references become the ${datasource} variable the build defines"]
+    notes += [
+        f"references to data source variable {uid} are written as {{type: {foreign[uid.strip('${}')]}, "
+        f"uid: {uid}}}, the {foreign[uid.strip('${}')]} data source it names"
+        for uid in sorted(written)
+    ]
     if prometheus:
         old = prometheus[0].get("name")
         notes.append(
