@@ -28,6 +28,8 @@ from toolkit.importer.leafdiff import BUILD_WRITES, MISSING, grafana_defaults, l
 from toolkit.importer.pysource import ImportedModule, docstring, imported_names, literal, string
 from toolkit.lint.dashboard_checks import panel_unit
 from toolkit.locations import SourceLocation
+from toolkit.panel_parts import DATASOURCE
+from toolkit.panel_parts import MIXED as MIXED_SOURCE
 from toolkit.settings import Settings
 from toolkit.sources.files import SourceError
 from toolkit.sources.grafanalib import merge_extra
@@ -112,7 +114,7 @@ OPTION_ARGUMENTS = {
         ("legend.show", "legend"),
     ),
 }
-MIXED = {"type": "datasource", "uid": "-- Mixed --"}
+MIXED = MIXED_SOURCE.ref()  # the helpers' MIXED, as a panel holds it
 # the helpers that take thresholds=
 THRESHOLD_KINDS = {
     "timeseries",
@@ -124,7 +126,6 @@ THRESHOLD_KINDS = {
     "status-history",
     "barchart",
 }
-DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
 DASHBOARD_SKIPPED = {"panels", "templating", "id", "version", "iteration", "schemaVersion", "uid", "title"}
 WAIVER_REASONS = {
     "panel/units": "imported as it was: give every panel a unit",
