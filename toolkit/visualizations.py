@@ -10,6 +10,7 @@ Import them from :mod:`toolkit.panels`.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, get_args
 
@@ -30,6 +31,7 @@ from toolkit.panel_parts import (
     steps,
     targets,
 )
+from toolkit.sources.plugin_defaults import PLUGIN_CUSTOM_DEFAULTS
 
 Queries = str | Query | Sequence[str | Query]
 TextMode = Literal["markdown", "html", "code"]
@@ -148,7 +150,7 @@ def heatmap(
             "showValue": _choice(f"{where}: show_value", show_value, Visibility),
             "yAxis": {"unit": check_unit(title, unit)},
         },
-        field_defaults={"custom": {"scaleDistribution": {"type": "linear"}}},
+        field_defaults={"custom": _custom("heatmap")},
     )
 
 
@@ -190,13 +192,18 @@ def pie_chart(
     )
 
 
-def _bars(title: str, unit: str) -> dict[str, Any]:
+def _bars(kind: str, title: str, unit: str) -> dict[str, Any]:
     """Field defaults of the panels that draw bars (histogram, bar chart): palette colours, filled bars."""
     return {
         "unit": check_unit(title, unit),
         "color": {"mode": "palette-classic"},
-        "custom": {"fillOpacity": 80, "gradientMode": "none", "lineWidth": 1},
+        "custom": _custom(kind),
     }
+
+
+def _custom(kind: str) -> dict[str, Any]:
+    """The custom field config Grafana gives a ``kind`` panel (:data:`PLUGIN_CUSTOM_DEFAULTS`), a copy."""
+    return copy.deepcopy(PLUGIN_CUSTOM_DEFAULTS[kind])
 
 
 def _mappings(title: str, states: Mapping[Any, tuple[str, str]] | None) -> list[dict[str, Any]]:
@@ -230,7 +237,6 @@ def _state_panel(
     thresholds: Steps | None,
     show_value: Any,
     row_height: Any,
-    line_width: int,
     **options: Any,
 ) -> CurrentPanel:
     """A panel colouring each series by its state (state timeline, status history): ``states`` as value
@@ -250,7 +256,7 @@ def _state_panel(
         field_defaults={
             "unit": check_unit(title, unit),
             "mappings": _mappings(title, states),
-            "custom": {"fillOpacity": 70, "lineWidth": line_width},
+            "custom": _custom(kind),
         },
     )
 
@@ -285,7 +291,6 @@ def state_timeline(
         thresholds,
         show_value,
         row_height,
-        0,
         alignValue=_choice(f"panel {title!r}: align_value", align_value, Alignment),
         mergeValues=check_flag(f"panel {title!r}: merge_values", merge_values),
     )
@@ -321,7 +326,6 @@ def status_history(
         thresholds,
         show_value,
         row_height,
-        1,
         colWidth=check_number(f"panel {title!r}: column_width", column_width, minimum=0, maximum=1),
     )
 
@@ -358,7 +362,7 @@ def histogram(
         targets=targets(queries, datasource=datasource),
         type="histogram",
         options=options,
-        field_defaults=_bars(title, unit),
+        field_defaults=_bars("histogram", title, unit),
     )
 
 
@@ -395,7 +399,7 @@ def bar_chart(
         type="barchart",
         thresholds=steps(thresholds or [("green", None)]),
         options=options,
-        field_defaults=_bars(title, unit),
+        field_defaults=_bars("barchart", title, unit),
     )
 
 

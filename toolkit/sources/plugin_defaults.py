@@ -158,14 +158,10 @@ PLUGIN_OPTIONS: dict[str, dict[str, Any]] = {
         "viewMode": "list",
     },
 }
-# Field config ``custom`` blocks that replace grafanalib's legacy ones.
-PLUGIN_CUSTOM: dict[str, dict[str, Any]] = {
-    "table": {"align": "auto", "inspect": False},
-    "status-history": {"fillOpacity": 70, "lineWidth": 1},
-}
 # What a plugin's field config ``custom`` options are where the JSON says nothing: the defaults of its
 # published schema (``<plugin>.jsonschema.json`` FieldConfig) and, for the heatmap, of its y-axis scale
-# editor (heatmap module.tsx ``scaleDistribution``: linear).
+# editor (heatmap module.tsx ``scaleDistribution``: linear). The panel helpers write them as they are; the
+# import takes them as what Grafana assumes.
 PLUGIN_CUSTOM_DEFAULTS: dict[str, dict[str, Any]] = {
     "barchart": {"fillOpacity": 80, "gradientMode": "none", "lineWidth": 1},
     "histogram": {"fillOpacity": 80, "gradientMode": "none", "lineWidth": 1},
@@ -173,6 +169,11 @@ PLUGIN_CUSTOM_DEFAULTS: dict[str, dict[str, Any]] = {
     "status-history": {"fillOpacity": 70, "lineWidth": 1},
     "xychart": {"fillOpacity": 50, "show": "points"},
     "heatmap": {"scaleDistribution": {"type": "linear"}},
+}
+# Field config ``custom`` blocks that replace grafanalib's legacy ones.
+PLUGIN_CUSTOM: dict[str, dict[str, Any]] = {
+    "table": {"align": "auto", "inspect": False},
+    "status-history": PLUGIN_CUSTOM_DEFAULTS["status-history"],
 }
 # The colour mode each plugin starts a field with when the panel sets none (others: thresholds).
 PLUGIN_COLOR_MODE = {
