@@ -138,10 +138,10 @@ def _facts(parts: Iterable[FileBundle]) -> Facts:
     templates: TemplateUses = {}
     for part in parts:
         recorded.update(rule.name for _, rule in part.bundle.recording_rules())
-        for group in part.bundle.rule_groups:
-            for rule in group.rules:
-                defined.setdefault(definition_key(rule), (rule.source.path, rule.source.line))
-        _add_uses(templates, template_uses(rule for group in part.bundle.rule_groups for rule in group.rules))
+        rules = [rule for group in part.bundle.rule_groups for rule in group.rules]
+        for rule in rules:
+            defined.setdefault(definition_key(rule), (rule.source.path, rule.source.line))
+        _add_uses(templates, template_uses(rules))
     return Facts(frozenset(recorded), defined, templates)
 
 
