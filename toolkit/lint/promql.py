@@ -46,52 +46,44 @@ class Parsed:
     limit: bool = False
 
     @cached_property
-    def nodes(self) -> list[Node]:
-        """Every node in depth-first order, with its parents."""
-        return walk(self.ast) if self.ast is not None else []
-
-    @cached_property
     def _by_type(self) -> dict[type, list[Node]]:
-        index: dict[type, list[Node]] = {}
-        for node in self.nodes:
-            index.setdefault(type(node.expr), []).append(node)
-        return index
+        return nodes_by_type(self.ast) if self.ast is not None else {}
 
     def of_type(self, kind: type) -> list[Node]:
-        """The nodes of one syntax type, e.g. ``promql_parser.VectorSelector``."""
+        """The nodes of one syntax type, e.g. ``promql_parser.VectorSelector``, in depth-first order."""
         return self._by_type.get(kind, [])
 
 
-def children(expr: pp.Expr) -> tuple[pp.Expr, ...]:
-    """The direct subexpressions of ``expr``, in the order ``promql_parser.walk`` visits them."""
-    kind = type(expr)
-    if kind is pp.BinaryExpr:
-        return expr.lhs, expr.rhs
-    if kind is pp.Call:
-        return tuple(expr.args)
-    if kind is pp.AggregateExpr:
-        return (expr.expr,) if expr.param is None else (expr.param, expr.expr)
-    if kind is pp.ParenExpr or kind is pp.UnaryExpr or kind is pp.SubqueryExpr:
-        return (expr.expr,)
-    if kind is pp.MatrixSelector:
-        return (expr.vector_selector,)
-    return ()
-
-
-def walk(ast: pp.Expr) -> list[Node]:
-    """Every node under ``ast`` (itself first) in depth-first order, with its parents."""
+def nodes_by_type(ast: pp.Expr) -> dict[type, list[Node]]:
+    """Every node under ``ast`` (itself included) with its parents, by syntax type, each type's nodes in
+    depth-first order."""
     # Our own walk: promql_parser.walk calls back into Python for every node, over ten times slower.
-    found: list[Node] = []
+    index: dict[type, list[Node]] = {}
     pending: list[tuple[pp.Expr, tuple[pp.Expr, ...]]] = [(ast, ())]
     while pending:
         expr, parents = pending.pop()
-        found.append(Node(expr, parents))
-        inner = children(expr)
-        if inner:  # a leaf (most nodes) makes no tuple of parents
-            parents = (*parents, expr)
-            for child in reversed(inner):
-                pending.append((child, parents))
-    return found
+        kind = type(expr)
+        found = index.get(kind)
+        if found is None:
+            index[kind] = [Node(expr, parents)]
+        else:
+            found.append(Node(expr, parents))
+        if kind is pp.BinaryExpr:
+            inner: tuple[pp.Expr, ...] = (expr.rhs, expr.lhs)
+        elif kind is pp.Call:
+            inner = tuple(reversed(expr.args))
+        elif kind is pp.AggregateExpr:
+            inner = (expr.expr,) if expr.param is None else (expr.expr, expr.param)
+        elif kind is pp.ParenExpr or kind is pp.UnaryExpr or kind is pp.SubqueryExpr:
+            inner = (expr.expr,)
+        elif kind is pp.MatrixSelector:
+            inner = (expr.vector_selector,)
+        else:
+            continue  # a leaf (most nodes) makes no tuple of parents
+        parents = (*parents, expr)
+        for child in inner:  # the last pushed is visited first: the children in order
+            pending.append((child, parents))
+    return index
 
 
 @cache  # emptied after each chunk of rules and dashboards (engine.CHUNK)

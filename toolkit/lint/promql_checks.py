@@ -14,10 +14,10 @@ from toolkit.lint.promql import (
     COMPARISONS,
     RATE_FUNCTIONS,
     Node,
+    nodes_by_type,
     output_labels,
     parse,
     selector_name,
-    walk,
 )
 from toolkit.lint.registry import check
 from toolkit.promql import GRAFANA_VARIABLE
@@ -196,7 +196,9 @@ def _set_filters(parsed) -> set[str]:
     names: set[str] = set()
     for node in parsed.of_type(pp.BinaryExpr):
         if str(node.expr.op) in ("and", "unless"):
-            names.update(selector_name(n.expr) for n in walk(node.expr.rhs))
+            names.update(
+                selector_name(n.expr) for n in nodes_by_type(node.expr.rhs).get(pp.VectorSelector, [])
+            )
     return names
 
 

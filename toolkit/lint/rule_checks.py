@@ -32,7 +32,7 @@ def _is_condition(node: pp.Expr) -> bool:
 
 
 def _has_comparison(parsed: Parsed) -> bool:
-    return any(_is_condition(node.expr) for node in parsed.nodes)
+    return any(_is_condition(node.expr) for kind in (pp.BinaryExpr, pp.Call) for node in parsed.of_type(kind))
 
 
 def _is_constant(parsed: Parsed) -> bool:
