@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry, all_panels
 from toolkit.lint.findings import Finding, Level
@@ -26,8 +26,7 @@ DEFAULT_SCRAPE_SECONDS = 60.0
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Expression:
+class Expression(NamedTuple):
     """A parsed PromQL expression of a rule or of a panel's query, and how to report on it."""
 
     parsed: Parsed
@@ -59,7 +58,7 @@ class Expression:
         )
 
 
-@dataclass
+@dataclass(eq=False)
 class LintContext:
     """A bundle under lint. ``is_project`` is True for the project's own definitions (catalogue checks apply).
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from toolkit.durations import duration_seconds
 
@@ -30,16 +30,15 @@ HOUSE_LABELS = {"severity": "critical|warning|info|none", "team": ".+"}
 HOUSE_ANNOTATIONS = {"summary": ".+", "description": ".+", "runbook_url": ".+"}
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     """What toolkit.yaml's ``lint.policies`` asks of every rule; empty fields ask nothing."""
 
-    labels: Mapping[str, str] = field(default_factory=dict)
-    annotations: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str] = MappingProxyType({})
+    annotations: Mapping[str, str] = MappingProxyType({})
     min_for: float = 0.0
     selectors: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
-    reject: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    reject: Mapping[str, tuple[str, ...]] = MappingProxyType({})
     report: tuple[tuple[str, str], ...] = ()
 
     @classmethod

@@ -34,7 +34,7 @@ class Node(NamedTuple):
         return any(isinstance(p, pp.AggregateExpr) and str(p.op) in ops for p in self.parents)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Parsed:
     """An expression's text, its syntax tree (None when it does not parse) and the parser's message, with
     the 1-based column it points at (0 when unknown) and whether a size limit refused it."""

@@ -4,8 +4,7 @@ its firing and quiet examples are in :mod:`toolkit.lint.examples`, keyed by the 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from toolkit.lint.findings import Finding, Level
 
@@ -15,8 +14,7 @@ if TYPE_CHECKING:
 CheckFunction = Callable[["LintContext"], Iterator[Finding]]
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(NamedTuple):
     """A registered check.
 
     ``project_only``: runs on the project's own definitions only (it needs the catalogue or the tests).

@@ -220,7 +220,7 @@ def field_line(lines: list[str] | tuple[str, ...], item_line: int, field: str) -
         outside = depth < indent or (depth == indent - 2 and stripped[:1] == "-")
         if number > item_line and stripped and not stripped.startswith("#") and outside:
             return 0
-        if key.search(text):
+        if field in text and key.search(text):
             return number
     return 0
 
