@@ -85,7 +85,7 @@ def _bounded(text: str) -> pp.Expr:
             MAX_LENGTH + 1,
             limit=True,
         )
-    if len(text) < _DEEP or sum(text.count(token) for token in _QUICK) < _DEEP:
+    if len(text) < _DEEP or sum(map(text.count, _QUICK)) < _DEEP:
         return _parse_here(text)  # too few characters, or brackets and operators anywhere, to nest deeply
     estimate, column = nesting(text)
     if estimate > MAX_NESTING:

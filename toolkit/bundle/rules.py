@@ -7,6 +7,7 @@ from typing import Any
 from toolkit.durations import canonical_duration
 
 RULE_KEYS = ("alert", "record", "expr", "for", "keep_firing_for", "labels", "annotations")
+RULE_KEY_SET = frozenset(RULE_KEYS)
 GROUP_OPTION_KEYS = ("interval", "limit", "query_offset")
 
 
@@ -17,20 +18,18 @@ def normalize_rule(data: dict[str, Any]) -> dict[str, Any]:
     Raises ValueError for a duration that is not a Prometheus duration.
     """
     rule: dict[str, Any] = {}
-    for key in RULE_KEYS:
-        value = data.get(key)
-        if value is None or (key in ("labels", "annotations") and not value):
-            continue
-        if key in ("for", "keep_firing_for"):
-            value = canonical_duration(str(value))
-            if value == "0s":
-                continue
-        elif key == "expr":
-            value = str(value).strip()
-        elif key in ("labels", "annotations"):
-            value = {str(k): str(v) for k, v in sorted(value.items())}
-        rule[key] = value
-    rule.update({k: v for k, v in data.items() if k not in RULE_KEYS})
+    for key in ("alert", "record"):
+        if data.get(key) is not None:
+            rule[key] = data[key]
+    if data.get("expr") is not None:
+        rule["expr"] = str(data["expr"]).strip()
+    for key in ("for", "keep_firing_for"):
+        if data.get(key) is not None and (value := canonical_duration(str(data[key]))) != "0s":
+            rule[key] = value
+    for key in ("labels", "annotations"):
+        if data.get(key):
+            rule[key] = {str(k): str(v) for k, v in sorted(data[key].items())}
+    rule.update({k: v for k, v in data.items() if k not in RULE_KEY_SET})
     return rule
 
 

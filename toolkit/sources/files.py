@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from toolkit.bundle import Bundle, DashboardEntry, RuleEntry, RuleGroupEntry, all_panels
-from toolkit.bundle.rules import GROUP_OPTION_KEYS, RULE_KEYS, normalize_group_options, normalize_rule
+from toolkit.bundle.rules import GROUP_OPTION_KEYS, RULE_KEY_SET, normalize_group_options, normalize_rule
 from toolkit.errors import ToolkitError
 from toolkit.locations import SourceLocation
 from toolkit.sources.yaml_lines import YAMLLimitError, line_of, load_all_with_lines, load_with_lines
@@ -50,7 +50,6 @@ class NotThisKind(SourceError):
 
 
 GROUP_KEYS = frozenset(("name", "rules", "labels", *GROUP_OPTION_KEYS))
-RULE_KEY_SET = frozenset(RULE_KEYS)
 RULER_GROUP_KEYS = frozenset(  # Mimir/Cortex and Thanos rulers read these too; Prometheus refuses them
     ("source_tenants", "evaluation_delay", "align_evaluation_time_on_interval", "partial_response_strategy")
 )
@@ -129,7 +128,7 @@ def read_rule_file(text: str, path: str) -> RuleFile:
         documents = load_all_with_lines(text)
     except yaml.YAMLError as error:
         raise _yaml_error(error, path) from None
-    file = Path(path).name
+    file = os.path.basename(path)
     text_lines = text.splitlines()
     read = RuleFile()
     found = False
@@ -235,7 +234,7 @@ class _Reader:
         if not isinstance(rule, dict):
             self.problem(f'group "{group}", rule {number}: a rule must be a mapping', at)
             return None
-        record, alert = (str(rule.get(key) or "") for key in ("record", "alert"))
+        record, alert = str(rule.get("record") or ""), str(rule.get("alert") or "")
         before = len(self.read.problems)
 
         def bad(message: str, key: str | None = None, position: tuple[int, int] | None = None) -> None:
