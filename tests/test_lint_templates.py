@@ -396,7 +396,8 @@ INVALID = [  # (template, Go's line, Go's message)
 # and urlQueryEscape (#17404), which 2.42's function map lacks; Prometheus 3 is built with Go 1.23 or later,
 # whose text/template/parse takes {{else with}} (parse.go: elseControl, parseControl) and whose lexer stops at
 # a right parenthesis without a left one (lex.go: "unexpected right paren"), where Go 1.19 (promtool's) gives
-# the parenthesis to the parser first.
+# the parenthesis to the parser first; Go 1.25 (current Prometheus 3 releases) refuses more than 10,000 nested
+# parentheses (parse.go: maxStackDepth, golang/go#71201), which Go 1.19 takes.
 PROMETHEUS_3 = [
     ("{{ now | humanizeTimestamp }}", None, (1, 'function "now" not defined')),
     ("{{ 30 | toDuration }}", None, (1, 'function "toDuration" not defined')),
@@ -412,6 +413,8 @@ PROMETHEUS_3 = [
         (1, "unexpected <with> in else"),
     ),
     ("{{ ) }}", (1, "unexpected right paren"), (1, 'unexpected ")" in command')),
+    ("{{ " + "(" * 10000 + "1" + ")" * 10000 + " }}", None, None),
+    ("{{ " + "(" * 10001 + "1" + ")" * 10001 + " }}", (1, "max expression depth exceeded"), None),
 ]
 PLAIN = [
     GOOD_ALERT["annotations"]["description"],

@@ -1,17 +1,19 @@
 """Go's text/template parser, ported: for any template text, what ``template.New(name).Funcs(funcs).Parse(text)``
-decides in Go 1.23 and later (the Go Prometheus 3 is built with): nothing, or :class:`TemplateSyntaxError` with
-Go's message and line.
+decides with the Go that current Prometheus 3 releases are built with (1.25): nothing, or
+:class:`TemplateSyntaxError` with Go's message and line.
 
-A port of src/text/template/parse (lex.go, parse.go and the literal checks of node.go, Go 1.23+: ``{{else
-with}}``, ``break``/``continue``, the trim markers, the 10,000 nested parentheses and 100,000 commands of a
-pipeline Go allows), state by state, with Go's strconv rules for numbers, strings and characters. Only the
-decision is kept: the parser builds no tree beyond what its checks read.
+A port of src/text/template/parse as of Go 1.25 (lex.go, parse.go and the literal checks of node.go: ``{{else
+with}}`` (Go 1.23), ``break``/``continue``, the trim markers, at most 10,000 nested parentheses (Go 1.25,
+golang/go#71201) and 100,000 commands in a pipeline), state by state, with Go's strconv and fmt rules for
+numbers, strings, characters and complex constants. Only the decision is kept: the parser builds no tree
+beyond what its checks read.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Callable, Collection
 
 __all__ = ["TemplateSyntaxError", "parse"]
@@ -30,7 +32,12 @@ def parse(text: str, name: str, functions: Collection[str]) -> frozenset[str]:
     ``functions`` (Go's builtins are not added: name them): the names of the templates it defines, or
     :class:`TemplateSyntaxError`."""
     trees: dict[str, bool] = {}  # template name -> its tree is empty (Go's treeSet)
-    _Tree(name, name, _Lexer(text, functions), frozenset(functions), trees).parse_main()
+    limit = sys.getrecursionlimit()  # room for Go's 10,000 nested parentheses (Python calls Python without
+    sys.setrecursionlimit(max(limit, FRAMES_PER_PAREN * MAX_STACK_DEPTH + 1000))  # using the C stack)
+    try:
+        _Tree(name, name, _Lexer(text, functions), frozenset(functions), trees).parse_main()
+    finally:
+        sys.setrecursionlimit(limit)
     return frozenset(trees)
 
 
@@ -87,9 +94,12 @@ KEYWORDS = {
     "with": WITH,
 }
 LEFT, RIGHT, LEFT_COMMENT, RIGHT_COMMENT = "{{", "}}", "/*", "*/"
+TRIMMED_RIGHT = "-" + RIGHT
 SPACES = " \t\r\n"
+TERMINATORS = frozenset(SPACES + ".,|:)(")  # what may follow an identifier, besides the end and "}}"
 EOF_RUNE = ""  # what _Lexer.next gives at the end of the input
 MAX_STACK_DEPTH = 10000  # parse.go: nested parenthesized expressions
+FRAMES_PER_PAREN = 5  # Python frames a nesting level takes: term, pipeline, command, operand
 MAX_PIPELINE_CMDS = 100000  # parse.go: commands of one pipeline
 OPERAND_START = frozenset(
     {
@@ -221,22 +231,21 @@ class _Lexer:
         self.input = ""
 
     def next_item(self) -> _Item:
-        self.item = _Item(EOF, "EOF", self.start_line)
         state: Callable[[], object] | None = self.lex_inside_action if self.inside_action else self.lex_text
         while state is not None:
             state = state()  # type: ignore[assignment]
         return self.item
 
     def at_right_delim(self) -> tuple[bool, bool]:
-        if _right_trim_marker(self.input, self.pos) and self.input.startswith(RIGHT, self.pos + 2):
+        if self.input.startswith(TRIMMED_RIGHT, self.pos + 1) and _is_space(self.input[self.pos]):
             return True, True
         return self.input.startswith(RIGHT, self.pos), False
 
     def at_terminator(self) -> bool:
-        r = self.peek()
-        if _is_space(r) or r in (EOF_RUNE, ".", ",", "|", ":", ")", "("):
+        if self.pos >= len(self.input):
+            self.at_eof = True  # as peek() at the end
             return True
-        return self.input.startswith(RIGHT, self.pos)
+        return self.input[self.pos] in TERMINATORS or self.input.startswith(RIGHT, self.pos)
 
     # states: each returns the next state, or None once it has set self.item
 
