@@ -93,9 +93,6 @@ def lint_bundle(
     size = sum(len(group.rules) for group in bundle.rule_groups) + len(bundle.dashboards)
     workers = jobs or min(spare_cpus(), size // PARALLEL_FROM + 1)
     shards = ctx.shards(workers) if workers > 1 else [ctx]
-    for registered in enabled:
-        if registered.prepare is not None:
-            registered.prepare(ctx)
     tasks = [  # the whole-bundle checks last: fan_out runs the last task in this process, which keeps their state
         *(partial(_run_in_chunks, [c for c in enabled if not c.whole_bundle], shard) for shard in shards),
         partial(_run, [c for c in enabled if c.whole_bundle], ctx),

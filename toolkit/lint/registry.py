@@ -23,8 +23,6 @@ class Check(NamedTuple):
     ``needs_server``: asks the Prometheus given with ``--prometheus``; skipped without one.
     ``whole_bundle``: compares objects with each other, so it cannot run on a shard of the bundle.
     ``loader``: reported while reading files (what Prometheus refuses), not run over a bundle.
-    ``prepare``: called before any check runs, to start slow outside work (a promtool run) that then goes on
-    while the other checks run.
     """
 
     name: str
@@ -36,7 +34,6 @@ class Check(NamedTuple):
     convention: bool = False
     needs_server: bool = False
     loader: bool = False
-    prepare: Callable[[LintContext], None] | None = None
 
 
 CHECKS: dict[str, Check] = {}
@@ -51,7 +48,6 @@ def check(
     convention: bool = False,
     needs_server: bool = False,
     loader: bool = False,
-    prepare: Callable[[LintContext], None] | None = None,
 ):
     """Register the decorated function as the check ``name``; ``doc`` becomes its docstring."""
 
@@ -59,7 +55,7 @@ def check(
         if name in CHECKS:
             raise ValueError(f"check {name} is registered twice")
         CHECKS[name] = Check(
-            name, doc, level, function, project_only, whole_bundle, convention, needs_server, loader, prepare
+            name, doc, level, function, project_only, whole_bundle, convention, needs_server, loader
         )
         function.__doc__ = doc
         return function

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 
 import promql_parser as pp
@@ -16,7 +16,7 @@ from toolkit.lint.policy import HOUSE_ANNOTATIONS, full_match
 from toolkit.lint.promql import COMPARISONS, Parsed
 from toolkit.lint.promql_checks import rate_windows
 from toolkit.lint.registry import check
-from toolkit.lint.templates import is_plain, start_judging
+from toolkit.lint.templates import template_problem
 from toolkit.locations import SourceLocation
 
 RAW_VALUE = re.compile(r"\{\{\s*\$value\s*\}\}")
@@ -99,66 +99,26 @@ def comparison(ctx: LintContext) -> Iterator[Finding]:
             )
 
 
-TemplateUses = dict[str, list[tuple[RuleEntry, tuple[str, str]]]]
-
-
-def template_uses(rules: Iterable[RuleEntry]) -> TemplateUses:
-    """Each template text of an alert's labels and annotations that is not a plain substitution (which is
-    valid by construction: :func:`toolkit.lint.templates.is_plain`), with the rules and fields that use it."""
-    uses: TemplateUses = {}
-    for rule in rules:
-        if rule.is_alert:
-            for kind in ("labels", "annotations"):
-                for key, text in rule.data.get(kind, {}).items():
-                    if "{{" in text and not is_plain(text):
-                        uses.setdefault(text, []).append((rule, (kind[:-1], key)))
-    return uses
-
-
-def _uses(ctx: LintContext) -> TemplateUses:
-    """The template uses ``ctx`` judges: those a run gathered from every share of its files for this one
-    (TEMPLATE_USES: every share's for the share that judges them all, none for the others), else its own."""
-    given = ctx.shared.get(TEMPLATE_USES)
-    return given if given is not None else template_uses(rule for _, rule in ctx.rules())
-
-
-def _start_templates(ctx: LintContext) -> None:
-    """Start judging the templates no earlier batch of this run judged (promtool runs meanwhile)."""
-    judged = ctx.shared.setdefault(TEMPLATE_VERDICTS, {})
-    ctx.shared[TEMPLATE_PENDING] = start_judging([text for text in _uses(ctx) if text not in judged])
-
-
-TEMPLATE_VERDICTS, TEMPLATE_PENDING = "alerts/template", "alerts/template: running"
-# LintContext.shared's key for the template uses gathered from every share of a run's files
-# (toolkit.lint.stream): one share judges them all, with one promtool run, and reports them in its first batch
-TEMPLATE_USES = "alerts/template: uses"
-
-
 @check(
     "alerts/template",
-    "A label or annotation template that does not parse, so Prometheus refuses the file (promtool judges "
-    "where installed).",
+    "A label or annotation template that does not parse, so Prometheus refuses the file: Go's text/template "
+    "parser with Prometheus 3's functions, in Go's words.",
     Level.FATAL,
-    whole_bundle=True,
-    prepare=_start_templates,
 )
 def template(ctx: LintContext) -> Iterator[Finding]:
-    if TEMPLATE_PENDING not in ctx.shared:
-        _start_templates(ctx)
-    judged = ctx.shared[TEMPLATE_VERDICTS]
-    judged.update(ctx.shared.pop(TEMPLATE_PENDING)())
-    uses = _uses(ctx)
-    if TEMPLATE_USES in ctx.shared:
-        ctx.shared[TEMPLATE_USES] = {}  # reported once, in this batch
-    for text in sorted(uses):
-        for problem in judged[text]:
-            for rule, (kind, key) in uses[text]:
-                yield ctx.rule_finding(
-                    "alerts/template",
-                    rule,
-                    f'{kind} "{key}": template: __alert_{rule.name}: {problem}',
-                    field=key,
-                )
+    for _, rule in ctx.rules():
+        if not rule.is_alert:
+            continue
+        for kind in ("labels", "annotations"):
+            for key, text in rule.data.get(kind, {}).items():
+                problem = template_problem(text, rule.name)
+                if problem:
+                    yield ctx.rule_finding(
+                        "alerts/template",
+                        rule,
+                        f'{kind[:-1]} "{key}": template: __alert_{rule.name}: {problem}',
+                        field=key,
+                    )
 
 
 @check(

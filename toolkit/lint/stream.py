@@ -5,12 +5,10 @@ The files, in path order, are cut into one share per worker, of about equal byte
 share in batches of about BATCH_BYTES, lints each batch and keeps only its sorted findings (in a temporary
 file when its share has more than one batch). What a check needs to know about every file is traded once
 every worker has read its share (:func:`toolkit.lint.parallel.trade`): each tells the names its recording
-rules produce, where it first defines each rule and the templates it uses that need judging, and gets back
-every share's recorded names and where an earlier share first defined its rules (for ``rule/duplicate``);
-the last share (this process) gets every share's templates and judges them all for ``alerts/template``, so
-one promtool run serves every worker. From batch to batch of a share, what the
-whole-bundle checks keep in ``LintContext.shared`` carries over (rules seen, templates judged). The sorted
-findings of every batch are merged, each said once: the same for any number of workers and batch size.
+rules produce and where it first defines each rule, and gets back every share's recorded names and where an
+earlier share first defined its rules (for ``rule/duplicate``). From batch to batch of a share, what the
+whole-bundle checks keep in ``LintContext.shared`` carries over (rules seen). The sorted findings of every
+batch are merged, each said once: the same for any number of workers and batch size.
 """
 
 from __future__ import annotations
@@ -26,7 +24,7 @@ from toolkit.lint.context import split_evenly
 from toolkit.lint.engine import lint_bundle, source_findings
 from toolkit.lint.findings import Finding
 from toolkit.lint.parallel import spare_cpus, trade
-from toolkit.lint.rule_checks import DEFINED, TEMPLATE_USES, TemplateUses, definition_key, template_uses
+from toolkit.lint.rule_checks import DEFINED, definition_key
 from toolkit.sources.files import FileBundle, FileReader, SourceError, expand_paths
 
 BATCH_BYTES = 512 * 1024  # bytes of files read and linted at once (about 1,000 rules)
@@ -36,13 +34,11 @@ SHARE_BYTES = 96 * 1024  # bytes of files per worker process: with fewer, forkin
 @dataclass(frozen=True)
 class Facts:
     """What a share of the files tells the others (the names its recording rules produce, where it first
-    defines each rule by :func:`toolkit.lint.rule_checks.definition_key`, the templates it uses that need
-    judging), or what it is told back (every share's recorded names, where an earlier share first defined its
-    rules, and every share's templates for the last share, which judges them all with one promtool run)."""
+    defines each rule by :func:`toolkit.lint.rule_checks.definition_key`), or what it is told back (every
+    share's recorded names, where an earlier share first defined its rules)."""
 
     recorded: frozenset[str]
     defined: dict[int, tuple[str, int]]
-    templates: TemplateUses
 
 
 @dataclass(frozen=True)
@@ -106,7 +102,7 @@ def _lint_share(
     batches = _cut(files, run.batch_bytes) or [[]]
     kept = _read(batches[0], run.origin) if len(batches) == 1 else None
     known = yield _facts([kept] if kept is not None else (_read(batch, run.origin) for batch in batches))
-    shared: dict = {DEFINED: dict(known.defined), TEMPLATE_USES: known.templates}
+    shared: dict = {DEFINED: dict(known.defined)}
     results: list[list[Finding] | Path] = []
     for number, batch in enumerate(batches):
         loaded = kept if kept is not None else _read(batch, run.origin)
@@ -135,36 +131,26 @@ def _read(files: Iterable[Path], origin: str) -> FileBundle:
 def _facts(parts: Iterable[FileBundle]) -> Facts:
     recorded: set[str] = set()
     defined: dict[int, tuple[str, int]] = {}
-    templates: TemplateUses = {}
     for part in parts:
         recorded.update(rule.name for _, rule in part.bundle.recording_rules())
-        rules = [rule for group in part.bundle.rule_groups for rule in group.rules]
-        for rule in rules:
-            defined.setdefault(definition_key(rule), (rule.source.path, rule.source.line))
-        _add_uses(templates, template_uses(rules))
-    return Facts(frozenset(recorded), defined, templates)
+        for group in part.bundle.rule_groups:
+            for rule in group.rules:
+                defined.setdefault(definition_key(rule), (rule.source.path, rule.source.line))
+    return Facts(frozenset(recorded), defined)
 
 
 def _known(facts: list[Facts]) -> list[Facts]:
-    """What each share is told: every share's recorded names, where an earlier share first defined each of
-    its rules, and (the last share only) every share's template uses."""
+    """What each share is told: every share's recorded names, and where an earlier share first defined each
+    of its rules."""
     recorded = frozenset().union(*(share.recorded for share in facts))
-    templates: TemplateUses = {}
-    for share in facts:
-        _add_uses(templates, share.templates)
     earlier: dict[int, tuple[str, int]] = {}
     known = []
-    for number, share in enumerate(facts):
+    for share in facts:
         defined = {key: earlier[key] for key in share.defined if key in earlier}
-        known.append(Facts(recorded, defined, templates if number == len(facts) - 1 else {}))
+        known.append(Facts(recorded, defined))
         for key, where in share.defined.items():
             earlier.setdefault(key, where)
     return known
-
-
-def _add_uses(uses: TemplateUses, more: TemplateUses) -> None:
-    for text, rules in more.items():
-        uses.setdefault(text, []).extend(rules)
 
 
 def _spool(found: list[Finding], path: Path) -> Path:
