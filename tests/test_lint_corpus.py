@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_lint import run
+from toolkit.sources.files import expand_paths
 
 COMPLETE = (
     "for: 5m",
@@ -194,3 +196,39 @@ def test_a_directory_without_rule_files_is_one_finding(tmp_path: Path) -> None:
     assert result.output.splitlines()[0] == (
         f"{tmp_path}: fatal: no rule files (.yml, .yaml) or dashboards (.json) here (source/read)"
     )
+
+
+def test_files_are_found_as_rglob_finds_them_and_an_unlistable_folder_is_said(
+    tmp_path: Path, monkeypatch
+) -> None:
+    for name in (
+        "b.yml",
+        "a-c.yaml",
+        "a/b.json",
+        "a/deep/c.yml",
+        "a/notes.txt",
+        "x.yml.bak",
+        ".hidden/d.yml",
+    ):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("groups: []\n")
+    (tmp_path / "linked").symlink_to(tmp_path / "a", target_is_directory=True)  # not followed, as rglob
+    (tmp_path / "link.yml").symlink_to(tmp_path / "b.yml")  # a link to a file is read
+    (tmp_path / "locked").mkdir()
+    errors: list = []
+    expected = sorted(
+        p for p in tmp_path.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml", ".json")
+    )
+    assert expand_paths([tmp_path], errors) == expected and not errors
+    real_scandir = os.scandir
+
+    def refusing(folder):
+        if str(folder).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(folder)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    assert expand_paths([tmp_path], errors) == expected
+    assert [(e.message, e.location.path) for e in errors] == [
+        ("cannot list this folder: Permission denied", str(tmp_path / "locked"))
+    ]
