@@ -4,6 +4,7 @@ nothing in what is found or said."""
 from __future__ import annotations
 
 import json
+import weakref
 from pathlib import Path
 
 import pytest
@@ -205,3 +206,34 @@ def _load(text: str, fast: bool) -> object:
         return documents
     except yaml.YAMLError as error:
         return f"{type(error).__name__}: {getattr(error, 'problem', error)}"
+
+
+def test_each_chunk_lets_go_of_the_syntax_trees_it_parsed(tmp_path: Path, monkeypatch) -> None:
+    from toolkit.lint import context, engine
+
+    path = tmp_path / "r.yml"
+    groups = [
+        {"name": f"g{n}", "rules": [alert(alert=f"A{n}", expr=f'up{{job="j{n}"}} == 0')]} for n in range(12)
+    ]
+    path.write_text(yaml.safe_dump({"groups": groups}))  # chunks are made of whole groups
+    alive: list[weakref.ref] = []
+    parse = context.parse
+
+    def remembered(text: str, grafana: bool = False):
+        parsed = parse(text, grafana)
+        alive.append(weakref.ref(parsed))
+        return parsed
+
+    most = []
+    run_checks = engine._run
+
+    def counted(checks, ctx):
+        found = run_checks(checks, ctx)
+        most.append(sum(ref() is not None for ref in alive))
+        return found
+
+    monkeypatch.setattr(context, "parse", remembered)
+    monkeypatch.setattr(engine, "_run", counted)
+    monkeypatch.setattr(engine, "CHUNK", 3)
+    lint_bundle(load_paths([path]).bundle, is_project=False, jobs=1)
+    assert len(alive) == 12 and len(most) > 4 and max(most) <= 3  # the chunk being checked, no earlier one

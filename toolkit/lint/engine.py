@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 
 PARALLEL_FROM = 300  # rules and dashboards per worker process: with fewer, forking costs more than it saves
-CHUNK = 500  # rules and dashboards whose parsed expressions are kept at once
+CHUNK = 50  # rules and dashboards whose parsed expressions are kept at once
 
 
 def lint_bundle(
@@ -132,8 +132,10 @@ def _run_in_chunks(checks: list[Check], ctx: LintContext) -> list[Finding]:
     dropped after each: syntax trees are large, so memory stays flat whatever the input's size."""
     size = sum(len(group.rules) for group in ctx.bundle.rule_groups) + len(ctx.bundle.dashboards)
     found: list[Finding] = []
-    for chunk in ctx.shards(max(1, size // CHUNK)):
-        found += _run(checks, chunk)
+    chunks = ctx.shards(max(1, size // CHUNK))
+    chunks.reverse()
+    while chunks:  # each chunk (and the expressions it parsed) is let go once checked
+        found += _run(checks, chunks.pop())
         parse.cache_clear()
         forget_parsed()
     return found
