@@ -50,7 +50,7 @@ def test_every_shares_templates_are_judged_by_that_share(tmp_path: Path) -> None
     for batch_bytes, jobs in ((1, 1), (1, 3), (10**9, 2), (10**9, 3)):
         assert list(lint_paths([tmp_path], jobs=jobs, batch_bytes=batch_bytes)) == whole, (batch_bytes, jobs)
     shares = [_facts([_read([tmp_path / f"r{n}.yml", tmp_path / f"r{n + 1}.yml"], "")]) for n in (0, 2, 4)]
-    assert [set(vars(told)) for told in _known(shares)] == [{"recorded", "defined"}] * 3
+    assert [set(told._fields) for told in _known(shares)] == [{"recorded", "defined"}] * 3
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

@@ -7,6 +7,8 @@ without one.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import promql_parser
 
 _ZERO = ("0", "0s", "0ms", "0m", "0h")
@@ -19,6 +21,17 @@ def canonical_duration(value: str) -> str:
     """
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not a Prometheus duration: write a string such as '5m'")
+    return _canonical(value)
+
+
+def duration_seconds(value: str) -> float:
+    """The length of a Prometheus duration in seconds."""
+    return _seconds(canonical_duration(value))
+
+
+# Rule files repeat a few durations (5m, 15m, 1h) thousands of times: each is parsed once.
+@lru_cache(maxsize=1024)
+def _canonical(value: str) -> str:
     if value in _ZERO:
         return "0s"
     if value.isdigit():
@@ -33,7 +46,6 @@ def canonical_duration(value: str) -> str:
         ) from None
 
 
-def duration_seconds(value: str) -> float:
-    """The length of a Prometheus duration in seconds."""
-    canonical = canonical_duration(value)
+@lru_cache(maxsize=1024)
+def _seconds(canonical: str) -> float:
     return 0.0 if canonical == "0s" else promql_parser.parse_duration(canonical).total_seconds()

@@ -53,7 +53,10 @@ def _enclosing_project_options(ctx: click.Context) -> dict:
     except ProjectError:
         return {}
     try:
-        data, _ = load_with_lines((root / SETTINGS_FILE).read_text(encoding="utf-8"))
+        text = (root / SETTINGS_FILE).read_text(encoding="utf-8")
+        if "lint" not in text and "\\" not in text:  # no lint key, even escaped: nothing to parse
+            return {}
+        data, _ = load_with_lines(text)
         has_lint = isinstance(data, dict) and bool(data.get("lint"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         has_lint = True  # load_settings says what is wrong with the file

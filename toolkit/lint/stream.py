@@ -16,9 +16,9 @@ from __future__ import annotations
 import heapq
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from toolkit.lint.context import split_evenly
 from toolkit.lint.engine import lint_bundle, source_findings
@@ -31,8 +31,7 @@ BATCH_BYTES = 512 * 1024  # bytes of files read and linted at once (about 1,000 
 SHARE_BYTES = 96 * 1024  # bytes of files per worker process: with fewer, forking costs more than it saves
 
 
-@dataclass(frozen=True)
-class Facts:
+class Facts(NamedTuple):
     """What a share of the files tells the others (the names its recording rules produce, where it first
     defines each rule by :func:`toolkit.lint.rule_checks.definition_key`), or what it is told back (every
     share's recorded names, where an earlier share first defined its rules)."""
@@ -41,8 +40,7 @@ class Facts:
     defined: dict[int, tuple[str, int]]
 
 
-@dataclass(frozen=True)
-class _Run:
+class _Run(NamedTuple):
     """What every share of one run is linted with."""
 
     origin: str
