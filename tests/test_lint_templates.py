@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from tests.test_lint import GOOD_ALERT, alert, findings_for, rules_file
-from toolkit.lint import templates
+from toolkit.lint import gotemplate
 from toolkit.lint.gotemplate import TemplateSyntaxError, parse
 from toolkit.lint.stream import lint_paths
 from toolkit.lint.templates import ALERT_DEFINITIONS, FUNCTIONS, is_plain, template_problem
@@ -536,7 +536,7 @@ def test_plain_substitutions_need_no_parse(monkeypatch) -> None:
     def no_parse(*args):
         raise AssertionError(f"parsed {args}")
 
-    monkeypatch.setattr(templates, "parse", no_parse)
+    monkeypatch.setattr(gotemplate, "parse", no_parse)
     assert [template_problem(text, "A") for text in PLAIN] == [None] * len(PLAIN)
 
 
