@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -186,8 +187,7 @@ class LintContext:
 
     def lines(self, path: str) -> tuple[str, ...]:
         """The lines of the file at ``path`` (relative to the project root when it is relative)."""
-        full = Path(path)
-        return file_lines(str(self.root / full if self.root is not None and not full.is_absolute() else full))
+        return file_lines(os.path.join(self.root, path) if self.root is not None else path)
 
     def panel_finding(
         self,
@@ -299,7 +299,7 @@ def json_query_position(
 def file_lines(path: str) -> tuple[str, ...]:
     """The lines of a text file (() when it cannot be read), read again when the file changed."""
     try:
-        stat = Path(path).stat()
+        stat = os.stat(path)
     except OSError:
         return ()
     return _read_lines(path, stat.st_mtime_ns, stat.st_size)
@@ -308,6 +308,7 @@ def file_lines(path: str) -> tuple[str, ...]:
 @lru_cache(maxsize=256)
 def _read_lines(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
     try:
-        return tuple(Path(path).read_text(encoding="utf-8").splitlines())
+        with open(path, encoding="utf-8") as text:
+            return tuple(text.read().splitlines())
     except (OSError, UnicodeDecodeError):
         return ()
