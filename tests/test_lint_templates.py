@@ -17,7 +17,7 @@ from tests.test_lint import GOOD_ALERT, alert, findings_for, rules_file
 from toolkit.lint import gotemplate
 from toolkit.lint.gotemplate import TemplateSyntaxError, parse
 from toolkit.lint.stream import lint_paths
-from toolkit.lint.templates import ALERT_DEFINITIONS, FUNCTIONS, is_plain, template_problem
+from toolkit.lint.templates import ALERT_DEFINITIONS, ALERT_VARIABLES, FUNCTIONS, is_plain, template_problem
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 needs_promtool = pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool is not installed")
@@ -471,6 +471,27 @@ def test_the_port_gives_gos_verdict_on_every_crafted_template() -> None:
     assert {text: go_verdict(text) for text, _, _ in INVALID} == {
         text: (line, m) for text, line, m in INVALID
     }
+
+
+def test_declared_variables_stand_for_prometheus_prefix_on_every_crafted_template() -> None:
+    """Lint parses a template with Prometheus' variables declared instead of the actions that declare them:
+    the same verdict, line and message as parsing those actions before it (as Prometheus does), also for a
+    template that defines its own alert's name."""
+    texts = [*VALID, *(text for text, _, _ in INVALID), *(text for text, _, _ in PROMETHEUS_3)]
+    texts += ['{{define "__alert_T"}}x{{end}}', '{{define "__alert_T"}}{{end}}', "{{$value}}{{$y}}"]
+
+    def declared(text: str) -> tuple[int, str] | None:
+        try:
+            parse(text, "__alert_T", FUNCTIONS, ALERT_VARIABLES)
+        except TemplateSyntaxError as error:
+            return error.line, error.message
+        return None
+
+    assert {text: declared(text) for text in texts} == {text: go_verdict(text) for text in texts}
+    assert (
+        template_problem('{{define "__alert_A"}}x{{end}}', "A")
+        == go_verdict('{{define "__alert_A"}}x{{end}}', "A")[1]
+    )
 
 
 @needs_promtool

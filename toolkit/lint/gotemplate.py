@@ -27,15 +27,19 @@ class TemplateSyntaxError(ValueError):
         self.name, self.line, self.message = name, line, message
 
 
-def parse(text: str, name: str, functions: Collection[str]) -> frozenset[str]:
+def parse(text: str, name: str, functions: Collection[str], declared: Collection[str] = ()) -> frozenset[str]:
     """Parse ``text`` as Go's ``template.New(name).Funcs(...).Parse(text)`` does with the functions named
     ``functions`` (Go's builtins are not added: name them): the names of the templates it defines, or
-    :class:`TemplateSyntaxError`."""
+    :class:`TemplateSyntaxError`. ``declared`` variables (``$labels``) are parsed as if actions on the
+    text's first line, before it, had declared them (``{{$labels := .Labels}}``), without parsing those."""
     trees: dict[str, bool] = {}  # template name -> its tree is empty (Go's treeSet)
     limit = sys.getrecursionlimit()  # room for Go's 10,000 nested parentheses (Python calls Python without
     sys.setrecursionlimit(max(limit, FRAMES_PER_PAREN * MAX_STACK_DEPTH + 1000))  # using the C stack)
     try:
-        _Tree(name, name, _Lexer(text, functions), frozenset(functions), trees).parse_main()
+        main = _Tree(name, name, _Lexer(text, functions), frozenset(functions), trees)
+        main.vars.extend(declared)
+        main.empty = not declared  # the declaring actions are the template's first nodes
+        main.parse_main()
     finally:
         sys.setrecursionlimit(limit)
     return frozenset(trees)
