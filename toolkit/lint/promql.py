@@ -34,10 +34,12 @@ class Node(NamedTuple):
         return any(isinstance(p, pp.AggregateExpr) and str(p.op) in ops for p in self.parents)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class Parsed:
     """An expression's text, its syntax tree (None when it does not parse) and the parser's message, with
-    the 1-based column it points at (0 when unknown) and whether a size limit refused it."""
+    the 1-based column it points at (0 when unknown) and whether a size limit refused it. Read-only by
+    convention: one is made per expression of a run, and a frozen dataclass's fields cost twice as much to
+    set."""
 
     text: str
     ast: pp.Expr | None
@@ -159,12 +161,12 @@ def _binary_labels(expr: pp.BinaryExpr) -> tuple[frozenset[str] | None, frozense
     scalar_lhs = isinstance(expr.lhs, pp.NumberLiteral) or (lhs[0] == frozenset() and rhs[0] != frozenset())
     if scalar_lhs:
         return rhs
-    modifier = expr.modifier
-    if str(expr.op) in ("or",):
+    modifier, op = expr.modifier, str(expr.op)
+    if op == "or":
         if lhs[0] is None or rhs[0] is None:
             return None, lhs[1] & rhs[1]
         return lhs[0] | rhs[0], frozenset()
-    if modifier is None or modifier.matching is None or str(expr.op) in ("and", "unless"):
+    if modifier is None or modifier.matching is None or op in ("and", "unless"):
         return lhs
     matching = frozenset(modifier.matching.labels)
     one_to_one = str(modifier.card).endswith("OneToOne")
