@@ -180,6 +180,7 @@ def test_the_loader_that_remembers_tags_resolves_as_pyyaml_does() -> None:
     implicit type load to what PyYAML's own safe loader makes of them."""
     texts = [path.read_text(encoding="utf-8") for path in sorted(SHARED.rglob("*.y*ml"))]
     texts.append("[1, '1', 0x1f, 0o17, 1_000, .5, -.inf, .nan, yes, 'yes', No, ~, null, '', 2020-01-01, =]")
+    texts.append('a: ! 12\nb: |\n  true\nc: "3"\nd: >-\n  null\ne: !!str 4\n')  # tagged, block, quoted
     for text in texts * 2:
         try:
             expected = list(yaml.load_all(text, Loader=yaml.SafeLoader))

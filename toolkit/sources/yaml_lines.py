@@ -33,7 +33,7 @@ class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mis
     plain scalar: rule files repeat the same keys and values, and PyYAML tries its resolvers' patterns on
     every one anew. It takes no path resolvers (an experimental PyYAML feature nothing here uses)."""
 
-    _tags: ClassVar[dict[tuple[str, Any], str]] = {}
+    _tags: ClassVar[dict[str, str]] = {}
     REMEMBERED = 10_000  # scalars whose tags are kept at most (the keys and usual values of rule files)
     # libyaml's composer calls PyYAML's two path-resolver hooks for every node; this loader has no path
     # resolvers, so the hooks have nothing to do, and C functions do it without a Python frame each (7% of
@@ -42,14 +42,17 @@ class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mis
     ascend_resolver = staticmethod(tuple)
 
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:
-        """The tag of a node, as PyYAML resolves it."""
-        if kind is not yaml.ScalarNode or len(value) > 64:
+        """The tag of a node, as PyYAML resolves it: a quoted or block scalar is a string, a plain one's tag
+        depends on its text alone."""
+        if kind is not yaml.ScalarNode:
             return super().resolve(kind, value, implicit)
-        tag = self._tags.get((value, implicit))
+        if not implicit[0]:
+            return STR
+        tag = self._tags.get(value)
         if tag is None:
             tag = super().resolve(kind, value, implicit)
-            if len(self._tags) < self.REMEMBERED:
-                self._tags[(value, implicit)] = tag
+            if len(value) <= 64 and len(self._tags) < self.REMEMBERED:
+                self._tags[value] = tag
         return tag
 
 
