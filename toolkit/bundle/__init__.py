@@ -3,7 +3,9 @@
 Every source (the project's Python, ``build/`` at a git revision, foreign JSON/YAML, live servers)
 produces a :class:`Bundle`; every command (build, lint, diff, sync, import) consumes bundles. The data
 inside is plain ``dict``/``list``/``str``/number, already normalized, and must be treated as read-only.
-Bundles and entries have no ``==`` of their own: the one comparison is :mod:`toolkit.diff`.
+Bundles and entries have no ``==`` of their own: the one comparison is :mod:`toolkit.diff`. They are read-only
+by convention, not frozen: a run makes thousands, and a frozen dataclass costs twice as much to make (and to
+define, which every command's start pays).
 
 Every dashboard is normalized by :func:`toolkit.bundle.dashboards.normalize_dashboard` (envelope, sharing
 export, Grafana's additions, ownership tag, and :mod:`.migrate` for old shapes: :mod:`.grid` for ``rows``,
@@ -34,7 +36,7 @@ def all_panels(panels: Any) -> Iterator[dict[str, Any]]:
             yield from all_panels(panel.get("panels") or [])
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class DashboardEntry:
     """One dashboard: its normalized Grafana JSON and where it and its panels were defined.
 
@@ -54,7 +56,7 @@ class DashboardEntry:
         return self.panel_sources.get(panel_id, self.source)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class RuleEntry:
     """One alerting or recording rule as it appears in a Prometheus rule file."""
 
@@ -73,7 +75,7 @@ class RuleEntry:
         return "alert" in self.data
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class RuleGroupEntry:
     """A rule group, the rule file it lives in, and its rules in evaluation order.
 
@@ -93,7 +95,7 @@ class RuleGroupEntry:
         return {"name": self.name, **self.options, "rules": [rule.data for rule in self.rules]}
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class RuleTestEntry:
     """One promtool test case (``tests:`` entry) proving ``subject``: an alert, or an expression's name."""
 
@@ -108,7 +110,7 @@ class RuleTestEntry:
         return self.subject.replace(":", "_") + ".yml"
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class Bundle:
     """Everything one source holds, normalized; ``origin`` says which source made it.
 

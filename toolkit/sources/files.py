@@ -93,7 +93,7 @@ def _yaml(text: str, path: str) -> tuple[Any, dict]:
         raise _yaml_error(error, path) from None
 
 
-@dataclass
+@dataclass(eq=False)
 class RuleFile:
     """A rule file as read: its groups (rules Prometheus would refuse left out) and every problem, each at
     its line, in Prometheus' words."""
@@ -164,7 +164,7 @@ def read_rule_file(text: str, path: str) -> RuleFile:
     return read
 
 
-@dataclass
+@dataclass(eq=False)
 class _Reader:
     path: str
     file: str
@@ -427,7 +427,7 @@ def decode_text(data: bytes, path: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-@dataclass
+@dataclass(eq=False)
 class FileBundle:
     """What reading files gave: the bundle, and the files that could not be read (as errors)."""
 
@@ -451,7 +451,7 @@ def _has_top_key(text: str, key: str) -> bool:
     return text.startswith(key) or f"\n{key}" in text
 
 
-@dataclass
+@dataclass(eq=False)
 class FileReader:
     """Rule files, dashboards and an Alertmanager config read one file at a time into one bundle."""
 
