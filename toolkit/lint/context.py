@@ -86,6 +86,8 @@ class LintContext:
     policy: Policy = field(default_factory=Policy)
     shared: dict[str, Any] = field(default_factory=dict)
     _expressions: list[Expression] | None = field(default=None, init=False, repr=False)
+    _rules: list[tuple[RuleGroupEntry, RuleEntry]] | None = field(default=None, init=False, repr=False)
+    _rule_exprs: list[tuple[RuleEntry, Parsed]] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.bundle.metrics:  # the project's catalogue (foreign files have none: its code is not loaded)
@@ -110,18 +112,17 @@ class LintContext:
             if g or d
         ]
 
-    def rules(self) -> Iterator[tuple[RuleGroupEntry, RuleEntry]]:
-        """Every rule with its group."""
-        for group in self.bundle.rule_groups:
-            for rule in group.rules:
-                yield group, rule
+    def rules(self) -> list[tuple[RuleGroupEntry, RuleEntry]]:
+        """Every rule with its group (listed once per context: every check walks them)."""
+        if self._rules is None:
+            self._rules = [(group, rule) for group in self.bundle.rule_groups for rule in group.rules]
+        return self._rules
 
-    def rule_exprs(self) -> Iterator[tuple[RuleEntry, Parsed]]:
-        """Every rule with its parsed expression (parsed rules only)."""
-        for expression in self.expressions():
-            if expression.rule is None:
-                return  # the panels' queries follow the rules'
-            yield expression.rule, expression.parsed
+    def rule_exprs(self) -> list[tuple[RuleEntry, Parsed]]:
+        """Every rule with its parsed expression (parsed rules only; listed once per context)."""
+        if self._rule_exprs is None:
+            self._rule_exprs = [(e.rule, e.parsed) for e in self.expressions() if e.rule is not None]
+        return self._rule_exprs
 
     def panels(self) -> Iterator[tuple[DashboardEntry, dict[str, Any]]]:
         """Every panel that is not a row, with its dashboard."""

@@ -17,6 +17,7 @@ RATE_FUNCTIONS = {"rate", "irate", "increase"}
 # tuples, not unions: isinstance checks a tuple about twice as fast, and output_labels runs on every alert
 _WRAPPERS = (pp.ParenExpr, pp.UnaryExpr, pp.SubqueryExpr)
 _LITERALS = (pp.NumberLiteral, pp.StringLiteral)
+_node = tuple.__new__  # a Node from its fields without the named tuple's Python __new__ (one per syntax node)
 
 
 class Node(NamedTuple):
@@ -67,9 +68,9 @@ def nodes_by_type(ast: pp.Expr) -> dict[type, list[Node]]:
         kind = type(expr)
         found = index.get(kind)
         if found is None:
-            index[kind] = [Node(expr, parents)]
+            index[kind] = [_node(Node, (expr, parents))]
         else:
-            found.append(Node(expr, parents))
+            found.append(_node(Node, (expr, parents)))
         if kind is pp.BinaryExpr:
             inner: tuple[pp.Expr, ...] = (expr.rhs, expr.lhs)
         elif kind is pp.Call:
