@@ -157,3 +157,32 @@ def test_malformed_files_are_findings_never_a_traceback(tmp_path: Path) -> None:
     assert {Path(f["path"]).name for f in found} >= set(MALFORMED) - {"documents.yml"}
     by_file = {(Path(f["path"]).name, f["check"]) for f in found}
     assert ("types.yml", "rule/load") in by_file and ("odd-panel.json", "dashboard/grid") in by_file
+
+
+def test_huge_template_literals_are_judged_in_bounded_time(tmp_path: Path) -> None:
+    """A number, a string or escapes of a million characters in an alert template are read in one pass (a
+    number's value was built digit by digit as a big integer, and a string re-sliced at every character:
+    minutes for these, past the child's time limit)."""
+    annotations = {
+        "number": "{{ " + "1" * 1_000_000 + " }}",
+        "string": '{{ printf "' + "a" * 1_000_000 + '" }}',
+        "escapes": '{{ printf "' + "\\n" * 300_000 + '" }}',
+    }
+    path = tmp_path / "huge.yml"
+    path.write_text(
+        json.dumps(
+            {
+                "groups": [
+                    {
+                        "name": "g",
+                        "rules": [{"alert": "Huge", "expr": "vector(1)", "annotations": annotations}],
+                    }
+                ]
+            }
+        )
+    )
+    done = lint_in_a_child(path)
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert 'annotation "number": template: __alert_Huge: illegal number syntax: "111' in done.stdout
+    assert 'annotation "string"' not in done.stdout and 'annotation "escapes"' not in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr

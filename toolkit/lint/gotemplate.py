@@ -158,6 +158,8 @@ def _right_trim_marker(text: str, at: int) -> bool:
 
 
 _WORD = re.compile(r"[A-Za-z0-9_]*")  # the ASCII run of an identifier, read at once
+# the run of a quoted string or character constant without its quote, a backslash or a newline, read at once
+_QUOTED_RUN = {quote: re.compile(rf"[^{quote}\\\n]*") for quote in "\"'"}
 
 
 class _Lexer:
@@ -423,7 +425,9 @@ class _Lexer:
         return self.emit(typ)
 
     def _lex_quoted(self, quote: str, item: int, unterminated: str):
+        plain = _QUOTED_RUN[quote]
         while True:
+            self.pos = plain.match(self.input, self.pos).end()  # what the loop would pass over, at once
             r = self.next()
             if r == "\\":
                 if self.next() not in (EOF_RUNE, "\n"):
@@ -897,31 +901,32 @@ def go_rune(r: str) -> str:
     return f"U+{ord(r):04X} '{r}'" if r.isprintable() else f"U+{ord(r):04X}"
 
 
-def _unquote_char(text: str, quote: str) -> tuple[str, str] | None:
-    """strconv.UnquoteChar: the first character of ``text`` and the rest, None where Go says ErrSyntax."""
-    if not text or (text[0] == quote and quote in "'\""):
+def _unquote_char(text: str, quote: str, at: int = 0) -> tuple[str, int] | None:
+    """strconv.UnquoteChar of ``text`` from index ``at``: the character and the index after it, None where
+    Go says ErrSyntax."""
+    if at >= len(text) or (text[at] == quote and quote in "'\""):
         return None
-    if text[0] != "\\":
-        return text[0], text[1:]
-    if len(text) <= 1:
+    if text[at] != "\\":
+        return text[at], at + 1
+    if at + 1 >= len(text):
         return None
-    c, rest = text[1], text[2:]
+    c, rest = text[at + 1], at + 2
     if c in _SIMPLE_ESCAPES:
         return c, rest
     if c in "xuU":
         n = {"x": 2, "u": 4, "U": 8}[c]
-        digits = rest[:n]
+        digits = text[rest : rest + n]
         if len(digits) < n or not all(d in "0123456789abcdefABCDEF" for d in digits):
             return None
         value = int(digits, 16)
         if c != "x" and not (value < 0xD800 or 0xDFFF < value <= 0x10FFFF):
             return None
-        return chr(value), rest[n:]
+        return chr(value), rest + n
     if "0" <= c <= "7":
-        digits = rest[:2]
+        digits = text[rest : rest + 2]
         if len(digits) < 2 or not all("0" <= d <= "7" for d in digits) or int(c + digits, 8) > 255:
             return None
-        return chr(int(c + digits, 8)), rest[2:]
+        return chr(int(c + digits, 8)), rest + 2
     if c in "'\"" and c == quote:
         return c, rest
     return None
@@ -929,26 +934,33 @@ def _unquote_char(text: str, quote: str) -> tuple[str, str] | None:
 
 def go_unquote(quoted: str) -> str | None:
     """strconv.Unquote of a string the lexer read (quotes included): its value, None where Go says
-    ErrSyntax."""
+    ErrSyntax. Walked by index, a run of plain characters at once: a long string costs its length."""
     if quoted[0] == "`":
         return quoted[1:-1].replace("\r", "")
-    out, rest = [], quoted[1:]
-    while rest and rest[0] != quoted[0]:
-        if rest[0] == "\n" or (char := _unquote_char(rest, quoted[0])) is None:
+    quote, out, at, end = quoted[0], [], 1, len(quoted)
+    while at < end and quoted[at] != quote:
+        plain = _QUOTED_RUN[quote].match(quoted, at).end()
+        if plain > at:
+            out.append(quoted[at:plain])
+            at = plain
+            continue
+        if quoted[at] == "\n" or (char := _unquote_char(quoted, quote, at)) is None:
             return None
         out.append(char[0])
-        rest = char[1]
-    return "".join(out) if rest == quoted[0] else None
+        at = char[1]
+    return "".join(out) if at == end - 1 else None
 
 
 def number_problem(text: str, typ: int = NUMBER) -> str | None:
     """Why node.go's newNumber refuses the number (or character constant) ``text``, in Go's words; None when
     it takes it."""
     if typ == CHAR_CONSTANT:
-        char = _unquote_char(text[1:], "'")
+        char = _unquote_char(text, "'", 1)
         if char is None:
             return "invalid syntax"
-        return None if char[1] == "'" else f"malformed character constant: {text}"
+        return (
+            None if char[1] == len(text) - 1 and text[-1] == "'" else f"malformed character constant: {text}"
+        )
     if typ == COMPLEX:
         return _complex_problem(text)
     if text.endswith("i") and _parse_float(text[:-1]) is None:  # an imaginary constant
@@ -1001,7 +1013,7 @@ def _parse_uint(text: str, limit: int = 2**64) -> bool:
         d = ord(c) - ord("0") if "0" <= c <= "9" else ord(c.lower()) - ord("a") + 10 if c.isascii() else 99
         if not 0 <= d < base:
             return False
-        value = value * base + d
+        value = min(value * base + d, limit)  # too large stays too large: no big-number arithmetic
     return value < limit and not (underscores and not _underscore_ok(text))
 
 
