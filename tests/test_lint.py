@@ -633,3 +633,20 @@ def test_a_heatmaps_unit_is_its_y_axis_unit(tmp_path: Path) -> None:
     for given in ({}, {"options": {"yAxis": {"unit": " "}}}, {"fieldConfig": {"defaults": {"unit": "s"}}}):
         found = findings_for(tmp_path, "n.json", heatmap(**given), "panel/units")
         assert [f.message for f in found] == ["no unit: set one (e.g. short, percentunit, s, bytes, reqps)"]
+
+
+def test_a_minified_dashboard_shows_the_query_around_the_finding_not_the_whole_file(tmp_path: Path) -> None:
+    """A dashboard saved as one line of JSON: each finding shows the part of that line around its column,
+    not the whole file once per finding."""
+    broken = panel(id=7, targets=[{"refId": "A", "expr": "sum(rate(http_requests_total[5m])"}])
+    padding = [panel(id=n, title=f"Filler {n}", description="x" * 400) for n in range(20, 40)]
+    board = json.loads(dashboard_file(*padding, broken))
+    path = tmp_path / "minified.json"
+    path.write_text(json.dumps(board, separators=(",", ":")))
+    assert len(path.read_text().splitlines()) == 1 and len(path.read_text()) > 10_000
+    result = run("lint", str(path))
+    shown = [line for line in result.output.splitlines() if line.startswith("    ")]
+    finding = next(line for line in result.output.splitlines() if "promql/syntax" in line)
+    assert finding.startswith(f"{path}:1:") and shown
+    assert all(len(line) <= 4 + 3 + 240 + 3 for line in shown)
+    assert any("sum(rate(http_requests_total[5m])" in line for line in shown)

@@ -11,16 +11,30 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from toolkit.lint.findings import Finding, Level
 
 GITHUB_LEVEL = {Level.INFO: "notice", Level.WARNING: "warning", Level.BUG: "error", Level.FATAL: "error"}
+SOURCE_WIDTH = 240  # characters of a long source line the text report shows, around the finding's column
 
 
 def human(findings: Iterable[Finding], line_of: Callable[[Finding], str]) -> Iterator[str]:
-    """``path:line: level: message (check)`` and the offending source line under it."""
+    """``path:line: level: message (check)`` and the offending source line under it (of a long line, such as
+    a minified dashboard's only one, the part around the finding's column)."""
     for finding in findings:
         note = f" [suppressed: {finding.suppressed}]" if finding.suppressed else ""
         yield f"{finding.where}: {finding.level}: {finding.message} ({finding.check}){note}"
-        text = line_of(finding).strip()
+        text = excerpt(line_of(finding), finding.column)
         if text:
             yield f"    {text}"
+
+
+def excerpt(line: str, column: int) -> str:
+    """``line`` without its indentation, or of a longer line than SOURCE_WIDTH the SOURCE_WIDTH characters
+    around ``column`` (1-based in ``line``; 0: from the start), with ``...`` where it is cut."""
+    text = line.strip()
+    if len(text) <= SOURCE_WIDTH:
+        return text
+    at = max(column - 1 - (len(line) - len(line.lstrip())), 0) if column else 0
+    start = min(max(at - SOURCE_WIDTH // 2, 0), len(text) - SOURCE_WIDTH)
+    end = start + SOURCE_WIDTH
+    return f"{'...' if start else ''}{text[start:end]}{'...' if end < len(text) else ''}"
 
 
 def as_json(findings: Iterable[Finding], line_of: Callable[[Finding], str]) -> Iterator[str]:
