@@ -186,3 +186,27 @@ def test_huge_template_literals_are_judged_in_bounded_time(tmp_path: Path) -> No
     assert 'annotation "number": template: __alert_Huge: illegal number syntax: "111' in done.stdout
     assert 'annotation "string"' not in done.stdout and 'annotation "escapes"' not in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_a_finding_in_each_of_thousands_of_panels_is_placed_in_bounded_time(tmp_path: Path) -> None:
+    """Placing a panel's finding at its query's line looks from the panel's line on; it listed every line of
+    the file first, once per finding (15,000 panels took minutes, past the child's time limit)."""
+    from tests.test_lint import dashboard_file, panel
+
+    panels = [
+        panel(
+            id=n,
+            title=f"P{n}",
+            gridPos={"x": 0, "y": 8 * n, "w": 12, "h": 8},
+            targets=[{"refId": "A", "expr": f"sum(rate(x{n}_total[5m])"}],
+        )
+        for n in range(1, 15_001)
+    ]
+    path = tmp_path / "big.json"
+    path.write_text(dashboard_file(*panels))
+    done = lint_in_a_child(path)
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "15000 bugs" in done.stderr + done.stdout
+    lines = path.read_text().splitlines()
+    query = next(n for n, line in enumerate(lines, 1) if '"sum(rate(x14999_total[5m])"' in line)
+    assert f"{path}:{query}:" in done.stdout  # the last but one panel's finding, at its own query's line

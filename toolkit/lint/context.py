@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -279,8 +280,7 @@ def json_query_position(
     """Where the ``nth`` ``token`` is in the ``"expr": "<query>"`` at or after ``from_line`` (else the first
     anywhere): (line, 1-based column); the start of the query when the token is not in it; None when the
     query is not found."""
-    order = [*range(max(from_line, 1), len(lines) + 1), *range(1, max(from_line, 1))]
-    for number in order:
+    for number in chain(range(max(from_line, 1), len(lines) + 1), range(1, max(from_line, 1))):
         for match in EXPR_VALUE.finditer(lines[number - 1]):
             try:
                 if json.loads(match.group(1)) != query:
