@@ -189,7 +189,7 @@ class LintContext:
 
     def lines(self, path: str) -> tuple[str, ...]:
         """The lines of the file at ``path`` (relative to the project root when it is relative)."""
-        return file_lines(os.path.join(self.root, path) if self.root is not None else path)
+        return file_lines(path, self.root)
 
     def panel_finding(
         self,
@@ -297,8 +297,11 @@ def json_query_position(
     return None
 
 
-def file_lines(path: str) -> tuple[str, ...]:
-    """The lines of a text file (() when it cannot be read), read again when the file changed."""
+def file_lines(path: str, root: Path | None = None) -> tuple[str, ...]:
+    """The lines of a text file (() when it cannot be read), read again when the file changed; a relative
+    ``path`` is taken under ``root`` when one is given."""
+    if root is not None:
+        path = os.path.join(root, path)
     try:
         stat = os.stat(path)
     except OSError:

@@ -198,6 +198,5 @@ def source_line(location: SourceLocation, root: Path | None = None) -> str:
     """The text of the line a finding points at ('' when unknown)."""
     if not location.line:
         return ""
-    path = Path(location.path)
-    lines = file_lines(str(root / path if root is not None and not path.is_absolute() else path))
+    lines = file_lines(location.path, root)
     return lines[location.line - 1] if location.line <= len(lines) else ""
