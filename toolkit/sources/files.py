@@ -438,16 +438,16 @@ class FileBundle:
 
 def is_promtool_test(text: str) -> bool:
     """True for a promtool unit-test file (``rule_files:`` and ``tests:``), which holds no rules."""
-    return _has_top_key(text, "rule_files:") and _has_top_key(text, "tests:")
+    return has_top_key(text, "rule_files:") and has_top_key(text, "tests:")
 
 
 def _is_alertmanager_file(path: Path, text: str) -> bool:
-    return path.name.startswith("alertmanager") or _has_top_key(text, "route:")
+    return path.name.startswith("alertmanager") or has_top_key(text, "route:")
 
 
-def _has_top_key(text: str, key: str) -> bool:
-    """True when a line of ``text`` (newlines normalized) starts with ``key`` (a plain search: a multi-line
-    regular expression tries every position of the file)."""
+def has_top_key(text: str, key: str) -> bool:
+    """True when a line of ``text`` starts with ``key``, as ``re.search(f"^{key}", text, re.M)`` says (a plain
+    search: the multi-line regular expression tries every position of the file)."""
     return text.startswith(key) or f"\n{key}" in text
 
 

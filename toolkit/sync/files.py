@@ -9,7 +9,6 @@ yet (say, after ``toolkit build`` wrote them for a server that reads ``build/`` 
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -24,7 +23,7 @@ from toolkit.clients.prometheus import Prometheus
 from toolkit.clients.promtools import ToolFailedError, check_alertmanager_config, check_rules
 from toolkit.diff.compare import compare
 from toolkit.output.build import MARKER
-from toolkit.sources.files import SourceError, parse_alertmanager, parse_rule_file
+from toolkit.sources.files import SourceError, has_top_key, parse_alertmanager, parse_rule_file
 from toolkit.sources.live import trim_to
 from toolkit.sync.results import SyncError, TargetResult
 
@@ -52,7 +51,7 @@ def _ours(path: Path) -> bool:
 
 def _as_bundle(content: bytes, name: str) -> Bundle:
     text = content.decode("utf-8")
-    if re.search(r"^groups:", text, re.M):
+    if has_top_key(text, "groups:"):
         return Bundle(rule_groups=tuple(parse_rule_file(text, name)))
     return Bundle(alertmanager=parse_alertmanager(text, name))
 
