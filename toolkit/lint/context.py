@@ -185,7 +185,7 @@ class LintContext:
             position = token_position(lines, key_line, token, nth) if token else None
             if position:
                 where, column = SourceLocation(rule.source.path, position[0]), position[1]
-        return Finding(where, check, level or CHECKS[check].level, message, rule.name, reason, column)
+        return Finding(where, check, level or CHECKS[check].level, message, rule.name, column, reason)
 
     def lines(self, path: str) -> tuple[str, ...]:
         """The lines of the file at ``path`` (relative to the project root when it is relative)."""
@@ -212,7 +212,7 @@ class LintContext:
             position = json_query_position(self.lines(where.path), where.line, query, token, nth)
             if position:
                 where, column = SourceLocation(where.path, position[0]), position[1]
-        return Finding(where, check, level or CHECKS[check].level, message, title, reason, column)
+        return Finding(where, check, level or CHECKS[check].level, message, title, column, reason)
 
 
 def split_evenly(items: Sequence[T], parts: int, weight: Callable[[T], int]) -> list[tuple[T, ...]]:
