@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -271,7 +270,7 @@ def datasource_type(ref: object, variables: Mapping[str, str] | None = None) -> 
     return "loki" if "loki" in uid.lower() else ""
 
 
-EXPR_VALUE = re.compile(r'"expr"\s*:\s*("(?:[^"\\]|\\.)*")')
+EXPR_VALUE = r'"expr"\s*:\s*("(?:[^"\\]|\\.)*")'  # compiled on first use (re caches it): dashboards only
 
 
 def json_query_position(
@@ -280,8 +279,10 @@ def json_query_position(
     """Where the ``nth`` ``token`` is in the ``"expr": "<query>"`` at or after ``from_line`` (else the first
     anywhere): (line, 1-based column); the start of the query when the token is not in it; None when the
     query is not found."""
+    import json  # here: only dashboards' findings need it
+
     for number in chain(range(max(from_line, 1), len(lines) + 1), range(1, max(from_line, 1))):
-        for match in EXPR_VALUE.finditer(lines[number - 1]):
+        for match in re.finditer(EXPR_VALUE, lines[number - 1]):
             try:
                 if json.loads(match.group(1)) != query:
                     continue

@@ -20,7 +20,7 @@ from toolkit.lint.templates import template_problem
 from toolkit.locations import SourceLocation
 
 RAW_VALUE = re.compile(r"\{\{\s*\$value\s*\}\}")
-GROUP_NAME = re.compile(r"[^\W_][\w.-]*")  # any script, but lower case: checked apart
+GROUP_NAME = r"[^\W_][\w.-]*"  # any script, but lower case: checked apart (compiled on first use)
 ABSENT = {"absent", "absent_over_time"}
 
 
@@ -220,7 +220,7 @@ def name(ctx: LintContext) -> Iterator[Finding]:
     from toolkit.rules import ALERT_NAME, RECORD_NAME  # here: the rule DSL loads only for this convention
 
     for group in ctx.bundle.rule_groups:
-        if not GROUP_NAME.fullmatch(group.name) or group.name != group.name.lower():
+        if not re.fullmatch(GROUP_NAME, group.name) or group.name != group.name.lower():
             yield Finding(
                 group.source,
                 "rule/name",

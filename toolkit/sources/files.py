@@ -7,7 +7,6 @@ Used for files we did not generate (``toolkit lint PATH``, ``toolkit import``) a
 from __future__ import annotations
 
 import bisect
-import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -312,6 +311,7 @@ def _invalid_label_names(labels: Any) -> list[str]:
 def load_json(text: str, path: str) -> Any:
     """``text`` as JSON; SourceError with the line and column when it is not, or when it nests deeper than
     MAX_JSON_DEPTH (Grafana's dashboards nest about 10 levels; a deeper file is refused, not recursed into)."""
+    import json  # here: a run over rule files alone never loads the JSON module
     import sys
 
     limit = sys.getrecursionlimit()
@@ -374,7 +374,7 @@ def parse_dashboard(text: str, path: str, locate_panels: bool = True) -> Dashboa
     )
 
 
-PANEL_ID = re.compile(r'"id"\s*:\s*(\d+)\b')
+PANEL_ID = r'"id"\s*:\s*(\d+)\b'  # compiled on first use (re caches it): dashboards only
 
 
 def _panel_lines(text: str, board: dict, path: str) -> dict[int, SourceLocation]:
@@ -383,7 +383,7 @@ def _panel_lines(text: str, board: dict, path: str) -> dict[int, SourceLocation]
     One pass over the text: every ``"id": N`` position is indexed once, and lines are counted forward
     only, so the time grows linearly with the dashboard."""
     positions: dict[int, list[int]] = {}
-    for match in PANEL_ID.finditer(text):
+    for match in re.finditer(PANEL_ID, text):
         positions.setdefault(int(match.group(1)), []).append(match.start())
     found: dict[int, SourceLocation] = {}
     offset, line, counted = 0, 1, 0
