@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import NamedTuple
@@ -14,9 +15,7 @@ from toolkit.promql import parse as parse_promql
 COMPARISONS = {">", "<", ">=", "<=", "==", "!="}
 COUNTER_SUFFIXES = ("_total", "_count", "_sum", "_bucket")
 RATE_FUNCTIONS = {"rate", "irate", "increase"}
-# tuples, not unions: isinstance checks a tuple about twice as fast, and output_labels runs on every alert
-_WRAPPERS = (pp.ParenExpr, pp.UnaryExpr, pp.SubqueryExpr)
-_LITERALS = (pp.NumberLiteral, pp.StringLiteral)
+_LITERALS = (pp.NumberLiteral, pp.StringLiteral)  # a tuple, not a union: isinstance checks it twice as fast
 _node = tuple.__new__  # a Node from its fields without the named tuple's Python __new__ (one per syntax node)
 
 
@@ -52,9 +51,9 @@ class Parsed:
     def _by_type(self) -> dict[type, list[Node]]:
         return nodes_by_type(self.ast) if self.ast is not None else {}
 
-    def of_type(self, kind: type) -> list[Node]:
+    def of_type(self, kind: type) -> Sequence[Node]:
         """The nodes of one syntax type, e.g. ``promql_parser.VectorSelector``, in depth-first order."""
-        return self._by_type.get(kind, [])
+        return self._by_type.get(kind, ())
 
 
 def nodes_by_type(ast: pp.Expr) -> dict[type, list[Node]]:
@@ -114,24 +113,23 @@ def selector_name(expr: pp.Expr) -> str:
 
 def output_labels(expr: pp.Expr) -> tuple[frozenset[str] | None, frozenset[str]]:
     """What labels the result of ``expr`` can carry: (exactly these, or None for 'any') and (surely removed)."""
-    if isinstance(expr, _WRAPPERS):
-        return output_labels(expr.expr)
-    if isinstance(expr, _LITERALS):
-        return frozenset(), frozenset()
-    if isinstance(expr, pp.AggregateExpr):
-        op = str(expr.op)
-        inner = output_labels(expr.expr)
-        if op in ("topk", "bottomk", "limitk", "limit_ratio"):
-            return inner
-        labels = frozenset(expr.modifier.labels) if expr.modifier else frozenset()
-        if expr.modifier and str(expr.modifier.type).endswith("Without"):
-            return None, inner[1] | labels
-        return labels, frozenset()
-    if isinstance(expr, pp.Call):
-        return _call_labels(expr)
-    if isinstance(expr, pp.BinaryExpr):
-        return _binary_labels(expr)
-    return None, frozenset()
+    kind = type(expr)
+    while kind is pp.ParenExpr or kind is pp.UnaryExpr or kind is pp.SubqueryExpr:
+        expr = expr.expr
+        kind = type(expr)
+    labels = _LABELS.get(kind)  # one lookup by the node's type: this runs on every node of every alert
+    return _ANY_LABELS if labels is None else labels(expr)
+
+
+def _aggregation_labels(expr: pp.AggregateExpr) -> tuple[frozenset[str] | None, frozenset[str]]:
+    op = str(expr.op)
+    inner = output_labels(expr.expr)
+    if op in ("topk", "bottomk", "limitk", "limit_ratio"):
+        return inner
+    labels = frozenset(expr.modifier.labels) if expr.modifier else _NONE
+    if expr.modifier and str(expr.modifier.type).endswith("Without"):
+        return None, inner[1] | labels
+    return labels, _NONE
 
 
 def _call_labels(call: pp.Call) -> tuple[frozenset[str] | None, frozenset[str]]:
@@ -178,3 +176,15 @@ def _binary_labels(expr: pp.BinaryExpr) -> tuple[frozenset[str] | None, frozense
         return (lhs[0] - matching if lhs[0] is not None else None), lhs[1] | matching
     # group_left(x)/group_right(x) copy labels from the other side, which promql-parser does not expose
     return None, frozenset()
+
+
+_NONE: frozenset[str] = frozenset()
+_NO_LABELS = (_NONE, _NONE)  # a number or a string: no labels
+_ANY_LABELS = (None, _NONE)  # a selector: any labels, none surely removed
+_LABELS = {
+    pp.NumberLiteral: lambda _: _NO_LABELS,
+    pp.StringLiteral: lambda _: _NO_LABELS,
+    pp.AggregateExpr: _aggregation_labels,
+    pp.Call: _call_labels,
+    pp.BinaryExpr: _binary_labels,
+}
