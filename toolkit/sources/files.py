@@ -128,7 +128,8 @@ def read_rule_file(text: str, path: str) -> RuleFile:
     except yaml.YAMLError as error:
         raise _yaml_error(error, path) from None
     file = os.path.basename(path)
-    text_lines = text.splitlines()
+    # its lines, for `# toolkit lint ignore` comments: a file that never says toolkit has none
+    text_lines = text.splitlines() if "toolkit" in text else []
     read = RuleFile()
     found = False
     for data, lines in documents:
@@ -178,6 +179,8 @@ class _Reader:
         self.read.problems.append(RuleFileProblem(message, self.at(where), column, fatal))
 
     def unknown_keys(self, data: dict, known: set | frozenset, at: tuple, kind: str) -> None:
+        if data.keys() <= known:  # the usual case, decided in C
+            return
         for key in data:
             if key in known:
                 continue
