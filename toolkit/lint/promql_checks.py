@@ -39,6 +39,8 @@ COUNTER_NAME = re.compile(r"_(?:total|sum|bucket)$")
 GAUGE_NAME = re.compile(r"(?:^up|_bytes|_ratio|_percent|_celsius|_volts|_info|_timestamp(?:_seconds)?)$")
 REGEX_META = re.compile(r"[.*+?()\[\]{}|\\^$]")
 TEMPLATE_LABEL = re.compile(r"\$labels\.(\w+)|\.Labels\.(\w+)")
+_NOT_RE = pp.MatchOp.NotRe
+_REGEX_OPS = (pp.MatchOp.Re, _NOT_RE)
 
 
 @check(
@@ -181,7 +183,7 @@ def _aggregates(expr: pp.Expr) -> bool:
 
 
 def _unwrap(expr: pp.Expr) -> pp.Expr:
-    while isinstance(expr, pp.ParenExpr):
+    while type(expr) is pp.ParenExpr:
         expr = expr.expr
     return expr
 
@@ -364,9 +366,9 @@ def regexp(ctx: LintContext) -> Iterator[Finding]:
     for expression in ctx.expressions():
         for node in expression.parsed.of_type(pp.VectorSelector):
             for matcher in node.expr.matchers.matchers:
-                if matcher.op not in (pp.MatchOp.Re, pp.MatchOp.NotRe) or GRAFANA_VARIABLE in matcher.value:
+                if matcher.op not in _REGEX_OPS or GRAFANA_VARIABLE in matcher.value:
                     continue
-                negated = matcher.op == pp.MatchOp.NotRe
+                negated = matcher.op == _NOT_RE
                 advice = _regexp_advice(matcher.name, negated, matcher.value)
                 if advice is not None:
                     op = "!~" if negated else "=~"
@@ -427,19 +429,23 @@ def _never(op: str, low: float, high: float, value: float) -> bool:
 def _grouping(expr: pp.Expr) -> frozenset[str] | None:
     """The exact labels an aggregation's result has (``sum by (a)``: {a}; ``sum``: none), else None."""
     expr = _unwrap(expr)
-    if not isinstance(expr, pp.AggregateExpr) or str(expr.op) in ("topk", "bottomk", "limitk", "limit_ratio"):
+    if type(expr) is not pp.AggregateExpr or str(expr.op) in ("topk", "bottomk", "limitk", "limit_ratio"):
         return None
     if expr.modifier is None:
         return frozenset()
     return None if str(expr.modifier.type).endswith("Without") else frozenset(expr.modifier.labels)
 
 
-def _unmatched(expr: pp.BinaryExpr) -> tuple[frozenset[str], frozenset[str]] | None:
-    """The two sides' label sets when a one-to-one match between two aggregations can never pair them."""
-    if str(expr.op) in ("or", "unless") or (expr.modifier and expr.modifier.matching is not None):
+def _unmatched(expr: pp.BinaryExpr, op: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The two sides' label sets when a one-to-one match (operator ``op``) between two aggregations can never
+    pair them. The sides are looked at first: most are no aggregation, which settles it."""
+    left = _grouping(expr.lhs)
+    if left is None:
         return None
-    left, right = _grouping(expr.lhs), _grouping(expr.rhs)
-    if left is None or right is None or left == right:
+    right = _grouping(expr.rhs)
+    if right is None or left == right:
+        return None
+    if op in ("or", "unless") or (expr.modifier and expr.modifier.matching is not None):
         return None
     return left, right
 
@@ -456,7 +462,7 @@ def impossible(ctx: LintContext) -> Iterator[Finding]:
         for node in expression.parsed.of_type(pp.BinaryExpr):
             expr = node.expr
             op = str(expr.op)
-            unmatched = _unmatched(expr)
+            unmatched = _unmatched(expr, op)
             if unmatched is not None:
                 left, right = (", ".join(sorted(side)) or "no labels" for side in unmatched)
                 yield expression.finding(
