@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from typing import NamedTuple
 
 import promql_parser as pp
 
@@ -15,76 +14,85 @@ COMPARISONS = {">", "<", ">=", "<=", "==", "!="}
 COUNTER_SUFFIXES = ("_total", "_count", "_sum", "_bucket")
 RATE_FUNCTIONS = {"rate", "irate", "increase"}
 _LITERALS = (pp.NumberLiteral, pp.StringLiteral)  # a tuple, not a union: isinstance checks it twice as fast
-_node = tuple.__new__  # a Node from its fields without the named tuple's Python __new__ (one per syntax node)
-
-
-class Node(NamedTuple):
-    """A node of the syntax tree and its ancestors, nearest last."""
-
-    expr: pp.Expr
-    parents: tuple[pp.Expr, ...]
-
-    def inside_call(self, names: set[str]) -> bool:
-        """True when an ancestor calls one of ``names``."""
-        return any(isinstance(p, pp.Call) and p.func.name in names for p in self.parents)
-
-    def inside_aggregation(self, ops: set[str]) -> bool:
-        """True when an ancestor aggregates with one of ``ops``."""
-        return any(isinstance(p, pp.AggregateExpr) and str(p.op) in ops for p in self.parents)
 
 
 class Parsed:
     """An expression's text, its syntax tree (None when it does not parse) and the parser's message, with
     the 1-based column it points at (0 when unknown) and whether a size limit refused it. Read-only by
     convention. One is made per expression of a run: a plain class with slots, made and read faster than a
-    dataclass, its node index built on first use."""
+    dataclass, its indexes of the tree built on first use."""
 
-    __slots__ = ("text", "ast", "error", "column", "limit", "_by_type")
+    __slots__ = ("text", "ast", "error", "column", "limit", "_by_type", "_parents")
 
     def __init__(
         self, text: str, ast: pp.Expr | None, error: str = "", column: int = 0, limit: bool = False
     ) -> None:
         self.text, self.ast, self.error, self.column, self.limit = text, ast, error, column, limit
-        self._by_type: dict[type, list[Node]] | None = None
+        self._by_type: dict[type, list[pp.Expr]] | None = None
+        self._parents: dict[int, tuple[pp.Expr, ...]] | None = None
 
-    def of_type(self, kind: type) -> Sequence[Node]:
+    def of_type(self, kind: type) -> Sequence[pp.Expr]:
         """The nodes of one syntax type, e.g. ``promql_parser.VectorSelector``, in depth-first order."""
         by_type = self._by_type
         if by_type is None:
             by_type = self._by_type = nodes_by_type(self.ast) if self.ast is not None else {}
         return by_type.get(kind, ())
 
+    def parents(self, node: pp.Expr) -> tuple[pp.Expr, ...]:
+        """The ancestors of ``node``, a node of this tree, nearest last (the checks that need them are few:
+        they are found for the whole tree on first use)."""
+        if self._parents is None:
+            self._parents = ancestors(self.ast) if self.ast is not None else {}
+        return self._parents.get(id(node), ())
 
-def nodes_by_type(ast: pp.Expr) -> dict[type, list[Node]]:
-    """Every node under ``ast`` (itself included) with its parents, by syntax type, each type's nodes in
-    depth-first order."""
+
+def _children(expr: pp.Expr, kind: type) -> tuple[pp.Expr, ...]:
+    """The nodes right under ``expr`` (of type ``kind``, one of _BRANCHES), last first."""
+    if kind is pp.BinaryExpr:
+        return expr.rhs, expr.lhs
+    if kind is pp.Call:
+        return tuple(reversed(expr.args))
+    if kind is pp.AggregateExpr:
+        return (expr.expr,) if expr.param is None else (expr.expr, expr.param)
+    if kind is pp.MatrixSelector:
+        return (expr.vector_selector,)
+    return (expr.expr,)  # parentheses, a unary minus, a subquery
+
+
+_BRANCHES = frozenset(
+    {pp.BinaryExpr, pp.Call, pp.AggregateExpr, pp.MatrixSelector, pp.ParenExpr, pp.UnaryExpr, pp.SubqueryExpr}
+)
+
+
+def nodes_by_type(ast: pp.Expr) -> dict[type, list[pp.Expr]]:
+    """Every node under ``ast`` (itself included) by syntax type, each type's nodes in depth-first order."""
     # Our own walk: promql_parser.walk calls back into Python for every node, over ten times slower.
-    index: dict[type, list[Node]] = {}
-    pending: list[tuple[pp.Expr, tuple[pp.Expr, ...]]] = [(ast, ())]
+    index: dict[type, list[pp.Expr]] = {}
+    pending = [ast]
     while pending:
-        expr, parents = pending.pop()
+        expr = pending.pop()
         kind = type(expr)
         found = index.get(kind)
         if found is None:
-            index[kind] = [_node(Node, (expr, parents))]
+            index[kind] = [expr]
         else:
-            found.append(_node(Node, (expr, parents)))
-        if kind is pp.BinaryExpr:
-            inner: tuple[pp.Expr, ...] = (expr.rhs, expr.lhs)
-        elif kind is pp.Call:
-            inner = tuple(reversed(expr.args))
-        elif kind is pp.AggregateExpr:
-            inner = (expr.expr,) if expr.param is None else (expr.expr, expr.param)
-        elif kind is pp.ParenExpr or kind is pp.UnaryExpr or kind is pp.SubqueryExpr:
-            inner = (expr.expr,)
-        elif kind is pp.MatrixSelector:
-            inner = (expr.vector_selector,)
-        else:
-            continue  # a leaf (most nodes) makes no tuple of parents
-        parents = (*parents, expr)
-        for child in inner:  # the last pushed is visited first: the children in order
-            pending.append((child, parents))
+            found.append(expr)
+        if kind in _BRANCHES:  # most nodes are leaves
+            pending += _children(expr, kind)  # the last pushed is visited first: the children in order
     return index
+
+
+def ancestors(ast: pp.Expr) -> dict[int, tuple[pp.Expr, ...]]:
+    """The ancestors of every node under ``ast`` (nearest last), by the node's ``id``."""
+    found: dict[int, tuple[pp.Expr, ...]] = {}
+    pending: list[tuple[pp.Expr, tuple[pp.Expr, ...]]] = [(ast, ())]
+    while pending:
+        expr, parents = pending.pop()
+        found[id(expr)] = parents
+        kind = type(expr)
+        if kind in _BRANCHES:
+            pending += ((child, (*parents, expr)) for child in _children(expr, kind))
+    return found
 
 
 @cache  # emptied after each chunk of rules and dashboards (engine.CHUNK)
