@@ -620,7 +620,7 @@ def test_every_failure_is_one_line_and_its_exit_code(
         raise raised
 
     monkeypatch.delenv("TOOLKIT_TRACEBACK", raising=False)
-    monkeypatch.setattr("toolkit.settings.find_root", fail)
+    monkeypatch.setattr("toolkit.project_root.find_root", fail)
     result = CliRunner().invoke(main, args)
     assert (result.exit_code, result.output) == (code, message)
 

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from toolkit.errors import ProjectError, SettingsError
+from toolkit.errors import SettingsError
 from toolkit.locations import SourceLocation
+from toolkit.project_root import SETTINGS_FILE
 from toolkit.sources.yaml_lines import line_of, load_with_lines
 
 if TYPE_CHECKING:
     import jsonschema
 
-SETTINGS_FILE = "toolkit.yaml"
 _SCHEMA_PATH = Path(__file__).with_name("settings.schema.json")
 
 
@@ -176,13 +176,3 @@ def _describe(error: jsonschema.ValidationError) -> str:
     if "enum" in schema:
         allowed = "; allowed values: " + ", ".join(map(str, schema["enum"]))
     return f"{key}: {error.message}{allowed}"
-
-
-def find_root(start: Path) -> Path:
-    """The nearest directory at or above ``start`` that holds ``toolkit.yaml``."""
-    for folder in (start.resolve(), *start.resolve().parents):
-        if (folder / SETTINGS_FILE).is_file():
-            return folder
-    raise ProjectError(
-        f"no {SETTINGS_FILE} in {start} or above: run toolkit inside a project or pass --project DIR"
-    )

@@ -33,7 +33,7 @@ def project_root(ctx: click.Context) -> Path:
     """The project root from ``--project`` or the current folder upwards."""
     from pathlib import Path
 
-    from toolkit.settings import find_root  # here, so commands on plain files skip jsonschema
+    from toolkit.project_root import find_root  # here: commands on plain files may need no project
 
     given = (ctx.find_root().obj or {}).get("project_dir")
     with library_errors():

@@ -40,7 +40,7 @@ def _enclosing_project_options(ctx: click.Context) -> dict:
     foreign files in it; none outside a project or when its toolkit.yaml has no lint section (then the
     settings are not validated, which costs a schema library's import)."""
     from toolkit.errors import ProjectError
-    from toolkit.settings import SETTINGS_FILE, find_root, load_settings
+    from toolkit.project_root import SETTINGS_FILE, find_root
     from toolkit.sources.yaml_lines import load_with_lines
 
     given = (ctx.find_root().obj or {}).get("project_dir")
@@ -56,7 +56,11 @@ def _enclosing_project_options(ctx: click.Context) -> dict:
         has_lint = isinstance(data, dict) and bool(data.get("lint"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         has_lint = True  # load_settings says what is wrong with the file
-    return file_options(load_settings(root)) if has_lint else {}
+    if not has_lint:
+        return {}
+    from toolkit.settings import load_settings  # here: only a project with a lint section needs it
+
+    return file_options(load_settings(root))
 
 
 @click.command("lint")
