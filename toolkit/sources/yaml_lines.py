@@ -44,8 +44,8 @@ class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mis
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:
         """The tag of a node, as PyYAML resolves it: a quoted or block scalar is a string, a plain one's tag
         depends on its text alone."""
-        if kind is not yaml.ScalarNode:
-            return super().resolve(kind, value, implicit)
+        if kind is not yaml.ScalarNode:  # no path resolvers: a collection's tag is its kind's
+            return MAP if kind is yaml.MappingNode else SEQ
         if not implicit[0]:
             return STR
         tag = self._tags.get(value)
