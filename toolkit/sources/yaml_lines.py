@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import operator
 import re
+from functools import lru_cache
 from typing import Any, ClassVar
 
 import yaml
@@ -214,24 +215,101 @@ def line_of(lines: dict[Path_, int], path: Path_) -> int:
     return lines.get((), 0)
 
 
-def field_line(lines: list[str] | tuple[str, ...], item_line: int, field: str) -> int:
+_KEPT_BLOCKS = 32  # the blocks field_line remembers, the one used last kept longest
+_INDEX_AFTER = 8  # fields looked for in one block before its lines are indexed
+# the run of text before a colon that a key can end with: no space, quote, colon, brace or comma in it
+_KEY_TAIL = re.compile(r"""(?<![^\s"':{,])([^\s"':{,]++)["']?\s*:""")
+_FIELD_TAIL = re.compile(r"""[^\s"':{,]+\Z""")
+_blocks: dict[tuple[int, int], _Block] = {}  # (id of the lines, first line) -> the block, the latest last
+
+
+def field_line(lines: tuple[str, ...], item_line: int, field: str) -> int:
     """The line (1-based) of ``field:`` in the block mapping that starts at ``item_line`` (a sequence item
-    such as a rule), 0 when it is not found there."""
+    such as a rule), 0 when it is not found there: the first line of the block where ``field`` is written
+    as a key (also inside a flow mapping or a value, as text).
+
+    The blocks looked at last are kept with what was learnt of them (see :class:`_Block`), so the findings
+    about one rule cost one pass over its lines, not one each."""
     if not 1 <= item_line <= len(lines):
         return 0
-    first = lines[item_line - 1]
-    indent = len(first) - len(first.lstrip(" -"))
-    key = re.compile(rf"""(?:^|[\s{{,])["']?{re.escape(field)}["']?\s*:""")
-    for number in range(item_line, len(lines) + 1):
-        text = lines[number - 1]
-        stripped = text.lstrip(" ")
-        depth = len(text) - len(stripped)
-        outside = depth < indent or (depth == indent - 2 and stripped[:1] == "-")
-        if number > item_line and stripped and not stripped.startswith("#") and outside:
-            return 0
-        if field in text and key.search(text):
+    place = (id(lines), item_line)
+    block = _blocks.pop(place, None)
+    if block is None or block.lines is not lines:
+        block = _Block(lines, item_line)
+        if len(_blocks) >= _KEPT_BLOCKS:
+            del _blocks[next(iter(_blocks))]
+    _blocks[place] = block
+    return block.line_of(field)
+
+
+class _Block:
+    """One block mapping of a file's lines (a rule), read lazily as far as the fields asked for so far need.
+
+    Once more than a few fields have been asked for, the lines read are indexed by the run of text each
+    colon ends (``_KEY_TAIL``): a field that ends such a run is then looked for only on the lines where its
+    own run ends one, so thousands of fields of one rule cost one pass over its lines, not one each."""
+
+    __slots__ = ("asked", "done", "first", "found", "indent", "lines", "read", "tails")
+
+    def __init__(self, lines: tuple[str, ...], item_line: int) -> None:
+        self.lines = lines
+        self.first = self.read = item_line  # the block's first line; the next line to read
+        head = lines[item_line - 1]
+        self.indent = len(head) - len(head.lstrip(" -"))
+        self.done = False  # every line of the block read
+        self.asked = 0
+        self.tails: dict[str, list[int]] | None = None
+        self.found: dict[str, int] = {}
+
+    def line_of(self, field: str) -> int:
+        """The line of ``field`` in this block (see :func:`field_line`), 0 when it is not there."""
+        number = self.found.get(field)
+        if number is not None:
             return number
-    return 0
+        key = _key(field)
+        self.asked += 1
+        if self.tails is None and self.asked > _INDEX_AFTER:
+            self.tails = {}
+            for read in range(self.first, self.read):
+                self._index(self.tails, read)
+        lines, tails = self.lines, self.tails
+        tail = _FIELD_TAIL.search(field) if tails is not None else None
+        seen = tails.get(tail.group(), ()) if tails is not None and tail else range(self.first, self.read)
+        number = next((n for n in seen if field in lines[n - 1] and key.search(lines[n - 1])), 0)
+        self.found[field] = number = number or self._read_to(field, key)
+        return number
+
+    def _read_to(self, field: str, key: re.Pattern[str]) -> int:
+        """Read on to the first line where ``field`` is a key; 0 at the end of the block."""
+        lines, indent = self.lines, self.indent
+        while not self.done and self.read <= len(lines):
+            number = self.read
+            text = lines[number - 1]
+            stripped = text.lstrip(" ")
+            depth = len(text) - len(stripped)
+            outside = depth < indent or (depth == indent - 2 and stripped[:1] == "-")
+            if number > self.first and stripped and not stripped.startswith("#") and outside:
+                break
+            self.read += 1
+            if self.tails is not None:
+                self._index(self.tails, number)
+            if field in text and key.search(text):
+                return number
+        self.done = True
+        return 0
+
+    def _index(self, tails: dict[str, list[int]], number: int) -> None:
+        """List line ``number`` in ``tails`` under the run of text each of its colons ends."""
+        text = self.lines[number - 1]
+        if ":" in text:
+            for match in _KEY_TAIL.finditer(text):
+                tails.setdefault(match.group(1), []).append(number)
+
+
+@lru_cache(maxsize=1024)
+def _key(field: str) -> re.Pattern[str]:
+    """``field`` written as a mapping key: after a space, brace or comma, maybe quoted, before a colon."""
+    return re.compile(rf"""(?:^|[\s{{,])["']?{re.escape(field)}["']?\s*:""")
 
 
 def token_position(
