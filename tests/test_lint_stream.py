@@ -3,8 +3,8 @@ nothing in what is found or said."""
 
 from __future__ import annotations
 
+import gc
 import json
-import weakref
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from tests.test_lint_parallel import corpus
 from toolkit.lint.engine import lint_bundle
 from toolkit.lint.findings import Finding, Level
 from toolkit.lint.parallel import spare_cpus, usable_cpus
+from toolkit.lint.promql import Parsed
 from toolkit.lint.report import as_json, github, human
 from toolkit.lint.stream import _facts, _known, _read, lint_paths
 from toolkit.locations import SourceLocation
@@ -217,24 +218,27 @@ def test_each_chunk_lets_go_of_the_syntax_trees_it_parsed(tmp_path: Path, monkey
         {"name": f"g{n}", "rules": [alert(alert=f"A{n}", expr=f'up{{job="j{n}"}} == 0')]} for n in range(12)
     ]
     path.write_text(yaml.safe_dump({"groups": groups}))  # chunks are made of whole groups
-    alive: list[weakref.ref] = []
+    made: list[str] = []
     parse = context.parse
 
-    def remembered(text: str, grafana: bool = False):
-        parsed = parse(text, grafana)
-        alive.append(weakref.ref(parsed))
-        return parsed
+    def remembered(*args, **kwargs) -> Parsed:  # called as the checks call it: the same cache entries
+        made.append(args[0])
+        return parse(*args, **kwargs)
+
+    def alive() -> int:  # the parsed expressions not yet let go
+        return sum(type(thing) is Parsed for thing in gc.get_objects())
 
     most = []
     run_checks = engine._run
+    before = alive()
 
     def counted(checks, ctx):
         found = run_checks(checks, ctx)
-        most.append(sum(ref() is not None for ref in alive))
+        most.append(alive() - before)
         return found
 
     monkeypatch.setattr(context, "parse", remembered)
     monkeypatch.setattr(engine, "_run", counted)
     monkeypatch.setattr(engine, "CHUNK", 3)
     lint_bundle(load_paths([path]).bundle, is_project=False, jobs=1)
-    assert len(alive) == 12 and len(most) > 4 and max(most) <= 3  # the chunk being checked, no earlier one
+    assert len(made) == 12 and len(most) > 4 and max(most) <= 3  # the chunk being checked, no earlier one

@@ -10,6 +10,7 @@ included), 130 Ctrl-C, 143 SIGTERM; no traceback reaches the user (docs/exit-cod
 
 from __future__ import annotations
 
+import gc
 import importlib
 
 import click
@@ -44,6 +45,7 @@ class LazyGroup(click.Group):
         module, summary = COMMANDS[name]
         command = importlib.import_module(f"toolkit.commands.{module}").command
         command.short_help = summary
+        gc.enable()  # the imports are done: see toolkit.__main__.run, which paused the cycle collector
         return command
 
     def main(self, *args, **kwargs):

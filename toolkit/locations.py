@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
 @functools.cache
@@ -30,9 +30,9 @@ def is_user_file(filename: str) -> bool:
     return not resolved.startswith(_not_user_dirs()) and "site-packages" not in resolved
 
 
-@dataclass(frozen=True, order=True)
-class SourceLocation:
-    """A file and 1-based line; ``path`` is relative to the project root when it lies inside it."""
+class SourceLocation(NamedTuple):
+    """A file and 1-based line; ``path`` is relative to the project root when it lies inside it. A named
+    tuple: millions are made, hashed, compared and sorted, which a tuple does in C."""
 
     path: str
     line: int = 0

@@ -21,15 +21,16 @@ _DEEP = 200  # from this estimate on, parse in a thread with a stack that fits M
 _STACK_BYTES = 256 * 1024 * 1024
 
 _QUICK = (*"([{+-*/%^<>=!", "and", "or", "unless", "atan2")  # an upper bound of what nesting() counts
-# Compiled on first use (re caches them): only expressions with many brackets and operators need them.
+# Compiled on first use (re caches them): only expressions with many brackets and operators need the first
+# two, only Grafana queries the others.
 _SKIPPED = r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`|#[^\n]*"""
 _NESTING = r"[(\[{]|[)\]}]|\b(?:and|or|unless|atan2)\b|[-+*/%^]|[=!<>]=|[<>]"
 
-VARIABLE = re.compile(r"\$__\w+|\$\{[^}]+\}|\$\w+|\[\[[^\]]+\]\]")
+VARIABLE = r"\$__\w+|\$\{[^}]+\}|\$\w+|\[\[[^\]]+\]\]"
 SECONDS_MACROS = ("$__range_s", "$__range_ms", "$__interval_ms", "$__rate_interval_ms")
 GRAFANA_VARIABLE = "__grafana_variable__"
-_OFFSET = re.compile(r"\boffset\s*-?\s*$")
-_GROUPING = re.compile(r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*$")
+_OFFSET = r"\boffset\s*-?\s*$"
+_GROUPING = r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*$"
 
 
 class PromQLError(ValueError):
@@ -161,7 +162,7 @@ def substitute_variables(expr: str, *, free: str = "") -> str:
     """
     out, last = [], 0
     code = _without_comments(expr)
-    for match in VARIABLE.finditer(expr):
+    for match in re.finditer(VARIABLE, expr):
         token = match.group(0)
         before = code[: match.start()]
         in_string = before.count('"') % 2 == 1 or before.count("'") % 2 == 1
@@ -170,9 +171,9 @@ def substitute_variables(expr: str, *, free: str = "") -> str:
             value = "300"
         elif in_string:
             value = f"{GRAFANA_VARIABLE}{_variable_name(token)}"
-        elif in_range or _OFFSET.search(before):
+        elif in_range or re.search(_OFFSET, before):
             value = "5m"
-        elif free and before.rfind("{") <= before.rfind("}") and not _GROUPING.search(before):
+        elif free and before.rfind("{") <= before.rfind("}") and not re.search(_GROUPING, before):
             value = free
         else:
             value = _variable_name(token)

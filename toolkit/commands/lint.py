@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import gc
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -25,13 +24,10 @@ ECHO_LINES = 500  # lines of the report written at once
 
 @contextmanager
 def _without_cycle_collection() -> Iterator[None]:
-    """Lint makes many small objects and no cycles worth collecting. The cycle collector is off while it
-    runs, and at exit everything is frozen, so the interpreter's last collection does not walk it all again.
-    """
+    """Lint makes many small objects and no cycles worth collecting: the cycle collector is off while it
+    runs."""
     enabled = gc.isenabled()
     gc.disable()
-    atexit.unregister(gc.freeze)
-    atexit.register(gc.freeze)
     try:
         yield
     finally:

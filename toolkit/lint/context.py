@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -185,7 +184,7 @@ class LintContext:
             position = token_position(lines, key_line, token, nth) if token else None
             if position:
                 where, column = SourceLocation(rule.source.path, position[0]), position[1]
-        return Finding(where, check, level or CHECKS[check].level, message, rule.name, reason, column)
+        return Finding(where, check, level or CHECKS[check].level, message, rule.name, column, reason)
 
     def lines(self, path: str) -> tuple[str, ...]:
         """The lines of the file at ``path`` (relative to the project root when it is relative)."""
@@ -212,7 +211,7 @@ class LintContext:
             position = json_query_position(self.lines(where.path), where.line, query, token, nth)
             if position:
                 where, column = SourceLocation(where.path, position[0]), position[1]
-        return Finding(where, check, level or CHECKS[check].level, message, title, reason, column)
+        return Finding(where, check, level or CHECKS[check].level, message, title, column, reason)
 
 
 def split_evenly(items: Sequence[T], parts: int, weight: Callable[[T], int]) -> list[tuple[T, ...]]:
@@ -271,7 +270,7 @@ def datasource_type(ref: object, variables: Mapping[str, str] | None = None) -> 
     return "loki" if "loki" in uid.lower() else ""
 
 
-EXPR_VALUE = re.compile(r'"expr"\s*:\s*("(?:[^"\\]|\\.)*")')
+EXPR_VALUE = r'"expr"\s*:\s*("(?:[^"\\]|\\.)*")'  # compiled on first use (re caches it): dashboards only
 
 
 def json_query_position(
@@ -280,8 +279,10 @@ def json_query_position(
     """Where the ``nth`` ``token`` is in the ``"expr": "<query>"`` at or after ``from_line`` (else the first
     anywhere): (line, 1-based column); the start of the query when the token is not in it; None when the
     query is not found."""
+    import json  # here: only dashboards' findings need it
+
     for number in chain(range(max(from_line, 1), len(lines) + 1), range(1, max(from_line, 1))):
-        for match in EXPR_VALUE.finditer(lines[number - 1]):
+        for match in re.finditer(EXPR_VALUE, lines[number - 1]):
             try:
                 if json.loads(match.group(1)) != query:
                     continue

@@ -19,15 +19,16 @@ from toolkit.lint.findings import Finding, Level
 from toolkit.lint.promql import parse
 from toolkit.lint.registry import CHECKS, check
 
-RATE_WINDOW = re.compile(r"\b(i?rate)\s*\(((?:[^()]|\([^()]*\))*?)\[([^\]:]+)\]")
+# patterns compiled on first use (re caches them): a run over rule files alone never needs them
+RATE_WINDOW = r"\b(i?rate)\s*\(((?:[^()]|\([^()]*\))*?)\[([^\]:]+)\]"
 HOUSE_RULES = ("panel/units", "panel/description", "target/rate-interval")
-UID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
-STRING = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`""")
+UID = r"^[A-Za-z0-9_-]{1,40}$"
+STRING = r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`"""
 GRID = 24
-DATASOURCE_VARIABLE = re.compile(r"^\$\{?datasource\}?$|^\$\{?ds\w*\}?$")
+DATASOURCE_VARIABLE = r"^\$\{?datasource\}?$|^\$\{?ds\w*\}?$"
 NO_TARGETS = {"text", "news", "dashlist", "row", "alertlist", "annolist", "welcome"}
 NO_UNIT = NO_TARGETS | {"logs"}  # what these panels show has no unit
-LABEL_VALUES = re.compile(r"^\s*label_values\((.*),\s*\w+\s*\)\s*$|^\s*query_result\((.*)\)\s*$", re.S)
+LABEL_VALUES = r"(?s)^\s*label_values\((.*),\s*\w+\s*\)\s*$|^\s*query_result\((.*)\)\s*$"
 
 
 @check(
@@ -46,7 +47,7 @@ def uid(ctx: LintContext) -> Iterator[Finding]:
                 "digits, - or _",
                 Level.WARNING,
             )
-        elif not UID.match(board.uid):
+        elif not re.match(UID, board.uid):
             yield ctx.panel_finding(
                 "dashboard/uid",
                 board,
@@ -89,7 +90,7 @@ def _datasource_ok(value: object) -> bool:
         return True
     if isinstance(value, dict):
         return bool(value.get("uid"))
-    return isinstance(value, str) and (value.startswith("$") or bool(DATASOURCE_VARIABLE.match(value)))
+    return isinstance(value, str) and (value.startswith("$") or bool(re.match(DATASOURCE_VARIABLE, value)))
 
 
 @check(
@@ -142,9 +143,9 @@ def rate_interval(ctx: LintContext) -> Iterator[Finding]:
                 continue
             expr = target.get("expr", "") if isinstance(target, dict) else ""
             unquoted = (
-                STRING.sub('""', expr) if isinstance(expr, str) else ""
+                re.sub(STRING, '""', expr) if isinstance(expr, str) else ""
             )  # [a-z] in a regex is no window
-            for function, _, window in RATE_WINDOW.findall(unquoted):
+            for function, _, window in re.findall(RATE_WINDOW, unquoted):
                 if window.strip() != "$__rate_interval":
                     yield ctx.panel_finding(
                         "target/rate-interval",
@@ -189,7 +190,7 @@ def template_promql(ctx: LintContext) -> Iterator[Finding]:
                 continue  # Loki's label_values({}, job) is LogQL
             query = variable.get("query")
             query = str((query.get("query") if isinstance(query, dict) else query) or "")
-            match = LABEL_VALUES.match(query)
+            match = re.match(LABEL_VALUES, query)
             selector = (match.group(1) or match.group(2)) if match else None
             if selector and parse(selector, grafana=True).ast is None:
                 yield ctx.panel_finding(

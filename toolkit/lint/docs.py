@@ -62,7 +62,7 @@ def example_findings(name: str, quiet: bool = False) -> list[Finding]:
             policy=Policy.from_settings(example.policy),
         )
         return [
-            replace(finding, location=SourceLocation(file, finding.location.line))
+            finding._replace(location=SourceLocation(file, finding.location.line))
             for finding in found
             if finding.check == name
         ]

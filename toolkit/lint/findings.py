@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from toolkit.locations import SourceLocation
 
@@ -25,10 +25,9 @@ class Level(enum.IntEnum):
         return cls[text.upper()]
 
 
-@dataclass(frozen=True, order=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem found by ``check`` at ``location`` (and 1-based ``column``, 0 when unknown); ``subject``
-    names the rule or panel.
+    names the rule or panel. Findings sort by place, then check, level, message and subject.
 
     ``suppressed`` holds the reason when the rule or dashboard disables the check (``lint_ignore``).
     """
@@ -38,8 +37,8 @@ class Finding:
     level: Level
     message: str
     subject: str = ""
-    suppressed: str = field(default="", compare=False)
     column: int = 0
+    suppressed: str = ""
 
     @property
     def where(self) -> str:

@@ -84,11 +84,11 @@ def selector(ctx: LintContext) -> Iterator[Finding]:
     if not required:
         return
     for rule, parsed in ctx.rule_exprs():
-        for node in parsed.of_type(pp.VectorSelector):
-            name = selector_name(node.expr)
+        for selector in parsed.of_type(pp.VectorSelector):
+            name = selector_name(selector)
             if not name or name in ctx.recorded:
                 continue
-            have = {matcher.name for matcher in node.expr.matchers.matchers}
+            have = {matcher.name for matcher in selector.matchers.matchers}
             for label in required:
                 if label not in have:
                     yield Expression(parsed, rule=rule).finding(

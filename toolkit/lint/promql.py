@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache, cached_property
-from typing import NamedTuple
+from collections.abc import Sequence
+from functools import cache
 
 import promql_parser as pp
 
@@ -14,79 +13,86 @@ from toolkit.promql import parse as parse_promql
 COMPARISONS = {">", "<", ">=", "<=", "==", "!="}
 COUNTER_SUFFIXES = ("_total", "_count", "_sum", "_bucket")
 RATE_FUNCTIONS = {"rate", "irate", "increase"}
-# tuples, not unions: isinstance checks a tuple about twice as fast, and output_labels runs on every alert
-_WRAPPERS = (pp.ParenExpr, pp.UnaryExpr, pp.SubqueryExpr)
-_LITERALS = (pp.NumberLiteral, pp.StringLiteral)
-_node = tuple.__new__  # a Node from its fields without the named tuple's Python __new__ (one per syntax node)
+_LITERALS = (pp.NumberLiteral, pp.StringLiteral)  # a tuple, not a union: isinstance checks it twice as fast
 
 
-class Node(NamedTuple):
-    """A node of the syntax tree and its ancestors, nearest last."""
-
-    expr: pp.Expr
-    parents: tuple[pp.Expr, ...]
-
-    def inside_call(self, names: set[str]) -> bool:
-        """True when an ancestor calls one of ``names``."""
-        return any(isinstance(p, pp.Call) and p.func.name in names for p in self.parents)
-
-    def inside_aggregation(self, ops: set[str]) -> bool:
-        """True when an ancestor aggregates with one of ``ops``."""
-        return any(isinstance(p, pp.AggregateExpr) and str(p.op) in ops for p in self.parents)
-
-
-@dataclass(eq=False)
 class Parsed:
     """An expression's text, its syntax tree (None when it does not parse) and the parser's message, with
     the 1-based column it points at (0 when unknown) and whether a size limit refused it. Read-only by
-    convention: one is made per expression of a run, and a frozen dataclass's fields cost twice as much to
-    set."""
+    convention. One is made per expression of a run: a plain class with slots, made and read faster than a
+    dataclass, its indexes of the tree built on first use."""
 
-    text: str
-    ast: pp.Expr | None
-    error: str = ""
-    column: int = 0
-    limit: bool = False
+    __slots__ = ("text", "ast", "error", "column", "limit", "_by_type", "_parents")
 
-    @cached_property
-    def _by_type(self) -> dict[type, list[Node]]:
-        return nodes_by_type(self.ast) if self.ast is not None else {}
+    def __init__(
+        self, text: str, ast: pp.Expr | None, error: str = "", column: int = 0, limit: bool = False
+    ) -> None:
+        self.text, self.ast, self.error, self.column, self.limit = text, ast, error, column, limit
+        self._by_type: dict[type, list[pp.Expr]] | None = None
+        self._parents: dict[int, tuple[pp.Expr, ...]] | None = None
 
-    def of_type(self, kind: type) -> list[Node]:
+    def of_type(self, kind: type) -> Sequence[pp.Expr]:
         """The nodes of one syntax type, e.g. ``promql_parser.VectorSelector``, in depth-first order."""
-        return self._by_type.get(kind, [])
+        by_type = self._by_type
+        if by_type is None:
+            by_type = self._by_type = nodes_by_type(self.ast) if self.ast is not None else {}
+        return by_type.get(kind, ())
+
+    def parents(self, node: pp.Expr) -> tuple[pp.Expr, ...]:
+        """The ancestors of ``node``, a node of this tree, nearest last (the checks that need them are few:
+        they are found for the whole tree on first use)."""
+        if self._parents is None:
+            self._parents = ancestors(self.ast) if self.ast is not None else {}
+        return self._parents.get(id(node), ())
 
 
-def nodes_by_type(ast: pp.Expr) -> dict[type, list[Node]]:
-    """Every node under ``ast`` (itself included) with its parents, by syntax type, each type's nodes in
-    depth-first order."""
+def _children(expr: pp.Expr, kind: type) -> tuple[pp.Expr, ...]:
+    """The nodes right under ``expr`` (of type ``kind``, one of _BRANCHES), last first."""
+    if kind is pp.BinaryExpr:
+        return expr.rhs, expr.lhs
+    if kind is pp.Call:
+        return tuple(reversed(expr.args))
+    if kind is pp.AggregateExpr:
+        return (expr.expr,) if expr.param is None else (expr.expr, expr.param)
+    if kind is pp.MatrixSelector:
+        return (expr.vector_selector,)
+    return (expr.expr,)  # parentheses, a unary minus, a subquery
+
+
+_BRANCHES = frozenset(
+    {pp.BinaryExpr, pp.Call, pp.AggregateExpr, pp.MatrixSelector, pp.ParenExpr, pp.UnaryExpr, pp.SubqueryExpr}
+)
+
+
+def nodes_by_type(ast: pp.Expr) -> dict[type, list[pp.Expr]]:
+    """Every node under ``ast`` (itself included) by syntax type, each type's nodes in depth-first order."""
     # Our own walk: promql_parser.walk calls back into Python for every node, over ten times slower.
-    index: dict[type, list[Node]] = {}
-    pending: list[tuple[pp.Expr, tuple[pp.Expr, ...]]] = [(ast, ())]
+    index: dict[type, list[pp.Expr]] = {}
+    pending = [ast]
     while pending:
-        expr, parents = pending.pop()
+        expr = pending.pop()
         kind = type(expr)
         found = index.get(kind)
         if found is None:
-            index[kind] = [_node(Node, (expr, parents))]
+            index[kind] = [expr]
         else:
-            found.append(_node(Node, (expr, parents)))
-        if kind is pp.BinaryExpr:
-            inner: tuple[pp.Expr, ...] = (expr.rhs, expr.lhs)
-        elif kind is pp.Call:
-            inner = tuple(reversed(expr.args))
-        elif kind is pp.AggregateExpr:
-            inner = (expr.expr,) if expr.param is None else (expr.expr, expr.param)
-        elif kind is pp.ParenExpr or kind is pp.UnaryExpr or kind is pp.SubqueryExpr:
-            inner = (expr.expr,)
-        elif kind is pp.MatrixSelector:
-            inner = (expr.vector_selector,)
-        else:
-            continue  # a leaf (most nodes) makes no tuple of parents
-        parents = (*parents, expr)
-        for child in inner:  # the last pushed is visited first: the children in order
-            pending.append((child, parents))
+            found.append(expr)
+        if kind in _BRANCHES:  # most nodes are leaves
+            pending += _children(expr, kind)  # the last pushed is visited first: the children in order
     return index
+
+
+def ancestors(ast: pp.Expr) -> dict[int, tuple[pp.Expr, ...]]:
+    """The ancestors of every node under ``ast`` (nearest last), by the node's ``id``."""
+    found: dict[int, tuple[pp.Expr, ...]] = {}
+    pending: list[tuple[pp.Expr, tuple[pp.Expr, ...]]] = [(ast, ())]
+    while pending:
+        expr, parents = pending.pop()
+        found[id(expr)] = parents
+        kind = type(expr)
+        if kind in _BRANCHES:
+            pending += ((child, (*parents, expr)) for child in _children(expr, kind))
+    return found
 
 
 @cache  # emptied after each chunk of rules and dashboards (engine.CHUNK)
@@ -114,24 +120,23 @@ def selector_name(expr: pp.Expr) -> str:
 
 def output_labels(expr: pp.Expr) -> tuple[frozenset[str] | None, frozenset[str]]:
     """What labels the result of ``expr`` can carry: (exactly these, or None for 'any') and (surely removed)."""
-    if isinstance(expr, _WRAPPERS):
-        return output_labels(expr.expr)
-    if isinstance(expr, _LITERALS):
-        return frozenset(), frozenset()
-    if isinstance(expr, pp.AggregateExpr):
-        op = str(expr.op)
-        inner = output_labels(expr.expr)
-        if op in ("topk", "bottomk", "limitk", "limit_ratio"):
-            return inner
-        labels = frozenset(expr.modifier.labels) if expr.modifier else frozenset()
-        if expr.modifier and str(expr.modifier.type).endswith("Without"):
-            return None, inner[1] | labels
-        return labels, frozenset()
-    if isinstance(expr, pp.Call):
-        return _call_labels(expr)
-    if isinstance(expr, pp.BinaryExpr):
-        return _binary_labels(expr)
-    return None, frozenset()
+    kind = type(expr)
+    while kind is pp.ParenExpr or kind is pp.UnaryExpr or kind is pp.SubqueryExpr:
+        expr = expr.expr
+        kind = type(expr)
+    labels = _LABELS.get(kind)  # one lookup by the node's type: this runs on every node of every alert
+    return _ANY_LABELS if labels is None else labels(expr)
+
+
+def _aggregation_labels(expr: pp.AggregateExpr) -> tuple[frozenset[str] | None, frozenset[str]]:
+    op = str(expr.op)
+    inner = output_labels(expr.expr)
+    if op in ("topk", "bottomk", "limitk", "limit_ratio"):
+        return inner
+    labels = frozenset(expr.modifier.labels) if expr.modifier else _NONE
+    if expr.modifier and str(expr.modifier.type).endswith("Without"):
+        return None, inner[1] | labels
+    return labels, _NONE
 
 
 def _call_labels(call: pp.Call) -> tuple[frozenset[str] | None, frozenset[str]]:
@@ -178,3 +183,15 @@ def _binary_labels(expr: pp.BinaryExpr) -> tuple[frozenset[str] | None, frozense
         return (lhs[0] - matching if lhs[0] is not None else None), lhs[1] | matching
     # group_left(x)/group_right(x) copy labels from the other side, which promql-parser does not expose
     return None, frozenset()
+
+
+_NONE: frozenset[str] = frozenset()
+_NO_LABELS = (_NONE, _NONE)  # a number or a string: no labels
+_ANY_LABELS = (None, _NONE)  # a selector: any labels, none surely removed
+_LABELS = {
+    pp.NumberLiteral: lambda _: _NO_LABELS,
+    pp.StringLiteral: lambda _: _NO_LABELS,
+    pp.AggregateExpr: _aggregation_labels,
+    pp.Call: _call_labels,
+    pp.BinaryExpr: _binary_labels,
+}

@@ -13,7 +13,7 @@ from toolkit.lint.findings import Finding, Level
 from toolkit.lint.promql import (
     COMPARISONS,
     RATE_FUNCTIONS,
-    Node,
+    Parsed,
     nodes_by_type,
     output_labels,
     parse,
@@ -39,6 +39,8 @@ COUNTER_NAME = re.compile(r"_(?:total|sum|bucket)$")
 GAUGE_NAME = re.compile(r"(?:^up|_bytes|_ratio|_percent|_celsius|_volts|_info|_timestamp(?:_seconds)?)$")
 REGEX_META = re.compile(r"[.*+?()\[\]{}|\\^$]")
 TEMPLATE_LABEL = re.compile(r"\$labels\.(\w+)|\.Labels\.(\w+)")
+_NOT_RE = pp.MatchOp.NotRe
+_REGEX_OPS = (pp.MatchOp.Re, _NOT_RE)
 
 
 @check(
@@ -135,8 +137,7 @@ def _gauge_verdict(ctx: LintContext, name: str) -> tuple[Level, str] | None:
 def rate(ctx: LintContext) -> Iterator[Finding]:
     minimum = 4 * ctx.scrape_seconds
     for expression in ctx.expressions():
-        for node in expression.parsed.of_type(pp.Call):
-            call = node.expr
+        for call in expression.parsed.of_type(pp.Call):
             function = call.func.name
             if function not in RATE_FUNCTIONS or not call.args:
                 continue
@@ -181,7 +182,7 @@ def _aggregates(expr: pp.Expr) -> bool:
 
 
 def _unwrap(expr: pp.Expr) -> pp.Expr:
-    while isinstance(expr, pp.ParenExpr):
+    while type(expr) is pp.ParenExpr:
         expr = expr.expr
     return expr
 
@@ -191,24 +192,31 @@ def _is_zero(expr: pp.Expr) -> bool:
     return isinstance(expr, pp.NumberLiteral) and expr.val == 0
 
 
-def _set_filters(parsed) -> set[str]:
+def _set_filters(parsed: Parsed) -> set[str]:
     """Metric names read on the right of ``and``/``unless``, where only label sets matter, not values."""
     names: set[str] = set()
-    for node in parsed.of_type(pp.BinaryExpr):
-        if str(node.expr.op) in ("and", "unless"):
-            names.update(
-                selector_name(n.expr) for n in nodes_by_type(node.expr.rhs).get(pp.VectorSelector, [])
-            )
+    for binary in parsed.of_type(pp.BinaryExpr):
+        if str(binary.op) in ("and", "unless"):
+            names.update(map(selector_name, nodes_by_type(binary.rhs).get(pp.VectorSelector, ())))
     return names
 
 
-def _guarded(node: Node) -> bool:
+def _shielded(parsed: Parsed) -> set[int]:
+    """The selectors (by ``id``) where a counter's raw value is read correctly: under a call or aggregation
+    that reads counters (rate(), count(), ...), or inside a subquery."""
+    roots = [call for call in parsed.of_type(pp.Call) if call.func.name in COUNTER_SAFE_CALLS]
+    roots += [op for op in parsed.of_type(pp.AggregateExpr) if str(op.op) in COUNTER_SAFE_AGGREGATIONS]
+    roots += parsed.of_type(pp.SubqueryExpr)
+    return {id(selector) for root in roots for selector in nodes_by_type(root).get(pp.VectorSelector, ())}
+
+
+def _guarded(parents: tuple[pp.Expr, ...]) -> bool:
     """True where a counter's raw value is compared with 0 (``x_count > 0``: it exists, or has counted)."""
     return any(
         isinstance(parent, pp.BinaryExpr)
         and str(parent.op) in COMPARISONS
         and (_is_zero(parent.lhs) or _is_zero(parent.rhs))
-        for parent in node.parents
+        for parent in parents
     )
 
 
@@ -223,15 +231,14 @@ def counter(ctx: LintContext) -> Iterator[Finding]:
         renames = expression.rule is not None and not expression.is_alert
         if renames and isinstance(_unwrap(expression.parsed.ast), pp.VectorSelector):
             continue  # a recording rule that only renames or filters a series
-        filters = None
-        for node in expression.parsed.of_type(pp.VectorSelector):
-            name = selector_name(node.expr)
+        filters = shielded = None
+        for selector in expression.parsed.of_type(pp.VectorSelector):
+            name = selector_name(selector)
             level = _counter_verdict(ctx, name) if name else None
             if level is None:
                 continue
-            if node.inside_call(COUNTER_SAFE_CALLS) or node.inside_aggregation(COUNTER_SAFE_AGGREGATIONS):
-                continue
-            if any(isinstance(p, pp.SubqueryExpr) for p in node.parents) or _guarded(node):
+            shielded = _shielded(expression.parsed) if shielded is None else shielded
+            if id(selector) in shielded or _guarded(expression.parsed.parents(selector)):
                 continue
             filters = _set_filters(expression.parsed) if filters is None else filters
             if name in filters:
@@ -257,8 +264,7 @@ def counter(ctx: LintContext) -> Iterator[Finding]:
 )
 def histogram(ctx: LintContext) -> Iterator[Finding]:
     for expression in ctx.expressions():
-        for node in expression.parsed.of_type(pp.Call):
-            call = node.expr
+        for call in expression.parsed.of_type(pp.Call):
             if call.func.name != "histogram_quantile" or len(call.args) < 2:
                 continue
             arg = _unwrap(call.args[1])
@@ -299,8 +305,8 @@ def aggregate(ctx: LintContext) -> Iterator[Finding]:
 
 
 def _aggregation_token(parsed) -> str:
-    for node in parsed.of_type(pp.AggregateExpr):
-        return f"{node.expr.op}"
+    for aggregation in parsed.of_type(pp.AggregateExpr):
+        return f"{aggregation.op}"
     return ""
 
 
@@ -313,11 +319,11 @@ def fragile(ctx: LintContext) -> Iterator[Finding]:
     for rule, parsed in ctx.rule_exprs():
         if not rule.is_alert:
             continue
-        for node in parsed.of_type(pp.AggregateExpr):
-            op = str(node.expr.op)
+        for aggregation in parsed.of_type(pp.AggregateExpr):
+            op = str(aggregation.op)
             if op not in ("topk", "bottomk"):
                 continue
-            param = _unwrap(node.expr.param) if node.expr.param is not None else None
+            param = _unwrap(aggregation.param) if aggregation.param is not None else None
             if isinstance(param, pp.NumberLiteral) and param.val == 1:
                 continue  # topk(1, ...): the de-duplication idiom, one series per group
             yield ctx.rule_finding(
@@ -362,11 +368,11 @@ def _regexp_advice(name: str, negated: bool, value: str) -> tuple[str, Level] | 
 )
 def regexp(ctx: LintContext) -> Iterator[Finding]:
     for expression in ctx.expressions():
-        for node in expression.parsed.of_type(pp.VectorSelector):
-            for matcher in node.expr.matchers.matchers:
-                if matcher.op not in (pp.MatchOp.Re, pp.MatchOp.NotRe) or GRAFANA_VARIABLE in matcher.value:
+        for selector in expression.parsed.of_type(pp.VectorSelector):
+            for matcher in selector.matchers.matchers:
+                if matcher.op not in _REGEX_OPS or GRAFANA_VARIABLE in matcher.value:
                     continue
-                negated = matcher.op == pp.MatchOp.NotRe
+                negated = matcher.op == _NOT_RE
                 advice = _regexp_advice(matcher.name, negated, matcher.value)
                 if advice is not None:
                     op = "!~" if negated else "=~"
@@ -427,19 +433,23 @@ def _never(op: str, low: float, high: float, value: float) -> bool:
 def _grouping(expr: pp.Expr) -> frozenset[str] | None:
     """The exact labels an aggregation's result has (``sum by (a)``: {a}; ``sum``: none), else None."""
     expr = _unwrap(expr)
-    if not isinstance(expr, pp.AggregateExpr) or str(expr.op) in ("topk", "bottomk", "limitk", "limit_ratio"):
+    if type(expr) is not pp.AggregateExpr or str(expr.op) in ("topk", "bottomk", "limitk", "limit_ratio"):
         return None
     if expr.modifier is None:
         return frozenset()
     return None if str(expr.modifier.type).endswith("Without") else frozenset(expr.modifier.labels)
 
 
-def _unmatched(expr: pp.BinaryExpr) -> tuple[frozenset[str], frozenset[str]] | None:
-    """The two sides' label sets when a one-to-one match between two aggregations can never pair them."""
-    if str(expr.op) in ("or", "unless") or (expr.modifier and expr.modifier.matching is not None):
+def _unmatched(expr: pp.BinaryExpr, op: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The two sides' label sets when a one-to-one match (operator ``op``) between two aggregations can never
+    pair them. The sides are looked at first: most are no aggregation, which settles it."""
+    left = _grouping(expr.lhs)
+    if left is None:
         return None
-    left, right = _grouping(expr.lhs), _grouping(expr.rhs)
-    if left is None or right is None or left == right:
+    right = _grouping(expr.rhs)
+    if right is None or left == right:
+        return None
+    if op in ("or", "unless") or (expr.modifier and expr.modifier.matching is not None):
         return None
     return left, right
 
@@ -453,10 +463,9 @@ def _unmatched(expr: pp.BinaryExpr) -> tuple[frozenset[str], frozenset[str]] | N
 )
 def impossible(ctx: LintContext) -> Iterator[Finding]:
     for expression in ctx.expressions():
-        for node in expression.parsed.of_type(pp.BinaryExpr):
-            expr = node.expr
+        for expr in expression.parsed.of_type(pp.BinaryExpr):
             op = str(expr.op)
-            unmatched = _unmatched(expr)
+            unmatched = _unmatched(expr, op)
             if unmatched is not None:
                 left, right = (", ".join(sorted(side)) or "no labels" for side in unmatched)
                 yield expression.finding(
@@ -498,8 +507,7 @@ def impossible(ctx: LintContext) -> Iterator[Finding]:
 )
 def absent(ctx: LintContext) -> Iterator[Finding]:
     for expression in ctx.expressions():
-        for node in expression.parsed.of_type(pp.Call):
-            call = node.expr
+        for call in expression.parsed.of_type(pp.Call):
             if call.func.name != "absent" or not call.args:
                 continue
             if isinstance(_unwrap(call.args[0]), pp.AggregateExpr):
@@ -531,8 +539,8 @@ def catalogue(ctx: LintContext) -> Iterator[Finding]:
         return
     known = set(ctx.catalogue) | ctx.recorded
     for expression in ctx.expressions():
-        for node in expression.parsed.of_type(pp.VectorSelector):
-            used = node.expr.name
+        for selector in expression.parsed.of_type(pp.VectorSelector):
+            used = selector.name
             if used and used not in known:
                 hint = _suggestion(used, known) or " (alerts/metrics.py): add it or fix the name"
                 yield expression.finding(
@@ -554,8 +562,8 @@ def series(ctx: LintContext) -> Iterator[Finding]:
         return
     produced = ctx.recorded | {"ALERTS", "ALERTS_FOR_STATE"}
     for expression in ctx.expressions():
-        for node in expression.parsed.of_type(pp.VectorSelector):
-            name = node.expr.name
+        for selector in expression.parsed.of_type(pp.VectorSelector):
+            name = selector.name
             if not name or name in produced:
                 continue
             if name not in ctx.live.names:
@@ -567,7 +575,7 @@ def series(ctx: LintContext) -> Iterator[Finding]:
                 )
                 continue
             known = ctx.live.labels(name)
-            for matcher in node.expr.matchers.matchers:
+            for matcher in selector.matchers.matchers:
                 value = matcher.value
                 if (
                     matcher.name != "__name__"
@@ -586,11 +594,9 @@ def series(ctx: LintContext) -> Iterator[Finding]:
 def rate_windows(expression: Expression) -> list[float]:
     """The windows, in seconds, of the rate()/increase() calls in an expression."""
     return [
-        node.expr.args[0].range.total_seconds()
-        for node in expression.parsed.of_type(pp.Call)
-        if node.expr.func.name in RATE_FUNCTIONS
-        and node.expr.args
-        and isinstance(node.expr.args[0], pp.MatrixSelector)
+        call.args[0].range.total_seconds()
+        for call in expression.parsed.of_type(pp.Call)
+        if call.func.name in RATE_FUNCTIONS and call.args and isinstance(call.args[0], pp.MatrixSelector)
     ]
 
 
@@ -610,14 +616,14 @@ def range_(ctx: LintContext) -> Iterator[Finding]:
         return
     for expression in ctx.expressions():
         for kind in (pp.MatrixSelector, pp.SubqueryExpr):
-            for node in expression.parsed.of_type(kind):
-                reach = node.expr.range.total_seconds()
+            for ranged in expression.parsed.of_type(kind):
+                reach = ranged.range.total_seconds()
                 offset = getattr(
-                    node.expr.vector_selector if kind is pp.MatrixSelector else node.expr, "offset", None
+                    ranged.vector_selector if kind is pp.MatrixSelector else ranged, "offset", None
                 )
                 reach += offset.total_seconds() if offset else 0
                 if reach > kept:
-                    window = pp.display_duration(node.expr.range)
+                    window = pp.display_duration(ranged.range)
                     yield expression.finding(
                         ctx,
                         "promql/range",
@@ -656,8 +662,7 @@ def matching(ctx: LintContext) -> Iterator[Finding]:
     from toolkit.lint.live import LiveError  # here: only a run with --prometheus asks a server
 
     for rule, parsed in ctx.rule_exprs():
-        for node in parsed.of_type(pp.BinaryExpr):
-            expr = node.expr
+        for expr in parsed.of_type(pp.BinaryExpr):
             op = str(expr.op)
             if op in ("or", "unless") or not (_is_vector(expr.lhs) and _is_vector(expr.rhs)):
                 continue

@@ -5,7 +5,6 @@ Each format gives its report line by line as the findings come, so a long run's 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from toolkit.lint.findings import Finding, Level
@@ -40,6 +39,8 @@ def excerpt(line: str, column: int) -> str:
 def as_json(findings: Iterable[Finding], line_of: Callable[[Finding], str]) -> Iterator[str]:
     """A JSON list of findings with path, line, level, check, message, subject and source line, line by
     line as ``json.dumps(..., indent=2)`` writes the whole list (``[]`` when there is none)."""
+    import json  # here: the text and GitHub reports do without it
+
     held: list[str] = []  # the previous item's lines: its last gets a comma when another item follows
     for f in findings:
         item = {

@@ -20,7 +20,7 @@ from toolkit.lint.templates import template_problem
 from toolkit.locations import SourceLocation
 
 RAW_VALUE = re.compile(r"\{\{\s*\$value\s*\}\}")
-GROUP_NAME = re.compile(r"[^\W_][\w.-]*")  # any script, but lower case: checked apart
+GROUP_NAME = r"[^\W_][\w.-]*"  # any script, but lower case: checked apart (compiled on first use)
 ABSENT = {"absent", "absent_over_time"}
 
 
@@ -32,7 +32,7 @@ def _is_condition(node: pp.Expr) -> bool:
 
 
 def _has_comparison(parsed: Parsed) -> bool:
-    return any(_is_condition(node.expr) for kind in (pp.BinaryExpr, pp.Call) for node in parsed.of_type(kind))
+    return any(_is_condition(node) for kind in (pp.BinaryExpr, pp.Call) for node in parsed.of_type(kind))
 
 
 def _is_constant(parsed: Parsed) -> bool:
@@ -51,7 +51,7 @@ def alert_for(ctx: LintContext) -> Iterator[Finding]:
         if not rule.is_alert:
             continue
         for_seconds = duration_seconds(rule.data["for"]) if rule.data.get("for") else 0.0
-        uses_absent = any(n.expr.func.name in ABSENT for n in parsed.of_type(pp.Call))
+        uses_absent = any(call.func.name in ABSENT for call in parsed.of_type(pp.Call))
         if uses_absent and for_seconds < max(120.0, 4 * ctx.scrape_seconds):
             yield ctx.rule_finding(
                 "alerts/for",
@@ -220,7 +220,7 @@ def name(ctx: LintContext) -> Iterator[Finding]:
     from toolkit.rules import ALERT_NAME, RECORD_NAME  # here: the rule DSL loads only for this convention
 
     for group in ctx.bundle.rule_groups:
-        if not GROUP_NAME.fullmatch(group.name) or group.name != group.name.lower():
+        if not re.fullmatch(GROUP_NAME, group.name) or group.name != group.name.lower():
             yield Finding(
                 group.source,
                 "rule/name",
@@ -286,8 +286,8 @@ def duplicate(ctx: LintContext) -> Iterator[Finding]:
 )
 def dependency(ctx: LintContext) -> Iterator[Finding]:
     for rule, parsed in ctx.rule_exprs():
-        for node in parsed.of_type(pp.VectorSelector):
-            used = node.expr.name or ""
+        for selector in parsed.of_type(pp.VectorSelector):
+            used = selector.name or ""
             if ":" in used and not used.startswith(":") and used not in ctx.recorded:
                 yield ctx.rule_finding(
                     "rule/dependency",

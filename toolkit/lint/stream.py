@@ -104,7 +104,7 @@ def _lint_share(
     results: list[list[Finding] | Path] = []
     for number, batch in enumerate(batches):
         loaded = kept if kept is not None else _read(batch, run.origin)
-        found = _source((errors if number == 0 else []) + loaded.errors, loaded.skipped, run.only)
+        found = _source([*(errors if number == 0 else ()), *loaded.errors], loaded.skipped, run.only)
         found += lint_bundle(
             loaded.bundle,
             is_project=False,

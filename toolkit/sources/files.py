@@ -7,13 +7,11 @@ Used for files we did not generate (``toolkit lint PATH``, ``toolkit import``) a
 from __future__ import annotations
 
 import bisect
-import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -93,13 +91,12 @@ def _yaml(text: str, path: str) -> tuple[Any, dict]:
         raise _yaml_error(error, path) from None
 
 
-@dataclass(eq=False)
-class RuleFile:
+class RuleFile(NamedTuple):
     """A rule file as read: its groups (rules Prometheus would refuse left out) and every problem, each at
     its line, in Prometheus' words."""
 
-    groups: list[RuleGroupEntry] = field(default_factory=list)
-    problems: list[RuleFileProblem] = field(default_factory=list)
+    groups: list[RuleGroupEntry]
+    problems: list[RuleFileProblem]
 
 
 def parse_rule_file(text: str, path: str) -> list[RuleGroupEntry]:
@@ -129,8 +126,9 @@ def read_rule_file(text: str, path: str) -> RuleFile:
     except yaml.YAMLError as error:
         raise _yaml_error(error, path) from None
     file = os.path.basename(path)
-    text_lines = text.splitlines()
-    read = RuleFile()
+    # its lines, for `# toolkit lint ignore` comments: a file that never says toolkit has none
+    text_lines = text.splitlines() if "toolkit" in text else []
+    read = RuleFile([], [])
     found = False
     for data, lines in documents:
         prefix: tuple = ()
@@ -164,13 +162,14 @@ def read_rule_file(text: str, path: str) -> RuleFile:
     return read
 
 
-@dataclass(eq=False)
 class _Reader:
-    path: str
-    file: str
-    lines: dict
-    text_lines: list[str]
-    read: RuleFile
+    """Reads the groups and rules of one document of a rule file into ``read``, with each problem at its
+    line."""
+
+    __slots__ = ("path", "file", "lines", "text_lines", "read")
+
+    def __init__(self, path: str, file: str, lines: dict, text_lines: list[str], read: RuleFile) -> None:
+        self.path, self.file, self.lines, self.text_lines, self.read = path, file, lines, text_lines, read
 
     def at(self, where: tuple) -> SourceLocation:
         return SourceLocation(self.path, line_of(self.lines, where))
@@ -179,6 +178,8 @@ class _Reader:
         self.read.problems.append(RuleFileProblem(message, self.at(where), column, fatal))
 
     def unknown_keys(self, data: dict, known: set | frozenset, at: tuple, kind: str) -> None:
+        if data.keys() <= known:  # the usual case, decided in C
+            return
         for key in data:
             if key in known:
                 continue
@@ -312,6 +313,7 @@ def _invalid_label_names(labels: Any) -> list[str]:
 def load_json(text: str, path: str) -> Any:
     """``text`` as JSON; SourceError with the line and column when it is not, or when it nests deeper than
     MAX_JSON_DEPTH (Grafana's dashboards nest about 10 levels; a deeper file is refused, not recursed into)."""
+    import json  # here: a run over rule files alone never loads the JSON module
     import sys
 
     limit = sys.getrecursionlimit()
@@ -374,7 +376,7 @@ def parse_dashboard(text: str, path: str, locate_panels: bool = True) -> Dashboa
     )
 
 
-PANEL_ID = re.compile(r'"id"\s*:\s*(\d+)\b')
+PANEL_ID = r'"id"\s*:\s*(\d+)\b'  # compiled on first use (re caches it): dashboards only
 
 
 def _panel_lines(text: str, board: dict, path: str) -> dict[int, SourceLocation]:
@@ -383,7 +385,7 @@ def _panel_lines(text: str, board: dict, path: str) -> dict[int, SourceLocation]
     One pass over the text: every ``"id": N`` position is indexed once, and lines are counted forward
     only, so the time grows linearly with the dashboard."""
     positions: dict[int, list[int]] = {}
-    for match in PANEL_ID.finditer(text):
+    for match in re.finditer(PANEL_ID, text):
         positions.setdefault(int(match.group(1)), []).append(match.start())
     found: dict[int, SourceLocation] = {}
     offset, line, counted = 0, 1, 0
@@ -427,13 +429,13 @@ def decode_text(data: bytes, path: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-@dataclass(eq=False)
-class FileBundle:
-    """What reading files gave: the bundle, and the files that could not be read (as errors)."""
+class FileBundle(NamedTuple):
+    """What reading files gave: the bundle, the files that could not be read (as errors) and those of other
+    kinds (skipped)."""
 
     bundle: Bundle
-    errors: list[SourceError] = field(default_factory=list)
-    skipped: list[SourceError] = field(default_factory=list)
+    errors: Sequence[SourceError] = ()
+    skipped: Sequence[SourceError] = ()
 
 
 def is_promtool_test(text: str) -> bool:
@@ -451,16 +453,16 @@ def has_top_key(text: str, key: str) -> bool:
     return text.startswith(key) or f"\n{key}" in text
 
 
-@dataclass(eq=False)
 class FileReader:
     """Rule files, dashboards and an Alertmanager config read one file at a time into one bundle."""
 
-    dashboards: list[DashboardEntry] = field(default_factory=list)
-    groups: list[RuleGroupEntry] = field(default_factory=list)
-    alertmanager: dict | None = None
-    alertmanager_source: SourceLocation | None = None
-    errors: list[SourceError] = field(default_factory=list)
-    skipped: list[SourceError] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.dashboards: list[DashboardEntry] = []
+        self.groups: list[RuleGroupEntry] = []
+        self.alertmanager: dict | None = None
+        self.alertmanager_source: SourceLocation | None = None
+        self.errors: list[SourceError] = []
+        self.skipped: list[SourceError] = []
 
     def add(self, path: str, text: str) -> None:
         """Read one file's ``text`` (``path`` names it in messages; its suffix and name say what it is):
