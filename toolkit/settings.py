@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,6 +23,8 @@ _SCHEMA_PATH = Path(__file__).with_name("settings.schema.json")
 @cache
 def settings_schema() -> dict[str, Any]:
     """The JSON Schema every ``toolkit.yaml`` must satisfy."""
+    import json  # here: finding the project (lint of plain files) needs no JSON
+
     return json.loads(_SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
