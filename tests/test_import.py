@@ -4,6 +4,7 @@ to the same dashboard; what is not carried is listed; bad input is an error at t
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -741,3 +742,45 @@ def test_multi_line_text_is_triple_quoted_only_where_the_module_lints_clean(text
     written = string(text)
     assert written.startswith('"""') is triple
     assert eval(written) == text  # our own literal, exact either way
+
+
+def modules(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.glob("*/*.py"))
+
+
+@pytest.mark.parametrize("refused_by", ["chmod", "scandir"])
+@pytest.mark.parametrize(
+    ("command", "name", "content"), [("rules", "a.yml", "groups: []\n"), ("dashboards", "a.json", "{}")]
+)
+def test_a_folder_that_cannot_be_listed_is_an_error_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, refused_by: str, command: str, name: str, content: str
+) -> None:
+    """A folder the importer cannot list is an error with the folder and the reason (it was passed over in
+    silence): exit 2, nothing written. As root, chmod does not stop listing, so the refusal is simulated too."""
+    root = project(tmp_path)
+    locked = tmp_path / "in" / "locked"
+    locked.mkdir(parents=True)
+    (locked / name).write_text(content)
+    (tmp_path / "in" / name).write_text(content)
+    before = modules(root)
+    if refused_by == "chmod":
+        locked.chmod(0)
+        if os.access(locked, os.R_OK):
+            locked.chmod(0o755)
+            pytest.skip("chmod 000 does not stop this user (root) from listing a folder")
+    else:
+        real_scandir = os.scandir
+
+        def refusing(folder):
+            if str(folder) == str(locked):
+                raise PermissionError(13, "Permission denied")
+            return real_scandir(folder)
+
+        monkeypatch.setattr(os, "scandir", refusing)
+    try:
+        result = run_import(root, command, str(tmp_path / "in"))
+    finally:
+        locked.chmod(0o755)
+    assert result.exit_code == 2, result.output
+    assert f"{locked}: cannot list this folder: Permission denied\nnothing was written" in result.output
+    assert modules(root) == before

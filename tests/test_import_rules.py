@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from tests.sample_project import make_project
 from toolkit.cli import main
 from toolkit.diff.promql_text import pretty
+from toolkit.importer.batch import looks_like_rules
 from toolkit.lint.engine import lint_bundle
 from toolkit.sources.code import load_project
 from toolkit.sources.files import load_paths, parse_rule_file
@@ -480,3 +481,23 @@ def test_live_rules_from_a_ruler(tmp_path: Path, ruler_double) -> None:
     assert result.exit_code == 0, result.output
     assert normalized(imported_groups(root)) == normalized(parse_rule_file(SAME_NAME, "platform.yml"))
     assert {g.file for g in imported_groups(root)} == {"platform.yml"} and "is taken" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "rules"),
+    [
+        ("groups:\n  - name: g\n", True),
+        ("apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nspec:\n  groups: []\n", True),
+        ("\n\n   groups :\n", True),
+        ("\t groups:\n", True),
+        ("\n" * 50_000 + "spec:\n    groups: []\n", True),  # the blank lines are read once, not once each
+        ("mygroups: 1\n", False),
+        ("x: groups: 1\n", False),
+        ("groups-of: 1\n", False),
+        ("\n" * 50_000 + "route: {}\n", False),
+        ("rule_files: [a.yml]\ntests: []\ngroups: []\n", False),  # a promtool test file
+    ],
+)
+def test_a_file_found_in_a_folder_is_a_rule_file_when_it_has_a_groups_key(text: str, rules: bool) -> None:
+    """``groups:`` at any indentation: a PrometheusRule manifest's is under ``spec:``."""
+    assert looks_like_rules(text) is rules

@@ -210,3 +210,23 @@ def test_a_finding_in_each_of_thousands_of_panels_is_placed_in_bounded_time(tmp_
     lines = path.read_text().splitlines()
     query = next(n for n, line in enumerate(lines, 1) if '"sum(rate(x14999_total[5m])"' in line)
     assert f"{path}:{query}:" in done.stdout  # the last but one panel's finding, at its own query's line
+
+
+def test_a_finding_on_each_of_thousands_of_labels_is_placed_in_bounded_time(tmp_path: Path) -> None:
+    """Placing a rule's finding at its field's line read the rule's lines from its first down to the field,
+    once per finding: 5,000 broken label templates under a 200,000-line description took minutes, past the
+    child's time limit. The rule's lines are now read once for all its findings."""
+    description = "".join(f"\n            line {n} of a long description" for n in range(200_000))
+    labels = "".join(f'\n          l{n}: "{{{{ $labels.x"' for n in range(5_000))
+    path = tmp_path / "labels.yml"
+    path.write_text(
+        "groups:\n  - name: g\n    rules:\n      - alert: Many\n        expr: vector(1)\n"
+        f"        annotations:\n          description: |{description}\n        labels:{labels}\n"
+    )
+    done = lint_in_a_child(path)
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "5000 fatals" in done.stderr + done.stdout
+    lines = path.read_text().splitlines()
+    for n in (0, 4_999):
+        line = lines.index(f'          l{n}: "{{{{ $labels.x"') + 1
+        assert f'{path}:{line}: fatal: label "l{n}": template: __alert_Many: unclosed action' in done.stdout

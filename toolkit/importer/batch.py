@@ -11,10 +11,13 @@ from typing import Any, NamedTuple
 from toolkit.errors import ToolkitError
 from toolkit.importer.install import ImportFailed, Planned
 from toolkit.importer.pysource import check_module_name
+from toolkit.sources.files import RULE_SUFFIXES, SourceError, files_under
 from toolkit.sources.files import _read as read_text  # the one reading of a file we were given
 
 Progress = Callable[[Sequence[Any], str], Iterable[Any]]
-RULE_SUFFIXES = (".yml", ".yaml")
+# a ``groups:`` key at any indentation (a PrometheusRule manifest's is under ``spec:``), found in one pass:
+# the multi-line ^\s*groups\s*: tried every line of a run of blank lines to its end
+GROUPS_KEY = re.compile(r"(?:\A|\n)[^\S\n]*+groups\s*+:")
 
 
 class RuleSource(NamedTuple):
@@ -39,13 +42,14 @@ def _each(items: Sequence[Any], label: str) -> Iterable[Any]:
 
 
 def expand(paths: Sequence[Path], suffixes: tuple[str, ...]) -> list[Path]:
-    """Files given, and the files with ``suffixes`` under folders given, in sorted order."""
+    """Files given, and the files with ``suffixes`` under folders given, in sorted order; ImportFailed
+    naming every folder that cannot be listed, with the reason."""
     files: list[Path] = []
+    errors: list[SourceError] = []
     for path in paths:
-        if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in suffixes)
-        else:
-            files.append(path)
+        files += files_under(path, errors, suffixes) if path.is_dir() else [path]
+    if errors:
+        raise ImportFailed("\n".join(map(str, errors)))
     return files
 
 
@@ -55,7 +59,7 @@ def looks_like_rules(text: str) -> bool:
     from toolkit.importer.rules import is_empty_rule_file
     from toolkit.sources.files import is_promtool_test
 
-    has_groups = re.search(r"^\s*groups\s*:", text, re.M) is not None
+    has_groups = GROUPS_KEY.search(text) is not None
     return is_empty_rule_file(text) or (has_groups and not is_promtool_test(text))
 
 

@@ -535,7 +535,7 @@ def expand_paths(paths: Iterable[Path], errors: list[SourceError]) -> list[Path]
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = [Path(p) for p in sorted(_files_under(str(path), errors), key=lambda p: p.split(os.sep))]
+            found = files_under(path, errors)
             if not found:
                 errors.append(
                     SourceError(
@@ -550,11 +550,18 @@ def expand_paths(paths: Iterable[Path], errors: list[SourceError]) -> list[Path]
     return files
 
 
-def _files_under(folder: str, errors: list[SourceError]) -> Iterator[str]:
-    """The rule files and dashboards under ``folder``, as ``Path.rglob`` finds them (symbolic links to
-    folders are not followed, links to files are), listed with ``os.scandir``: no Path object and no stat
-    per entry, which cost about as much as the rest of the listing. A folder that cannot be listed is added to
-    ``errors``."""
+def files_under(
+    folder: Path, errors: list[SourceError], suffixes: tuple[str, ...] = READ_SUFFIXES
+) -> list[Path]:
+    """The files with ``suffixes`` (by default rule files and dashboards) under ``folder``, in sorted order,
+    as ``Path.rglob`` finds them: symbolic links to folders are not followed, links to files are. A folder
+    that cannot be listed is added to ``errors`` (``rglob`` passes over it in silence)."""
+    return [Path(p) for p in sorted(_walk(str(folder), suffixes, errors), key=lambda p: p.split(os.sep))]
+
+
+def _walk(folder: str, suffixes: tuple[str, ...], errors: list[SourceError]) -> Iterator[str]:
+    """The files of :func:`files_under`, listed with ``os.scandir``: no Path object and no stat per entry,
+    which cost about as much as the rest of the listing."""
     try:
         with os.scandir(folder) as listing:
             entries = list(listing)
@@ -563,6 +570,6 @@ def _files_under(folder: str, errors: list[SourceError]) -> Iterator[str]:
         return
     for entry in entries:
         if entry.is_dir() and not entry.is_symlink():
-            yield from _files_under(entry.path, errors)
-        elif os.path.splitext(entry.name)[1] in READ_SUFFIXES and entry.is_file():
+            yield from _walk(entry.path, suffixes, errors)
+        elif os.path.splitext(entry.name)[1] in suffixes and entry.is_file():
             yield entry.path

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import operator
 import re
-from typing import Any, ClassVar
+from collections.abc import Callable
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import yaml
 
@@ -214,49 +216,159 @@ def line_of(lines: dict[Path_, int], path: Path_) -> int:
     return lines.get((), 0)
 
 
-def field_line(lines: list[str] | tuple[str, ...], item_line: int, field: str) -> int:
+_KEPT = 32  # blocks field_line keeps, and tokens' occurrences token_position keeps: the one used last longest
+_INDEX_AFTER = 8  # fields looked for in a block before its lines are indexed, and occurrences of a token
+# the run of text before a colon that a key can end with: no space, quote, colon, brace or comma in it (the
+# patterns are compiled on first use, re caches them: only a block with many fields asked for needs them)
+_KEY_TAIL = r"""(?<![^\s"':{,])([^\s"':{,]++)["']?\s*:"""
+_FIELD_TAIL = r"""[^\s"':{,]+\Z"""
+_blocks: dict[tuple[int, int], _Block] = {}  # by (id of the lines, the block's first line)
+_tokens: dict[tuple[int, int, str], _Occurrences] = {}  # by (id of the lines, the key's line, the token)
+if TYPE_CHECKING:  # not made at run time: a bound given as text is compiled when the module loads
+    K = TypeVar("K")
+    V = TypeVar("V", bound="_Block | _Occurrences")
+
+
+def field_line(lines: tuple[str, ...], item_line: int, field: str) -> int:
     """The line (1-based) of ``field:`` in the block mapping that starts at ``item_line`` (a sequence item
-    such as a rule), 0 when it is not found there."""
+    such as a rule), 0 when it is not found there: the first line of the block where ``field`` is written
+    as a key (also inside a flow mapping or a value, as text).
+
+    The blocks looked at last are kept with what was learnt of them (see :class:`_Block`), so the findings
+    about one rule cost one pass over its lines, not one each."""
     if not 1 <= item_line <= len(lines):
         return 0
-    first = lines[item_line - 1]
-    indent = len(first) - len(first.lstrip(" -"))
-    key = re.compile(rf"""(?:^|[\s{{,])["']?{re.escape(field)}["']?\s*:""")
-    for number in range(item_line, len(lines) + 1):
-        text = lines[number - 1]
-        stripped = text.lstrip(" ")
-        depth = len(text) - len(stripped)
-        outside = depth < indent or (depth == indent - 2 and stripped[:1] == "-")
-        if number > item_line and stripped and not stripped.startswith("#") and outside:
-            return 0
-        if field in text and key.search(text):
+    return _kept(_blocks, (id(lines), item_line), lines, _Block, item_line).line_of(field)
+
+
+def _kept(kept: dict[K, V], place: K, lines: tuple[str, ...], make: Callable[..., V], *args: Any) -> V:
+    """What ``kept`` holds for ``place`` when it was made for these ``lines``, else ``make(lines, *args)``,
+    kept in its place; the one used last is kept longest, ``_KEPT`` at most."""
+    value = kept.pop(place, None)
+    if value is None or value.lines is not lines:
+        value = make(lines, *args)
+        if len(kept) >= _KEPT:
+            del kept[next(iter(kept))]
+    kept[place] = value
+    return value
+
+
+class _Block:
+    """One block mapping of a file's lines (a rule), read lazily as far as the fields asked for so far need.
+
+    Once more than a few fields have been asked for, the lines read are indexed by the run of text each
+    colon ends (``_KEY_TAIL``): a field that ends such a run is then looked for only on the lines where its
+    own run ends one, so thousands of fields of one rule cost one pass over its lines, not one each."""
+
+    __slots__ = ("asked", "done", "first", "found", "indent", "lines", "read", "tails")
+
+    def __init__(self, lines: tuple[str, ...], item_line: int) -> None:
+        self.lines = lines
+        self.first = self.read = item_line  # the block's first line; the next line to read
+        head = lines[item_line - 1]
+        self.indent = len(head) - len(head.lstrip(" -"))
+        self.done = False  # every line of the block read
+        self.asked = 0
+        self.tails: dict[str, list[int]] | None = None
+        self.found: dict[str, int] = {}
+
+    def line_of(self, field: str) -> int:
+        """The line of ``field`` in this block (see :func:`field_line`), 0 when it is not there."""
+        number = self.found.get(field)
+        if number is not None:
             return number
-    return 0
+        key = _key(field)
+        self.asked += 1
+        if self.tails is None and self.asked > _INDEX_AFTER:
+            self.tails = {}
+            for read in range(self.first, self.read):
+                self._index(self.tails, read)
+        lines, tails, number = self.lines, self.tails, 0
+        tail = re.search(_FIELD_TAIL, field) if tails is not None else None
+        seen = tails.get(tail.group(), ()) if tails is not None and tail else range(self.first, self.read)
+        if seen:
+            number = next((n for n in seen if field in lines[n - 1] and key.search(lines[n - 1])), 0)
+        self.found[field] = number = number or self._read_to(field, key)
+        return number
+
+    def _read_to(self, field: str, key: re.Pattern[str]) -> int:
+        """Read on to the first line where ``field`` is a key; 0 at the end of the block."""
+        lines, indent = self.lines, self.indent
+        while not self.done and self.read <= len(lines):
+            number = self.read
+            text = lines[number - 1]
+            stripped = text.lstrip(" ")
+            depth = len(text) - len(stripped)
+            outside = depth < indent or (depth == indent - 2 and stripped[:1] == "-")
+            if number > self.first and stripped and not stripped.startswith("#") and outside:
+                break
+            self.read += 1
+            if self.tails is not None:
+                self._index(self.tails, number)
+            if field in text and key.search(text):
+                return number
+        self.done = True
+        return 0
+
+    def _index(self, tails: dict[str, list[int]], number: int) -> None:
+        """List line ``number`` in ``tails`` under the run of text each of its colons ends."""
+        text = self.lines[number - 1]
+        if ":" in text:
+            for match in re.finditer(_KEY_TAIL, text):
+                tails.setdefault(match.group(1), []).append(number)
 
 
-def token_position(
-    lines: list[str] | tuple[str, ...], key_line: int, token: str, nth: int = 0
-) -> tuple[int, int] | None:
+@lru_cache(maxsize=1024)
+def _key(field: str) -> re.Pattern[str]:
+    """``field`` written as a mapping key: after a space, brace or comma, maybe quoted, before a colon."""
+    return re.compile(rf"""(?:^|[\s{{,])["']?{re.escape(field)}["']?\s*:""")
+
+
+def token_position(lines: tuple[str, ...], key_line: int, token: str, nth: int = 0) -> tuple[int, int] | None:
     """Where the ``nth`` occurrence of ``token`` is in the value of the key on ``key_line`` (a scalar of
-    any style: plain, quoted, or a literal or folded block): (line, 1-based column), None when not found."""
+    any style: plain, quoted, or a literal or folded block): (line, 1-based column), None when not found.
+
+    An occurrence past the first few is looked up in every occurrence of the token, listed once and kept
+    for the tokens looked for last, so the findings about each of many occurrences of one token in an
+    expression cost one pass over it, not one each."""
     if not token or not 1 <= key_line <= len(lines):
         return None
+    if nth < _INDEX_AFTER:
+        found = _occurrences(lines, key_line, token, nth + 1)
+    else:
+        found = _kept(_tokens, (id(lines), key_line, token), lines, _Occurrences, key_line, token).found
+    return found[nth] if nth < len(found) else None
+
+
+class _Occurrences:
+    """Every occurrence of a token in a key's value (see :func:`_occurrences`)."""
+
+    __slots__ = ("found", "lines")
+
+    def __init__(self, lines: tuple[str, ...], key_line: int, token: str) -> None:
+        self.lines = lines
+        self.found = _occurrences(lines, key_line, token)
+
+
+def _occurrences(lines: tuple[str, ...], key_line: int, token: str, most: int = 0) -> list[tuple[int, int]]:
+    """The first ``most`` (0: every) ``token`` in the value of the key on ``key_line``, as (line, 1-based
+    column)."""
     head = lines[key_line - 1]
     indent = len(head) - len(head.lstrip(" -"))
     start = head.find(":", indent) + 1
-    seen = 0
+    found: list[tuple[int, int]] = []
     for number in range(key_line, len(lines) + 1):
         text = lines[number - 1]
         stripped = text.lstrip(" ")
         if number > key_line and stripped and len(text) - len(stripped) <= indent:
-            return None
+            break
         column = start if number == key_line else 0
-        while (found := find_token(text, token, column)) >= 0:
-            if seen == nth:
-                return number, found + 1
-            seen += 1
-            column = found + len(token)
-    return None
+        while (at := find_token(text, token, column)) >= 0:
+            found.append((number, at + 1))
+            if len(found) == most:
+                return found
+            column = at + len(token)
+    return found
 
 
 def find_token(text: str, token: str, start: int = 0) -> int:
