@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from toolkit.lint.findings import Finding, Level
 from toolkit.lint.parallel import spare_cpus, usable_cpus
 from toolkit.lint.promql import Parsed
 from toolkit.lint.report import as_json, github, human
-from toolkit.lint.stream import _facts, _known, _read, lint_paths
+from toolkit.lint.stream import Facts, _add_facts, _known, _queue, _read, _take, lint_paths
 from toolkit.locations import SourceLocation
 from toolkit.sources import yaml_lines
 from toolkit.sources.files import load_paths
@@ -50,7 +51,10 @@ def test_every_shares_templates_are_judged_by_that_share(tmp_path: Path) -> None
     assert len(judged) == 12
     for batch_bytes, jobs in ((1, 1), (1, 3), (10**9, 2), (10**9, 3)):
         assert list(lint_paths([tmp_path], jobs=jobs, batch_bytes=batch_bytes)) == whole, (batch_bytes, jobs)
-    shares = [_facts([_read([tmp_path / f"r{n}.yml", tmp_path / f"r{n + 1}.yml"], "")]) for n in (0, 2, 4)]
+    order = {str(tmp_path / f"r{n}.yml"): n for n in range(6)}
+    shares = [Facts(set(), {}) for _ in range(3)]
+    for share, n in zip(shares, (0, 2, 4), strict=True):
+        _add_facts(share, _read([tmp_path / f"r{n}.yml", tmp_path / f"r{n + 1}.yml"], ""), order)
     assert [set(told._fields) for told in _known(shares)] == [{"recorded", "defined"}] * 3
 
 
@@ -80,6 +84,60 @@ def test_a_rule_repeated_in_a_later_share_points_at_its_first_definition(tmp_pat
             ("c.yml", 4, "Other"),
         ], jobs
         assert all(f.level == Level.WARNING and f.message.endswith(f" at {first[f.subject]}") for f in found)
+
+
+def test_pieces_taken_in_any_interleaving_give_the_same_findings(tmp_path: Path, monkeypatch) -> None:
+    """Each file a piece of its own: whichever worker takes which, the duplicates point at the first
+    definition in path order and recorded names are known everywhere."""
+    monkeypatch.setattr("toolkit.lint.stream.PIECE_BYTES", 1)
+    for n in range(8):
+        rules = [alert(alert="Same"), alert(alert=f"Uses{n}", expr=f"job:r{(n + 3) % 8}:rate5m > 1")]
+        rules.append({"record": f"job:r{n}:rate5m", "expr": "sum(rate(x_total[5m]))"})
+        (tmp_path / f"{n}.yml").write_text(rules_file(*rules))
+    whole = sorted(lint_bundle(load_paths([tmp_path]).bundle, is_project=False, jobs=1))
+    assert [(Path(f.location.path).name, f.check) for f in whole if f.check == "rule/duplicate"] == [
+        (f"{n}.yml", "rule/duplicate") for n in range(1, 8)
+    ]
+    assert not [f for f in whole if f.check == "rule/dependency"]
+    for jobs in (2, 3, 5):
+        for _ in range(3):
+            for batch_bytes in (1, 10**9):
+                found = list(lint_paths([tmp_path], jobs=jobs, batch_bytes=batch_bytes))
+                assert found == whole, (jobs, batch_bytes)
+
+
+def test_a_share_is_told_the_first_definition_in_path_order_held_elsewhere() -> None:
+    """Shares hold interleaved files: a rule is told where another share first defined it only when that is
+    earlier in path order than the share's own first definition."""
+    left = Facts({"a:b:c"}, {1: (0, "0.yml", 4), 2: (2, "2.yml", 9), 3: (4, "4.yml", 1), 4: (2, "2.yml", 5)})
+    right = Facts({"d:e:f"}, {1: (1, "1.yml", 4), 2: (3, "3.yml", 9), 4: (1, "1.yml", 7)})
+    told_left, told_right = _known([left, right])
+    assert told_left == Facts(
+        frozenset({"a:b:c", "d:e:f"}), {4: ("1.yml", 7)}
+    )  # the later share held it first
+    assert told_right == Facts(frozenset({"a:b:c", "d:e:f"}), {1: ("0.yml", 4), 2: ("2.yml", 9)})
+
+
+def test_the_queue_hands_each_piece_to_one_worker(tmp_path: Path) -> None:
+    with _queue(500) as queue:
+        children = []
+        for n in range(3):
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    taken = []
+                    while (piece := _take(queue)) is not None:
+                        taken.append(piece)
+                    (tmp_path / str(n)).write_text(" ".join(map(str, taken)))
+                finally:
+                    os._exit(0)
+            children.append(pid)
+        for pid in children:
+            os.waitpid(pid, 0)
+        assert _take(queue) is None
+    taken = [[int(x) for x in (tmp_path / str(n)).read_text().split()] for n in range(3)]
+    assert sorted(x for share in taken for x in share) == list(range(500))
+    assert all(share == sorted(share) for share in taken)  # each worker takes them in order
 
 
 def test_a_bad_template_repeated_across_batches_is_reported_in_each(tmp_path: Path) -> None:

@@ -1,8 +1,9 @@
 """Floor of ``toolkit lint`` on rule files: Python and the declared libraries alone, no checks. It imports
-click, PyYAML and promql-parser (what any Python linter built on them loads), then splits the rule files
-under FOLDER among WORKERS forked processes as ``toolkit lint`` does (in path order, about equal bytes each,
-this process taking the last share), and each loads its files with PyYAML's C loader (no line tracking)
-and parses every rule's expression with promql-parser. Nothing is checked, located or printed.
+click, PyYAML and promql-parser (what any Python linter built on them loads), then shares the rule files
+under FOLDER among WORKERS forked processes as ``toolkit lint`` does (pieces of about PIECE_BYTES in path
+order, each worker taking the next from a pipe as soon as it is done with the one before; this process is
+one of them), and each loads its files with PyYAML's C loader (no line tracking) and parses every rule's
+expression with promql-parser. Nothing is checked, located or printed.
 
 ``python -m bench.peers.lint_floor WORKERS FOLDER``
 """
@@ -20,16 +21,28 @@ import yaml
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def shares(files: list[Path], workers: int) -> list[list[Path]]:
-    """``files`` in order, cut into ``workers`` runs of about equal bytes."""
-    sizes = [file.stat().st_size for file in files]
-    total = sum(sizes) or 1
-    runs: list[list[Path]] = [[] for _ in range(workers)]
-    done = 0
-    for file, size in zip(files, sizes, strict=True):
-        runs[min(workers - 1, done * workers // total)].append(file)
-        done += size
+PIECE_BYTES = 16 * 1024
+
+
+def pieces(files: list[Path]) -> list[list[Path]]:
+    """``files`` in order, in runs of about PIECE_BYTES."""
+    runs: list[list[Path]] = []
+    held = 0
+    for file in files:
+        if not runs or held >= PIECE_BYTES:
+            runs.append([])
+            held = 0
+        runs[-1].append(file)
+        held += file.stat().st_size
     return runs
+
+
+def take_and_parse(queue: int, runs: list[list[Path]]) -> int:
+    """Take pieces from the queue until none is left, loading and parsing each; how many expressions parsed."""
+    parsed = 0
+    while taken := os.read(queue, 2):
+        parsed += load_and_parse(runs[int.from_bytes(taken, "big")])
+    return parsed
 
 
 def load_and_parse(files: list[Path]) -> int:
@@ -51,19 +64,22 @@ def main() -> None:
     """Parse every rule file under the folder (argv[2]) on argv[1] processes, as the floor does."""
     workers, folder = int(sys.argv[1]), Path(sys.argv[2])
     files = sorted(p for p in folder.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
-    *others, own = shares(files, workers)
+    runs = pieces(files)
+    queue, write = os.pipe()
+    os.write(write, b"".join(number.to_bytes(2, "big") for number in range(len(runs))))
+    os.close(write)
     children = []
-    for share in others:
+    for _ in range(workers - 1):
         pid = os.fork()
         if pid == 0:
             code = 1
             try:
-                load_and_parse(share)
+                take_and_parse(queue, runs)
                 code = 0
             finally:
                 os._exit(code)  # no second flush of the parent's buffers, no atexit handlers
         children.append(pid)
-    load_and_parse(own)
+    take_and_parse(queue, runs)
     failed = [pid for pid in children if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0]
     sys.exit(f"{len(failed)} worker(s) failed" if failed else 0)
 

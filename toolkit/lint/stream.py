@@ -1,26 +1,29 @@
 """Lint foreign files in worker processes, each reading and linting its share of the files a batch at a time:
 a second CPU nearly halves the time, and memory stays flat however many files there are.
 
-The files, in path order, are cut into one share per worker, of about equal bytes; each worker reads its
-share in batches of about BATCH_BYTES, lints each batch and keeps only its sorted findings (in a temporary
+The files, in path order, are cut into small pieces of about PIECE_BYTES; each worker takes the next piece
+from a queue as soon as it has read the one before, so a worker on a faster or less busy CPU takes more (the
+CPUs of a machine need not be equally fast: a virtual machine's may differ by half). A worker keeps what it
+reads in batches of about BATCH_BYTES, lints each batch and keeps only its sorted findings (in a temporary
 file when its share has more than one batch). What a check needs to know about every file is traded once
 every worker has read its share (:func:`toolkit.lint.parallel.trade`): each tells the names its recording
-rules produce and where it first defines each rule, and gets back every share's recorded names and where an
-earlier share first defined its rules (for ``rule/duplicate``). From batch to batch of a share, what the
-whole-bundle checks keep in ``LintContext.shared`` carries over (rules seen). The sorted findings of every
-batch are merged, each said once: the same for any number of workers and batch size.
+rules produce and where it first defines each rule, and gets back every share's recorded names and, for each
+rule it defines, the first definition in path order when another share holds it (for ``rule/duplicate``).
+From batch to batch of a share, what the whole-bundle checks keep in ``LintContext.shared`` carries over
+(rules seen). The sorted findings of every batch are merged, each said once: the same for any number of
+workers, any way the pieces fall to them and any batch size.
 """
 
 from __future__ import annotations
 
 import heapq
+import os
 from collections.abc import Generator, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
-from toolkit.lint.context import split_evenly
 from toolkit.lint.engine import lint_bundle, source_findings
 from toolkit.lint.findings import Finding
 from toolkit.lint.parallel import spare_cpus, trade
@@ -29,15 +32,18 @@ from toolkit.sources.files import FileBundle, FileReader, SourceError, expand_pa
 
 BATCH_BYTES = 512 * 1024  # bytes of files read and linted at once (about 1,000 rules)
 SHARE_BYTES = 96 * 1024  # bytes of files per worker process: with fewer, forking costs more than it saves
+PIECE_BYTES = 16 * 1024  # bytes of files a worker takes from the queue at once
+MAX_PIECES = 2000  # about as many pieces at most (larger ones beyond): the queue's pipe holds 2 bytes a piece
 
 
 class Facts(NamedTuple):
-    """What a share of the files tells the others (the names its recording rules produce, where it first
-    defines each rule by :func:`toolkit.lint.rule_checks.definition_key`), or what it is told back (every
-    share's recorded names, where an earlier share first defined its rules)."""
+    """What a share of the files tells the others (the names its recording rules produce; where it first
+    defines each rule by :func:`toolkit.lint.rule_checks.definition_key`, as the file's place in path order,
+    its path and the line), or what it is told back (every share's recorded names; for each rule it defines
+    whose first definition in path order another share holds, that one's path and line)."""
 
     recorded: frozenset[str]
-    defined: dict[int, tuple[str, int]]
+    defined: dict[int, tuple]
 
 
 class _Run(NamedTuple):
@@ -46,8 +52,11 @@ class _Run(NamedTuple):
     origin: str
     only: tuple[str, ...]
     batch_bytes: int
-    spools: Path | None  # the folder for findings kept on disk (None: every share is one batch)
+    spools: Path | None  # the folder for findings kept on disk (None: the input is one batch)
     options: dict
+    pieces: tuple[tuple[tuple[Path, int], ...], ...]  # the files (with their sizes) of each piece, in order
+    queue: int  # the reading end of the pipe that hands out the pieces' numbers
+    order: dict[str, int]  # each file's place in path order, by its path
 
 
 def lint_paths(
@@ -60,21 +69,31 @@ def lint_paths(
 ) -> Iterator[Finding]:
     """Every finding about the files under ``paths``, sorted, as they come: what reading them found (a file
     that cannot be read is always said, whatever ``only`` asks) and what
-    :func:`toolkit.lint.engine.lint_bundle` finds with ``options``. The files are split among ``jobs``
+    :func:`toolkit.lint.engine.lint_bundle` finds with ``options``. The files are shared among ``jobs``
     worker processes (default: one per SHARE_BYTES of files, at most one per spare CPU:
-    :func:`toolkit.lint.parallel.spare_cpus`), each reading and linting about ``batch_bytes`` (default
-    BATCH_BYTES) at a time."""
+    :func:`toolkit.lint.parallel.spare_cpus`), each taking pieces of them as it goes and linting about
+    ``batch_bytes`` (default BATCH_BYTES) at a time."""
     errors: list[SourceError] = []
     files = [(path, _size(path)) for path in expand_paths(paths, errors)]
     total = sum(size for _, size in files)
     workers = jobs or min(spare_cpus(), total // SHARE_BYTES + 1)
-    shares = [share for share in split_evenly(files, workers, lambda file: file[1]) if share] or [()]
     limit = batch_bytes or BATCH_BYTES
-    with _spool_folder(any(sum(size for _, size in share) > limit for share in shares)) as folder:
-        run = _Run(", ".join(map(str, paths)), tuple(only), limit, Path(folder) if folder else None, options)
-        tasks = [
-            partial(_lint_share, n, share, errors if n == 0 else [], run) for n, share in enumerate(shares)
-        ]
+    pieces = tuple(map(tuple, _cut(files, max(PIECE_BYTES, total // MAX_PIECES + 1)))) or ((),)
+    with ExitStack() as stack:
+        folder = stack.enter_context(_spool_folder(total > limit))
+        queue = stack.enter_context(_queue(len(pieces)))
+        order = {str(path): number for number, (path, _) in enumerate(files)}
+        run = _Run(
+            ", ".join(map(str, paths)),
+            tuple(only),
+            limit,
+            Path(folder) if folder else None,
+            options,
+            pieces,
+            queue,
+            order,
+        )
+        tasks = [partial(_lint_share, n, errors if n == 0 else [], run) for n in range(workers)]
         found = [
             iter(batch) if isinstance(batch, list) else _replay(batch)
             for batches in trade(tasks, _known)
@@ -87,23 +106,57 @@ def _spool_folder(needed: bool) -> AbstractContextManager[str | None]:
     """A temporary folder for findings kept on disk, where ``needed``."""
     if not needed:
         return nullcontext()
-    import tempfile  # here: only an input of more than one batch a share keeps findings on disk
+    import tempfile  # here: only an input of more than one batch keeps findings on disk
 
     return tempfile.TemporaryDirectory(prefix="toolkit-lint-")
 
 
+@contextmanager
+def _queue(count: int) -> Iterator[int]:
+    """The reading end of a pipe holding the numbers 0 .. ``count`` - 1, two bytes each, its writing end
+    closed: shared by the workers forked while it is open, it hands each number to one of them (a read of two
+    bytes from a pipe is never split)."""
+    read, write = os.pipe()
+    try:
+        try:
+            os.write(write, b"".join(number.to_bytes(2, "big") for number in range(count)))
+        finally:
+            os.close(write)
+        yield read
+    finally:
+        os.close(read)
+
+
+def _take(queue: int) -> int | None:
+    """The next piece's number from the queue, None when every piece is taken."""
+    taken = os.read(queue, 2)
+    return int.from_bytes(taken, "big") if taken else None
+
+
 def _lint_share(
-    n: int, files: Sequence[tuple[Path, int]], errors: list[SourceError], run: _Run
+    n: int, errors: list[SourceError], run: _Run
 ) -> Generator[Facts, Facts, list[list[Finding] | Path]]:
-    """Read share ``n``'s ``files`` (with their sizes), yield its facts, get back what the others know, and lint them: each
-    batch's sorted findings, or where they are kept."""
-    batches = _cut(files, run.batch_bytes) or [[]]
-    kept = _read(batches[0], run.origin) if len(batches) == 1 else None
-    known = yield _facts([kept] if kept is not None else (_read(batch, run.origin) for batch in batches))
+    """Take pieces from the queue while reading them, yield this share's facts, get back what the others know,
+    and lint the share: each batch's sorted findings, or where they are kept."""
+    taken: list[tuple[Path, int]] = []
+    facts = Facts(set(), {})  # filled as the pieces are read
+    reader, held, kept = FileReader(), 0, True
+    while (piece := _take(run.queue)) is not None:
+        for path, size in run.pieces[piece]:
+            reader.read(path)
+            taken.append((path, size))
+            held += size
+        if held > run.batch_bytes:  # more than one batch: let it go once its facts are noted, and read the
+            _add_facts(facts, reader.result(run.origin), run.order)  # share again a batch at a time to lint
+            reader, held, kept = FileReader(), 0, False
+    last = reader.result(run.origin)
+    _add_facts(facts, last, run.order)
+    known = yield Facts(frozenset(facts.recorded), facts.defined)
     shared: dict = {DEFINED: dict(known.defined)}
+    batches = [taken] if kept else _cut(taken, run.batch_bytes)
     results: list[list[Finding] | Path] = []
     for number, batch in enumerate(batches):
-        loaded = kept if kept is not None else _read(batch, run.origin)
+        loaded = last if kept else _read([path for path, _ in batch], run.origin)
         found = _source([*(errors if number == 0 else ()), *loaded.errors], loaded.skipped, run.only)
         found += lint_bundle(
             loaded.bundle,
@@ -126,29 +179,28 @@ def _read(files: Iterable[Path], origin: str) -> FileBundle:
     return reader.result(origin)
 
 
-def _facts(parts: Iterable[FileBundle]) -> Facts:
-    recorded: set[str] = set()
-    defined: dict[int, tuple[str, int]] = {}
-    for part in parts:
-        recorded.update(rule.name for _, rule in part.bundle.recording_rules())
-        for group in part.bundle.rule_groups:
-            for rule in group.rules:
-                defined.setdefault(definition_key(rule), (rule.source.path, rule.source.line))
-    return Facts(frozenset(recorded), defined)
+def _add_facts(facts: Facts, part: FileBundle, order: dict[str, int]) -> None:
+    """Add what ``part`` (read after everything in ``facts``) tells to ``facts`` (its recorded names a set)."""
+    facts.recorded.update(rule.name for _, rule in part.bundle.recording_rules())
+    for group in part.bundle.rule_groups:
+        for rule in group.rules:
+            where = (order[rule.source.path], rule.source.path, rule.source.line)
+            facts.defined.setdefault(definition_key(rule), where)
 
 
 def _known(facts: list[Facts]) -> list[Facts]:
-    """What each share is told: every share's recorded names, and where an earlier share first defined each
-    of its rules."""
+    """What each share is told: every share's recorded names, and for each rule it defines whose first
+    definition in path order another share holds, that one's path and line."""
     recorded = frozenset().union(*(share.recorded for share in facts))
-    earlier: dict[int, tuple[str, int]] = {}
-    known = []
+    first: dict[int, tuple] = {}
     for share in facts:
-        defined = {key: earlier[key] for key in share.defined if key in earlier}
-        known.append(Facts(recorded, defined))
         for key, where in share.defined.items():
-            earlier.setdefault(key, where)
-    return known
+            if key not in first or where < first[key]:
+                first[key] = where
+    return [
+        Facts(recorded, {key: first[key][1:] for key, where in share.defined.items() if first[key] < where})
+        for share in facts
+    ]
 
 
 def _spool(found: list[Finding], path: Path) -> Path:
@@ -187,16 +239,16 @@ def _size(path: Path) -> int:
         return 0  # reading it says why
 
 
-def _cut(files: Sequence[tuple[Path, int]], limit: int) -> list[list[Path]]:
-    """The paths of ``files`` (with their sizes) in order, in runs of at most ``limit`` bytes (a larger file
+def _cut(files: Sequence[tuple[Path, int]], limit: int) -> list[list[tuple[Path, int]]]:
+    """``files`` (paths with their sizes) in order, in runs of at most ``limit`` bytes (a larger file
     alone)."""
-    runs: list[list[Path]] = []
+    runs: list[list[tuple[Path, int]]] = []
     total = 0
     for path, size in files:
         if not runs or (total + size > limit and runs[-1]):
             runs.append([])
             total = 0
-        runs[-1].append(path)
+        runs[-1].append((path, size))
         total += size
     return runs
 
