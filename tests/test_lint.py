@@ -622,6 +622,23 @@ def test_a_finding_points_at_its_own_matcher_not_at_a_longer_name_holding_it(tmp
     }
 
 
+def test_the_same_matcher_written_twice_is_reported_where_each_is_written(tmp_path: Path) -> None:
+    """Each written matcher is a place to edit: the second of two equal matchers gets its own finding at its
+    own line, not the first one's again (which merged them into one)."""
+    expr = 'sum(rate(a_total{\n  job=~"^api"\n}[5m]))\n/\nsum(rate(b_total{\n  job=~"^api"\n}[5m])) > 1\n'
+    block = "".join(f"          {line}\n" for line in expr.splitlines())
+    rules = tmp_path / "r.yml"
+    rules.write_text(f"groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: |\n{block}")
+    found = [
+        (item["line"], item["column"])
+        for item in json.loads(run("lint", "--format", "json", str(rules)).output)
+        if item["check"] == "promql/regexp"
+    ]
+    lines = rules.read_text().splitlines()
+    written = [(n + 1, line.index('"^api"') + 2) for n, line in enumerate(lines) if '"^api"' in line]
+    assert found == written and len(found) == 2
+
+
 def test_a_heatmaps_unit_is_its_y_axis_unit(tmp_path: Path) -> None:
     """The heatmap takes no unit from the field config (current Grafana offers it no standard options but
     links): its unit is the y axis' (``options.yAxis.unit``), the buckets' bound."""

@@ -368,6 +368,7 @@ def _regexp_advice(name: str, negated: bool, value: str) -> tuple[str, Level] | 
 )
 def regexp(ctx: LintContext) -> Iterator[Finding]:
     for expression in ctx.expressions():
+        after = 0  # where the last matcher placed was written: the next is written after it
         for selector in expression.parsed.of_type(pp.VectorSelector):
             for matcher in selector.matchers.matchers:
                 if matcher.op not in _REGEX_OPS or GRAFANA_VARIABLE in matcher.value:
@@ -376,24 +377,29 @@ def regexp(ctx: LintContext) -> Iterator[Finding]:
                 advice = _regexp_advice(matcher.name, negated, matcher.value)
                 if advice is not None:
                     op = "!~" if negated else "=~"
-                    token, nth = _matcher_place(expression.parsed.text, matcher.name, op, matcher.value)
+                    token, nth, after = _matcher_place(
+                        expression.parsed.text, matcher.name, op, matcher.value, after
+                    )
                     yield expression.finding(ctx, "promql/regexp", advice[0], advice[1], token=token, nth=nth)
 
 
-def _matcher_place(text: str, name: str, op: str, value: str) -> tuple[str, int]:
+def _matcher_place(text: str, name: str, op: str, value: str, after: int = 0) -> tuple[str, int, int]:
     """Where a finding about a matcher points: its value (its name when the value is empty), given as a
     token and which occurrence of it in ``text`` belongs to the matcher as written (``queue_name!~"None"``
-    holds an earlier "None" than ``name!~"None"``)."""
+    holds an earlier "None" than ``name!~"None"``), and where the matcher as written ends. Matchers are
+    written in the order the syntax tree lists them: the first written at or after ``after`` is the one
+    (an expression's matchers are placed in one pass, not each from the start); else the first anywhere."""
     token = value or name
     head = rf"(?<![\w:]){re.escape(name)}\s*{re.escape(op)}\s*"
-    written = re.search(head + rf"([\"'`]){re.escape(value)}\1", text)
+    pattern = re.compile(head + rf"([\"'`]){re.escape(value)}\1")
+    written = pattern.search(text, after) or pattern.search(text)
     if written is None:
-        return token, 0
+        return token, 0, after
     position = written.start(1) + 1 if value else written.start()
     nth, found = 0, find_token(text, token)
     while 0 <= found < position:
         nth, found = nth + 1, find_token(text, token, found + len(token))
-    return token, nth
+    return token, nth, written.end()
 
 
 def _bounds(expr: pp.Expr) -> tuple[float, float] | None:
