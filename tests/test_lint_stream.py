@@ -52,9 +52,12 @@ def test_every_shares_templates_are_judged_by_that_share(tmp_path: Path) -> None
     for batch_bytes, jobs in ((1, 1), (1, 3), (10**9, 2), (10**9, 3)):
         assert list(lint_paths([tmp_path], jobs=jobs, batch_bytes=batch_bytes)) == whole, (batch_bytes, jobs)
     order = {str(tmp_path / f"r{n}.yml"): n for n in range(6)}
-    shares = [Facts(set(), {}) for _ in range(3)]
-    for share, n in zip(shares, (0, 2, 4), strict=True):
-        _add_facts(share, _read([tmp_path / f"r{n}.yml", tmp_path / f"r{n + 1}.yml"], ""), order)
+    shares = []
+    for n in (0, 2, 4):
+        recorded: set[str] = set()
+        defined: dict[int, tuple] = {}
+        _add_facts(recorded, defined, _read([tmp_path / f"r{n}.yml", tmp_path / f"r{n + 1}.yml"], ""), order)
+        shares.append(Facts(frozenset(recorded), defined))
     assert [set(told._fields) for told in _known(shares)] == [{"recorded", "defined"}] * 3
 
 

@@ -139,19 +139,22 @@ def _lint_share(
     """Take pieces from the queue while reading them, yield this share's facts, get back what the others know,
     and lint the share: each batch's sorted findings, or where they are kept."""
     taken: list[tuple[Path, int]] = []
-    facts = Facts(set(), {})  # filled as the pieces are read
+    recorded: set[str] = set()  # the share's facts, gathered as the pieces are read
+    defined: dict[int, tuple] = {}
     reader, held, kept = FileReader(), 0, True
     while (piece := _take(run.queue)) is not None:
         for path, size in run.pieces[piece]:
             reader.read(path)
             taken.append((path, size))
             held += size
-        if held > run.batch_bytes:  # more than one batch: let it go once its facts are noted, and read the
-            _add_facts(facts, reader.result(run.origin), run.order)  # share again a batch at a time to lint
+        if held > run.batch_bytes:
+            # more than one batch: let it go once its facts are noted; the share is read again, a batch at a
+            # time, to be linted
+            _add_facts(recorded, defined, reader.result(run.origin), run.order)
             reader, held, kept = FileReader(), 0, False
     last = reader.result(run.origin)
-    _add_facts(facts, last, run.order)
-    known = yield Facts(frozenset(facts.recorded), facts.defined)
+    _add_facts(recorded, defined, last, run.order)
+    known = yield Facts(frozenset(recorded), defined)
     shared: dict = {DEFINED: dict(known.defined)}
     batches = [taken] if kept else _cut(taken, run.batch_bytes)
     results: list[list[Finding] | Path] = []
@@ -179,13 +182,17 @@ def _read(files: Iterable[Path], origin: str) -> FileBundle:
     return reader.result(origin)
 
 
-def _add_facts(facts: Facts, part: FileBundle, order: dict[str, int]) -> None:
-    """Add what ``part`` (read after everything in ``facts``) tells to ``facts`` (its recorded names a set)."""
-    facts.recorded.update(rule.name for _, rule in part.bundle.recording_rules())
+def _add_facts(
+    recorded: set[str], defined: dict[int, tuple], part: FileBundle, order: dict[str, int]
+) -> None:
+    """Add what ``part`` (read after the files already counted) tells: the names its recording rules produce
+    to ``recorded``, and to ``defined`` where it first defines each rule not defined before (the file's place
+    in path order, its path and the line)."""
+    recorded.update(rule.name for _, rule in part.bundle.recording_rules())
     for group in part.bundle.rule_groups:
         for rule in group.rules:
             where = (order[rule.source.path], rule.source.path, rule.source.line)
-            facts.defined.setdefault(definition_key(rule), where)
+            defined.setdefault(definition_key(rule), where)
 
 
 def _known(facts: list[Facts]) -> list[Facts]:
