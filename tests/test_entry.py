@@ -65,3 +65,13 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
     done = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=120)
     assert done.stdout.startswith(f"{rules}:") and done.stdout.count("\n") == 1
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+
+
+def test_a_profiler_watching_the_command_line_still_reports() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-m", "toolkit", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0 and "toolkit" in done.stdout and "function calls" in done.stdout

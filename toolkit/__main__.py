@@ -20,7 +20,7 @@ def run() -> NoReturn:
     command is done, the exit handlers run and the output is flushed, and the process ends without the
     interpreter's teardown, which frees every object one by one (a few milliseconds per run) while nothing
     is left to clean: files and folders are closed or removed by the command itself. Where a thread is still
-    running, the interpreter ends as usual, waiting for it.
+    running, or a profiler or debugger watches, the interpreter ends as usual.
     """
     gc.disable()
     from toolkit.cli import main
@@ -30,8 +30,9 @@ def run() -> NoReturn:
         main()
     except SystemExit as done:
         code = done.code
-    if threading.active_count() > 1 or not isinstance(code, int):
-        sys.exit(code)  # a thread to wait for, or a message as the code: the interpreter's usual way
+    if threading.active_count() > 1 or not isinstance(code, int) or sys.getprofile() or sys.gettrace():
+        sys.exit(code)  # a thread to wait for, a message as the code, or a profiler or debugger that reports
+        # when the program returns (python -m cProfile -m toolkit): the interpreter's usual way
     atexit._run_exitfuncs()  # what the interpreter would run first (a user's module may register some)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a reader that stopped (`| head`), a closed stream
