@@ -142,7 +142,7 @@ def rate(ctx: LintContext) -> Iterator[Finding]:
             if function not in RATE_FUNCTIONS or not call.args:
                 continue
             arg = call.args[0]
-            if isinstance(arg, pp.SubqueryExpr) and _aggregates(arg.expr):
+            if isinstance(arg, pp.SubqueryExpr) and isinstance(_unwrap(arg.expr), pp.AggregateExpr):
                 yield expression.finding(
                     ctx,
                     "promql/rate",
@@ -173,12 +173,6 @@ def rate(ctx: LintContext) -> Iterator[Finding]:
                     Level.WARNING,
                     token=name or f"{function}(",
                 )
-
-
-def _aggregates(expr: pp.Expr) -> bool:
-    while isinstance(expr, pp.ParenExpr):
-        expr = expr.expr
-    return isinstance(expr, pp.AggregateExpr)
 
 
 def _unwrap(expr: pp.Expr) -> pp.Expr:
